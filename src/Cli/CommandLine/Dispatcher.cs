@@ -1,0 +1,93 @@
+using System.Reflection;
+using FimVerify.Cli.CommandLine;
+using FimVerify.Numeric;
+
+namespace FimVerify.Cli;
+
+/// <summary>Selects a command by its words, handles --help and --version, and maps errors to exit codes.</summary>
+public static class Dispatcher
+{
+    public const int Holds = 0, ClaimFailed = 1, BadInput = 2;
+
+    public static int Run(IReadOnlyList<ICommand> commands, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                stdout.WriteLine(Overview(commands));
+                return Holds;
+            }
+            if (args[0] == "--version")
+            {
+                stdout.WriteLine($"fimverify {Version}");
+                return Holds;
+            }
+            var command = commands
+                .Where(c => Matches(c.Path, args))
+                .OrderByDescending(c => c.Path.Split(' ').Length)
+                .FirstOrDefault();
+            if (command is null)
+            {
+                var group = commands.Where(c => c.Path.Split(' ')[0] == args[0]).Select(c => c.Path).ToList();
+                string hint = group.Count > 0 ? $" Did you mean one of: {string.Join(", ", group)}?" : " Run 'fimverify --help' for the list.";
+                string what = string.Join(' ', args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)));
+                throw new UsageException($"Unknown command '{(what.Length > 0 ? what : args[0])}'.{hint}");
+            }
+            var rest = args.Skip(command.Path.Split(' ').Length).ToArray();
+            if (rest.Contains("--help") || rest.Contains("-h"))
+            {
+                stdout.WriteLine(command.Help);
+                return Holds;
+            }
+            return command.Run(new ArgumentReader(rest), stdout);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"fimverify: {e.Message}");
+            return BadInput;
+        }
+        catch (NumericalException e)
+        {
+            stderr.WriteLine($"fimverify: numerical trouble: {e.Message}.");
+            return BadInput;
+        }
+        catch (ArgumentException e)
+        {
+            // Library-level validation that the command's own checks did not anticipate.
+            stderr.WriteLine($"fimverify: invalid input: {FirstSentence(e.Message)}");
+            return BadInput;
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private static bool Matches(string path, string[] args)
+    {
+        var words = path.Split(' ');
+        return args.Length >= words.Length && words.Select((w, k) => w == args[k]).All(b => b);
+    }
+
+    public static string Version =>
+        typeof(Dispatcher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static string Overview(IReadOnlyList<ICommand> commands)
+    {
+        int width = commands.Max(c => c.Path.Length) + 2;
+        var lines = commands.Select(c => $"  {c.Path.PadRight(width)}{c.Summary}");
+        return $"""
+            fimverify {Version}: a symbolic/numeric verifier for theorems about the Fisher information of neural networks.
+
+            Usage: fimverify <command> [options]   (fimverify <command> --help for its options and an example)
+
+            Commands:
+            {string.Join(Environment.NewLine, lines)}
+
+            Exit codes: 0 every claim holds, 1 a claim failed, 2 bad input or numerical trouble.
+            """;
+    }
+}

@@ -1,0 +1,66 @@
+using FimVerify.Numeric.Kernels;
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Models;
+
+/// <summary>A Monte Carlo estimate of J = E_x[XᵀX] with the standard error of every entry.</summary>
+public sealed record MonteCarloFisherEstimate(SymmetricMatrix Mean, SymmetricMatrix StandardError, long Samples);
+
+/// <summary>
+/// Estimates J entrywise from n inputs x ~ N(0, I_d). The samples are split into a fixed number of chunks,
+/// each with its own addressed stream and accumulator, summed in chunk order: the result is the same for
+/// any number of threads.
+/// </summary>
+public static class MonteCarloFisher
+{
+    public const int Chunks = 16;
+
+    public static MonteCarloFisherEstimate Estimate(ShallowReluNetwork net, long samples, SeedSequence seed, int maxDegreeOfParallelism = -1)
+    {
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), "at least two samples are needed for a standard error");
+        int p = net.P, d = net.D;
+        var sums = new double[Chunks][];
+        var squares = new double[Chunks][];
+        var stream = seed.Child("lemma1-monte-carlo");
+        Parallel.For(0, Chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
+        {
+            long count = samples / Chunks + (c < samples % Chunks ? 1 : 0);
+            var s1 = new double[p * p];
+            var s2 = new double[p * p];
+            var rng = stream.Child(c).CreateSampler();
+            var x = new double[d];
+            var h = new double[p];
+            var h2 = new double[p];
+            for (long n = 0; n < count; n++)
+            {
+                rng.FillGaussian(x);
+                net.Hidden(x, h);
+                for (int k = 0; k < p; k++) h2[k] = h[k] * h[k];
+                for (int i = 0; i < p; i++)
+                {
+                    double hi = h[i];
+                    if (hi == 0) continue; // ReLU: about half the rows contribute nothing
+                    // Upper triangle only (j ≥ i); mirrored at the end.
+                    Dot.Axpy(hi, h.AsSpan(i), s1.AsSpan(i * p + i, p - i));
+                    Dot.Axpy(h2[i], h2.AsSpan(i), s2.AsSpan(i * p + i, p - i));
+                }
+            }
+            sums[c] = s1; squares[c] = s2;
+        });
+        var mean = new SymmetricMatrix(p);
+        var se = new SymmetricMatrix(p);
+        double nInv = 1.0 / samples;
+        for (int i = 0; i < p; i++)
+            for (int j = i; j < p; j++)
+            {
+                double a = 0, b = 0;
+                for (int c = 0; c < Chunks; c++) { a += sums[c][i * p + j]; b += squares[c][i * p + j]; }
+                double m = a * nInv;
+                double variance = Math.Max(b * nInv - m * m, 0.0) * samples / (samples - 1);
+                mean[i, j] = mean[j, i] = m;
+                se[i, j] = se[j, i] = Math.Sqrt(variance * nInv);
+            }
+        return new MonteCarloFisherEstimate(mean, se, samples);
+    }
+}

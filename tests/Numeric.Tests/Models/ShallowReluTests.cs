@@ -1,0 +1,85 @@
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Verification;
+using Xunit;
+
+namespace FimVerify.Numeric.Tests.Models;
+
+public class ShallowReluTests
+{
+    [Fact]
+    public void SameSeedSameWeightsDifferentSeedDifferentWeights()
+    {
+        var a = ShallowReluNetwork.Sample(3, 50, SeedSequence.FromSeed(11));
+        var b = ShallowReluNetwork.Sample(3, 50, SeedSequence.FromSeed(11));
+        var c = ShallowReluNetwork.Sample(3, 50, SeedSequence.FromSeed(12));
+        Assert.Equal(a.Weights, b.Weights);
+        Assert.NotEqual(a.Weights, c.Weights);
+    }
+
+    [Fact]
+    public void SampledWeightsHaveVarianceOneOverP()
+    {
+        // p‖W‖_F² ~ χ²(dp): mean dp, sd √(2dp). Fixed seed; 6 standard deviations ⇒ false-alarm < 2e-9.
+        int d = 5, p = 4000;
+        var net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed(5));
+        double stat = p * net.FrobeniusNormSquared();
+        Assert.InRange(stat, d * p - 6 * Math.Sqrt(2.0 * d * p), d * p + 6 * Math.Sqrt(2.0 * d * p));
+    }
+
+    [Fact]
+    public void Lemma1MatrixIsSymmetricPsdWithHalfSquaredNormsOnTheDiagonal()
+    {
+        var net = ShallowReluNetwork.Sample(4, 120, SeedSequence.FromSeed(2));
+        var j = net.FisherByLemma1();
+        Assert.Equal(0.0, j.MaxAsymmetry());
+        for (int i = 0; i < net.P; i++) Assert.Equal(0.5 * net.ColumnNorms[i] * net.ColumnNorms[i], j[i, i], 15);
+        var eig = DenseSymmetricEigen.Eigenvalues(j);
+        Assert.True(eig[0] >= -1e-12 * j.Trace(), $"smallest eigenvalue {eig[0]:E3}");
+        Assert.Equal(0.5 * net.FrobeniusNormSquared(), j.Trace(), 12); // tr J = ‖W‖_F²/2
+    }
+
+    [Fact]
+    public void SimdAndScalarLemma1PathsAgree()
+    {
+        var net = ShallowReluNetwork.Sample(5, 301, SeedSequence.FromSeed(9));
+        var fast = net.FisherByLemma1(useSimd: true);
+        var slow = net.FisherByLemma1(useSimd: false);
+        for (int k = 0; k < fast.Data.Length; k++)
+            Assert.True(Math.Abs(slow.Data[k] - fast.Data[k]) <= 4e-15 * (net.ColumnNorms[k / net.P] * net.ColumnNorms[k % net.P]), $"entry {k}");
+    }
+
+    [Fact]
+    public void MonteCarloDoesNotDependOnThreadCount()
+    {
+        var net = ShallowReluNetwork.Sample(3, 30, SeedSequence.FromSeed(4));
+        var one = MonteCarloFisher.Estimate(net, 5000, SeedSequence.FromSeed(4), maxDegreeOfParallelism: 1);
+        var many = MonteCarloFisher.Estimate(net, 5000, SeedSequence.FromSeed(4));
+        Assert.Equal(one.Mean.Data, many.Mean.Data);
+        Assert.Equal(one.StandardError.Data, many.StandardError.Data);
+    }
+
+    [Fact]
+    public void Lemma1AgreesWithMonteCarloAtStatedFalseAlarmRate()
+    {
+        // Decision: Bonferroni over all distinct entries at α = 1e-4 (false-alarm ≤ 1e-4 up to the CLT).
+        var r = Lemma1Check.Run(new Lemma1Parameters(D: 4, P: 60, Samples: 100_000, Seed: 2026, FalseAlarmRate: 1e-4));
+        Assert.True(r.Consistent, $"worst |z| = {r.WorstStandardizedDeviation:F2} > {r.Threshold:F2}");
+    }
+
+    [Fact]
+    public void Lemma1CheckDetectsAWrongKernel()
+    {
+        // Power: the same Monte Carlo must reject a kernel off by 5% (a mutation a real bug could make).
+        var root = SeedSequence.FromSeed(2026);
+        var net = ShallowReluNetwork.Sample(4, 60, root);
+        var j = net.FisherByLemma1();
+        var mc = MonteCarloFisher.Estimate(net, 100_000, root);
+        double threshold = Lemma1Check.BonferroniThreshold(60 * 61 / 2, 1e-4);
+        double worst = 0;
+        for (int k = 0; k < j.Data.Length; k++)
+            worst = Math.Max(worst, Math.Abs(mc.Mean.Data[k] - 1.05 * j.Data[k]) / mc.StandardError.Data[k]);
+        Assert.True(worst > threshold, $"a 5% error went unnoticed: worst |z| = {worst:F2}");
+    }
+}

@@ -1,11 +1,5 @@
 using FimVerify.Cli;
-using FimVerify.Cli.Commands;
 using FimVerify.Cli.CommandLine;
 
-// Wiring only: the list of commands and the dispatcher. Each command lives in Commands/.
-ICommand[] commands =
-[
-    new DeriveJijCommand(),
-    new VerifyLemma1Command(),
-];
-return Dispatcher.Run(commands, args, Console.Out, Console.Error);
+// Wiring only: the commands are listed in CommandCatalog, each lives in Commands/.
+return Dispatcher.Run(CommandCatalog.All(), args, Console.Out, Console.Error);

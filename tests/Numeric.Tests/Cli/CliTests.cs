@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FimVerify.Cli;
-using FimVerify.Cli.Commands;
 using FimVerify.Cli.CommandLine;
 using Xunit;
 
@@ -10,9 +9,8 @@ public class CliTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        ICommand[] commands = [new DeriveJijCommand(), new VerifyLemma1Command()];
         var o = new StringWriter(); var e = new StringWriter();
-        int code = Dispatcher.Run(commands, args, o, e);
+        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
         return (code, o.ToString(), e.ToString());
     }
 

@@ -1,0 +1,13 @@
+using FimVerify.Cli.Commands;
+
+namespace FimVerify.Cli.CommandLine;
+
+/// <summary>Every command of fimverify, in the order `--help` lists them. Add a command here, one line.</summary>
+public static class CommandCatalog
+{
+    public static ICommand[] All() =>
+    [
+        new DeriveJijCommand(),
+        new VerifyLemma1Command(),
+    ];
+}

@@ -1,0 +1,47 @@
+using FimVerify.Numeric.LinearAlgebra;
+
+namespace FimVerify.Numeric.Operators;
+
+/// <summary>
+/// A symmetric linear operator known only through its product u ↦ A u. Every curvature representation
+/// (J of the shallow ReLU network, a Fisher block, a dense Gram matrix) implements it, so trace estimators,
+/// Lanczos and spectral densities work on all of them alike.
+/// </summary>
+public interface ISymmetricOperator
+{
+    /// <summary>The dimension n of the space the operator acts on.</summary>
+    int Dimension { get; }
+
+    /// <summary>destination ← A·source. Both spans have length <see cref="Dimension"/>; they never overlap.</summary>
+    void Apply(ReadOnlySpan<double> source, Span<double> destination);
+}
+
+public static class SymmetricOperatorExtensions
+{
+    /// <summary>The dense matrix of a (small) operator, column by column from unit vectors: the slow twin of every fast operator.</summary>
+    public static SymmetricMatrix Materialize(this ISymmetricOperator op)
+    {
+        int n = op.Dimension;
+        var m = new SymmetricMatrix(n);
+        var e = new double[n];
+        var column = new double[n];
+        for (int j = 0; j < n; j++)
+        {
+            e[j] = 1; op.Apply(e, column); e[j] = 0;
+            for (int i = 0; i < n; i++) m[i, j] = column[i];
+        }
+        return m;
+    }
+}
+
+/// <summary>A dense symmetric matrix as an operator.</summary>
+public sealed class DenseOperator(SymmetricMatrix matrix) : ISymmetricOperator
+{
+    public SymmetricMatrix Matrix { get; } = matrix;
+    public int Dimension => Matrix.N;
+
+    public void Apply(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        for (int i = 0; i < Matrix.N; i++) destination[i] = Kernels.Dot.Product(Matrix.Row(i), source);
+    }
+}

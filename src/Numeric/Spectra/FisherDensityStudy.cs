@@ -1,0 +1,87 @@
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Spectra;
+
+public enum DensityMethod { Slq, Exact }
+
+/// <summary>What seed 003's experiment needs: a classifier on a data set, which Fishers, and how to take their densities.</summary>
+public sealed record FisherDensitySettings(
+    SoftmaxClassifier Model,
+    ClassificationSet Data,
+    IReadOnlyList<FisherKind> Kinds,
+    IReadOnlyList<FisherBlocks> Blocks,
+    DensityMethod Method,
+    SlqSettings Slq,
+    double Sigma,
+    int GridPoints,
+    int MonteCarloSamples,
+    int ExactLimit,
+    SeedSequence Seed);
+
+/// <summary>One panel: a Fisher variant's density, and the exact density on the same grid when P ≤ the exact limit.</summary>
+public sealed record FisherDensityPanel(
+    FisherKind Kind,
+    FisherBlocks Blocks,
+    int Dimension,
+    SpectralDensity Density,
+    SpectralDensity? Exact,
+    DensityDistance? Distance,
+    double TraceEstimate,
+    double TraceStandardError,
+    double? ExactTrace,
+    double LargestNode,
+    double? LargestEigenvalue);
+
+/// <summary>
+/// The library entry point behind `fimverify density`: builds each requested Fisher operator of the model on
+/// the data and takes its density by SLQ (matrix-free) or from dense eigenvalues, adding the dense reference
+/// when the operator is small enough to materialise.
+/// </summary>
+public static class FisherDensityStudy
+{
+    public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
+    {
+        if (!(s.Sigma > 0) || !double.IsFinite(s.Sigma)) throw new ArgumentException("the broadening width σ must be positive and finite");
+        if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
+            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
+        var panels = new List<FisherDensityPanel>();
+        foreach (var kind in s.Kinds)
+            foreach (var blocks in s.Blocks)
+            {
+                var op = ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
+                double[]? eigenvalues = op.Dimension <= s.ExactLimit ? DenseSymmetricEigen.Eigenvalues(op.Materialize()) : null;
+                var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
+                IReadOnlyList<QuadratureRule> rules;
+                double trace, traceSe;
+                if (s.Method == DensityMethod.Exact)
+                {
+                    rules = [exactRule!];
+                    trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
+                }
+                else
+                {
+                    var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                    rules = slq.Rules;
+                    if (rules.Count >= 2)
+                    {
+                        var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
+                        trace = mean * op.Dimension; traceSe = se * op.Dimension;
+                    }
+                    else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
+                }
+                var all = exactRule is null ? rules : rules.Append(exactRule);
+                var grid = DensityGrid.Covering(all, s.Sigma, s.GridPoints);
+                var density = new SpectralDensity(rules, s.Sigma, grid);
+                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], s.Sigma, grid);
+                var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+                panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
+                    exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
+                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1]));
+            }
+        return panels;
+    }
+}

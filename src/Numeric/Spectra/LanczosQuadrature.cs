@@ -1,0 +1,82 @@
+using FimVerify.Numeric.Kernels;
+using FimVerify.Numeric.Operators;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace FimVerify.Numeric.Spectra;
+
+/// <summary>
+/// The Gauss quadrature rule of one SLQ probe: Lanczos from the normalised start vector (float64, full
+/// reorthogonalisation, stopping at an invariant subspace), then the eigenpairs (τ_k, y_k) of the symmetric
+/// tridiagonal T, nodes τ_k and weights y_k[0]² — the square of the first component, once (MATH.md §3's
+/// pitfall is squaring it again, or taking eigenvectors from a non-symmetric solver).
+/// </summary>
+public static class LanczosQuadrature
+{
+    public static QuadratureRule FromStart(ISymmetricOperator op, ReadOnlySpan<double> start, int steps)
+    {
+        var (alpha, beta) = Tridiagonal(op, start, steps);
+        return FromTridiagonal(alpha, beta);
+    }
+
+    /// <summary>
+    /// Lanczos coefficients α_1..α_j (diagonal) and β_1..β_{j−1} (off-diagonal) for j ≤ steps; j &lt; steps when
+    /// the Krylov space became invariant (β below 1e-12 of the operator's scale seen so far).
+    /// </summary>
+    public static (double[] Alpha, double[] Beta) Tridiagonal(ISymmetricOperator op, ReadOnlySpan<double> start, int steps)
+    {
+        int n = op.Dimension;
+        if (start.Length != n) throw new ArgumentException($"the start vector must have length {n}");
+        if (steps < 1 || steps > n) throw new ArgumentException($"Lanczos steps must lie between 1 and the dimension {n}");
+        double norm = Math.Sqrt(Dot.Product(start, start));
+        if (!(norm > 0) || !double.IsFinite(norm)) throw new ArgumentException("the Lanczos start vector must be non-zero and finite");
+        var basis = new List<double[]>(steps);
+        var alpha = new List<double>(steps);
+        var beta = new List<double>(steps);
+        var q = new double[n];
+        for (int i = 0; i < n; i++) q[i] = start[i] / norm;
+        var w = new double[n];
+        double scale = 0;
+        for (int j = 0; j < steps; j++)
+        {
+            basis.Add(q);
+            op.Apply(q, w);
+            double a = Dot.Product(q, w);
+            if (!double.IsFinite(a)) throw new NumericalException($"Lanczos step {j} produced a non-finite Rayleigh quotient");
+            alpha.Add(a);
+            if (j == steps - 1) break;
+            // Full reorthogonalisation, twice ("twice is enough"), against every basis vector so far.
+            for (int pass = 0; pass < 2; pass++)
+                foreach (var b in basis) Dot.Axpy(-Dot.Product(b, w), b, w);
+            double bnorm = Math.Sqrt(Dot.Product(w, w));
+            scale = Math.Max(scale, Math.Abs(a) + bnorm);
+            if (bnorm <= 1e-12 * Math.Max(scale, double.Epsilon)) break; // invariant subspace: the rule is exact
+            beta.Add(bnorm);
+            q = new double[n];
+            for (int i = 0; i < n; i++) q[i] = w[i] / bnorm;
+        }
+        return (alpha.ToArray(), beta.ToArray());
+    }
+
+    /// <summary>Nodes and weights from a symmetric tridiagonal matrix (diagonal α, off-diagonal β).</summary>
+    public static QuadratureRule FromTridiagonal(double[] alpha, double[] beta)
+    {
+        int m = alpha.Length;
+        if (beta.Length != m - 1) throw new ArgumentException("a tridiagonal of order m has m − 1 off-diagonal entries");
+        var t = Matrix<double>.Build.Dense(m, m);
+        for (int i = 0; i < m; i++)
+        {
+            t[i, i] = alpha[i];
+            if (i + 1 < m) { t[i, i + 1] = beta[i]; t[i + 1, i] = beta[i]; }
+        }
+        var evd = t.Evd(Symmetricity.Symmetric);
+        var nodes = new double[m];
+        var weights = new double[m];
+        for (int k = 0; k < m; k++)
+        {
+            nodes[k] = evd.EigenValues[k].Real;
+            double first = evd.EigenVectors[0, k];
+            weights[k] = first * first;
+        }
+        return new QuadratureRule(nodes, weights);
+    }
+}

@@ -9,5 +9,6 @@ public static class CommandCatalog
     [
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
+        new DensityCommand(),
     ];
 }

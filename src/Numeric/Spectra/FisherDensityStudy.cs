@@ -16,7 +16,7 @@ public sealed record FisherDensitySettings(
     IReadOnlyList<FisherBlocks> Blocks,
     DensityMethod Method,
     SlqSettings Slq,
-    double Sigma,
+    double? Sigma,
     int GridPoints,
     int MonteCarloSamples,
     int ExactLimit,
@@ -34,7 +34,8 @@ public sealed record FisherDensityPanel(
     double TraceStandardError,
     double? ExactTrace,
     double LargestNode,
-    double? LargestEigenvalue);
+    double? LargestEigenvalue,
+    IReadOnlyList<MomentComparison>? Moments);
 
 /// <summary>
 /// The library entry point behind `fimverify density`: builds each requested Fisher operator of the model on
@@ -43,9 +44,20 @@ public sealed record FisherDensityPanel(
 /// </summary>
 public static class FisherDensityStudy
 {
+    /// <summary>Family-wise false-alarm rate of the moment check reported with each panel.</summary>
+    public const double MomentCheckAlpha = 1e-3;
+
+    /// <summary>σ when none is given: 1% of the largest node, the scale on which the seed's plots resolve the bulk.</summary>
+    public static double AutomaticSigma(IEnumerable<QuadratureRule> rules)
+    {
+        double top = rules.Max(r => r.Nodes.Max(Math.Abs));
+        if (!(top > 0)) throw new NumericalException("the operator looks like zero (largest node 0); give --sigma explicitly");
+        return 0.01 * top;
+    }
+
     public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
     {
-        if (!(s.Sigma > 0) || !double.IsFinite(s.Sigma)) throw new ArgumentException("the broadening width σ must be positive and finite");
+        if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
         if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
             throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
         var panels = new List<FisherDensityPanel>();
@@ -73,14 +85,17 @@ public static class FisherDensityStudy
                     }
                     else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
                 }
-                var all = exactRule is null ? rules : rules.Append(exactRule);
-                var grid = DensityGrid.Covering(all, s.Sigma, s.GridPoints);
-                var density = new SpectralDensity(rules, s.Sigma, grid);
-                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], s.Sigma, grid);
+                var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
+                double sigma = s.Sigma ?? AutomaticSigma(all);
+                var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
+                var density = new SpectralDensity(rules, sigma, grid);
+                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
                 var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
                 panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
                     exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
-                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1]));
+                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
+                    eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
+                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), eigenvalues, MomentCheckAlpha) : null));
             }
         return panels;
     }

@@ -44,10 +44,19 @@ public static class LanczosQuadrature
             if (!double.IsFinite(a)) throw new NumericalException($"Lanczos step {j} produced a non-finite Rayleigh quotient");
             alpha.Add(a);
             if (j == steps - 1) break;
-            // Full reorthogonalisation, twice ("twice is enough"), against every basis vector so far.
-            for (int pass = 0; pass < 2; pass++)
-                foreach (var b in basis) Dot.Axpy(-Dot.Product(b, w), b, w);
+            // Full reorthogonalisation against every basis vector so far (modified Gram–Schmidt: each q_i is
+            // read twice back to back, so it streams from memory once); a second sweep only when the first
+            // cancelled most of w (Kahan–Parlett "twice is enough" test), which is when orthogonality is at risk.
+            Dot.Axpy(-a, q, w); // the three-term recurrence first, so that the sweeps only remove rounding
+            if (j > 0) Dot.Axpy(-beta[j - 1], basis[j - 1], w);
+            double before = Math.Sqrt(Dot.Product(w, w));
+            foreach (var b in basis) Dot.Axpy(-Dot.Product(b, w), b, w);
             double bnorm = Math.Sqrt(Dot.Product(w, w));
+            if (bnorm < 0.7 * before)
+            {
+                foreach (var b in basis) Dot.Axpy(-Dot.Product(b, w), b, w);
+                bnorm = Math.Sqrt(Dot.Product(w, w));
+            }
             scale = Math.Max(scale, Math.Abs(a) + bnorm);
             if (bnorm <= 1e-12 * Math.Max(scale, double.Epsilon)) break; // invariant subspace: the rule is exact
             beta.Add(bnorm);

@@ -36,7 +36,7 @@ public sealed class DensityCommand : ICommand
           --exact-limit P  materialise F and compare with its dense eigenvalues when P ≤ this (default 2000)
           --seed N         run seed (data, initialisation, SGD, MC labels and probes all derive from it; default 1)
         When the dense reference is available, each SLQ panel reports W1 to it, moment errors, and the moment claim:
-        |t_k| ≤ Student-t quantile for k = 1..4 (Bonferroni, family-wise false-alarm rate 0.001). Exit code 0 when every
+        |Z_k| ≤ z(1 − 0.001/8) for k = 1..4 with the exact null variance of the probes (Bonferroni, family-wise 0.001). Exit code 0 when every
         checked claim holds (or none was checkable), 1 when one fails, 2 on bad input.
         Example: fimverify density --data synthetic --hidden 16,16 --fisher all --blocks all --probes 20 --steps 60 --plot fig.png
         """;
@@ -137,9 +137,11 @@ public sealed class DensityCommand : ICommand
             o.WriteLine(string.Format(c, "    largest eigenvalue    {0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""));
             if (p.Distance is { } d)
                 o.WriteLine(string.Format(c, "    distance to exact     W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))));
+            if (p.Wasserstein1ToExactFisher is double toExact)
+                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3} between the dense densities (σ of fisher_exact / {1})", toExact, BlocksName(p.Blocks)));
             if (p.Moments is { } ms)
-                o.WriteLine(string.Format(c, "    moment claim          max |t| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
-                    ms.Skip(1).Max(m => Math.Abs(m.T)), SlqMomentCheck.Threshold(s.Slq.Probes, FisherDensityStudy.MomentCheckAlpha),
+                o.WriteLine(string.Format(c, "    moment claim          max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
+                    ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
                     Math.Abs(ms[0].Estimate - 1), ms.All(m => m.Consistent) ? "PASS" : "FAIL"));
         }
         if (plotPath is not null) o.WriteLine($"  plot                    {plotPath}");
@@ -177,6 +179,7 @@ public sealed class DensityCommand : ICommand
                     w.Number("wasserstein1", d.Wasserstein1);
                     w.WriteStartArray("momentRelativeErrors"); foreach (double e in d.MomentRelativeErrors) w.WriteNumberValue(e); w.WriteEndArray();
                 }
+                if (p.Wasserstein1ToExactFisher is double toExact) w.Number("wasserstein1ToExactFisher", toExact);
                 if (p.Moments is { } ms)
                 {
                     w.WriteStartArray("momentChecks");
@@ -184,7 +187,8 @@ public sealed class DensityCommand : ICommand
                     {
                         w.WriteStartObject();
                         w.WriteNumber("power", m.Power); w.Number("estimate", m.Estimate); w.Number("standardError", m.StandardError); w.Number("exact", m.Exact);
-                        if (double.IsFinite(m.T)) w.Number("t", m.T);
+                        w.Number("nullStandardError", m.NullStandardError);
+                        if (double.IsFinite(m.Z)) w.Number("z", m.Z);
                         w.WriteBoolean("consistent", m.Consistent);
                         w.WriteEndObject();
                     }

@@ -35,7 +35,14 @@ public sealed record FisherDensityPanel(
     double? ExactTrace,
     double LargestNode,
     double? LargestEigenvalue,
-    IReadOnlyList<MomentComparison>? Moments);
+    IReadOnlyList<MomentComparison>? Moments)
+{
+    /// <summary>
+    /// For the MC and empirical Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
+    /// (same blocks, the exact Fisher's σ, a grid covering both), when both were materialised.
+    /// </summary>
+    public double? Wasserstein1ToExactFisher { get; init; }
+}
 
 /// <summary>
 /// The library entry point behind `fimverify density`: builds each requested Fisher operator of the model on
@@ -65,7 +72,8 @@ public static class FisherDensityStudy
             foreach (var blocks in s.Blocks)
             {
                 var op = ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
-                double[]? eigenvalues = op.Dimension <= s.ExactLimit ? DenseSymmetricEigen.Eigenvalues(op.Materialize()) : null;
+                var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
+                double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
                 var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
                 IReadOnlyList<QuadratureRule> rules;
                 double trace, traceSe;
@@ -95,8 +103,18 @@ public static class FisherDensityStudy
                     exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
                     rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
                     eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
-                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), eigenvalues, MomentCheckAlpha) : null));
+                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
             }
-        return panels;
+        return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
+    }
+
+    private static double? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
+    {
+        var reference = panels.FirstOrDefault(q => q.Kind == FisherKind.Exact && q.Blocks == p.Blocks);
+        if (p.Kind == FisherKind.Exact || p.Exact is null || reference?.Exact is null) return null;
+        var rules = new[] { p.Exact.Rules[0], reference.Exact.Rules[0] };
+        double sigma = reference.Exact.Sigma;
+        var grid = DensityGrid.Covering(rules, sigma, gridPoints);
+        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid)).Wasserstein1;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Report;
+using FimVerify.Cli.Report.Suite;
 
 namespace FimVerify.Cli.Commands;
 
@@ -12,7 +13,9 @@ public sealed class ReportCommand : ICommand
     public string Path => "report";
     public string Summary => "Run every claim FimVerify knows and write a report (Markdown, HTML, plots, results.json, JUnit).";
     public string Help => """
-        Usage: fimverify report [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE] [--format text|json]
+        Usage: fimverify report [--suite FILE] [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE] [--format text|json]
+          --suite FILE  a user suite, .toml or .json: run fields (seed, quick) and one table per section with its
+                        parameters, e.g. [lemma1] p = 150; only the sections it names run (docs/report.md)
           --out DIR     output folder (default fimverify-report); created if missing
           --quick       smaller sizes, for a CI smoke run
           --seed S      run seed (default 1); the same seed gives the same numbers on any thread count
@@ -25,15 +28,29 @@ public sealed class ReportCommand : ICommand
 
     public int Run(ArgumentReader args, TextWriter stdout)
     {
+        string? suitePath = args.OptionalString("--suite");
         string outDir = args.String("--out", "fimverify-report");
-        bool quick = args.Flag("--quick");
-        long seed = args.Long("--seed", 1);
+        bool quickFlag = args.Flag("--quick");
+        bool seedGiven = args.Has("--seed");
+        long seedOption = args.Long("--seed", 1);
         string? only = args.OptionalString("--only");
         string? junit = args.OptionalString("--junit");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
 
+        var suite = suitePath is null ? null : SuiteFile.Load(suitePath);
+        suite?.EnsureKnownRunFields();
+        // Command-line options win over the suite's run fields.
+        long seed = seedGiven || suite is null ? seedOption : suite.Seed(seedOption);
+        bool quick = quickFlag || (suite?.Quick(false) ?? false);
         var parts = ReportSuite.Default();
+        if (suite is not null && suite.Sections.Count > 0)
+        {
+            foreach (var s in suite.Sections)
+                if (parts.All(p => p.Id != s.Id))
+                    throw suite.Error(s.Line, $"unknown section [{s.Id}]; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
+            parts = parts.Where(p => suite.Sections.Any(s => s.Id == p.Id)).ToList();
+        }
         if (only is not null)
         {
             var wanted = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -51,7 +68,10 @@ public sealed class ReportCommand : ICommand
             throw new UsageException($"The folder of the JUnit file '{junit}' does not exist.");
 
         var context = new ReportContext(outDir, quick, seed);
-        var sections = ProgressReporter.RunAll(parts, context, Console.Error);
+        var prepared = parts
+            .Select(p => (p, p.Prepare(context, new PartSettings(suite, suite?.Sections.FirstOrDefault(s => s.Id == p.Id)))))
+            .ToList();
+        var sections = ProgressReporter.RunAll(prepared, Console.Error);
         string header = $"fimverify {Dispatcher.Version}, seed {seed}, {(quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.";
         File.WriteAllText(System.IO.Path.Combine(outDir, "report.md"), MarkdownReport.Render(sections, header));
         File.WriteAllText(System.IO.Path.Combine(outDir, "report.html"), HtmlReport.Render(sections, header));

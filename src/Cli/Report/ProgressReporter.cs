@@ -8,7 +8,7 @@ namespace FimVerify.Cli.Report;
 /// </summary>
 public static class ProgressReporter
 {
-    public static List<ReportSection> RunAll(IReadOnlyList<IReportPart> parts, ReportContext context, TextWriter log)
+    public static List<ReportSection> RunAll(IReadOnlyList<(IReportPart Part, Func<ReportSection> Work)> parts, TextWriter log)
     {
         var results = new List<ReportSection>();
         if (!Console.IsErrorRedirected && log == Console.Error)
@@ -16,11 +16,11 @@ public static class ProgressReporter
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             console.Progress().AutoClear(false).Start(ctx =>
             {
-                foreach (var part in parts)
+                foreach (var (part, work) in parts)
                 {
                     var task = ctx.AddTask(Markup.Escape(part.Title), maxValue: 1);
                     task.IsIndeterminate = true;
-                    var section = Timed(part, context);
+                    var section = Timed(work);
                     task.IsIndeterminate = false;
                     task.Description = Markup.Escape($"{part.Title}: {MarkdownReport.Word(section.Verdict)}");
                     task.Increment(1);
@@ -32,19 +32,20 @@ public static class ProgressReporter
         {
             for (int k = 0; k < parts.Count; k++)
             {
-                log.WriteLine($"[{k + 1}/{parts.Count}] {parts[k].Title} …");
-                var section = Timed(parts[k], context);
-                log.WriteLine($"[{k + 1}/{parts.Count}] {parts[k].Title}: {MarkdownReport.Word(section.Verdict)} in {section.Seconds:F1} s");
+                var (part, work) = parts[k];
+                log.WriteLine($"[{k + 1}/{parts.Count}] {part.Title} …");
+                var section = Timed(work);
+                log.WriteLine($"[{k + 1}/{parts.Count}] {part.Title}: {MarkdownReport.Word(section.Verdict)} in {section.Seconds:F1} s");
                 results.Add(section);
             }
         }
         return results;
     }
 
-    private static ReportSection Timed(IReportPart part, ReportContext context)
+    private static ReportSection Timed(Func<ReportSection> work)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var section = part.Run(context);
+        var section = work();
         return section with { Seconds = clock.Elapsed.TotalSeconds };
     }
 }

@@ -63,4 +63,48 @@ public class ReportCommandTests
             foreach (var d in new[] { a, b }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("bad-range.toml", "seed = 3\nquick = true\n\n[lemma1]\nd = 4\np = 0\n", "bad-range.toml:6: field 'p' of [lemma1]")]
+    [InlineData("unknown-field.toml", "[lemma1]\nd = 4\nbogus = 2\n", "unknown-field.toml:3: unknown field 'bogus'")]
+    [InlineData("syntax.toml", "seed = \n", "syntax.toml:1:")]
+    [InlineData("unknown-section.toml", "seed = 1\n[nonsense]\n", "unknown-section.toml:2: unknown section [nonsense]")]
+    [InlineData("wrong-kind.json", "{\n \"seed\": 3,\n \"lemma1\": {\n   \"p\": \"many\"\n }\n}\n", "wrong-kind.json:4: field 'p' of [lemma1] must be an integer")]
+    [InlineData("not-json.json", "{\n \"seed\": 3,\n oops\n}", "not-json.json:3:")]
+    [InlineData("suite.yaml", "seed: 1\n", "must end in .toml or .json")]
+    public void BadSuiteFilesNameTheLineAndField(string name, string content, string expected)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, name);
+            File.WriteAllText(file, content);
+            var (code, output, error) = Run("report", "--suite", file, "--out", dir);
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.Contains(expected, error);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void SuiteSelectsSectionsAndSetsTheirParameters()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, "suite.toml");
+            File.WriteAllText(file, "seed = 9\n[lemma1]\nd = 3\np = 20\nsamples = 20000\n");
+            var (code, output, _) = Run("report", "--suite", file, "--out", dir, "--format", "json");
+            Assert.Equal(0, code);
+            var root = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(9, root.GetProperty("seed").GetInt64());
+            var section = Assert.Single(root.GetProperty("sections").EnumerateArray());
+            Assert.Equal("lemma1", section.GetProperty("id").GetString());
+            Assert.Equal(20, section.GetProperty("results").GetProperty("p").GetInt32());
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FimVerify.Cli.Report.Suite;
 using FimVerify.Symbolic;
 
 namespace FimVerify.Cli.Report.Parts;
@@ -10,10 +11,16 @@ public sealed class KappaSeriesPart : IReportPart
     public string Id => "kappa-series";
     public string Title => "Arcsin expansion of J_ij (Lemma 1 / Theorem 2 of seed 000)";
 
-    public ReportSection Run(ReportContext context)
+    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    {
+        int terms = settings.Int("terms", context.Quick ? 40 : 400, 10, 5000);
+        settings.EnsureAllUsed();
+        return () => Run(terms);
+    }
+
+    private ReportSection Run(int terms)
     {
         var c = CultureInfo.InvariantCulture;
-        int terms = context.Quick ? 40 : 400;
         var series = ReluKernelSeries.kappa(terms);
         var shown = ReluKernelSeries.terms(12);
         var rows = shown.Select(t => (IReadOnlyList<string>)[t.Item1.ToString(c), t.Item2.ToString(), t.Item2.ToDouble().ToString("R", c)]).ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FimVerify.Cli.Plots;
+using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Report.Parts;
@@ -11,12 +12,21 @@ public sealed class Lemma1Part : IReportPart
     public string Id => "lemma1";
     public string Title => "Lemma 1: J by the arc-cosine kernel vs Monte Carlo";
 
-    public ReportSection Run(ReportContext context)
+    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    {
+        int d = settings.Int("d", 5, 1, 1000);
+        int p = settings.Int("p", context.Quick ? 80 : 200, 2, 2000);
+        long samples = settings.Long("samples", context.Quick ? 50_000 : 200_000, 2, 100_000_000);
+        double alpha = settings.Double("alpha", 1e-3, 0, 0.5);
+        settings.EnsureAllUsed();
+        return () => Run(context, new Lemma1Parameters(d, p, samples, context.Seed, alpha));
+    }
+
+    private ReportSection Run(ReportContext context, Lemma1Parameters parameters)
     {
         var c = CultureInfo.InvariantCulture;
-        int d = 5, p = context.Quick ? 80 : 200;
-        long samples = context.Quick ? 50_000 : 200_000;
-        var r = Lemma1Check.Run(new Lemma1Parameters(d, p, samples, context.Seed));
+        var (d, p, samples) = (parameters.D, parameters.P, parameters.Samples);
+        var r = Lemma1Check.Run(parameters);
         var descending = r.Eigenvalues.Reverse().ToArray();
         var spectrum = SpectrumPlot.Create($"Spectrum of J (d = {d}, p = {p}) with Theorem 2's levels", descending,
             [
@@ -42,8 +52,8 @@ public sealed class Lemma1Part : IReportPart
         IReadOnlyList<string> Row(string a, string b) => [a, b];
         return new ReportSection(Id, Title,
             "For i ≠ j, J_ij = (1/2π)((π − θ_ij) cos θ_ij + sin θ_ij) n_i n_j and J_ii = n_i²/2. Decision: every distinct entry's "
-            + "z = (Ĵ − J)/se must satisfy |z| ≤ Φ⁻¹(1 − α/(2m)) (Bonferroni over m entries, family-wise false-alarm rate α = 0.001).",
-            [new("d", d.ToString(c)), new("p", p.ToString(c)), new("samples", samples.ToString(c)), new("seed", context.Seed.ToString(c))],
+            + "z = (Ĵ − J)/se must satisfy |z| ≤ Φ⁻¹(1 − α/(2m)) (Bonferroni over m entries, family-wise false-alarm rate α).",
+            [new("d", d.ToString(c)), new("p", p.ToString(c)), new("samples", samples.ToString(c)), new("α", parameters.FalseAlarmRate.ToString("G3", c)), new("seed", context.Seed.ToString(c))],
             new ReportTable(["quantity", "value"],
             [
                 Row("entries compared", r.EntriesCompared.ToString(c)),

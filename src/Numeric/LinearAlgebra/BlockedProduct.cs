@@ -22,7 +22,7 @@ internal static unsafe class BlockedProduct
     private const long ParallelThreshold = 1L << 21;
 
     public static void Run(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
-        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism)
+        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true)
     {
         if (m == 0 || n == 0) return;
         int threads = maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
@@ -33,7 +33,7 @@ internal static unsafe class BlockedProduct
             if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
             else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
         }
-        if (upperOnly) MirrorUpper(n, c, ldc, threads);
+        if (upperOnly && mirror) MirrorUpper(n, c, ldc, threads);
     }
 
     private static ParallelOptions Options(int threads) => new() { MaxDegreeOfParallelism = threads };
@@ -180,7 +180,7 @@ internal static unsafe class BlockedProduct
     }
 
     /// <summary>Copies the upper triangle onto the lower one in 64×64 blocks (cache-friendly transpose).</summary>
-    private static void MirrorUpper(int n, double* c, int ldc, int threads)
+    internal static void MirrorUpper(int n, double* c, int ldc, int threads)
     {
         const int block = 64;
         int blocks = (n + block - 1) / block;

@@ -21,6 +21,32 @@ public static class Syrk
         }
     }
 
+    /// <summary>The SYRK update of the upper triangle only (the lower one is left as it is): for sums of many updates,
+    /// which mirror once at the end with <see cref="MirrorUpper"/>.</summary>
+    internal static void MultiplyUpper(Op op, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, double beta,
+        Span<double> c, int ldc, int maxDegreeOfParallelism = -1)
+    {
+        var (opA, opB) = Operands(op);
+        Gemm.Validate(opA, opB, n, n, k, a.Length, lda, a.Length, lda, c.Length, ldc);
+        unsafe
+        {
+            fixed (double* pa = a, pc = c)
+                BlockedProduct.Run(opA, opB, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc, upperOnly: true, maxDegreeOfParallelism, mirror: false);
+        }
+    }
+
+    /// <summary>Copies C's upper triangle onto its lower triangle.</summary>
+    internal static void MirrorUpper(int n, Span<double> c, int ldc, int maxDegreeOfParallelism = -1)
+    {
+        if (n == 0) return;
+        if ((long)(n - 1) * ldc + n > c.Length) throw new ArgumentException("a span is too short for the stated dimensions");
+        unsafe
+        {
+            fixed (double* pc = c)
+                BlockedProduct.MirrorUpper(n, pc, ldc, maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount);
+        }
+    }
+
     /// <summary>The scalar reference: the full triple loop (both triangles computed independently).</summary>
     public static void MultiplyReference(Op op, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, double beta,
         Span<double> c, int ldc)

@@ -1,14 +1,17 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.Operators;
-using MathNet.Numerics.LinearAlgebra;
+using FimVerify.Numeric.LinearAlgebra;
 
 namespace FimVerify.Numeric.Spectra;
 
 /// <summary>
-/// The Gauss quadrature rule of one SLQ probe: Lanczos from the normalised start vector (float64, full
+/// The Gauss quadrature rule of one SLQ probe: Lanczos from the given normalised start vector (float64, full
 /// reorthogonalisation, stopping at an invariant subspace), then the eigenpairs (τ_k, y_k) of the symmetric
 /// tridiagonal T, nodes τ_k and weights y_k[0]² — the square of the first component, once (MATH.md §3's
 /// pitfall is squaring it again, or taking eigenvectors from a non-symmetric solver).
+/// The recurrence is here, not in <see cref="LanczosSolver"/>, because SLQ needs the coefficients from a given
+/// probe and must stop (not restart) at an invariant subspace, where the rule is already exact; top-k
+/// eigenvalues come from <see cref="LanczosSolver"/>.
 /// </summary>
 public static class LanczosQuadrature
 {
@@ -66,26 +69,11 @@ public static class LanczosQuadrature
         return (alpha.ToArray(), beta.ToArray());
     }
 
-    /// <summary>Nodes and weights from a symmetric tridiagonal matrix (diagonal α, off-diagonal β).</summary>
+    /// <summary>Nodes and weights from a symmetric tridiagonal matrix (diagonal α, off-diagonal β), by the shared tridiagonal QL solver.</summary>
     public static QuadratureRule FromTridiagonal(double[] alpha, double[] beta)
     {
-        int m = alpha.Length;
-        if (beta.Length != m - 1) throw new ArgumentException("a tridiagonal of order m has m − 1 off-diagonal entries");
-        var t = Matrix<double>.Build.Dense(m, m);
-        for (int i = 0; i < m; i++)
-        {
-            t[i, i] = alpha[i];
-            if (i + 1 < m) { t[i, i + 1] = beta[i]; t[i + 1, i] = beta[i]; }
-        }
-        var evd = t.Evd(Symmetricity.Symmetric);
-        var nodes = new double[m];
-        var weights = new double[m];
-        for (int k = 0; k < m; k++)
-        {
-            nodes[k] = evd.EigenValues[k].Real;
-            double first = evd.EigenVectors[0, k];
-            weights[k] = first * first;
-        }
-        return new QuadratureRule(nodes, weights);
+        if (beta.Length != alpha.Length - 1) throw new ArgumentException("a tridiagonal of order m has m − 1 off-diagonal entries");
+        var eigen = TridiagonalEigen.Decompose(alpha, beta);
+        return new QuadratureRule(eigen.Values, eigen.FirstComponents.Select(y => y * y).ToArray());
     }
 }

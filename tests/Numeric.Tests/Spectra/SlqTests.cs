@@ -85,6 +85,17 @@ public class SlqTests
     }
 
     [Theory]
+    [InlineData(FisherKind.Exact, FisherBlocks.Full)]
+    [InlineData(FisherKind.MonteCarlo, FisherBlocks.LayerWise)]
+    public void SharedLanczosSolverTopEigenvaluesOfAFisherMatchDenseTo1e8(FisherKind kind, FisherBlocks blocks)
+    {
+        var (op, eigenvalues, _) = SmallFisher.WithSpectrum(kind, blocks);
+        var top = LanczosSolver.TopEigenvalues(op, 6, SeedSequence.FromSeed(12));
+        for (int k = 0; k < top.Length; k++)
+            Assert.True(Math.Abs(top[k] - eigenvalues[^(k + 1)]) <= 1e-8 * eigenvalues[^1], $"λ_{k + 1}: Lanczos {top[k]}, dense {eigenvalues[^(k + 1)]}");
+    }
+
+    [Theory]
     [InlineData(FisherKind.Exact, FisherBlocks.Full, ProbeDistribution.Rademacher)]
     [InlineData(FisherKind.MonteCarlo, FisherBlocks.LayerWise, ProbeDistribution.Gaussian)]
     [InlineData(FisherKind.Empirical, FisherBlocks.Full, ProbeDistribution.Rademacher)]

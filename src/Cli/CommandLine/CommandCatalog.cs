@@ -9,5 +9,7 @@ public static class CommandCatalog
     [
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
+        new DeriveOrderParamsCommand(),
+        new FimStatsCommand(),
     ];
 }

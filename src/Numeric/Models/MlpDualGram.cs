@@ -154,16 +154,6 @@ public sealed class MlpDualGram
         return new SymmetricMatrix(n, a);
     }
 
-    /// <summary>X Xᵀ for X rows × cols (row-major), computed as X·(Xᵀ) on the GEMM fast path, then symmetrised.</summary>
-    internal static double[] Gram(double[] x, int rows, int cols)
-    {
-        var xt = new double[cols * rows];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) xt[c * rows + r] = x[r * cols + c];
-        var g = new double[rows * rows];
-        Gemm.Multiply(Op.None, Op.None, rows, rows, cols, 1.0, x, cols, xt, rows, 0.0, g, rows);
-        for (int i = 0; i < rows; i++)
-            for (int j = i + 1; j < rows; j++) g[i * rows + j] = g[j * rows + i] = 0.5 * (g[i * rows + j] + g[j * rows + i]);
-        return g;
-    }
+    /// <summary>X Xᵀ for X rows × cols (row-major), by SYRK (upper triangle, mirrored: exactly symmetric).</summary>
+    internal static double[] Gram(double[] x, int rows, int cols) => Syrk.RowGram(x, rows, cols).Data;
 }

@@ -12,7 +12,7 @@ public sealed record LanczosOptions(double Tolerance = 1e-10, int MaxIterations 
 
 /// <summary>
 /// The k largest eigenvalues (descending) of a symmetric operator with their residual norms ‖A y − θ y‖ (measured
-/// explicitly, not the Lanczos estimate). <see cref="Vectors"/> holds Ritz vector i in row i (row-major k×n) when asked for.
+/// from the stored products A q_j, not from the Lanczos estimate). <see cref="Vectors"/> holds Ritz vector i in row i (row-major k×n) when asked for.
 /// <see cref="Restarts"/> counts invariant subspaces found (Lanczos breakdowns followed by a fresh start vector).
 /// </summary>
 public sealed record LanczosResult(double[] Values, double[] Residuals, double[]? Vectors, int Iterations, int Restarts, double NormEstimate);
@@ -37,6 +37,7 @@ public static class LanczosSolver
         if (maxIter < k) throw new ArgumentOutOfRangeException(nameof(options), "MaxIterations must be at least k");
 
         var basis = new double[(long)maxIter * n];
+        var images = new double[(long)maxIter * n]; // A q_j, kept so that Ritz residuals cost no further products
         var alpha = new double[maxIter];
         var beta = new double[maxIter]; // beta[j] couples q_j and q_{j+1}
         var w = new double[n];
@@ -51,6 +52,7 @@ public static class LanczosSolver
             var q = basis.AsSpan(m * n, n);
             op.Apply(q, w);
             CheckFinite(w, "the operator returned a non-finite value");
+            w.CopyTo(images.AsSpan(m * n, n));
             double a = Dot.Product(q, w);
             alpha[m] = a;
             // w ← w − Q Qᵀ w, twice ("twice is enough"): the three-term recurrence is contained in it.
@@ -90,7 +92,7 @@ public static class LanczosSolver
                     double last = ritz.Vectors![(m - 1) * m + (m - 1 - i)];
                     converged = Math.Abs(bm * last) <= 0.5 * options.Tolerance * scale;
                 }
-                if (converged) return Finish(op, basis, ritz, m, n, k, options, restarts, scale);
+                if (converged) return Finish(basis, images, ritz, m, n, k, options, restarts, scale);
                 if (full)
                     throw new NumericalException($"Lanczos did not converge to tolerance {options.Tolerance:G3} for the top {k} eigenvalues within {maxIter} iterations");
                 nextCheck = m + Math.Max(5, m / 10);
@@ -103,7 +105,8 @@ public static class LanczosSolver
     public static double[] TopEigenvalues(ISymmetricOperator op, int k, SeedSequence seed, double tolerance = 1e-10) =>
         TopEigenpairs(op, k, seed, new LanczosOptions(tolerance)).Values;
 
-    private static LanczosResult Finish(ISymmetricOperator op, double[] basis, TridiagonalEigenResult ritz, int m, int n, int k,
+    /// <summary>Ritz vectors y = Q s and explicit residuals A y − θ y = (AQ) s − θ Q s from the stored products A q_j.</summary>
+    private static LanczosResult Finish(double[] basis, double[] images, TridiagonalEigenResult ritz, int m, int n, int k,
         LanczosOptions options, int restarts, double scale)
     {
         var values = new double[k];
@@ -115,11 +118,15 @@ public static class LanczosSolver
             int col = m - 1 - i;
             values[i] = ritz.Values[col];
             var y = vectors.AsSpan(i * n, n);
-            // y = Q s; the rows of Q are basis vectors.
-            for (int j = 0; j < m; j++) Dot.Axpy(ritz.Vectors![j * m + col], basis.AsSpan(j * n, n), y);
+            // y = Q s and A y = (AQ) s; the rows of Q and AQ are basis vectors and their images.
+            ay.AsSpan().Clear();
+            for (int j = 0; j < m; j++)
+            {
+                Dot.Axpy(ritz.Vectors![j * m + col], basis.AsSpan(j * n, n), y);
+                Dot.Axpy(ritz.Vectors[j * m + col], images.AsSpan(j * n, n), ay);
+            }
             double norm = Math.Sqrt(Dot.Product(y, y));
-            for (int t = 0; t < n; t++) y[t] /= norm;
-            op.Apply(y, ay);
+            for (int t = 0; t < n; t++) { y[t] /= norm; ay[t] /= norm; }
             Dot.Axpy(-values[i], y, ay);
             residuals[i] = Math.Sqrt(Dot.Product(ay, ay));
             if (!(residuals[i] <= options.Tolerance * scale))

@@ -23,6 +23,9 @@ public sealed record FixedPoint(double? QStar, double Chi, Phase Phase)
             // At the edge of chaos the approach to q* is algebraic, not geometric: accept a stalled iterate.
             if (it == 99_999 && Math.Abs(next - q) <= 1e-9 * Math.Max(1, q)) star = q;
         }
+        // Without bias, q = 0 is a fixed point; the iterate approaches it only algebraically at the edge (tanh at
+        // σ_w² = 1: q ~ 1/n), so a stalled small iterate means q* = 0, where χ = σ_w² φ′(0)².
+        if (star is double s0 && sigmaB2 == 0 && s0 < 1e-4) star = 0;
         if (star is null && !homogeneous)
             throw new NumericalException("the forward recurrence has no finite fixed point q* (it grows without bound or converges too slowly)");
         double chi = sigmaW2 * kernel.DerivativeSecondMoment(star ?? 1.0);

@@ -11,5 +11,7 @@ public static class CommandCatalog
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
         new DensityCommand(),
+        new DeriveOrderParamsCommand(),
+        new FimStatsCommand(),
     ];
 }

@@ -66,11 +66,11 @@ public sealed class SoftmaxClassifier
     public Span<double> Biases(int l) => Parameters.AsSpan(_offsets[l] + Widths[l] * Widths[l + 1], Widths[l + 1]);
 
     /// <summary>Runs the network on a batch (row-major count × d) and keeps what Jacobian products need.</summary>
-    public ForwardPass Forward(ReadOnlySpan<double> inputs, int count)
+    public ClassifierForwardPass Forward(ReadOnlySpan<double> inputs, int count)
     {
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
         if (inputs.Length != count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
-        var pass = new ForwardPass(this, inputs.ToArray(), count);
+        var pass = new ClassifierForwardPass(this, inputs.ToArray(), count);
         for (int l = 0; l < LayerCount; l++)
         {
             int fanIn = Widths[l], fanOut = Widths[l + 1];
@@ -108,7 +108,7 @@ public sealed class SoftmaxClassifier
     /// the layers firstLayer..lastLayer of v are read (the others are taken as zero, and layers below
     /// firstLayer are skipped, which is what makes a layer-wise block cheap).
     /// </summary>
-    public void Jvp(ForwardPass pass, ReadOnlySpan<double> v, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (v.Length != ParameterCount) throw new ArgumentException($"expected a direction of length {ParameterCount}");
@@ -148,7 +148,7 @@ public sealed class SoftmaxClassifier
     /// Vector-Jacobian product summed over the inputs of the pass: gradient ← Σ_n (∂z_L(x_n)/∂θ)ᵀ g_n for the
     /// cotangents g (count × C). Layers below lowestLayer are not computed and their entries are left untouched.
     /// </summary>
-    public void Vjp(ForwardPass pass, ReadOnlySpan<double> logitCotangent, Span<double> gradient, int lowestLayer = 0)
+    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, Span<double> gradient, int lowestLayer = 0)
     {
         CheckPass(pass);
         int count = pass.Count;
@@ -176,7 +176,7 @@ public sealed class SoftmaxClassifier
     }
 
     /// <summary>Mean cross-entropy of the pass against labels.</summary>
-    public double Loss(ForwardPass pass, ReadOnlySpan<int> labels)
+    public double Loss(ClassifierForwardPass pass, ReadOnlySpan<int> labels)
     {
         CheckPass(pass);
         double s = 0;
@@ -186,7 +186,7 @@ public sealed class SoftmaxClassifier
 
     public SoftmaxClassifier Clone() => new(Widths, Activation, (double[])Parameters.Clone());
 
-    private void CheckPass(ForwardPass pass)
+    private void CheckPass(ClassifierForwardPass pass)
     {
         if (!ReferenceEquals(pass.Model, this)) throw new ArgumentException("the forward pass belongs to another model");
     }
@@ -196,9 +196,9 @@ public sealed class SoftmaxClassifier
 /// What one forward pass keeps: hidden activations σ(z_l), slopes σ'(z_l), logits and probabilities, plus
 /// two scratch buffers that Jacobian products reuse (so a pass serves one product at a time).
 /// </summary>
-public sealed class ForwardPass
+public sealed class ClassifierForwardPass
 {
-    internal ForwardPass(SoftmaxClassifier model, double[] inputs, int count)
+    internal ClassifierForwardPass(SoftmaxClassifier model, double[] inputs, int count)
     {
         Model = model; Inputs = inputs; Count = count;
         int hiddenLayers = model.LayerCount - 1;

@@ -14,7 +14,7 @@ namespace FimVerify.Numeric.Operators;
 public sealed class ClassifierFisher : ISymmetricOperator
 {
     private readonly SoftmaxClassifier _model;
-    private readonly ForwardPass _pass;
+    private readonly ClassifierForwardPass _pass;
     private readonly OutputCurvature _curvature;
     private readonly double[] _tangent, _cotangent, _gradient;
 
@@ -23,7 +23,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     public int Dimension => _model.ParameterCount;
     public int SampleCount => _pass.Count;
 
-    private ClassifierFisher(SoftmaxClassifier model, ForwardPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
+    private ClassifierFisher(SoftmaxClassifier model, ClassifierForwardPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
     {
         _model = model; _pass = pass; _curvature = curvature; Kind = kind; Blocks = blocks;
         _tangent = new double[pass.Count * model.Classes];

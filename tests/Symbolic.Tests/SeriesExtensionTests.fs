@@ -39,7 +39,7 @@ let seriesAlgebra =
             Expect.equal (PowerSeries.revert expMinusOne) (StandardSeries.log1p n) "(exp − 1)⁻¹ = log1p"
             Expect.equal (PowerSeries.revert (StandardSeries.arctan n)) (PowerSeries.divide (StandardSeries.sin n) (StandardSeries.cos n)) "arctan⁻¹ = tan"
         }
-        test "arccos + arcsin = π/2 exactly, and arccos' = −1/√(1 − z²)" {
+        test "arccos + arcsin = π/2 exactly" {
             let n = 50
             let sum = PowerSeries.add (StandardSeries.arccos n) (StandardSeries.arcsin n |> StandardSeries.toPi)
             Expect.equal sum (PowerSeries.constant n (PiLaurent.Monomial(Rational.make 1 2, 1))) "π/2"

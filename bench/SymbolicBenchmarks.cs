@@ -21,7 +21,7 @@ public class SymbolicBenchmarks
         _kappa = InfixParser.parse(Kappa);
         _rational = InfixParser.parse("(x^3 - y^3)/(x^2 - y^2) + (x*y + y^2)/(x + y)^2");
         _compiled = Compiler.compile(ListModule.OfArray(new[] { "t" }), _kappa);
-        _point = MapModule.OfArray(new[] { Tuple.Create("t", Real.OfRational(Rational.make(3, 10))) });
+        _point = MapModule.OfArray(new[] { Tuple.Create("t", Real.OfRational(new Rational(new System.Numerics.BigInteger(3), new System.Numerics.BigInteger(10)))) });
         _doublePoint = MapModule.OfArray(new[] { Tuple.Create("t", 0.3) });
     }
 

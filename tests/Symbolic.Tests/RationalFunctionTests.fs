@@ -63,7 +63,7 @@ let otherFormats =
     testList "LaTeX and JSON" [
         test "LaTeX of typical results" {
             Expect.equal (Latex.format (parse "1/(4*pi) + t/4")) "\\frac{t}{4} + \\frac{1}{4 \\pi}" "coefficients (canonical order: symbols before powers)"
-            Expect.equal (Latex.format (parse "sqrt(1 - t^2)*erf(x)")) "\\sqrt{1 - t^{2}} \\operatorname{erf}\\left(x\\right)" "functions"
+            Expect.equal (Latex.format (parse "sqrt(1 - t^2)*erf(x)")) "\\operatorname{erf}\\left(x\\right) \\sqrt{1 - t^{2}}" "functions"
             Expect.equal (Latex.format (parse "-(x + 1)^(3/2)")) "-\\left(1 + x\\right)^{\\frac{3}{2}}" "powers"
         }
         testPropertyWithConfig config "JSON round trip is the identity" (Prop.forAll (Arb.fromGen smooth) (fun a ->

@@ -43,7 +43,11 @@ module Latex =
         let above = fs |> List.filter (function Power(_, Number r) -> r.Sign >= 0 | _ -> true)
         let below = fs |> List.choose (function Power(b, Number r) when r.Sign < 0 -> Some(Expression.pow b (Number(-r))) | _ -> None)
         let join (items: Expression list) (number: System.Numerics.BigInteger) =
-            let factors = items |> List.map (print >> wrap 2)
+            // Inside a fraction a lone factor needs no parentheses.
+            let factors =
+                match items with
+                | [ single ] when number.IsOne && not (below.IsEmpty && c.Den.IsOne) -> [ (print single).Text ]
+                | items -> items |> List.map (print >> wrap 2)
             let all = (if number.IsOne then [] else [ string number ]) @ factors
             if all.IsEmpty then "1" else String.concat " " all
         let top = join above (abs c.Num)

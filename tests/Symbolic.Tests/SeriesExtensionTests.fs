@@ -75,6 +75,12 @@ let expressionSeries =
             Expect.equal (ExpressionSeries.maclaurin "x" n (X.one / (X.one - x))) (PowerSeries.constant n X.one |> PowerSeries.map (fun _ -> X.one)) "geometric"
             Expect.equal (ExpressionSeries.maclaurin "x" n (X.erf x)) (StandardSeries.erfScaled n |> PowerSeries.map (fun c -> X.mul [ StandardSeries.erfFactor; X.number c ])) "erf"
         }
+        test "κ's coefficients as expressions print as exact infix and evaluate to their PiLaurent value" {
+            let s = ReluKernelSeries.kappa 9
+            Expect.equal (s.Coeffs |> Array.map (X.ofPiLaurent >> Infix.format)) [| "1/(2*pi)"; "1/4"; "1/(4*pi)"; "0"; "1/(48*pi)"; "0"; "1/(160*pi)"; "0"; "5/(1792*pi)" |] "printed"
+            for c in s.Coeffs do
+                Expect.floatClose Accuracy.veryHigh (Floating.evaluate Map.empty (X.ofPiLaurent c)) (c.ToDouble()) "value"
+        }
         test "series of sin around π/2 is cos's series" {
             let s = ExpressionSeries.around "x" (X.pi / X.ofInt 2) 10 (X.sin (X.symbol "x"))
             Expect.equal s (StandardSeries.cos 10 |> PowerSeries.map X.number) "sin(π/2 + z) = cos z"

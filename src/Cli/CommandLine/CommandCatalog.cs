@@ -10,5 +10,6 @@ public static class CommandCatalog
         new ReportCommand(),
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
+        new DensityCommand(),
     ];
 }

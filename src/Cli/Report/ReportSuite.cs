@@ -9,5 +9,7 @@ public static class ReportSuite
     [
         new KappaSeriesPart(),
         new Lemma1Part(),
+        new MeanFieldPart(),
+        new DensityPart(),
     ];
 }

@@ -9,5 +9,8 @@ public static class CommandCatalog
     [
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
+        new VerifyTheorem2Command(),
+        new VerifyTheorem3Command(),
+        new SpectrumShallowCommand(),
     ];
 }

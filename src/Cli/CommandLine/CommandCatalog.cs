@@ -11,6 +11,7 @@ public static class CommandCatalog
         new VerifyLemma1Command(),
         new VerifyTheorem2Command(),
         new VerifyTheorem3Command(),
+        new VerifyTheorem3SweepCommand(),
         new SpectrumShallowCommand(),
     ];
 }

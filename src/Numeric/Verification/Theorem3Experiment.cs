@@ -9,12 +9,13 @@ namespace FimVerify.Numeric.Verification;
 /// <param name="XiPair">ξ(d − 2), the slack for v^(α,β); default the exact mean offset 2/(d+2).</param>
 /// <param name="XiDiagonal">ξ(d − 1), the slack for v^(γ); default the exact mean offset 3/(d+2).</param>
 /// <param name="DenseLimit">Largest p at which J is formed densely (then the eigenvalue claims are evaluated too).</param>
-public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000)
+/// <param name="WithJ">False restricts the experiment to the claims that need only W (Lemma 2 and the trace): no J is computed.</param>
+public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000, bool WithJ = true)
 {
     public static Theorem3Parameters WithDefaultSlack(int d, int p, double delta, Lemma2Constant constant) =>
         new(d, p, delta, constant, Lemma2Slack.XiPair(d), Lemma2Slack.XiDiagonal(d));
 
-    public bool EigenvalueClaims => P <= DenseLimit;
+    public bool EigenvalueClaims => WithJ && P <= DenseLimit;
     public double Bound => Constant.Bound(Delta, P);
 
     public Theorem3Parameters Validated()
@@ -68,12 +69,15 @@ public sealed class Theorem3Experiment : ITrialExperiment
             new("lemma2.dots.diag", $"|v^(γ)·v^(γ') + 1/(d−1)| ≤ δ + ξ(d−1)/(d−1) for γ ≠ γ' ({x2})", b),
             new("theorem3.trace", "tr J ≤ (d/2)(1 + δ)", b),
             new("theorem3.trace.exact", "tr J ≤ (d/2)(1 + δ) fails with the exact probability P(χ²_{dp} > dp(1+δ))", TraceFailureProbability(d, parameters.P, delta), BoundKind.Exactly),
-            new("theorem3.rayleigh.v0", "u J uᵀ ≥ (2d+1)/(4π)(1 − δ) for u = v⁽⁰⁾/‖v⁽⁰⁾‖", b),
-            new("theorem3.rayleigh.W", "u J uᵀ ≥ (1/4)(1 − δ) for u = W_l/‖W_l‖, every l", b),
-            new("theorem3.rayleigh.pair", $"u J uᵀ ≥ (1 − δ − ξ(d−2))/(2πd) for u = v^(α,β)/‖v^(α,β)‖, every α < β ({x1})", b),
-            new("theorem3.rayleigh.diag", $"u J uᵀ ≥ (1 − δ − ξ(d−1))/(2πd) for u = v^(γ)/‖v^(γ)‖, every γ ({x2})", b),
-            new("theorem3.all", "Lemma 2 and Theorem 3 hold simultaneously (all claims above but the exact-probability one)", b),
         };
+        if (parameters.WithJ)
+        {
+            claims.Add(new("theorem3.rayleigh.v0", "u J uᵀ ≥ (2d+1)/(4π)(1 − δ) for u = v⁽⁰⁾/‖v⁽⁰⁾‖", b));
+            claims.Add(new("theorem3.rayleigh.W", "u J uᵀ ≥ (1/4)(1 − δ) for u = W_l/‖W_l‖, every l", b));
+            claims.Add(new("theorem3.rayleigh.pair", $"u J uᵀ ≥ (1 − δ − ξ(d−2))/(2πd) for u = v^(α,β)/‖v^(α,β)‖, every α < β ({x1})", b));
+            claims.Add(new("theorem3.rayleigh.diag", $"u J uᵀ ≥ (1 − δ − ξ(d−1))/(2πd) for u = v^(γ)/‖v^(γ)‖, every γ ({x2})", b));
+            claims.Add(new("theorem3.all", "Lemma 2 and Theorem 3 hold simultaneously (all claims above but the exact-probability one)", b));
+        }
         if (parameters.EigenvalueClaims)
         {
             double xi = Math.Max(parameters.XiPair, parameters.XiDiagonal);
@@ -132,6 +136,17 @@ public sealed class Theorem3Experiment : ITrialExperiment
 
         // Theorem 3: trace and Rayleigh quotients u J uᵀ of the normalised vectors.
         double trace = 0.5 * net.FrobeniusNormSquared();
+        var failed = new bool[Claims.Count];
+        failed[NormMean] = devMean > delta;
+        failed[NormLinear] = devLinear > delta;
+        failed[NormPair] = devPair > delta + prm.XiPair;
+        failed[NormDiagonal] = devDiagonal > delta + prm.XiDiagonal;
+        failed[Orthogonality] = devOrth > delta;
+        failed[DiagonalDots] = devDiagDots > delta + prm.XiDiagonal / (d - 1);
+        failed[Trace] = failed[TraceExact] = trace > 0.5 * d * (1 + delta);
+        if (!prm.WithJ)
+            return new TrialOutcome(failed, [devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots, trace, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
         var units = dirs.All.Select(v =>
         {
             double s = 1.0 / Math.Sqrt(Kernels.Dot.Product(v.Values, v.Values));
@@ -154,14 +169,6 @@ public sealed class Theorem3Experiment : ITrialExperiment
         double level3 = 1.0 / (2 * Math.PI * d);
         double xiRayPair = Math.Max(0, 1 - delta - rPair / level3), xiRayDiag = Math.Max(0, 1 - delta - rDiag / level3);
 
-        var failed = new bool[Claims.Count];
-        failed[NormMean] = devMean > delta;
-        failed[NormLinear] = devLinear > delta;
-        failed[NormPair] = devPair > delta + prm.XiPair;
-        failed[NormDiagonal] = devDiagonal > delta + prm.XiDiagonal;
-        failed[Orthogonality] = devOrth > delta;
-        failed[DiagonalDots] = devDiagDots > delta + prm.XiDiagonal / (d - 1);
-        failed[Trace] = failed[TraceExact] = trace > 0.5 * d * (1 + delta);
         failed[RayleighMean] = rMean < (2 * d + 1) / (4 * Math.PI) * (1 - delta);
         failed[RayleighLinear] = rLinear < 0.25 * (1 - delta);
         failed[RayleighPair] = rPair < level3 * (1 - delta - prm.XiPair);

@@ -37,7 +37,7 @@ public static class Theorem3Verification
             double smallestC = v.Claim.Kind == BoundKind.Exactly ? double.NaN
                 : ConsistentConstants.SmallestC(v.Failures, v.Trials, alpha, parameters.Delta, parameters.P, entries);
             double? xi = null, xiZero = null;
-            if (Theorem3Experiment.XiMeasurement.TryGetValue(i, out var name))
+            if (Theorem3Experiment.XiMeasurement.TryGetValue(i, out var name) && i < verdicts.Count)
             {
                 var needed = log.Measurement(name);
                 xi = ConsistentConstants.SmallestXi(needed, v.Claim.Bound, alpha);

@@ -13,7 +13,7 @@ public sealed class VerifyTheorem3Command : ICommand
     public string Summary => "Lemma 2 / Theorem 3 over K random W: failure counts vs the stated C·D/(δ²p), smallest consistent C and ξ.";
     public string Help => """
         Usage: fimverify verify theorem3 --d D --p P --delta δ --trials K [--seed S] [--alpha A]
-                                         [--xi-pair X] [--xi-diag X] [--shard i/N] [--format text|json]
+                                         [--xi-pair X] [--xi-diag X] [--shard i/N] [--lemma2-only] [--format text|json]
           --d D         input dimension, at least 2
           --p P         hidden units, at least d (eigenvalue claims need J dense: p ≤ 2000; above that the
                         Rayleigh quotients u J uᵀ are computed matrix-free in O(p²(d + M)) per trial)
@@ -24,6 +24,7 @@ public sealed class VerifyTheorem3Command : ICommand
           --xi-pair X   ξ(d−2) for the v^(α,β) claims (default 2/(d+2), the exact offset of E‖v^(α,β)‖² from 1)
           --xi-diag X   ξ(d−1) for the v^(γ) claims (default 3/(d+2), the exact offset of E‖v^(γ)‖² from 1)
           --shard i/N   run only the trials k with k mod N = i (results per trial do not depend on the sharding)
+          --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (a Monte Carlo
         estimate from 10⁶ columns until the symbolic layer derives it; the output says which). Decision: FAIL when the
@@ -44,6 +45,7 @@ public sealed class VerifyTheorem3Command : ICommand
         double? xiPair = args.Has("--xi-pair") ? args.Double("--xi-pair", 0, -1e-300) : null;
         double? xiDiag = args.Has("--xi-diag") ? args.Double("--xi-diag", 0, -1e-300) : null;
         var shard = ReadShard(args.OptionalString("--shard"));
+        bool lemma2Only = args.Flag("--lemma2-only");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
@@ -51,7 +53,7 @@ public sealed class VerifyTheorem3Command : ICommand
 
         var constant = Theorem3Verification.ConstantFor(d);
         var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
-        prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal };
+        prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
         var report = Theorem3Verification.Run(prm, trials, seed, alpha, shard);
         var verdicts = report.Results.Select(r => r.Verdict).ToList();
         var c = CultureInfo.InvariantCulture;
@@ -76,6 +78,7 @@ public sealed class VerifyTheorem3Command : ICommand
                 w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
                 w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
                 w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
+                w.WriteBoolean("lemma2Only", lemma2Only);
                 var byName = report.Results.ToDictionary(r => r.Verdict.Claim.Name);
                 ClaimReport.WriteClaims(w, verdicts, (jw, v) =>
                 {
@@ -96,7 +99,8 @@ public sealed class VerifyTheorem3Command : ICommand
             stdout.WriteLine(string.Format(c, "  D = {0}, bound C·D/(δ²p) = {1:G4}{2};  ξ(d−2) = {3:G4}, ξ(d−1) = {4:G4}",
                 report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
             stdout.WriteLine(string.Format(c, "  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {0:G4}", report.ExactTraceFailureProbability));
-            if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
+            if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
+            else if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
             var byName = report.Results.ToDictionary(r => r.Verdict.Claim.Name);
             ClaimReport.WriteTable(stdout, verdicts, v =>
             {

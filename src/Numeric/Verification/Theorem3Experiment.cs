@@ -16,6 +16,9 @@ public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Consta
         new(d, p, delta, constant, Lemma2Slack.XiPair(d), Lemma2Slack.XiDiagonal(d));
 
     public bool EigenvalueClaims => WithJ && P <= DenseLimit;
+
+    /// <summary>The same parameters restricted to the claims that need only W (Lemma 2 and the trace).</summary>
+    public Theorem3Parameters WithoutJ() => this with { WithJ = false };
     public double Bound => Constant.Bound(Delta, P);
 
     public Theorem3Parameters Validated()

@@ -7,6 +7,7 @@ public static class CommandCatalog
 {
     public static ICommand[] All() =>
     [
+        new ReportCommand(),
         new DeriveJijCommand(),
         new VerifyLemma1Command(),
         new VerifyTheorem2Command(),

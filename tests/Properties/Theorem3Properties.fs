@@ -5,6 +5,7 @@ open FimVerify.Numeric.Models
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.Verification
 open FimVerify.Numeric.LinearAlgebra
+open FimVerify.Numeric.Operators
 
 /// Every probabilistic claim below is decided by the engine's rule: FAIL when the one-sided Clopper–Pearson lower
 /// bound of the failure rate exceeds the stated bound at false-alarm rate α = 1e-6 (two-sided for exact

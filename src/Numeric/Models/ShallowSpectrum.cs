@@ -1,5 +1,4 @@
 using FimVerify.Numeric.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace FimVerify.Numeric.Models;
 
@@ -14,16 +13,14 @@ public sealed record RankedEigenvalue(int Rank, double Value, DirectionGroup? Gr
 /// <summary>The leading spectrum of J (or J⁽ⁿ⁾) labelled by Theorem 2's groups.</summary>
 public static class ShallowSpectrum
 {
-    public static string Backend => "MathNet.Numerics managed (dense, with eigenvectors)";
+    public static string Backend => DenseSymmetricEigen.Backend;
 
     public static IReadOnlyList<RankedEigenvalue> Ranked(ShallowReluNetwork net, SymmetricMatrix j, int top)
     {
         if (j.HasNonFinite()) throw new NumericalException("the matrix has a non-finite entry");
         int p = j.N, d = net.D, m = DirectionVectors.Count(d);
         top = Math.Min(top, p);
-        var evd = Matrix<double>.Build.Dense(p, p, (double[])j.Data.Clone()).Evd(Symmetricity.Symmetric);
-        var values = evd.EigenValues.Select(c => c.Real).ToArray();
-        var order = Enumerable.Range(0, p).OrderByDescending(k => values[k]).ToArray();
+        var evd = DenseSymmetricEigen.Top(j, top, computeVectors: true);   // descending, eigenvector r in row r
         var dirs = DirectionVectors.Of(net);
         var spans = new[]
         {
@@ -39,14 +36,14 @@ public static class ShallowSpectrum
         var result = new List<RankedEigenvalue>(top);
         for (int r = 0; r < top; r++)
         {
-            var e = evd.EigenVectors.Column(order[r]).ToArray();
+            var e = evd.Vectors!.AsSpan(r * p, p).ToArray();
             var overlaps = spans.Select(basis => basis.Sum(b => { double s = Kernels.Dot.Product(b, e); return s * s; })).ToArray();
             int rank = r + 1;
             DirectionGroup? group = rank == 1 ? DirectionGroup.Mean : rank <= d + 1 ? DirectionGroup.Linear : rank <= m - 1 ? DirectionGroup.Pair : null;
             double theorem = group is DirectionGroup g ? Theorem2Decomposition.GroupCoefficient(g, d, KappaCoefficients.Default) : 0.0;
             int degree = r < degreeOfRank.Count ? degreeOfRank[r] : -1;
             double limit = degree < 0 ? 0.0 : levels.TryGetValue(degree, out var l) ? l : levels[degree] = LimitSpectrum.Level(d, degree);
-            result.Add(new RankedEigenvalue(rank, values[order[r]], group, theorem, limit, degree, overlaps));
+            result.Add(new RankedEigenvalue(rank, evd.Values[r], group, theorem, limit, degree, overlaps));
         }
         return result;
     }

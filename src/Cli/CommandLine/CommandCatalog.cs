@@ -14,5 +14,8 @@ public static class CommandCatalog
         new VerifyTheorem3Command(),
         new VerifyTheorem3SweepCommand(),
         new SpectrumShallowCommand(),
+        new DensityCommand(),
+        new DeriveOrderParamsCommand(),
+        new FimStatsCommand(),
     ];
 }

@@ -21,4 +21,11 @@ public static class JsonOutput
         if (!double.IsFinite(value)) throw new FimVerify.Numeric.NumericalException($"the value of '{name}' is not finite ({value})");
         w.WriteNumber(name, value);
     }
+
+    /// <summary>Writes a double array element, refusing NaN and infinities.</summary>
+    public static void NumberValue(this Utf8JsonWriter w, double value)
+    {
+        if (!double.IsFinite(value)) throw new FimVerify.Numeric.NumericalException($"a value is not finite ({value})");
+        w.WriteNumberValue(value);
+    }
 }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Cli.Output;
+
+/// <summary>
+/// Renders claim verdicts, the one representation every verify command shares: a text table, and JSON of the shape
+/// {"claims":[{"name","bound","vacuous","failures","trials","ci":[lo,hi],"verdict", …}]} (extra keys: statement, kind,
+/// observedRate, alpha). Commands may add their own top-level keys next to "claims".
+/// </summary>
+public static class ClaimReport
+{
+    public static string VerdictWord(Verdict v) => v switch
+    {
+        Verdict.Pass => "PASS",
+        Verdict.Fail => "FAIL",
+        _ => "VACUOUS",
+    };
+
+    /// <summary>Exit code: 1 when any verdict is FAIL, else 0.</summary>
+    public static int ExitCode(IEnumerable<ClaimVerdict> verdicts) => verdicts.Any(v => v.Verdict == Verdict.Fail) ? 1 : 0;
+
+    public static void WriteClaims(Utf8JsonWriter w, IEnumerable<ClaimVerdict> verdicts, Action<Utf8JsonWriter, ClaimVerdict>? extra = null)
+    {
+        w.WriteStartArray("claims");
+        foreach (var v in verdicts)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", v.Claim.Name);
+            w.WriteString("statement", v.Claim.Statement);
+            w.WriteString("kind", v.Claim.Kind == BoundKind.Exactly ? "exact-probability" : "at-most");
+            w.Number("bound", v.Claim.Bound);
+            w.WriteBoolean("vacuous", v.Claim.Vacuous);
+            w.WriteNumber("failures", v.Failures);
+            w.WriteNumber("trials", v.Trials);
+            w.Number("observedRate", v.ObservedRate);
+            w.WriteStartArray("ci");
+            JsonOutput.NumberValue(w, v.Interval.Lower);
+            JsonOutput.NumberValue(w, v.Interval.Upper);
+            w.WriteEndArray();
+            w.Number("alpha", v.Alpha);
+            w.WriteString("verdict", VerdictWord(v.Verdict));
+            extra?.Invoke(w, v);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>One row per claim: name, failures/trials, CI, bound, verdict, and optional extra columns.</summary>
+    public static void WriteTable(TextWriter o, IReadOnlyList<ClaimVerdict> verdicts, Func<ClaimVerdict, string>? extra = null, string extraHeader = "")
+    {
+        var c = CultureInfo.InvariantCulture;
+        int width = Math.Max(5, verdicts.Max(v => v.Claim.Name.Length)) + 2;
+        o.WriteLine($"  {"claim".PadRight(width)}{"failures",-16}{"ci (failure rate)",-24}{"bound",-12}{"verdict",-9}{extraHeader}");
+        foreach (var v in verdicts)
+        {
+            string ci = string.Format(c, "[{0:G3}, {1:G3}]", v.Interval.Lower, v.Interval.Upper);
+            string bound = string.Format(c, "{0:G4}", v.Claim.Bound);
+            o.WriteLine($"  {v.Claim.Name.PadRight(width)}{$"{v.Failures}/{v.Trials}",-16}{ci,-24}{bound,-12}{VerdictWord(v.Verdict),-9}{extra?.Invoke(v) ?? ""}");
+        }
+    }
+}

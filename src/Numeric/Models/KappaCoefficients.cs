@@ -1,0 +1,59 @@
+using FimVerify.Symbolic;
+
+namespace FimVerify.Numeric.Models;
+
+/// <summary>
+/// The power-series coefficients of the ReLU kernel κ(t) = Σ_m c_m t^m, compiled to double from the exact series
+/// derived by the symbolic layer (ReluKernelSeries.kappa). Theorem 2's group coefficients are combinations of
+/// c_0 = 1/(2π), c_1 = 1/4, c_2 = 1/(4π); the tail c_4, c_6, … builds the remainder R. κ(1) = 1/2 is the closed form,
+/// so the total of the tail coefficients is known exactly and bounds every truncation remainder (all c_m ≥ 0).
+/// </summary>
+public sealed class KappaCoefficients
+{
+    /// <summary>c_m for m = 0 … Order − 1.</summary>
+    public double[] C { get; }
+    public int Order => C.Length;
+
+    private static readonly Lazy<KappaCoefficients> Shared = new(() => new KappaCoefficients(DefaultOrder));
+    public const int DefaultOrder = 81;
+    public static KappaCoefficients Default => Shared.Value;
+
+    public KappaCoefficients(int order)
+    {
+        if (order < 5) throw new ArgumentOutOfRangeException(nameof(order), "Theorem 2 needs the coefficients up to t⁴");
+        var series = ReluKernelSeries.kappa(order);
+        C = series.Coeffs.Select(c =>
+        {
+            if (!c.AllCoefficientsNonNegative) throw new NumericalException("a coefficient of κ's series is negative; the remainder bound would not hold");
+            return c.ToDouble();
+        }).ToArray();
+    }
+
+    /// <summary>Coefficient of v⁽⁰⁾ᵀv⁽⁰⁾: d·c_0 + c_2 (the constant term of A_ij plus the v^(γ,γ) centroid part of the t² term) = (2d+1)/(4π).</summary>
+    public double MeanGroup(int d) => d * C[0] + C[2];
+
+    /// <summary>Coefficient of Σ_k W_kᵀW_k: c_1 = 1/4.</summary>
+    public double LinearGroup => C[1];
+
+    /// <summary>Coefficient of Σ v^(γ)ᵀv^(γ) + Σ_{α&lt;β} v^(α,β)ᵀv^(α,β): 2c_2/d = 1/(2πd).</summary>
+    public double QuadraticGroup(int d) => 2 * C[2] / d;
+
+    /// <summary>Σ_{m&gt;2} c_m = κ(1) − c_0 − c_1 − c_2: the diagonal of R is this times n_i².</summary>
+    public double TailTotal => 0.5 - C[0] - C[1] - C[2];
+
+    /// <summary>Σ_{m≥from} c_m = κ(1) − Σ_{m&lt;from} c_m (non-negative terms, so a rigorous bound for truncations).</summary>
+    public double TailFrom(int from)
+    {
+        double s = 0;
+        for (int m = 0; m < Math.Min(from, Order); m++) s += C[m];
+        return Math.Max(0.5 - s, 0.0);
+    }
+
+    /// <summary>Σ_{2 &lt; m &lt; Order} c_m t^m by Horner.</summary>
+    public double TailPartialSum(double t)
+    {
+        double s = 0;
+        for (int m = Order - 1; m > 2; m--) s = s * t + C[m];
+        return s * t * t * t;
+    }
+}

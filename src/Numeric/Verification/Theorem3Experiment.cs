@@ -1,0 +1,203 @@
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+using MathNet.Numerics;
+
+namespace FimVerify.Numeric.Verification;
+
+/// <summary>Parameters of the Theorem 3 / Lemma 2 experiment.</summary>
+/// <param name="XiPair">ξ(d − 2), the slack for v^(α,β); default the exact mean offset 2/(d+2).</param>
+/// <param name="XiDiagonal">ξ(d − 1), the slack for v^(γ); default the exact mean offset 3/(d+2).</param>
+/// <param name="DenseLimit">Largest p at which J is formed densely (then the eigenvalue claims are evaluated too).</param>
+/// <param name="WithJ">False restricts the experiment to the claims that need only W (Lemma 2 and the trace): no J is computed.</param>
+public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000, bool WithJ = true)
+{
+    public static Theorem3Parameters WithDefaultSlack(int d, int p, double delta, Lemma2Constant constant) =>
+        new(d, p, delta, constant, Lemma2Slack.XiPair(d), Lemma2Slack.XiDiagonal(d));
+
+    public bool EigenvalueClaims => WithJ && P <= DenseLimit;
+
+    /// <summary>The same parameters restricted to the claims that need only W (Lemma 2 and the trace).</summary>
+    public Theorem3Parameters WithoutJ() => this with { WithJ = false };
+    public double Bound => Constant.Bound(Delta, P);
+
+    public Theorem3Parameters Validated()
+    {
+        if (D < 2) throw new ArgumentOutOfRangeException(nameof(D), "d must be at least 2");
+        if (P < D) throw new ArgumentOutOfRangeException(nameof(P), "p must be at least d");
+        if (!(Delta > 0) || !double.IsFinite(Delta)) throw new ArgumentOutOfRangeException(nameof(Delta), "δ must be a positive finite number");
+        if (!(XiPair >= 0) || !(XiDiagonal >= 0) || !double.IsFinite(XiPair) || !double.IsFinite(XiDiagonal))
+            throw new ArgumentOutOfRangeException(nameof(XiPair), "ξ must be a non-negative finite number");
+        if (Constant.D != D) throw new ArgumentException("the constant C was computed for another d");
+        return this;
+    }
+}
+
+/// <summary>
+/// Lemma 2 (near-orthonormality of the direction vectors), Theorem 3's five inequalities, and the eigenvalue claims,
+/// evaluated jointly on W ~ N(0, 1/p)^{d×p} per trial. Each claim records whether it failed and the slack ξ (or the
+/// deviation) the trial needed, from which the smallest consistent ξ is derived afterwards.
+/// </summary>
+public sealed class Theorem3Experiment : ITrialExperiment
+{
+    public Theorem3Parameters Parameters { get; }
+    public string Name => "theorem3";
+    public IReadOnlyList<Claim> Claims { get; }
+    public IReadOnlyList<string> MeasurementNames { get; }
+
+    // Claim indices (fixed order; eigenvalue claims last and only when J is dense).
+    public const int NormMean = 0, NormLinear = 1, NormPair = 2, NormDiagonal = 3, Orthogonality = 4, DiagonalDots = 5,
+        Trace = 6, TraceExact = 7, RayleighMean = 8, RayleighLinear = 9, RayleighPair = 10, RayleighDiagonal = 11, All = 12,
+        EigenLeading = 13, EigenLinear = 14, EigenQuadratic = 15, EigenGap = 16;
+
+    /// <summary>Claims whose inequality carries ξ, with the measurement that holds the ξ each trial needed.</summary>
+    public static readonly IReadOnlyDictionary<int, string> XiMeasurement = new Dictionary<int, string>
+    {
+        [NormPair] = "xi.norm.pair", [NormDiagonal] = "xi.norm.diag", [DiagonalDots] = "xi.dots.diag",
+        [RayleighPair] = "xi.rayleigh.pair", [RayleighDiagonal] = "xi.rayleigh.diag", [EigenQuadratic] = "xi.eigen.quadratic",
+    };
+
+    public Theorem3Experiment(Theorem3Parameters parameters)
+    {
+        Parameters = parameters.Validated();
+        var (d, delta, b) = (parameters.D, parameters.Delta, parameters.Bound);
+        string x1 = $"ξ(d−2) = {parameters.XiPair:G4}", x2 = $"ξ(d−1) = {parameters.XiDiagonal:G4}";
+        var claims = new List<Claim>
+        {
+            new("lemma2.norm.v0", "|‖v⁽⁰⁾‖² − 1| ≤ δ", b),
+            new("lemma2.norm.W", "|‖W_l‖² − 1| ≤ δ for every l", b),
+            new("lemma2.norm.pair", $"|‖v^(α,β)‖² − 1| ≤ δ + ξ(d−2) for every α < β ({x1})", b),
+            new("lemma2.norm.diag", $"|‖v^(γ)‖² − 1| ≤ δ + ξ(d−1) for every γ ({x2})", b),
+            new("lemma2.orthogonality", "|v·v'| ≤ δ for distinct v, v' not both among the v^(γ)", b),
+            new("lemma2.dots.diag", $"|v^(γ)·v^(γ') + 1/(d−1)| ≤ δ + ξ(d−1)/(d−1) for γ ≠ γ' ({x2})", b),
+            new("theorem3.trace", "tr J ≤ (d/2)(1 + δ)", b),
+            new("theorem3.trace.exact", "tr J ≤ (d/2)(1 + δ) fails with the exact probability P(χ²_{dp} > dp(1+δ))", TraceFailureProbability(d, parameters.P, delta), BoundKind.Exactly),
+        };
+        if (parameters.WithJ)
+        {
+            claims.Add(new("theorem3.rayleigh.v0", "u J uᵀ ≥ (2d+1)/(4π)(1 − δ) for u = v⁽⁰⁾/‖v⁽⁰⁾‖", b));
+            claims.Add(new("theorem3.rayleigh.W", "u J uᵀ ≥ (1/4)(1 − δ) for u = W_l/‖W_l‖, every l", b));
+            claims.Add(new("theorem3.rayleigh.pair", $"u J uᵀ ≥ (1 − δ − ξ(d−2))/(2πd) for u = v^(α,β)/‖v^(α,β)‖, every α < β ({x1})", b));
+            claims.Add(new("theorem3.rayleigh.diag", $"u J uᵀ ≥ (1 − δ − ξ(d−1))/(2πd) for u = v^(γ)/‖v^(γ)‖, every γ ({x2})", b));
+            claims.Add(new("theorem3.all", "Lemma 2 and Theorem 3 hold simultaneously (all claims above but the exact-probability one)", b));
+        }
+        if (parameters.EigenvalueClaims)
+        {
+            double xi = Math.Max(parameters.XiPair, parameters.XiDiagonal);
+            claims.Add(new("eigen.leading", "λ₁ ≥ (2d+1)/(4π)(1 − δ)", b));
+            claims.Add(new("eigen.linear", "λ₂, …, λ_{d+1} ≥ (1/4)(1 − δ)", b));
+            claims.Add(new("eigen.quadratic", $"λ_{{d+2}}, …, λ_{{M−1}} ≥ (1 − δ − ξ)/(2πd), M = (d+1)(d+2)/2 (ξ = {xi:G4})", b));
+            claims.Add(new("eigen.gap", "λ_{M−1} > ‖R‖₂ ≥ λ_M: the leading M − 1 eigenvalues clear the remainder's norm (Weyl)", b));
+        }
+        Claims = claims;
+        MeasurementNames =
+        [
+            "dev.norm.v0", "dev.norm.W", "xi.norm.pair", "xi.norm.diag", "dev.orthogonality", "xi.dots.diag",
+            "trace", "rayleigh.v0", "rayleigh.W", "xi.rayleigh.pair", "xi.rayleigh.diag",
+            "lambda.leading", "lambda.linear", "lambda.quadratic", "lambda.next", "remainder.norm", "xi.eigen.quadratic",
+        ];
+    }
+
+    /// <summary>P(tr J > (d/2)(1+δ)) = P(χ²_{dp} > dp(1+δ)), since p‖W‖_F² ~ χ²(dp) and tr J = ‖W‖_F²/2.</summary>
+    public static double TraceFailureProbability(int d, long p, double delta)
+    {
+        double k = (double)d * p;
+        return SpecialFunctions.GammaUpperRegularized(k / 2, k * (1 + delta) / 2);
+    }
+
+    public TrialOutcome Run(SeedSequence seed)
+    {
+        var prm = Parameters;
+        int d = prm.D, p = prm.P, m = DirectionVectors.Count(d);
+        double delta = prm.Delta;
+        var net = ShallowReluNetwork.Sample(d, p, seed);
+        var dirs = DirectionVectors.Of(net);
+        var gram = dirs.Gram();
+        var groups = dirs.All.Select(v => v.Group).ToArray();
+
+        // Lemma 2 from the Gram matrix.
+        double devMean = Math.Abs(gram[0, 0] - 1);
+        double devLinear = 0, devPair = 0, devDiagonal = 0, devOrth = 0, devDiagDots = 0;
+        for (int a = 0; a < m; a++)
+        {
+            double norm = Math.Abs(gram[a, a] - 1);
+            switch (groups[a])
+            {
+                case DirectionGroup.Linear: devLinear = Math.Max(devLinear, norm); break;
+                case DirectionGroup.Pair: devPair = Math.Max(devPair, norm); break;
+                case DirectionGroup.Diagonal: devDiagonal = Math.Max(devDiagonal, norm); break;
+            }
+            for (int c = a + 1; c < m; c++)
+            {
+                if (groups[a] == DirectionGroup.Diagonal && groups[c] == DirectionGroup.Diagonal)
+                    devDiagDots = Math.Max(devDiagDots, Math.Abs(gram[a, c] + 1.0 / (d - 1)));
+                else devOrth = Math.Max(devOrth, Math.Abs(gram[a, c]));
+            }
+        }
+        double xiNormPair = Math.Max(0, devPair - delta), xiNormDiag = Math.Max(0, devDiagonal - delta);
+        double xiDots = Math.Max(0, devDiagDots - delta) * (d - 1);
+
+        // Theorem 3: trace and Rayleigh quotients u J uᵀ of the normalised vectors.
+        double trace = 0.5 * net.FrobeniusNormSquared();
+        var failed = new bool[Claims.Count];
+        failed[NormMean] = devMean > delta;
+        failed[NormLinear] = devLinear > delta;
+        failed[NormPair] = devPair > delta + prm.XiPair;
+        failed[NormDiagonal] = devDiagonal > delta + prm.XiDiagonal;
+        failed[Orthogonality] = devOrth > delta;
+        failed[DiagonalDots] = devDiagDots > delta + prm.XiDiagonal / (d - 1);
+        failed[Trace] = failed[TraceExact] = trace > 0.5 * d * (1 + delta);
+        if (!prm.WithJ)
+            return new TrialOutcome(failed, [devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots, trace, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+        var units = dirs.All.Select(v =>
+        {
+            double s = 1.0 / Math.Sqrt(Kernels.Dot.Product(v.Values, v.Values));
+            return v.Values.Select(x => x * s).ToArray();
+        }).ToList();
+        Theorem2Decomposition? decomposition = prm.EigenvalueClaims ? Theorem2Decomposition.Compute(net) : null;
+        var q = decomposition is not null
+            ? ReluKernelQuadraticForms.FromDense(decomposition.J, units)
+            : ReluKernelQuadraticForms.Compute(net, units);
+        double rMean = q[0, 0], rLinear = double.PositiveInfinity, rPair = double.PositiveInfinity, rDiag = double.PositiveInfinity;
+        for (int a = 1; a < m; a++)
+        {
+            switch (groups[a])
+            {
+                case DirectionGroup.Linear: rLinear = Math.Min(rLinear, q[a, a]); break;
+                case DirectionGroup.Pair: rPair = Math.Min(rPair, q[a, a]); break;
+                case DirectionGroup.Diagonal: rDiag = Math.Min(rDiag, q[a, a]); break;
+            }
+        }
+        double level3 = 1.0 / (2 * Math.PI * d);
+        double xiRayPair = Math.Max(0, 1 - delta - rPair / level3), xiRayDiag = Math.Max(0, 1 - delta - rDiag / level3);
+
+        failed[RayleighMean] = rMean < (2 * d + 1) / (4 * Math.PI) * (1 - delta);
+        failed[RayleighLinear] = rLinear < 0.25 * (1 - delta);
+        failed[RayleighPair] = rPair < level3 * (1 - delta - prm.XiPair);
+        failed[RayleighDiagonal] = rDiag < level3 * (1 - delta - prm.XiDiagonal);
+        failed[All] = Enumerable.Range(0, All).Where(c => c != TraceExact).Any(c => failed[c]);
+
+        double lLead = 0, lLinear = 0, lQuad = 0, lNext = 0, rNorm = 0, xiEigen = 0;
+        if (decomposition is not null)
+        {
+            var eig = DenseSymmetricEigen.Eigenvalues(decomposition.J);      // ascending
+            double Lambda(int k) => k <= p ? eig[p - k] : 0.0;                 // λ_k, descending, 1-based
+            lLead = Lambda(1); lLinear = Lambda(d + 1); lQuad = Lambda(m - 1); lNext = Lambda(m);
+            var rEig = DenseSymmetricEigen.Eigenvalues(decomposition.Remainder);
+            rNorm = Math.Max(Math.Abs(rEig[0]), Math.Abs(rEig[^1]));
+            double xi = Math.Max(prm.XiPair, prm.XiDiagonal);
+            xiEigen = Math.Max(0, 1 - delta - lQuad / level3);
+            failed[EigenLeading] = lLead < (2 * d + 1) / (4 * Math.PI) * (1 - delta);
+            failed[EigenLinear] = lLinear < 0.25 * (1 - delta);
+            failed[EigenQuadratic] = lQuad < level3 * (1 - delta - xi);
+            failed[EigenGap] = !(lQuad > rNorm);
+        }
+        return new TrialOutcome(failed,
+        [
+            devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots,
+            trace, rMean, rLinear, xiRayPair, xiRayDiag,
+            lLead, lLinear, lQuad, lNext, rNorm, xiEigen,
+        ]);
+    }
+}

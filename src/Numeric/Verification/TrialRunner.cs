@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Verification;
+
+/// <summary>
+/// A family of claims evaluated jointly on one random instance per trial (a theorem asserts its inequalities
+/// simultaneously, so they share the instance). Measurements are named per-trial numbers (worst deviations, the
+/// slack a trial needed) from which later analysis derives the smallest consistent constants.
+/// </summary>
+public interface ITrialExperiment
+{
+    /// <summary>The address of the experiment's randomness under the run seed.</summary>
+    string Name { get; }
+    IReadOnlyList<Claim> Claims { get; }
+    IReadOnlyList<string> MeasurementNames { get; }
+    /// <summary>Evaluates every claim on the instance drawn from <paramref name="seed"/>; must use no other randomness.</summary>
+    TrialOutcome Run(SeedSequence seed);
+}
+
+/// <summary>One trial's result: Failed[c] for claim c, Measurements[m] for measurement m.</summary>
+public sealed record TrialOutcome(bool[] Failed, double[] Measurements);
+
+/// <summary>Which trials a process runs: trial k belongs to shard k mod Count. Shard(0, 1) is all of them.</summary>
+public readonly record struct Shard(int Index, int Count)
+{
+    public static Shard All => new(0, 1);
+
+    public IEnumerable<long> Trials(long total)
+    {
+        if (Count < 1 || Index < 0 || Index >= Count) throw new ArgumentOutOfRangeException(nameof(Index), "a shard is i/N with 0 ≤ i < N");
+        for (long k = Index; k < total; k += Count) yield return k;
+    }
+}
+
+/// <summary>
+/// Runs trials. Trial k draws only from SeedSequence.FromSeed(run).Child(experiment).Child(k), so its outcome is
+/// the same whatever the thread count, the shard, or which other trials run; logs of disjoint shards merge exactly.
+/// </summary>
+public static class TrialRunner
+{
+    public static SeedSequence TrialSeed(long runSeed, string experiment, long trial) =>
+        SeedSequence.FromSeed(runSeed).Child(experiment).Child(trial);
+
+    public static TrialLog Run(ITrialExperiment experiment, long runSeed, long trials, Shard shard = default, int maxDegreeOfParallelism = -1)
+    {
+        if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
+        if (shard.Count == 0) shard = Shard.All;
+        var results = new ConcurrentDictionary<long, TrialOutcome>();
+        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, k =>
+        {
+            var outcome = experiment.Run(TrialSeed(runSeed, experiment.Name, k));
+            if (outcome.Failed.Length != experiment.Claims.Count || outcome.Measurements.Length != experiment.MeasurementNames.Count)
+                throw new InvalidOperationException($"experiment '{experiment.Name}' returned an outcome of the wrong shape");
+            foreach (var m in outcome.Measurements)
+                if (!double.IsFinite(m)) throw new NumericalException($"trial {k} of '{experiment.Name}' produced a non-finite measurement");
+            results[k] = outcome;
+        });
+        return new TrialLog(experiment.Claims, experiment.MeasurementNames, new SortedDictionary<long, TrialOutcome>(results));
+    }
+}
+
+/// <summary>Outcomes by trial index; shards merge by union.</summary>
+public sealed class TrialLog(IReadOnlyList<Claim> claims, IReadOnlyList<string> measurementNames, SortedDictionary<long, TrialOutcome> outcomes)
+{
+    public IReadOnlyList<Claim> Claims { get; } = claims;
+    public IReadOnlyList<string> MeasurementNames { get; } = measurementNames;
+    public IReadOnlyDictionary<long, TrialOutcome> Outcomes => outcomes;
+    public long Trials => outcomes.Count;
+
+    public TrialLog Merge(TrialLog other)
+    {
+        if (!Claims.Select(c => c.Name).SequenceEqual(other.Claims.Select(c => c.Name)))
+            throw new ArgumentException("only logs of the same experiment merge");
+        var all = new SortedDictionary<long, TrialOutcome>(outcomes);
+        foreach (var (k, o) in other.Outcomes)
+            if (!all.TryAdd(k, o)) throw new ArgumentException($"trial {k} appears in both logs (overlapping shards)");
+        return new TrialLog(Claims, MeasurementNames, all);
+    }
+
+    public long Failures(int claim) => outcomes.Values.LongCount(o => o.Failed[claim]);
+
+    /// <summary>The values of one measurement in trial order.</summary>
+    public double[] Measurement(string name)
+    {
+        int m = MeasurementNames.ToList().IndexOf(name);
+        if (m < 0) throw new ArgumentException($"no measurement named '{name}'");
+        return outcomes.Values.Select(o => o.Measurements[m]).ToArray();
+    }
+
+    public IReadOnlyList<ClaimVerdict> Verdicts(double alpha) =>
+        Claims.Select((c, i) => ClaimVerdict.Decide(c, Failures(i), Trials, alpha)).ToList();
+}

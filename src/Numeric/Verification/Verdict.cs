@@ -1,0 +1,48 @@
+namespace FimVerify.Numeric.Verification;
+
+/// <summary>The outcome of confronting a claim with its observed failures.</summary>
+public enum Verdict
+{
+    /// <summary>The observations are consistent with the stated probability (not refuted at the false-alarm rate).</summary>
+    Pass,
+    /// <summary>The observations refute the stated probability at the false-alarm rate.</summary>
+    Fail,
+    /// <summary>The stated bound is ≥ 1: it says nothing and cannot be refuted; the failures are still reported.</summary>
+    Vacuous,
+}
+
+/// <summary>
+/// A claim with its tally and decision. <see cref="Interval"/> is [one-sided lower bound, one-sided upper bound] of
+/// the failure probability, each at confidence 1 − α (for exact-probability claims, α/2 per side).
+/// </summary>
+public sealed record ClaimVerdict(Claim Claim, long Failures, long Trials, double Alpha, (double Lower, double Upper) Interval, Verdict Verdict)
+{
+    public double ObservedRate => (double)Failures / Trials;
+
+    /// <summary>
+    /// The decision rule. AtMost: FAIL when P(X ≥ f | n, bound) &lt; α, i.e. the one-sided Clopper–Pearson lower
+    /// bound exceeds the bound; under the claim this happens with probability ≤ α. Exactly: FAIL when the exact
+    /// probability lies outside the two-sided Clopper–Pearson interval at level 1 − α. VACUOUS when the bound ≥ 1.
+    /// </summary>
+    public static ClaimVerdict Decide(Claim claim, long failures, long trials, double alpha)
+    {
+        claim.Validated();
+        if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
+        if (failures < 0 || failures > trials) throw new ArgumentOutOfRangeException(nameof(failures), "failures must lie in [0, trials]");
+        if (alpha is <= 0 or >= 0.5 || double.IsNaN(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), "the false-alarm rate must lie in (0, 0.5)");
+        if (claim.Kind == BoundKind.Exactly)
+        {
+            var ci = ClopperPearson.Interval(failures, trials, alpha);
+            bool refuted = ClopperPearson.UpperTail(failures, trials, claim.Bound) < alpha / 2
+                        || ClopperPearson.LowerTail(failures, trials, claim.Bound) < alpha / 2;
+            return new ClaimVerdict(claim, failures, trials, alpha, ci, refuted ? Verdict.Fail : Verdict.Pass);
+        }
+        var interval = (ClopperPearson.Lower(failures, trials, alpha), ClopperPearson.Upper(failures, trials, alpha));
+        if (claim.Vacuous) return new ClaimVerdict(claim, failures, trials, alpha, interval, Verdict.Vacuous);
+        bool fail = ClopperPearson.UpperTail(failures, trials, claim.Bound) < alpha;
+        return new ClaimVerdict(claim, failures, trials, alpha, interval, fail ? Verdict.Fail : Verdict.Pass);
+    }
+
+    /// <summary>The smallest bound these observations do not refute (the one-sided lower confidence bound).</summary>
+    public double SmallestConsistentBound => Interval.Lower;
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using FimVerify.Cli;
+using FimVerify.Cli.CommandLine;
+using Xunit;
+
+namespace FimVerify.Numeric.Tests.Cli;
+
+public class ShallowClaimsCliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Theory]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "-0.1", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "1", "--p", "50", "--delta", "0.5", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "5", "--p", "4", "--delta", "0.5", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0.5", "--trials", "0")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "NaN", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "Infinity", "--trials", "2")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0.5", "--trials", "2", "--alpha", "0")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0.5", "--trials", "2", "--shard", "3/3")]
+    [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0.5", "--trials", "2", "--xi-pair", "-1")]
+    [InlineData("verify", "theorem2", "--d", "1", "--p", "50")]
+    [InlineData("verify", "theorem2", "--d", "4", "--p", "3")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--n", "0")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "2")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--top", "0")]
+    [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "50")]
+    [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "2,50")]
+    public void BadInputGivesOneSentenceAndExitCode2(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("fimverify: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void Theorem2JsonPassesEveryIdentity()
+    {
+        var (code, output, _) = Run("verify", "theorem2", "--d", "4", "--p", "120", "--seed", "3", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        var claims = root.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(5, claims.Count);
+        Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
+        Assert.Equal(0.5 + 3 / (2 * Math.PI), root.GetProperty("traceRatio").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Theorem3JsonHasTheClaimShapeAndAVacuousFlag()
+    {
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "60", "--delta", "0.5", "--trials", "6", "--seed", "2", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.True(root.GetProperty("constantC").GetProperty("estimate").GetBoolean());
+        var claims = root.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(17, claims.Count);   // 13 Lemma 2 / Theorem 3 claims and 4 eigenvalue claims (p ≤ 2000)
+        foreach (var c in claims)
+        {
+            foreach (var key in new[] { "name", "bound", "vacuous", "failures", "trials", "ci", "verdict" })
+                Assert.True(c.TryGetProperty(key, out _), $"missing {key}");
+            Assert.Equal(2, c.GetProperty("ci").GetArrayLength());
+            Assert.Equal(6, c.GetProperty("trials").GetInt64());
+        }
+        // p = 60 makes C·D/(δ²p) ≈ 7: vacuous, and said so.
+        var norm = claims.First(c => c.GetProperty("name").GetString() == "lemma2.norm.W");
+        Assert.True(norm.GetProperty("vacuous").GetBoolean());
+        Assert.Equal("VACUOUS", norm.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void Theorem3ExitsWith1WhenAClaimFails()
+    {
+        // ξ forced to 0 makes the v^(α,β) norm claim false for almost every W (E‖v^(α,β)‖² = 3/5, so |‖v‖² − 1| ≈ 0.4 > δ),
+        // and at p = 5000, δ = 0.3 the bound is C·D/(δ²p) ≈ 0.25, non-vacuous: the engine must say FAIL.
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "5000", "--delta", "0.3", "--trials", "30",
+            "--xi-pair", "0", "--lemma2-only", "--format", "json");
+        Assert.Equal(1, code);
+        var claims = JsonDocument.Parse(output).RootElement.GetProperty("claims").EnumerateArray();
+        Assert.Equal("FAIL", claims.First(c => c.GetProperty("name").GetString() == "lemma2.norm.pair").GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void SpectrumJsonLabelsTheGroups()
+    {
+        var (code, output, _) = Run("spectrum", "shallow", "--d", "3", "--p", "400", "--top", "10", "--format", "json");
+        Assert.Equal(0, code);
+        var e = JsonDocument.Parse(output).RootElement.GetProperty("eigenvalues").EnumerateArray().ToList();
+        Assert.Equal(10, e.Count);
+        Assert.Equal(["mean", "linear", "linear", "linear", "quadratic", "quadratic", "quadratic", "quadratic", "quadratic", "remainder"],
+            e.Select(x => x.GetProperty("group").GetString()));
+        // Eigenvectors lie mostly in their group's span (p = 400: overlaps ≥ 0.9 are a loose, deterministic-seed check).
+        Assert.True(e[0].GetProperty("overlap").GetProperty("mean").GetDouble() > 0.9);
+        Assert.True(e[5].GetProperty("overlap").GetProperty("quadratic").GetDouble() > 0.9);
+    }
+}

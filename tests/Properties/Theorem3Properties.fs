@@ -1,0 +1,76 @@
+module FimVerify.Properties.Theorem3Properties
+
+open Xunit
+open FimVerify.Numeric.Models
+open FimVerify.Numeric.Random
+open FimVerify.Numeric.Verification
+open FimVerify.Numeric.LinearAlgebra
+open FimVerify.Numeric.Operators
+
+/// Every probabilistic claim below is decided by the engine's rule: FAIL when the one-sided Clopper–Pearson lower
+/// bound of the failure rate exceeds the stated bound at false-alarm rate α = 1e-6 (two-sided for exact
+/// probabilities; Bonferroni over pairs for trends). Fixed seeds make each run reproducible.
+let alpha = 1e-6
+let constant d = Theorem3Verification.ConstantFor d
+
+let verdicts (report: Theorem3Report) = report.Results |> Seq.map (fun r -> r.Verdict) |> Seq.toList
+
+let assertNoFail (report: Theorem3Report) =
+    for v in verdicts report do
+        Assert.True(v.Verdict <> Verdict.Fail, sprintf "%s: %d/%d failures against bound %g" v.Claim.Name v.Failures v.Trials v.Claim.Bound)
+
+[<Fact>]
+let ``Theorem 3 and the eigenvalue claims at a non-vacuous point (d = 3, p = 500, δ = 0.5)`` () =
+    let prm = Theorem3Parameters.WithDefaultSlack(3, 500, 0.5, constant 3)
+    Assert.True(prm.Bound < 1.0, sprintf "bound %g should be non-vacuous" prm.Bound)
+    let report = Theorem3Verification.Run(prm, 10L, 20261124L, alpha)
+    assertNoFail report
+    Assert.Equal(17, (verdicts report).Length)
+    Assert.All(verdicts report, fun v -> Assert.NotEqual(Verdict.Vacuous, v.Verdict))
+
+[<Fact>]
+let ``Lemma 2 at a non-vacuous point for d = 5 (p = 4000, δ = 0.5)`` () =
+    let prm = Theorem3Parameters.WithDefaultSlack(5, 4000, 0.5, constant 5).WithoutJ()
+    Assert.True(prm.Bound < 1.0)
+    assertNoFail (Theorem3Verification.Run(prm, 100L, 7L, alpha))
+
+[<Fact>]
+let ``The trace fails with its exact chi-square probability, and a wrong probability is refuted`` () =
+    // d = 3, p = 200, δ = 0.1: P(χ²_600 > 660) ≈ 0.045, large enough for 3000 trials to have power.
+    let prm = Theorem3Parameters.WithDefaultSlack(3, 200, 0.1, constant 3).WithoutJ()
+    let report = Theorem3Verification.Run(prm, 3000L, 99L, alpha)
+    let exact = report.Results |> Seq.find (fun r -> r.Verdict.Claim.Name = "theorem3.trace.exact")
+    Assert.Equal(Verdict.Pass, exact.Verdict.Verdict)
+    // Power check on the same counts: half the true probability must be refuted.
+    let wrong = Claim("trace.half", "half the exact probability", exact.Verdict.Claim.Bound / 2.0, BoundKind.Exactly)
+    Assert.Equal(Verdict.Fail, (ClaimVerdict.Decide(wrong, exact.Verdict.Failures, exact.Verdict.Trials, alpha)).Verdict)
+
+[<Fact>]
+let ``Lemma 2 failure rates decay at least like 1/p across a p-sweep`` () =
+    let r = Theorem3Sweep.Run(3, 0.2, [| 50; 100; 200; 400; 800 |], 400L, 5L, alpha, false, constant 3)
+    for t in r.Trends do
+        Assert.False(t.Trend.Refuted, sprintf "%s: %s" t.Claim t.Trend.Worst)
+    // The sweep is informative: the linear norms fail often at p = 50 and rarely at p = 800.
+    let w = r.Trends |> Seq.find (fun t -> t.Claim = "lemma2.norm.W")
+    Assert.True(w.Trend.Points[0].Rate > 0.3 && w.Trend.Points[4].Rate < 0.05)
+
+[<Fact>]
+let ``J⁽ⁿ⁾ converges to J's spectrum: the rate of max_k |λ_k(J⁽ⁿ⁾) − λ_k(J)| > ε decays at least like 1/n`` () =
+    // Weyl and Chebyshev: P(max_k |Δλ_k| > ε) ≤ E‖J⁽ⁿ⁾ − J‖_F² / ε² = S/(n ε²), so the rate must not decay slower than 1/n.
+    let net = ShallowReluNetwork.Sample(3, 30, SeedSequence.FromSeed 3L)
+    let exact = DenseSymmetricEigen.Eigenvalues(net.FisherByLemma1())
+    let eps = 0.02
+    let ns = [| 250; 1000; 4000; 16000 |]
+    let trials = 40
+    let points =
+        ns |> Array.map (fun n ->
+            let failures =
+                Array.Parallel.init trials (fun k ->
+                    let jn = EmpiricalFisher.Compute(net, n, TrialRunner.TrialSeed(41L, sprintf "jn-%d" n, int64 k))
+                    let e = DenseSymmetricEigen.Eigenvalues jn
+                    Array.map2 (fun a b -> abs (a - b)) e exact |> Array.max > eps)
+                |> Array.filter id |> Array.length
+            SweepPoint(float n, int64 failures, int64 trials))
+    let trend = TrendCheck.DecaysAtLeastLike(points, 1.0, alpha)
+    Assert.False(trend.Refuted, trend.Worst)
+    Assert.True(points[0].Rate > 0.2, sprintf "ε too loose to be informative: rate %g at n = 250" points[0].Rate)

@@ -1,0 +1,95 @@
+namespace FimVerify.Symbolic
+
+open System
+
+/// A univariate rational function N(x)/D(x) over Q in canonical form: gcd(N, D) = 1 and D monic
+/// (zero is 0/1), so structural equality is equality of functions. Exact backend for quantities that
+/// depend on a symbolic dimension d or a symbolic index n.
+[<CustomEquality; NoComparison>]
+type RationalFunction =
+    { Num: Polynomial
+      Den: Polynomial }
+
+    static member Make(n: Polynomial, d: Polynomial) =
+        if d.IsZero then raise (DivideByZeroException "rational function with zero denominator")
+        if n.IsZero then { Num = Polynomial.Zero; Den = Polynomial.One }
+        else
+            let g = Polynomial.Gcd(n, d)
+            let n, _ = Polynomial.DivRem(n, g)
+            let d, _ = Polynomial.DivRem(d, g)
+            let lead = d.Leading
+            { Num = Polynomial.Scale(Rational.One / lead, n); Den = Polynomial.Scale(Rational.One / lead, d) }
+
+    static member OfPolynomial(p: Polynomial) = { Num = p; Den = Polynomial.One }
+    static member OfRational(r: Rational) = RationalFunction.OfPolynomial(Polynomial.Constant r)
+    static member OfInt(n: int) = RationalFunction.OfRational(Rational.OfInt n)
+    static member Zero = RationalFunction.OfInt 0
+    static member One = RationalFunction.OfInt 1
+    static member X = RationalFunction.OfPolynomial Polynomial.X
+    /// Used by generic code through member constraints.
+    static member FromInt(n: int) = RationalFunction.OfInt n
+
+    member f.IsZero = f.Num.IsZero
+
+    static member (+)(a: RationalFunction, b: RationalFunction) =
+        if a.Den = b.Den then RationalFunction.Make(a.Num + b.Num, a.Den)
+        else RationalFunction.Make(a.Num * b.Den + b.Num * a.Den, a.Den * b.Den)
+    static member (~-)(a: RationalFunction) = { Num = -a.Num; Den = a.Den }
+    static member (-)(a: RationalFunction, b: RationalFunction) = a + (-b)
+    static member (*)(a: RationalFunction, b: RationalFunction) = RationalFunction.Make(a.Num * b.Num, a.Den * b.Den)
+    static member (/)(a: RationalFunction, b: RationalFunction) =
+        if b.IsZero then raise (DivideByZeroException "division by the zero rational function")
+        RationalFunction.Make(a.Num * b.Den, a.Den * b.Num)
+    static member Pow(a: RationalFunction, k: int) =
+        let mutable acc = RationalFunction.One
+        for _ in 1 .. abs k do acc <- acc * a
+        if k < 0 then RationalFunction.One / acc else acc
+
+    /// Value at a rational point; fails on a pole.
+    member f.Evaluate(x: Rational) =
+        let den = f.Den.Evaluate x
+        if den.IsZero then raise (DivideByZeroException $"the rational function has a pole at {x}")
+        f.Num.Evaluate x / den
+
+    /// f(x + s).
+    member f.Shift(s: Rational) = RationalFunction.Make(f.Num.Shift s, f.Den.Shift s)
+
+    /// The rational number this function is, if it is constant.
+    member f.TryConstant = if f.Num.Degree <= 0 && f.Den.Degree = 0 then Some(f.Num.Evaluate Rational.Zero) else None
+
+    /// Re-parseable infix, e.g. `(d - 1)/(d + 2)`.
+    member f.Format(variable: string) =
+        let wrap (p: Polynomial) =
+            let s = p.Format variable
+            if p.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length > 1 then $"({s})" else s
+        if f.Den = Polynomial.One then f.Num.Format variable
+        else
+            // Pull a rational content out of a constant numerator: 1/(4*d) rather than (1/4)/d.
+            match f.Num.Degree with
+            | 0 when f.Den.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length = 1 ->
+                let c = f.Num.Coeffs[0]
+                let monomial = Polynomial.OfCoeffs(Array.append (Array.create f.Den.Degree Rational.Zero) [| Rational.One |])
+                let sign = if c.Sign < 0 then "-" else ""
+                let a = Rational.abs c
+                let den = if a.Den.IsOne then monomial.Format variable else $"{a.Den}*{monomial.Format variable}"
+                let den = if a.Den.IsOne then den else "(" + den + ")"
+                $"{sign}{a.Num}/{den}"
+            | _ -> $"{wrap f.Num}/{wrap f.Den}"
+
+    override f.ToString() = f.Format "x"
+    override f.Equals(o: obj) =
+        match o with
+        | :? RationalFunction as g -> f.Num = g.Num && f.Den = g.Den
+        | _ -> false
+    override f.GetHashCode() = HashCode.Combine(f.Num.GetHashCode(), f.Den.GetHashCode())
+
+[<RequireQualifiedAccess>]
+module RationalFunction =
+    let x = RationalFunction.X
+    let ofInt (n: int) = RationalFunction.OfInt n
+    let ofRational (r: Rational) = RationalFunction.OfRational r
+    let ofPolynomial (p: Polynomial) = RationalFunction.OfPolynomial p
+    /// (c·x + e) as a rational function.
+    let linear (c: int) (e: int) = RationalFunction.OfPolynomial(Polynomial.linear c e)
+    let evaluate (r: Rational) (f: RationalFunction) = f.Evaluate r
+    let pow (f: RationalFunction) (k: int) = RationalFunction.Pow(f, k)

@@ -57,24 +57,22 @@ type RationalFunction =
     /// The rational number this function is, if it is constant.
     member f.TryConstant = if f.Num.Degree <= 0 && f.Den.Degree = 0 then Some(f.Num.Evaluate Rational.Zero) else None
 
-    /// Re-parseable infix, e.g. `(d - 1)/(d + 2)`.
+    /// Re-parseable infix with integer coefficients, e.g. `(d - 1)/(d + 2)`, `1/(2*n + 2)`.
     member f.Format(variable: string) =
-        let wrap (p: Polynomial) =
-            let s = p.Format variable
-            if p.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length > 1 then $"({s})" else s
-        if f.Den = Polynomial.One then f.Num.Format variable
+        if f.IsZero then "0"
         else
-            // Pull a rational content out of a constant numerator: 1/(4*d) rather than (1/4)/d.
-            match f.Num.Degree with
-            | 0 when f.Den.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length = 1 ->
-                let c = f.Num.Coeffs[0]
-                let monomial = Polynomial.OfCoeffs(Array.append (Array.create f.Den.Degree Rational.Zero) [| Rational.One |])
-                let sign = if c.Sign < 0 then "-" else ""
-                let a = Rational.abs c
-                let den = if a.Den.IsOne then monomial.Format variable else $"{a.Den}*{monomial.Format variable}"
-                let den = if a.Den.IsOne then den else "(" + den + ")"
-                $"{sign}{a.Num}/{den}"
-            | _ -> $"{wrap f.Num}/{wrap f.Den}"
+            // Clear denominators, then divide out the common integer content, for the smallest integer form.
+            let all = Array.append f.Num.Coeffs f.Den.Coeffs |> Array.filter (fun c -> not c.IsZero)
+            let lcm = all |> Array.fold (fun (acc: System.Numerics.BigInteger) c -> acc * c.Den / System.Numerics.BigInteger.GreatestCommonDivisor(acc, c.Den)) System.Numerics.BigInteger.One
+            let scaledAll = all |> Array.map (fun c -> c.Num * (lcm / c.Den))
+            let content = scaledAll |> Array.fold (fun acc c -> System.Numerics.BigInteger.GreatestCommonDivisor(acc, c)) System.Numerics.BigInteger.Zero
+            let factor = Rational(lcm, content)
+            let num = Polynomial.Scale(factor, f.Num)
+            let den = Polynomial.Scale(factor, f.Den)
+            let terms (p: Polynomial) = p.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length
+            let wrap (p: Polynomial) = if terms p > 1 || (terms p = 1 && p.Degree > 0 && p.Leading <> Rational.One) then $"({p.Format variable})" else p.Format variable
+            let numText = if terms num > 1 then $"({num.Format variable})" else num.Format variable
+            if den = Polynomial.One then num.Format variable else $"{numText}/{wrap den}"
 
     override f.ToString() = f.Format "x"
     override f.Equals(o: obj) =

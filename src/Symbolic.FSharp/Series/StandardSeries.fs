@@ -43,3 +43,14 @@ module StandardSeries =
 
     /// Lifts a rational series into the ring Q[π, 1/π].
     let toPi (s: PowerSeries<Rational>) : PowerSeries<PiLaurent> = PowerSeries.map PiLaurent.OfRational s
+
+/// The term ratios of the standard series as rational functions of the index, so derivations can reason
+/// about every coefficient at once (see KappaTailCoefficient).
+[<RequireQualifiedAccess>]
+module StandardSeriesRecurrences =
+    /// c_(k+1)/c_k = (a − k)/(k + 1) for (1 + w)^a: exactly the recurrence StandardSeries.binomial runs.
+    let binomialRatio (a: Rational) : RationalFunction =
+        (RationalFunction.ofRational a - RationalFunction.x) / (RationalFunction.x + RationalFunction.One)
+
+    /// The ratio after substituting w = c·z: multiplied by c.
+    let substituted (c: Rational) (ratio: RationalFunction) = RationalFunction.ofRational c * ratio

@@ -62,7 +62,7 @@ let tests =
             Expect.equal t.MainTraceRatio expected "from the diagonal"
             Expect.equal (t.MainTraceOverFrobeniusFromGroups.AtDimension 7 / t.TraceOverFrobenius) expected "from the groups (d cancels)"
             Expect.equal t.MainTraceOverFrobeniusFromGroups.Terms.Count 2 "no d left: two terms, π⁰ and π⁻¹"
-            Expect.floatClose Accuracy.veryHigh (expected.ToDouble()) 0.5 + 1.5 / Math.PI "≈ 0.977"
+            Expect.floatClose Accuracy.veryHigh (expected.ToDouble()) (0.5 + 1.5 / Math.PI) "≈ 0.977"
         }
         test "every regrouping rule is an exact matrix identity for W with rational-norm columns (d = 2, 3, 4)" {
             for d in [ 2; 3; 4 ] do

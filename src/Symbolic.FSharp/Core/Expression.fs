@@ -1,0 +1,409 @@
+namespace FimVerify.Symbolic
+
+open System.Numerics
+open System.Collections.Generic
+
+/// The named real constants.
+type Constant =
+    | Pi
+    | E
+
+/// The elementary functions of one real argument (√ is the power 1/2, not a function).
+type Function =
+    | Exp
+    | Log
+    | Sin
+    | Cos
+    | Arcsin
+    | Arccos
+    | Arctan
+    | Erf
+
+/// A real expression in canonical form. Values are only ever built through the smart constructors in
+/// `Expression` (add, mul, pow, apply), which keep these invariants, so structural equality decides
+/// equality of expanded polynomials (and, after `RationalFunction.normalForm`, of rational functions):
+/// - `Sum`: at least two terms, none a Sum, like terms collected, at most one Number (first), sorted;
+/// - `Product`: at least two factors, none a Product, powers of equal bases collected, at most one
+///   Number coefficient (first, never 1), sorted by base;
+/// - `Power`: exponent never 0 or 1, base never 0 or 1;
+/// - numbers are folded wherever the result is rational.
+[<CustomEquality; CustomComparison>]
+type Expression =
+    | Number of Rational
+    | Symbol of string
+    | Constant of Constant
+    | Sum of Expression list
+    | Product of Expression list
+    | Power of Expression * Expression
+    | Apply of Function * Expression
+
+    /// A tag order that puts numbers first, then atoms, then compound forms.
+    member private x.Rank =
+        match x with
+        | Number _ -> 0
+        | Symbol _ -> 2
+        | Constant _ -> 1
+        | Apply _ -> 3
+        | Power _ -> 4
+        | Product _ -> 5
+        | Sum _ -> 6
+
+    /// A total order used for the canonical ordering of terms and factors. Structural, and cheap on
+    /// hash-equal prefixes; the exact choice matters only for printing and must be stable.
+    static member Compare(a: Expression, b: Expression) : int =
+        if obj.ReferenceEquals(a, b) then 0
+        else
+            match a, b with
+            | Number p, Number q -> compare p q
+            | Symbol s, Symbol t -> System.String.CompareOrdinal(s, t)
+            | Constant c, Constant d -> compare c d
+            | Apply(f, x), Apply(g, y) -> let c = compare f g in if c <> 0 then c else Expression.Compare(x, y)
+            | Power(b1, e1), Power(b2, e2) -> let c = Expression.Compare(b1, b2) in if c <> 0 then c else Expression.Compare(e1, e2)
+            | Product xs, Product ys
+            | Sum xs, Sum ys -> Expression.CompareLists(xs, ys)
+            | _ -> compare a.Rank b.Rank
+
+    static member private CompareLists(xs: Expression list, ys: Expression list) =
+        match xs, ys with
+        | [], [] -> 0
+        | [], _ -> -1
+        | _, [] -> 1
+        | x :: xs', y :: ys' -> let c = Expression.Compare(x, y) in if c <> 0 then c else Expression.CompareLists(xs', ys')
+
+    static member private Equal(a: Expression, b: Expression) =
+        obj.ReferenceEquals(a, b)
+        || match a, b with
+           | Number p, Number q -> p = q
+           | Symbol s, Symbol t -> s = t
+           | Constant c, Constant d -> c = d
+           | Apply(f, x), Apply(g, y) -> f = g && Expression.Equal(x, y)
+           | Power(b1, e1), Power(b2, e2) -> Expression.Equal(b1, b2) && Expression.Equal(e1, e2)
+           | Product xs, Product ys
+           | Sum xs, Sum ys -> xs.Length = ys.Length && List.forall2 (fun x y -> Expression.Equal(x, y)) xs ys
+           | _ -> false
+
+    override x.Equals(o: obj) =
+        match o with
+        | :? Expression as y -> Expression.Equal(x, y)
+        | _ -> false
+
+    override x.GetHashCode() =
+        match x with
+        | Number r -> r.GetHashCode()
+        | Symbol s -> s.GetHashCode()
+        | Constant c -> 7 + int (c.GetHashCode())
+        | Apply(f, a) -> System.HashCode.Combine(f, a)
+        | Power(b, e) -> System.HashCode.Combine(17, b, e)
+        | Product xs -> xs |> List.fold (fun h x -> System.HashCode.Combine(h, x)) 31
+        | Sum xs -> xs |> List.fold (fun h x -> System.HashCode.Combine(h, x)) 37
+
+    interface System.IComparable with
+        member x.CompareTo(o: obj) =
+            match o with
+            | :? Expression as y -> Expression.Compare(x, y)
+            | _ -> invalidArg "o" "not an Expression"
+
+    interface System.IEquatable<Expression> with
+        member x.Equals(y: Expression) = Expression.Equal(x, y)
+
+/// Smart constructors: every Expression value is built here, in canonical form.
+[<RequireQualifiedAccess>]
+module Expression =
+    let zero = Number Rational.Zero
+    let one = Number Rational.One
+    let minusOne = Number(Rational.ofInt -1)
+    let half = Number(Rational.make 1 2)
+    let pi = Constant Pi
+    let e = Constant E
+    let number (r: Rational) = Number r
+    let ofInt (n: int) = Number(Rational.ofInt n)
+    let rational (p: int) (q: int) = Number(Rational.make p q)
+    let symbol (name: string) = Symbol name
+
+    let isNumber = function Number _ -> true | _ -> false
+
+    /// Splits a term into its rational coefficient and the rest (the rest is never a Number).
+    let splitCoefficient (t: Expression) : Rational * Expression =
+        match t with
+        | Number r -> r, Number Rational.One
+        | Product(Number c :: [ f ]) -> c, f
+        | Product(Number c :: fs) -> c, Product fs
+        | t -> Rational.One, t
+
+    /// Splits a factor into base and exponent.
+    let private splitPower (f: Expression) =
+        match f with
+        | Power(b, e) -> b, e
+        | f -> f, one
+
+    let private scaleTerm (c: Rational) (rest: Expression) =
+        if c = Rational.One then rest
+        else
+            match rest with
+            | Product fs -> Product(Number c :: fs)
+            | Number r -> Number(c * r)
+            | r -> Product [ Number c; r ]
+
+    let private sortBy (key: Expression -> Expression) (xs: Expression list) =
+        xs |> List.sortWith (fun a b -> Expression.Compare(key a, key b))
+
+    /// Exact integer n-th root of a non-negative integer, when there is one.
+    let private exactRoot (n: BigInteger) (k: int) : BigInteger option =
+        if n.Sign < 0 then None
+        elif n.IsZero || n.IsOne then Some n
+        else
+            // Newton's method from above in integers.
+            let bits = int (n.GetBitLength())
+            let mutable x = BigInteger.One <<< (bits / k + 1)
+            let mutable go = true
+            while go do
+                let y = ((BigInteger(k - 1)) * x + n / BigInteger.Pow(x, k - 1)) / BigInteger k
+                if y >= x then go <- false else x <- y
+            if BigInteger.Pow(x, k) = n then Some x else None
+
+    /// n = outside^k · inside, with every prime below 1000 whose k-th power divides n moved outside, and
+    /// inside moved out entirely when it is itself a perfect k-th power.
+    let private splitPerfectPower (n: BigInteger) (k: int) : BigInteger * BigInteger =
+        let mutable outside = BigInteger.One
+        let mutable inside = n
+        for p in 2 .. 1000 do
+            let pk = BigInteger.Pow(BigInteger p, k)
+            while inside >= pk && (inside % pk).IsZero do
+                inside <- inside / pk
+                outside <- outside * BigInteger p
+        match exactRoot inside k with
+        | Some r -> outside * r, BigInteger.One
+        | None -> outside, inside
+
+    let rec add (terms: Expression list) : Expression =
+        let mutable constant = Rational.Zero
+        let coefficients = Dictionary<Expression, Rational>(HashIdentity.Structural)
+        let order = List<Expression>()
+        let rec collect (t: Expression) =
+            match t with
+            | Sum ts -> List.iter collect ts
+            | Number r -> constant <- constant + r
+            | t ->
+                let c, rest = splitCoefficient t
+                match coefficients.TryGetValue rest with
+                | true, s -> coefficients[rest] <- s + c
+                | _ ->
+                    coefficients[rest] <- c
+                    order.Add rest
+        List.iter collect terms
+        let collected =
+            [ for rest in order do
+                  let c = coefficients[rest]
+                  if not c.IsZero then yield scaleTerm c rest ]
+            |> sortBy (fun t -> snd (splitCoefficient t))
+        let all = if constant.IsZero then collected else Number constant :: collected
+        match all with
+        | [] -> zero
+        | [ t ] -> t
+        | ts -> Sum ts
+
+    and mul (factors: Expression list) : Expression =
+        let mutable coefficient = Rational.One
+        let exponents = Dictionary<Expression, Expression list>(HashIdentity.Structural)
+        let order = List<Expression>()
+        let mutable expArguments = []
+        let rec collect (f: Expression) =
+            match f with
+            | Product fs -> List.iter collect fs
+            | Number r -> coefficient <- coefficient * r
+            | Apply(Exp, a) -> expArguments <- a :: expArguments
+            | f ->
+                let b, e = splitPower f
+                match exponents.TryGetValue b with
+                | true, es -> exponents[b] <- e :: es
+                | _ ->
+                    exponents[b] <- [ e ]
+                    order.Add b
+        List.iter collect factors
+        if coefficient.IsZero then zero
+        else
+            let rebuilt = List<Expression>()
+            // A collected power may simplify to a new base (e.g. (√x)² = x); then collect once more.
+            let mutable again = false
+            let absorb (b: Expression) (p: Expression) =
+                let keep f =
+                    if Expression.Compare(fst (splitPower f), b) <> 0 then again <- true
+                    rebuilt.Add f
+                match p with
+                | Number r -> coefficient <- coefficient * r
+                | Product fs -> for f in fs do (match f with Number r -> coefficient <- coefficient * r | f -> keep f)
+                | p -> keep p
+            for b in order do
+                let es = exponents[b]
+                absorb b (match es with [ e ] -> (if e = one then b else Power(b, e)) | es -> pow b (add es))
+            if not expArguments.IsEmpty then
+                let p = apply Exp (add expArguments)
+                match p with
+                | Apply(Exp, _) -> rebuilt.Add p
+                | p -> absorb (Constant E) p
+            if again then mul (Number coefficient :: List.ofSeq rebuilt)
+            elif coefficient.IsZero then zero
+            else
+                let sorted = rebuilt |> List.ofSeq |> sortBy (fun f -> fst (splitPower f))
+                match (if coefficient = Rational.One then sorted else Number coefficient :: sorted) with
+                // A number times a single sum distributes, so that a − a = 0 and 2(x + 1) = 2x + 2.
+                | [ Number c; Sum ts ] -> add (ts |> List.map (fun t -> mul [ Number c; t ]))
+                | [] -> one
+                | [ f ] -> f
+                | fs -> Product fs
+
+    and private powNumber (b: Rational) (e: Rational) : Expression =
+        if e.IsInteger then
+            if b.IsZero && e.Sign < 0 then raise (System.DivideByZeroException "0 raised to a negative power")
+            Number(Rational.pow b (int e.Num))
+        elif b.Sign < 0 then Power(Number b, Number e)
+        else
+            // b^(p/q) = b^⌊p/q⌋ · b^(frac), with exact q-th roots taken where they exist.
+            let q = int e.Den
+            let whole = BigInteger.Divide(e.Num - (if e.Num.Sign < 0 then e.Den - BigInteger.One else BigInteger.Zero), e.Den)
+            let frac = e - Rational.ofBigInt whole
+            let wholePart = Rational.pow b (int whole)
+            // n^f = outside^(q·f) · inside^f with outside^q the largest q-th power found by trial division.
+            let radical (n: BigInteger) (f: Rational) : Expression list =
+                let outside, inside = splitPerfectPower n q
+                let inner = if inside.IsOne then [] else [ Power(Number(Rational.ofBigInt inside), Number f) ]
+                Number(Rational.pow (Rational.ofBigInt outside) (int f.Num)) :: inner
+            let numeratorPart = radical b.Num frac
+            // d^(−f) = d^(−1) · d^(1−f), so the radical keeps a positive exponent below 1.
+            let denominatorPart =
+                if b.Den.IsOne then []
+                else Number(Rational(BigInteger.One, b.Den)) :: radical b.Den (Rational.One - frac)
+            mul (Number wholePart :: numeratorPart @ denominatorPart)
+
+    and pow (b: Expression) (e: Expression) : Expression =
+        match b, e with
+        | _, Number r when r.IsZero -> one
+        | b, Number r when r = Rational.One -> b
+        | Number r, _ when r = Rational.One -> one
+        | Number r, Number s when r.IsZero ->
+            if s.Sign > 0 then zero else raise (System.DivideByZeroException "0 raised to a non-positive power")
+        | Number r, Number s -> powNumber r s
+        | Power(b', e'), Number n when n.IsInteger -> pow b' (mul [ e'; e ])
+        | Product fs, Number n when n.IsInteger -> mul (fs |> List.map (fun f -> pow f e))
+        | Apply(Exp, a), e -> apply Exp (mul [ a; e ])
+        | Constant E, e -> apply Exp e
+        | b, e -> Power(b, e)
+
+    /// True when the expression is syntactically negative (a negative leading coefficient), so odd and
+    /// even functions can move the sign out canonically.
+    and isNegative (x: Expression) =
+        match x with
+        | Number r -> r.Sign < 0
+        | Product(Number c :: _) -> c.Sign < 0
+        | Sum(Number _ :: t :: _)
+        | Sum(t :: _) -> isNegative t
+        | _ -> false
+
+    and apply (f: Function) (x: Expression) : Expression =
+        let neg x = mul [ minusOne; x ]
+        match f, x with
+        // Values at exact points.
+        | Exp, Number r when r.IsZero -> one
+        | Exp, Apply(Log, y) -> y // exp(log y) = y wherever log y is defined
+        | Log, Number r when r = Rational.One -> zero
+        | Log, Constant E -> one
+        | Log, Apply(Exp, y) -> y
+        | (Sin | Arcsin | Arctan | Erf), Number r when r.IsZero -> zero
+        | Cos, Number r when r.IsZero -> one
+        | Arccos, Number r when r.IsZero -> mul [ half; pi ]
+        | Arcsin, Number r when r = Rational.One -> mul [ half; pi ]
+        | Arccos, Number r when r = Rational.One -> zero
+        | Sin, Constant Pi -> zero
+        | Cos, Constant Pi -> minusOne
+        | Sin, Product [ Number h; Constant Pi ] when h = Rational.make 1 2 -> one
+        | Cos, Product [ Number h; Constant Pi ] when h = Rational.make 1 2 -> zero
+        // Inverse pairs, valid wherever the inner function is defined.
+        | Sin, Apply(Arcsin, t) -> t
+        | Cos, Apply(Arccos, t) -> t
+        // Parity: odd functions take the sign out, even ones drop it (arccos(−t) = π − arccos t).
+        | (Sin | Arcsin | Arctan | Erf), x when isNegative x -> neg (apply f (neg x))
+        | Cos, x when isNegative x -> apply Cos (neg x)
+        | Arccos, x when isNegative x -> add [ pi; neg (apply Arccos (neg x)) ]
+        | f, x -> Apply(f, x)
+
+    let sqrt (x: Expression) = pow x half
+    let neg (x: Expression) = mul [ minusOne; x ]
+    let sub (a: Expression) (b: Expression) = add [ a; neg b ]
+    let div (a: Expression) (b: Expression) = mul [ a; pow b minusOne ]
+    let exp x = apply Exp x
+    let log x = apply Log x
+    let sin x = apply Sin x
+    let cos x = apply Cos x
+    let arcsin x = apply Arcsin x
+    let arccos x = apply Arccos x
+    let arctan x = apply Arctan x
+    let erf x = apply Erf x
+
+    /// The immediate children of a node.
+    let children (x: Expression) =
+        match x with
+        | Number _ | Symbol _ | Constant _ -> []
+        | Sum ts | Product ts -> ts
+        | Power(b, e) -> [ b; e ]
+        | Apply(_, a) -> [ a ]
+
+    /// Rebuilds a node from new children through the smart constructors (used by every tree rewrite).
+    let rebuild (x: Expression) (kids: Expression list) =
+        match x, kids with
+        | Sum _, ts -> add ts
+        | Product _, fs -> mul fs
+        | Power _, [ b; e ] -> pow b e
+        | Apply(f, _), [ a ] -> apply f a
+        | x, _ -> x
+
+    /// Bottom-up rewrite: children first, then `f` on the rebuilt node.
+    let rec transform (f: Expression -> Expression) (x: Expression) : Expression =
+        match x with
+        | Number _ | Symbol _ | Constant _ -> f x
+        | x -> f (rebuild x (children x |> List.map (transform f)))
+
+    /// The free symbols, sorted.
+    let symbols (x: Expression) : string list =
+        let acc = HashSet<string>()
+        let rec go x =
+            match x with
+            | Symbol s -> acc.Add s |> ignore
+            | x -> children x |> List.iter go
+        go x
+        acc |> Seq.sort |> List.ofSeq
+
+    let rec contains (s: string) (x: Expression) =
+        match x with
+        | Symbol t -> s = t
+        | x -> children x |> List.exists (contains s)
+
+    /// The rational value, when the expression is a Number.
+    let tryRational = function Number r -> Some r | _ -> None
+
+    let name (f: Function) =
+        match f with
+        | Exp -> "exp"
+        | Log -> "log"
+        | Sin -> "sin"
+        | Cos -> "cos"
+        | Arcsin -> "arcsin"
+        | Arccos -> "arccos"
+        | Arctan -> "arctan"
+        | Erf -> "erf"
+
+    let functions = [ Exp; Log; Sin; Cos; Arcsin; Arccos; Arctan; Erf ]
+
+/// Operators, so expressions read like mathematics (`x * x + one`) and so the generic series code
+/// (PowerSeries) accepts Expression coefficients.
+type Expression with
+    static member (+)(a: Expression, b: Expression) = Expression.add [ a; b ]
+    static member (-)(a: Expression, b: Expression) = Expression.sub a b
+    static member (*)(a: Expression, b: Expression) = Expression.mul [ a; b ]
+    static member (/)(a: Expression, b: Expression) = Expression.div a b
+    static member (~-)(a: Expression) = Expression.neg a
+    static member Pow(a: Expression, b: Expression) = Expression.pow a b
+    static member Pow(a: Expression, n: int) = Expression.pow a (Expression.ofInt n)
+    static member Zero = Expression.zero
+    static member One = Expression.one
+    static member FromInt(n: int) = Expression.ofInt n
+    static member DivideByInt(a: Expression, n: int) = Expression.mul [ a; Expression.rational 1 n ]

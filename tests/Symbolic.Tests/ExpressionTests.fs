@@ -1,0 +1,122 @@
+module FimVerify.Symbolic.Tests.ExpressionTests
+
+open System
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open FimVerify.Symbolic
+open FimVerify.Symbolic.Tests.ExpressionGenerators
+
+module X = Expression
+
+let private config = { FsCheckConfig.defaultConfig with maxTest = 200; replay = Some(20261124UL, 3UL, None) }
+let private x, y, z = X.symbol "x", X.symbol "y", X.symbol "z"
+let private n (k: int) = X.ofInt k
+let private parse = InfixParser.parse
+
+/// Agreement of two doubles that are algebraically equal: both non-finite, or relative difference below
+/// 1e-9 (rounding in ~100 operations stays below 1e-12, so a failure is an algebra error, not noise).
+let closeEnough (a: float) (b: float) =
+    (not (Double.IsFinite a) && not (Double.IsFinite b))
+    || abs (a - b) <= 1e-9 * (1.0 + max (abs a) (abs b))
+
+let private forAll2 (g: Gen<'a>) (h: Gen<'b>) f = Prop.forAll (Arb.fromGen (Gen.zip g h)) (fun (a, b) -> f a b)
+let private forAll3 (g: Gen<'a>) f = Prop.forAll (Arb.fromGen (Gen.zip3 g g g)) (fun (a, b, c) -> f a b c)
+
+[<Tests>]
+let canonicalForm =
+    testList "Expression canonical form" [
+        test "numbers fold, like terms and powers collect" {
+            Expect.equal (x + x) (n 2 * x) "x + x = 2x"
+            Expect.equal (x * x * x) (x ** 3) "x·x·x = x³"
+            Expect.equal (x - x) X.zero "x − x = 0"
+            Expect.equal (n 2 * x + n 3 * y - x) (x + n 3 * y) "2x + 3y − x"
+            Expect.equal ((x ** 2) / x) x "x²/x = x"
+            Expect.equal (X.sqrt x * X.sqrt x) x "√x √x = x"
+            Expect.equal (X.sqrt (n 8)) (n 2 * X.sqrt (n 2)) "√8 = 2√2"
+            Expect.equal (X.sqrt (X.rational 1 2)) (X.rational 1 2 * X.sqrt (n 2)) "√(1/2) = √2/2"
+            Expect.equal (X.sqrt (n 9)) (n 3) "√9 = 3"
+            Expect.equal (X.exp x * X.exp (-x)) X.one "exp(x)exp(−x) = 1"
+            Expect.equal (X.sin (-x)) (-(X.sin x)) "sin is odd"
+            Expect.equal (X.cos (y - x)) (X.cos (x - y)) "cos is even"
+            Expect.equal (X.pow X.e x) (X.exp x) "e^x = exp(x)"
+        }
+        testPropertyWithConfig config "+ and × commute structurally; associate after expand" (forAll3 polynomial (fun a b c ->
+            // Structural equality is canonical for expanded polynomials; before expansion a number times a lone
+            // sum distributes (so a − a = 0), which makes −2·((1 + y)·z) and (−2 − 2y)·z distinct trees.
+            let e = Expand.expand
+            a + b = b + a && a * b = b * a && (a + b) + c = a + (b + c)
+            && e ((a * b) * c) = e (a * (b * c))))
+        testPropertyWithConfig config "distributive law, identities and inverse after expand" (forAll3 polynomial (fun a b c ->
+            Expand.expand (a * (b + c)) = Expand.expand (a * b + a * c)
+            && a + X.zero = a && a * X.one = a && a - a = X.zero))
+        testPropertyWithConfig config "expand is idempotent" (Prop.forAll (Arb.fromGen smooth) (fun a ->
+            let e = Expand.expand a in Expand.expand e = e))
+        testPropertyWithConfig config "expand preserves the value" (forAll2 smooth point (fun a p ->
+            closeEnough (Floating.evaluate p a) (Floating.evaluate p (Expand.expand a))))
+        testPropertyWithConfig config "substitution commutes with evaluation" (forAll2 smooth point (fun a p ->
+            let b = Substitute.one "x" (X.number (Rational.make (int (Math.Round(p["y"] * 100.0))) 100)) a
+            closeEnough (Floating.evaluate (p.Add("x", p["y"])) a) (Floating.evaluate p b)))
+    ]
+
+[<Tests>]
+let differentiation =
+    let d = Differentiate.withRespectTo "x"
+    testList "Differentiate" [
+        test "derivatives of the elementary functions" {
+            Expect.equal (d (x ** 3)) (n 3 * x ** 2) "x³"
+            Expect.equal (d (X.sin x)) (X.cos x) "sin"
+            Expect.equal (d (X.cos x)) (-(X.sin x)) "cos"
+            Expect.equal (d (X.log x)) (X.one / x) "log"
+            Expect.equal (d (X.arcsin x)) (X.one / X.sqrt (X.one - x ** 2)) "arcsin"
+            Expect.equal (d (X.arctan x)) (X.one / (X.one + x ** 2)) "arctan"
+            Expect.equal (d (X.erf x)) (n 2 / X.sqrt X.pi * X.exp (-(x ** 2))) "erf"
+            Expect.equal (d (X.exp (x * y))) (y * X.exp (x * y)) "exp(xy)"
+        }
+        testPropertyWithConfig config "linear: d(a + c·b) = da + c·db (structurally)" (forAll3 smooth (fun a b _ ->
+            d (a + X.rational 3 7 * b) = d a + X.rational 3 7 * d b))
+        testPropertyWithConfig config "product rule, checked by evaluation" (Prop.forAll (Arb.fromGen (Gen.zip3 smooth smooth point)) (fun (a, b, p) ->
+            closeEnough (Floating.evaluate p (d (a * b))) (Floating.evaluate p (d a * b + a * d b))))
+        testPropertyWithConfig config "chain rule, checked by evaluation" (Prop.forAll (Arb.fromGen (Gen.zip3 smooth smooth point)) (fun (f, g, p) ->
+            // f is a function of x; compose with g: d/dx f(g(x)) = f'(g(x)) g'(x).
+            let composed = Substitute.one "x" g f
+            let rhs = Substitute.one "x" g (d f) * d g
+            closeEnough (Floating.evaluate p (d composed)) (Floating.evaluate p rhs)))
+        testPropertyWithConfig config "derivative agrees with a central difference" (forAll2 smooth point (fun a p ->
+            // Independent route: (f(x+h) − f(x−h))/2h has error O(h²f''') ≈ 1e-8 for these smooth, bounded trees;
+            // the tolerance 1e-4 relative leaves ample room while a wrong rule is off by O(1).
+            let h = 1e-5
+            let at v = Floating.evaluate (p.Add("x", v)) a
+            let fd = (at (p["x"] + h) - at (p["x"] - h)) / (2.0 * h)
+            let exact = Floating.evaluate p (d a)
+            not (Double.IsFinite exact) || abs (fd - exact) <= 1e-4 * (1.0 + abs exact)))
+    ]
+
+[<Tests>]
+let infixText =
+    testList "Infix printing and parsing" [
+        test "prints readable, re-parseable text" {
+            Expect.equal (Infix.format (x ** 2 - n 2 * x * y + X.rational 1 2)) "1/2 + x^2 - 2*x*y" "polynomial"
+            Expect.equal (Infix.format (X.one / (X.one + x ** 2))) "1/(1 + x^2)" "quotient"
+            Expect.equal (Infix.format (X.sqrt (X.one - x ** 2))) "sqrt(1 - x^2)" "sqrt"
+            Expect.equal (Infix.format (X.pi / n 4 - x / n 3)) "pi/4 - x/3" "fractions"
+            Expect.equal (Infix.format (x ** X.rational 3 2)) "x^(3/2)" "fractional power"
+        }
+        test "parses the usual notations" {
+            Expect.equal (parse "2*x") (n 2 * x) "2*x"
+            Expect.equal (parse "-x^2") (-(x ** 2)) "unary minus binds looser than ^"
+            Expect.equal (parse "2^3^2") (n 512) "^ is right associative"
+            Expect.equal (parse "0.25 * e^x") (X.rational 1 4 * X.exp x) "decimals are exact, e^x = exp(x)"
+            Expect.equal (parse "arccos(t) + arcsin(t)") (X.arccos (X.symbol "t") + X.arcsin (X.symbol "t")) "functions"
+        }
+        test "parse errors carry line and column" {
+            match InfixParser.tryParse "1 +\n  (x * )" with
+            | Result.Error e -> Expect.equal (e.Line, e.Column) (2L |> int, 8) $"position of the error: {e}"
+            | Result.Ok v -> failtest $"parsed malformed text as {v}"
+        }
+        testPropertyWithConfig config "parse (format x) = x on canonical forms" (Prop.forAll (Arb.fromGen smooth) (fun a ->
+            let text = Infix.format a
+            let back = parse text
+            if back <> a then failwith $"round trip changed {text} into {Infix.format back}"
+            true))
+    ]

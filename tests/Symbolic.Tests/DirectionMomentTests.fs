@@ -5,8 +5,8 @@ open System.Numerics
 open Expecto
 open FimVerify.Symbolic
 
-let private d = RationalFunction.x
-let private rf (a: int) = RationalFunction.ofInt a
+let private d = UnivariateRationalFunction.x
+let private rf (a: int) = UnivariateRationalFunction.ofInt a
 
 /// The column factor f(z) of a direction from its definition in MATH.md §1 (entry · √p), in floating point.
 let private columnValue (dim: int) (z: float[]) (direction: Direction) =
@@ -22,8 +22,8 @@ let private columnValue (dim: int) (z: float[]) (direction: Direction) =
 let tests =
     testList "Direction-vector moments and Lemma 2's constant" [
         test "expected squared norms: 1, 1, d/(d+2), (d−1)/(d+2)" {
-            Expect.equal (DirectionVectorMoments.expectedSquaredNorm V0) RationalFunction.One "E‖v0‖²"
-            Expect.equal (DirectionVectorMoments.expectedSquaredNorm (Row 0)) RationalFunction.One "E‖W_l‖²"
+            Expect.equal (DirectionVectorMoments.expectedSquaredNorm V0) UnivariateRationalFunction.One "E‖v0‖²"
+            Expect.equal (DirectionVectorMoments.expectedSquaredNorm (Row 0)) UnivariateRationalFunction.One "E‖W_l‖²"
             Expect.equal (DirectionVectorMoments.expectedSquaredNorm (Pair(0, 1))) (d / (d + rf 2)) "E‖v(α,β)‖²"
             Expect.equal (DirectionVectorMoments.expectedSquaredNorm (Gamma 0)) ((d - rf 1) / (d + rf 2)) "E‖v(γ)‖²"
         }

@@ -7,7 +7,7 @@ open FsCheck
 open FimVerify.Symbolic
 
 let private config = { FsCheckConfig.defaultConfig with maxTest = 100; replay = Some(20261124UL, 11UL, None) }
-let private dVar = RationalFunction.x
+let private dVar = UnivariateRationalFunction.x
 
 /// Standard normals by Box–Muller from a fixed seed (independent of the library under test).
 let gaussians (seed: int) =
@@ -34,8 +34,8 @@ let tests =
                 Expect.equal (p.Evaluate(Rational.ofInt 2)) (Rational.ofBigInt (BigInteger.Pow(BigInteger 2, m) * factorial)) $"d = 2, m = {m}"
         }
         test "E|z|⁴ = Σ_ij E z_i² z_j² = 3d + d(d−1)" {
-            let direct = RationalFunction.ofInt 3 * dVar + dVar * (dVar - RationalFunction.One)
-            Expect.equal (RationalFunction.ofPolynomial (GaussianMoments.radial 2)) direct "d² + 2d"
+            let direct = UnivariateRationalFunction.ofInt 3 * dVar + dVar * (dVar - UnivariateRationalFunction.One)
+            Expect.equal (UnivariateRationalFunction.ofPolynomial (GaussianMoments.radial 2)) direct "d² + 2d"
         }
         testPropertyWithConfig config "|u|² = 1: Σ_i E[u_i² m] = E[m] for every monomial m, with d symbolic" (fun (e0: byte) (e1: byte) (e2: byte) ->
             // m over named coordinates 0, 1, 2; the sum over i splits into the 3 named coordinates and
@@ -44,16 +44,16 @@ let tests =
             let withBump i = Array.init 4 (fun k -> (if k < 3 then exps[k] else 0) + (if k = i then 2 else 0))
             let lhs =
                 [ 0; 1; 2 ] |> List.sumBy (fun i -> GaussianMoments.sphere (withBump i))
-                |> fun named -> named + (dVar - RationalFunction.ofInt 3) * GaussianMoments.sphere (withBump 3)
+                |> fun named -> named + (dVar - UnivariateRationalFunction.ofInt 3) * GaussianMoments.sphere (withBump 3)
             lhs = GaussianMoments.sphere exps)
         testPropertyWithConfig config "E[|z|^(2m) z^k] = E|z|^(2m+K) E[u^k] (independence of |z| and u)" (fun (m: byte) (e0: byte) (e1: byte) ->
             let m = int m % 4
             let exps = [ 2 * (int e0 % 3); 2 * (int e1 % 3) ]
             let k = List.sum exps
-            RationalFunction.ofPolynomial (GaussianMoments.withRadius m exps)
-                = RationalFunction.ofPolynomial (GaussianMoments.radial (m + k / 2)) * GaussianMoments.sphere exps)
+            UnivariateRationalFunction.ofPolynomial (GaussianMoments.withRadius m exps)
+                = UnivariateRationalFunction.ofPolynomial (GaussianMoments.radial (m + k / 2)) * GaussianMoments.sphere exps)
         test "odd moments vanish" {
-            Expect.equal (GaussianMoments.sphere [ 3; 2 ]) RationalFunction.Zero "E u_0³ u_1² = 0"
+            Expect.equal (GaussianMoments.sphere [ 3; 2 ]) UnivariateRationalFunction.Zero "E u_0³ u_1² = 0"
             Expect.equal (GaussianMoments.monomial [ 1 ]) Rational.Zero "E z = 0"
         }
         test "sphere moments at d = 3 against Monte Carlo (200 000 points, |error| ≤ 5 standard errors: false alarm ≤ 6e-7 per check)" {

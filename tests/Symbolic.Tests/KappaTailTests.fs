@@ -14,8 +14,8 @@ let tests =
         }
         test "the guessed ratio is (2n+1)²/((2n+3)(2n+4)), cross-checked against the integer closed form" {
             let dv = KappaTailCoefficient.derive 60
-            let n = RationalFunction.x
-            let lin a b = RationalFunction.linear a b
+            let n = UnivariateRationalFunction.x
+            let lin a b = UnivariateRationalFunction.linear a b
             Expect.equal dv.GuessedRatio (lin 2 1 * lin 2 1 / (lin 2 3 * lin 2 4)) "ratio"
             // Independent route: the closed form from integers (binomials and powers of 4), n = 0 … 29.
             let s = ReluKernelSeries.kappa 60

@@ -4,19 +4,19 @@ namespace FimVerify.Symbolic
 /// and powers of π. Zero coefficients are never stored, so structural equality is equality.
 [<CustomEquality; NoComparison>]
 type PiRationalFunction =
-    { Terms: Map<int, RationalFunction> }
+    { Terms: Map<int, UnivariateRationalFunction> }
 
-    static member private Normalise(m: Map<int, RationalFunction>) = { Terms = m |> Map.filter (fun _ r -> not r.IsZero) }
+    static member private Normalise(m: Map<int, UnivariateRationalFunction>) = { Terms = m |> Map.filter (fun _ r -> not r.IsZero) }
     static member Zero = { Terms = Map.empty }
-    static member OfRationalFunction(r: RationalFunction) = PiRationalFunction.Normalise(Map.ofList [ 0, r ])
+    static member OfRationalFunction(r: UnivariateRationalFunction) = PiRationalFunction.Normalise(Map.ofList [ 0, r ])
     static member OfPiLaurent(x: PiLaurent) =
-        PiRationalFunction.Normalise(x.Terms |> Map.map (fun _ r -> RationalFunction.ofRational r))
+        PiRationalFunction.Normalise(x.Terms |> Map.map (fun _ r -> UnivariateRationalFunction.ofRational r))
 
     member x.IsZero = x.Terms.IsEmpty
 
     static member (+)(a: PiRationalFunction, b: PiRationalFunction) =
         b.Terms
-        |> Map.fold (fun (acc: Map<int, RationalFunction>) k r ->
+        |> Map.fold (fun (acc: Map<int, UnivariateRationalFunction>) k r ->
             acc.Add(k, (match acc.TryFind k with Some s -> s + r | None -> r))) a.Terms
         |> PiRationalFunction.Normalise
 
@@ -27,7 +27,7 @@ type PiRationalFunction =
                 acc <- acc + PiRationalFunction.Normalise(Map.ofList [ i + j, r * s ])
         acc
 
-    static member Scale(c: RationalFunction, a: PiRationalFunction) =
+    static member Scale(c: UnivariateRationalFunction, a: PiRationalFunction) =
         PiRationalFunction.Normalise(a.Terms |> Map.map (fun _ r -> c * r))
 
     /// The value at an integer dimension d, back in Q[π, 1/π].

@@ -35,27 +35,27 @@ type GramEntryMoments =
       /// The number of distinct coordinates the pattern uses: the result holds for every d ≥ this.
       MinimumDimension: int
       /// E X = E[a·b].
-      Mean: RationalFunction
+      Mean: UnivariateRationalFunction
       /// Var X = p·Var[a·b], the per-column variance.
-      Variance: RationalFunction }
+      Variance: UnivariateRationalFunction }
 
 [<RequireQualifiedAccess>]
 module DirectionVectorMoments =
-    let private d = RationalFunction.x
+    let private d = UnivariateRationalFunction.x
 
     /// (s², P) with X's column factor |z|·s·P(u) for the direction.
-    let columnFactor (direction: Direction) : RationalFunction * SpherePolynomial =
+    let columnFactor (direction: Direction) : UnivariateRationalFunction * SpherePolynomial =
         let u = SpherePolynomial.Coordinate
         match direction with
-        | V0 -> RationalFunction.One / d, SpherePolynomial.One
-        | Row a -> RationalFunction.One, u a
+        | V0 -> UnivariateRationalFunction.One / d, SpherePolynomial.One
+        | Row a -> UnivariateRationalFunction.One, u a
         | Pair(a, b) ->
             if a >= b then invalidArg "direction" "v^(a,b) needs a < b"
             d, u a * u b
-        | Gamma a -> d / RationalFunction.ofInt 2, u a * u a - SpherePolynomial.Constant(RationalFunction.One / d)
+        | Gamma a -> d / UnivariateRationalFunction.ofInt 2, u a * u a - SpherePolynomial.Constant(UnivariateRationalFunction.One / d)
 
     /// √(s_a² s_b²) when it lies in Q(d), i.e. when the product is a square rational times an even power of d.
-    let private trySquareRoot (f: RationalFunction) : RationalFunction option =
+    let private trySquareRoot (f: UnivariateRationalFunction) : UnivariateRationalFunction option =
         let sqrtRational (r: Rational) =
             let root (n: System.Numerics.BigInteger) =
                 if n.Sign < 0 then None
@@ -65,13 +65,13 @@ module DirectionVectorMoments =
             match root r.Num, root r.Den with
             | Some a, Some b -> Some(Rational(a, b))
             | _ -> None
-        let monomialPower (p: Polynomial) =
+        let monomialPower (p: UnivariatePolynomial) =
             // p = c·d^k exactly?
             let nonZero = p.Coeffs |> Array.indexed |> Array.filter (fun (_, c) -> not c.IsZero)
             if nonZero.Length = 1 then Some(fst nonZero[0], snd nonZero[0]) else None
         match monomialPower f.Num, monomialPower f.Den with
         | Some(kn, cn), Some(kd, cd) when (kn - kd) % 2 = 0 ->
-            sqrtRational (cn / cd) |> Option.map (fun c -> RationalFunction.ofRational c * RationalFunction.pow d ((kn - kd) / 2))
+            sqrtRational (cn / cd) |> Option.map (fun c -> UnivariateRationalFunction.ofRational c * UnivariateRationalFunction.pow d ((kn - kd) / 2))
         | _ -> None
 
     /// Mean and per-column variance of the Gram entry a·b.
@@ -79,10 +79,10 @@ module DirectionVectorMoments =
         let sa2, pa = columnFactor a
         let sb2, pb = columnFactor b
         let meanOfP = (pa * pb).Expectation
-        let radial2 = RationalFunction.ofPolynomial (GaussianMoments.radial 1)   // E|z|² = d
-        let radial4 = RationalFunction.ofPolynomial (GaussianMoments.radial 2)   // E|z|⁴ = d(d+2)
+        let radial2 = UnivariateRationalFunction.ofPolynomial (GaussianMoments.radial 1)   // E|z|² = d
+        let radial4 = UnivariateRationalFunction.ofPolynomial (GaussianMoments.radial 2)   // E|z|⁴ = d(d+2)
         let mean =
-            if meanOfP.IsZero then RationalFunction.Zero
+            if meanOfP.IsZero then UnivariateRationalFunction.Zero
             else
                 match trySquareRoot (sa2 * sb2) with
                 | Some s -> radial2 * s * meanOfP

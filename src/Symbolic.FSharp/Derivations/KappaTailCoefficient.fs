@@ -15,16 +15,16 @@ type KappaTailDerivation =
     { /// The order the series was computed to.
       Order: int
       /// c_(n+1)/c_n guessed from the exact coefficients, as a function of n.
-      GuessedRatio: RationalFunction
+      GuessedRatio: UnivariateRationalFunction
       Steps: DerivationStep list
       /// Every step holds: the closed form is proved for all n ≥ 0.
       Proved: bool }
 
 [<RequireQualifiedAccess>]
 module KappaTailCoefficient =
-    let private n = RationalFunction.x
-    let private q (a: int) (b: int) = RationalFunction.ofRational (Rational.make a b)
-    let private show (f: RationalFunction) = f.Format "n"
+    let private n = UnivariateRationalFunction.x
+    let private q (a: int) (b: int) = UnivariateRationalFunction.ofRational (Rational.make a b)
+    let private show (f: UnivariateRationalFunction) = f.Format "n"
 
     /// The coefficient of 1/π in a PiLaurent that must be a pure multiple of 1/π.
     let private overPi (c: PiLaurent) =
@@ -64,7 +64,7 @@ module KappaTailCoefficient =
         let rhoBase = rho.Evaluate Rational.Zero = e[1] / b[0]
         let rhoStep = rho.Shift Rational.One / rho = rE.Shift Rational.One / rB
         // 4. σ(n) = 1/(2n+1) + ρ(n): then c_n = b_n σ(n)/2 and c_(n+1)/c_n = rB(n) σ(n+1)/σ(n).
-        let sigma = RationalFunction.One / (q 2 1 * n + RationalFunction.One) + rho
+        let sigma = UnivariateRationalFunction.One / (q 2 1 * n + UnivariateRationalFunction.One) + rho
         let provedRatio = rB * sigma.Shift Rational.One / sigma
         // 5. The claimed closed form has the same ratio and the same first term.
         let centralBinomialRatio = (q 2 1 * n + q 2 1) * (q 2 1 * n + q 1 1) / ((n + q 1 1) * (n + q 1 1))
@@ -72,7 +72,7 @@ module KappaTailCoefficient =
             centralBinomialRatio / q 4 1 * (q 2 1 * n + q 1 1) * (q 2 1 * n + q 2 1) / ((q 2 1 * n + q 3 1) * (q 2 1 * n + q 4 1))
         let centralBinomialChecked =
             Seq.forall (fun k -> Rational(Rational.binomial (2 * k + 2) (k + 1), Rational.binomial (2 * k) k) = centralBinomialRatio.Evaluate(Rational.ofInt k)) (seq { 0 .. tailCount })
-        let positive (p: Polynomial) = p.Coeffs |> Array.forall (fun x -> x.Sign >= 0) && not p.IsZero
+        let positive (p: UnivariatePolynomial) = p.Coeffs |> Array.forall (fun x -> x.Sign >= 0) && not p.IsZero
         let oddPart =
             Seq.forall (fun k -> kappa.Coeffs[k] = (if k = 1 then PiLaurent.OfRational(Rational.make 1 4) else PiLaurent.Zero)) (seq { 1 .. 2 .. order - 1 })
         let steps =

@@ -42,7 +42,7 @@ type GroupCombination = Map<RankOneGroup, PiRationalFunction>
 /// An identity `group = Σ c·group` used to regroup, with the reason it holds.
 type RegroupingRule =
     { Replaces: RankOneGroup
-      By: (RationalFunction * RankOneGroup) list
+      By: (UnivariateRationalFunction * RankOneGroup) list
       Reason: string }
 
 type Theorem2Derivation =
@@ -60,9 +60,9 @@ type Theorem2Derivation =
 
 [<RequireQualifiedAccess>]
 module Theorem2Coefficients =
-    let private d = RationalFunction.x
-    let private one = RationalFunction.One
-    let private two = RationalFunction.ofInt 2
+    let private d = UnivariateRationalFunction.x
+    let private one = UnivariateRationalFunction.One
+    let private two = UnivariateRationalFunction.ofInt 2
 
     /// The regrouping identities, in the order they are applied.
     let rules : RegroupingRule list =
@@ -92,10 +92,10 @@ module Theorem2Coefficients =
 
     /// The coefficients Theorem 2 states, for comparison: (2d+1)/(4π), 1/4, 1/(2πd), 1/(2πd).
     let stated : GroupCombination =
-        let overPi (r: RationalFunction) = { PiRationalFunction.Terms = Map.ofList [ -1, r ] }
+        let overPi (r: UnivariateRationalFunction) = { PiRationalFunction.Terms = Map.ofList [ -1, r ] }
         Map.ofList
-            [ V0Outer, overPi ((two * d + one) / RationalFunction.ofInt 4)
-              RowsOuter, PiRationalFunction.OfRationalFunction(one / RationalFunction.ofInt 4)
+            [ V0Outer, overPi ((two * d + one) / UnivariateRationalFunction.ofInt 4)
+              RowsOuter, PiRationalFunction.OfRationalFunction(one / UnivariateRationalFunction.ofInt 4)
               PairsOuter, overPi (one / (two * d))
               GammasOuter, overPi (one / (two * d)) ]
 

@@ -5,18 +5,18 @@ namespace FimVerify.Symbolic
 /// Zero coefficients are never stored, so structural equality is polynomial equality.
 [<CustomEquality; NoComparison>]
 type SpherePolynomial =
-    { Terms: Map<Map<int, int>, RationalFunction> }
+    { Terms: Map<Map<int, int>, UnivariateRationalFunction> }
 
-    static member private Normalise(m: Map<Map<int, int>, RationalFunction>) = { Terms = m |> Map.filter (fun _ c -> not c.IsZero) }
-    static member Constant(c: RationalFunction) = SpherePolynomial.Normalise(Map.ofList [ Map.empty, c ])
+    static member private Normalise(m: Map<Map<int, int>, UnivariateRationalFunction>) = { Terms = m |> Map.filter (fun _ c -> not c.IsZero) }
+    static member Constant(c: UnivariateRationalFunction) = SpherePolynomial.Normalise(Map.ofList [ Map.empty, c ])
     static member Zero = { Terms = Map.empty }
-    static member One = SpherePolynomial.Constant RationalFunction.One
+    static member One = SpherePolynomial.Constant UnivariateRationalFunction.One
     /// The coordinate u_i.
-    static member Coordinate(i: int) = { Terms = Map.ofList [ Map.ofList [ i, 1 ], RationalFunction.One ] }
+    static member Coordinate(i: int) = { Terms = Map.ofList [ Map.ofList [ i, 1 ], UnivariateRationalFunction.One ] }
 
     static member (+)(a: SpherePolynomial, b: SpherePolynomial) =
         b.Terms
-        |> Map.fold (fun (acc: Map<_, RationalFunction>) m c ->
+        |> Map.fold (fun (acc: Map<_, UnivariateRationalFunction>) m c ->
             acc.Add(m, (match acc.TryFind m with Some e -> e + c | None -> c))) a.Terms
         |> SpherePolynomial.Normalise
 
@@ -31,14 +31,14 @@ type SpherePolynomial =
                 acc <- acc.Add(m, (match acc.TryFind m with Some e -> e + c1 * c2 | None -> c1 * c2))
         SpherePolynomial.Normalise acc
 
-    static member Scale(c: RationalFunction, a: SpherePolynomial) = SpherePolynomial.Normalise(a.Terms |> Map.map (fun _ e -> c * e))
+    static member Scale(c: UnivariateRationalFunction, a: SpherePolynomial) = SpherePolynomial.Normalise(a.Terms |> Map.map (fun _ e -> c * e))
 
     /// The coordinate indices that occur.
     member a.Coordinates = a.Terms |> Map.toSeq |> Seq.collect (fun (m, _) -> m |> Map.keys) |> Set.ofSeq
 
     /// E over u uniform on S^(d−1), exact in d; valid for every d ≥ the number of distinct coordinates.
     member a.Expectation =
-        a.Terms |> Map.fold (fun acc m c -> acc + c * GaussianMoments.sphere (Map.values m)) RationalFunction.Zero
+        a.Terms |> Map.fold (fun acc m c -> acc + c * GaussianMoments.sphere (Map.values m)) UnivariateRationalFunction.Zero
 
     override a.Equals(o: obj) =
         match o with

@@ -7,7 +7,7 @@ namespace FimVerify.Symbolic
 module HypergeometricGuess =
     type Guess =
         { /// P(n)/Q(n) = c_(n+1)/c_n, as a rational function of n.
-          Ratio: RationalFunction
+          Ratio: UnivariateRationalFunction
           /// The guess holds for every n in [FirstIndex, FirstIndex + Checked).
           FirstIndex: int
           Checked: int }
@@ -26,11 +26,11 @@ module HypergeometricGuess =
                 (Array.init (degree + 1) (fun j -> -(terms[k + 1] * Rational.pow n j)))
         match RationalNullspace.basis (Array.init fitRows row) with
         | [| x |] ->
-            let p = Polynomial.OfCoeffs x[0 .. degree]
-            let q = Polynomial.OfCoeffs x[degree + 1 ..]
+            let p = UnivariatePolynomial.OfCoeffs x[0 .. degree]
+            let q = UnivariatePolynomial.OfCoeffs x[degree + 1 ..]
             if q.IsZero then None
             else
-                let ratio = RationalFunction.Make(p, q)
+                let ratio = UnivariateRationalFunction.Make(p, q)
                 let holds k =
                     let n = Rational.ofInt (firstIndex + k)
                     not (q.Evaluate n).IsZero && terms[k + 1] = terms[k] * ratio.Evaluate n
@@ -44,7 +44,7 @@ module HypergeometricGuess =
 
     /// A rational function f of least degree ≤ maxDegree with f(firstIndex + k) = values[k] for every k
     /// (interpolation with an over-determined linear system: v_n Q(n) − P(n) = 0).
-    let rationalFunction (maxDegree: int) (firstIndex: int) (values: Rational[]) : RationalFunction option =
+    let rationalFunction (maxDegree: int) (firstIndex: int) (values: Rational[]) : UnivariateRationalFunction option =
         let attempt degree =
             let unknowns = 2 * (degree + 1)
             if values.Length < unknowns + 2 then None
@@ -56,11 +56,11 @@ module HypergeometricGuess =
                         (Array.init (degree + 1) (fun j -> values[k] * Rational.pow n j))
                 match RationalNullspace.basis (Array.init (unknowns + 1) row) with
                 | [| x |] ->
-                    let p = Polynomial.OfCoeffs x[0 .. degree]
-                    let q = Polynomial.OfCoeffs x[degree + 1 ..]
+                    let p = UnivariatePolynomial.OfCoeffs x[0 .. degree]
+                    let q = UnivariatePolynomial.OfCoeffs x[degree + 1 ..]
                     if q.IsZero then None
                     else
-                        let f = RationalFunction.Make(p, q)
+                        let f = UnivariateRationalFunction.Make(p, q)
                         let fits k =
                             let n = Rational.ofInt (firstIndex + k)
                             not (f.Den.Evaluate n).IsZero && f.Evaluate n = values[k]

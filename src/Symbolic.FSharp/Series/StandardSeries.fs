@@ -49,8 +49,8 @@ module StandardSeries =
 [<RequireQualifiedAccess>]
 module StandardSeriesRecurrences =
     /// c_(k+1)/c_k = (a − k)/(k + 1) for (1 + w)^a: exactly the recurrence StandardSeries.binomial runs.
-    let binomialRatio (a: Rational) : RationalFunction =
-        (RationalFunction.ofRational a - RationalFunction.x) / (RationalFunction.x + RationalFunction.One)
+    let binomialRatio (a: Rational) : UnivariateRationalFunction =
+        (UnivariateRationalFunction.ofRational a - UnivariateRationalFunction.x) / (UnivariateRationalFunction.x + UnivariateRationalFunction.One)
 
     /// The ratio after substituting w = c·z: multiplied by c.
-    let substituted (c: Rational) (ratio: RationalFunction) = RationalFunction.ofRational c * ratio
+    let substituted (c: Rational) (ratio: UnivariateRationalFunction) = UnivariateRationalFunction.ofRational c * ratio

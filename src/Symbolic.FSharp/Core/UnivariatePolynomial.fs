@@ -6,7 +6,7 @@ open System.Numerics
 /// A univariate polynomial Σ c_k x^k over Q. Canonical form: no trailing zero coefficients, so the zero
 /// polynomial has no coefficients and structural equality is polynomial equality.
 [<CustomEquality; NoComparison>]
-type Polynomial =
+type UnivariatePolynomial =
     { Coeffs: Rational[] }
 
     static member private Trim(cs: Rational[]) =
@@ -14,41 +14,41 @@ type Polynomial =
         while n > 0 && cs[n - 1].IsZero do n <- n - 1
         { Coeffs = if n = cs.Length then cs else Array.sub cs 0 n }
 
-    static member OfCoeffs(cs: Rational seq) = Polynomial.Trim(Array.ofSeq cs)
+    static member OfCoeffs(cs: Rational seq) = UnivariatePolynomial.Trim(Array.ofSeq cs)
     static member Zero = { Coeffs = [||] }
     static member One = { Coeffs = [| Rational.One |] }
-    static member Constant(c: Rational) = Polynomial.Trim [| c |]
+    static member Constant(c: Rational) = UnivariatePolynomial.Trim [| c |]
     /// The variable x itself.
     static member X = { Coeffs = [| Rational.Zero; Rational.One |] }
     /// Used by generic code (PowerSeries) through member constraints.
-    static member FromInt(n: int) = Polynomial.Constant(Rational.OfInt n)
+    static member FromInt(n: int) = UnivariatePolynomial.Constant(Rational.OfInt n)
 
     member p.IsZero = p.Coeffs.Length = 0
     /// Degree; −1 for the zero polynomial.
     member p.Degree = p.Coeffs.Length - 1
     member p.Leading = if p.IsZero then Rational.Zero else p.Coeffs[p.Coeffs.Length - 1]
 
-    static member (+)(a: Polynomial, b: Polynomial) =
+    static member (+)(a: UnivariatePolynomial, b: UnivariatePolynomial) =
         let n = max a.Coeffs.Length b.Coeffs.Length
-        let at (p: Polynomial) k = if k < p.Coeffs.Length then p.Coeffs[k] else Rational.Zero
-        Polynomial.Trim(Array.init n (fun k -> at a k + at b k))
+        let at (p: UnivariatePolynomial) k = if k < p.Coeffs.Length then p.Coeffs[k] else Rational.Zero
+        UnivariatePolynomial.Trim(Array.init n (fun k -> at a k + at b k))
 
-    static member (~-)(a: Polynomial) = { Coeffs = Array.map (fun (c: Rational) -> -c) a.Coeffs }
-    static member (-)(a: Polynomial, b: Polynomial) = a + (-b)
+    static member (~-)(a: UnivariatePolynomial) = { Coeffs = Array.map (fun (c: Rational) -> -c) a.Coeffs }
+    static member (-)(a: UnivariatePolynomial, b: UnivariatePolynomial) = a + (-b)
 
-    static member (*)(a: Polynomial, b: Polynomial) =
-        if a.IsZero || b.IsZero then Polynomial.Zero
+    static member (*)(a: UnivariatePolynomial, b: UnivariatePolynomial) =
+        if a.IsZero || b.IsZero then UnivariatePolynomial.Zero
         else
             let out = Array.create (a.Coeffs.Length + b.Coeffs.Length - 1) Rational.Zero
             for i in 0 .. a.Coeffs.Length - 1 do
                 for j in 0 .. b.Coeffs.Length - 1 do
                     out[i + j] <- out[i + j] + a.Coeffs[i] * b.Coeffs[j]
-            Polynomial.Trim out
+            UnivariatePolynomial.Trim out
 
-    static member Scale(c: Rational, a: Polynomial) = Polynomial.Trim(Array.map (fun x -> c * x) a.Coeffs)
+    static member Scale(c: Rational, a: UnivariatePolynomial) = UnivariatePolynomial.Trim(Array.map (fun x -> c * x) a.Coeffs)
 
     /// Euclidean division a = q·b + r with deg r < deg b.
-    static member DivRem(a: Polynomial, b: Polynomial) =
+    static member DivRem(a: UnivariatePolynomial, b: UnivariatePolynomial) =
         if b.IsZero then raise (DivideByZeroException "division by the zero polynomial")
         let r = Array.copy a.Coeffs
         let db = b.Degree
@@ -59,17 +59,17 @@ type Polynomial =
             if not c.IsZero then
                 for j in 0 .. db do
                     r[k + j] <- r[k + j] - c * b.Coeffs[j]
-        Polynomial.Trim q, Polynomial.Trim(if db > 0 then Array.sub r 0 (min r.Length db) else [||])
+        UnivariatePolynomial.Trim q, UnivariatePolynomial.Trim(if db > 0 then Array.sub r 0 (min r.Length db) else [||])
 
     /// The same polynomial divided by its leading coefficient (zero stays zero).
-    member p.Monic = if p.IsZero then p else Polynomial.Scale(Rational.One / p.Leading, p)
+    member p.Monic = if p.IsZero then p else UnivariatePolynomial.Scale(Rational.One / p.Leading, p)
 
     /// Monic greatest common divisor (Euclid over Q).
-    static member Gcd(a: Polynomial, b: Polynomial) =
+    static member Gcd(a: UnivariatePolynomial, b: UnivariatePolynomial) =
         let mutable x = a
         let mutable y = b
         while not y.IsZero do
-            let _, r = Polynomial.DivRem(x, y)
+            let _, r = UnivariatePolynomial.DivRem(x, y)
             x <- y
             y <- r.Monic
         x.Monic
@@ -82,10 +82,10 @@ type Polynomial =
 
     /// p(x + s): used to shift a recurrence index (n → n + 1) exactly.
     member p.Shift(s: Rational) =
-        let xs = Polynomial.OfCoeffs [ s; Rational.One ]
-        let mutable acc = Polynomial.Zero
+        let xs = UnivariatePolynomial.OfCoeffs [ s; Rational.One ]
+        let mutable acc = UnivariatePolynomial.Zero
         for k in p.Coeffs.Length - 1 .. -1 .. 0 do
-            acc <- acc * xs + Polynomial.Constant p.Coeffs[k]
+            acc <- acc * xs + UnivariatePolynomial.Constant p.Coeffs[k]
         acc
 
     /// Infix with the given variable name, highest power first, e.g. `d^2 + 3*d + 4`.
@@ -108,13 +108,13 @@ type Polynomial =
     override p.ToString() = p.Format "x"
     override p.Equals(o: obj) =
         match o with
-        | :? Polynomial as q -> p.Coeffs = q.Coeffs
+        | :? UnivariatePolynomial as q -> p.Coeffs = q.Coeffs
         | _ -> false
     override p.GetHashCode() = p.Coeffs |> Array.fold (fun h c -> HashCode.Combine(h, c)) 17
 
 [<RequireQualifiedAccess>]
-module Polynomial =
+module UnivariatePolynomial =
     /// c·x + e for integers: the building block of rising products like d(d+2)…(d+2m−2).
-    let linear (c: int) (e: int) = Polynomial.OfCoeffs [ Rational.ofInt e; Rational.ofInt c ]
-    let constant (c: Rational) = Polynomial.Constant c
-    let ofInt (n: int) = Polynomial.Constant(Rational.ofInt n)
+    let linear (c: int) (e: int) = UnivariatePolynomial.OfCoeffs [ Rational.ofInt e; Rational.ofInt c ]
+    let constant (c: Rational) = UnivariatePolynomial.Constant c
+    let ofInt (n: int) = UnivariatePolynomial.Constant(Rational.ofInt n)

@@ -1,4 +1,4 @@
-module FimVerify.Symbolic.Tests.RationalFunctionTests
+module FimVerify.Symbolic.Tests.UnivariateRationalFunctionTests
 
 open System.Numerics
 open Expecto
@@ -8,27 +8,27 @@ open FimVerify.Symbolic
 let private config = { FsCheckConfig.defaultConfig with maxTest = 150; replay = Some(20261124UL, 7UL, None) }
 
 /// A small random polynomial from integer coefficients.
-let private poly (cs: int list) = Polynomial.OfCoeffs(cs |> List.truncate 4 |> List.map (fun c -> Rational.ofInt (c % 9)))
+let private poly (cs: int list) = UnivariatePolynomial.OfCoeffs(cs |> List.truncate 4 |> List.map (fun c -> Rational.ofInt (c % 9)))
 
 let private ratFun (n: int list) (d: int list) =
     let den = poly d
-    if den.IsZero then None else Some(RationalFunction.Make(poly n, den))
+    if den.IsZero then None else Some(UnivariateRationalFunction.Make(poly n, den))
 
 [<Tests>]
 let tests =
-    testList "RationalFunction" [
+    testList "UnivariateRationalFunction" [
         test "canonical form cancels common factors and makes the denominator monic" {
-            let x = RationalFunction.x
-            let f = (x * x - RationalFunction.One) / (RationalFunction.ofInt 2 * x + RationalFunction.ofInt 2)
-            Expect.equal f ((x - RationalFunction.One) / RationalFunction.ofInt 2) "(x²−1)/(2x+2) = (x−1)/2"
+            let x = UnivariateRationalFunction.x
+            let f = (x * x - UnivariateRationalFunction.One) / (UnivariateRationalFunction.ofInt 2 * x + UnivariateRationalFunction.ofInt 2)
+            Expect.equal f ((x - UnivariateRationalFunction.One) / UnivariateRationalFunction.ofInt 2) "(x²−1)/(2x+2) = (x−1)/2"
             Expect.equal (f.Format "d") "(d - 1)/2" "printed with integer coefficients"
-            Expect.equal ((RationalFunction.One / (RationalFunction.ofInt 2 * x + RationalFunction.ofInt 2)).Format "n") "1/(2*n + 2)" "printed"
+            Expect.equal ((UnivariateRationalFunction.One / (UnivariateRationalFunction.ofInt 2 * x + UnivariateRationalFunction.ofInt 2)).Format "n") "1/(2*n + 2)" "printed"
         }
         test "polynomial division and gcd" {
-            let a = Polynomial.linear 1 2 * Polynomial.linear 1 3 * Polynomial.linear 2 1
-            let b = Polynomial.linear 1 3 * Polynomial.linear 1 5
-            Expect.equal (Polynomial.Gcd(a, b)) (Polynomial.linear 1 3) "gcd = x + 3"
-            let q, r = Polynomial.DivRem(a, b)
+            let a = UnivariatePolynomial.linear 1 2 * UnivariatePolynomial.linear 1 3 * UnivariatePolynomial.linear 2 1
+            let b = UnivariatePolynomial.linear 1 3 * UnivariatePolynomial.linear 1 5
+            Expect.equal (UnivariatePolynomial.Gcd(a, b)) (UnivariatePolynomial.linear 1 3) "gcd = x + 3"
+            let q, r = UnivariatePolynomial.DivRem(a, b)
             Expect.equal (q * b + r) a "a = q b + r"
             Expect.isLessThan r.Degree b.Degree "deg r < deg b"
         }
@@ -36,7 +36,7 @@ let tests =
             match ratFun n1 d1, ratFun n2 d2 with
             | Some f, Some g ->
                 let pt = Rational.make (x % 97) 13
-                let at (h: RationalFunction) = if (h.Den.Evaluate pt).IsZero then None else Some(h.Evaluate pt)
+                let at (h: UnivariateRationalFunction) = if (h.Den.Evaluate pt).IsZero then None else Some(h.Evaluate pt)
                 let lawful = f + g = g + f && f * g = g * f && (f - g) + g = f && (g.IsZero || (f / g) * g = f)
                 let hom =
                     match at f, at g, at (f + g), at (f * g) with

@@ -8,6 +8,9 @@ public static class CommandCatalog
     public static ICommand[] All() =>
     [
         new DeriveJijCommand(),
+        new DeriveJijCoefficientCommand(),
+        new DeriveTheorem2Command(),
+        new DeriveMomentsCommand(),
         new VerifyLemma1Command(),
     ];
 }

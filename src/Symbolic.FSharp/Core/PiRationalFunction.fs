@@ -57,6 +57,25 @@ type PiRationalFunction =
                             $"{num}/({den}*{piPow})")
             |> String.concat " + "
 
+    /// LaTeX, e.g. `\frac{2 d + 1}{4\pi}`.
+    member x.ToLatex(variable: string) =
+        if x.IsZero then "0"
+        else
+            x.Terms
+            |> Seq.sortByDescending (fun (KeyValue(k, _)) -> k)
+            |> Seq.map (fun (KeyValue(k, r)) ->
+                let piPow = if abs k = 1 then "\\pi" else $"\\pi^{{{abs k}}}"
+                let num, den = r.IntegerForm
+                let poly (p: UnivariatePolynomial) = (UnivariateRationalFunction.OfPolynomial p).ToLatex variable
+                let wrapped (p: UnivariatePolynomial) = if p.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length > 1 then $"({poly p})" else poly p
+                match k with
+                | 0 -> r.ToLatex variable
+                | k when k > 0 -> if den = UnivariatePolynomial.One then $"{wrapped num}{piPow}" else $"\\frac{{{poly num}}}{{{poly den}}}{piPow}"
+                | _ ->
+                    let d = if den = UnivariatePolynomial.One then piPow else $"{wrapped den}{piPow}"
+                    $"\\frac{{{poly num}}}{{{d}}}")
+            |> String.concat " + "
+
     override x.ToString() = x.Format "d"
     override x.Equals(o: obj) =
         match o with

@@ -58,8 +58,10 @@ type UnivariateRationalFunction =
     member f.TryConstant = if f.Num.Degree <= 0 && f.Den.Degree = 0 then Some(f.Num.Evaluate Rational.Zero) else None
 
     /// Re-parseable infix with integer coefficients, e.g. `(d - 1)/(d + 2)`, `1/(2*n + 2)`.
-    member f.Format(variable: string) =
-        if f.IsZero then "0"
+    /// (N, D) scaled to integer coefficients with no common integer content; D = 1 for polynomials
+    /// with integer coefficients. The value N/D is f.
+    member f.IntegerForm =
+        if f.IsZero then UnivariatePolynomial.Zero, UnivariatePolynomial.One
         else
             // Clear denominators, then divide out the common integer content, for the smallest integer form.
             let all = Array.append f.Num.Coeffs f.Den.Coeffs |> Array.filter (fun c -> not c.IsZero)
@@ -67,12 +69,24 @@ type UnivariateRationalFunction =
             let scaledAll = all |> Array.map (fun c -> c.Num * (lcm / c.Den))
             let content = scaledAll |> Array.fold (fun acc c -> System.Numerics.BigInteger.GreatestCommonDivisor(acc, c)) System.Numerics.BigInteger.Zero
             let factor = Rational(lcm, content)
-            let num = UnivariatePolynomial.Scale(factor, f.Num)
-            let den = UnivariatePolynomial.Scale(factor, f.Den)
+            UnivariatePolynomial.Scale(factor, f.Num), UnivariatePolynomial.Scale(factor, f.Den)
+
+    /// Re-parseable infix with integer coefficients, e.g. `(d - 1)/(d + 2)`, `1/(2*n + 2)`.
+    member f.Format(variable: string) =
+        if f.IsZero then "0"
+        else
+            let num, den = f.IntegerForm
             let terms (p: UnivariatePolynomial) = p.Coeffs |> Array.filter (fun c -> not c.IsZero) |> Array.length
             let wrap (p: UnivariatePolynomial) = if terms p > 1 || (terms p = 1 && p.Degree > 0 && p.Leading <> Rational.One) then $"({p.Format variable})" else p.Format variable
             let numText = if terms num > 1 then $"({num.Format variable})" else num.Format variable
             if den = UnivariatePolynomial.One then num.Format variable else $"{numText}/{wrap den}"
+
+    /// LaTeX, e.g. `\frac{d - 1}{d + 2}`.
+    member f.ToLatex(variable: string) =
+        let latex (p: UnivariatePolynomial) =
+            System.Text.RegularExpressions.Regex.Replace(p.Format(variable).Replace("*", " "), @"\^(\d+)", "^{$1}")
+        let num, den = f.IntegerForm
+        if den = UnivariatePolynomial.One then latex num else $"\\frac{{{latex num}}}{{{latex den}}}"
 
     override f.ToString() = f.Format "x"
     override f.Equals(o: obj) =

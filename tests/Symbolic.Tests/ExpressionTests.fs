@@ -20,7 +20,7 @@ let closeEnough (a: float) (b: float) =
     (not (Double.IsFinite a) && not (Double.IsFinite b))
     || abs (a - b) <= 1e-9 * (1.0 + max (abs a) (abs b))
 
-let private forAll2 (g: Gen<'a>) (h: Gen<'b>) f = Prop.forAll (Arb.fromGen (Gen.zip g h)) (fun (a, b) -> f a b)
+let forAll2' (g: Gen<'a>) (h: Gen<'b>) f = Prop.forAll (Arb.fromGen (Gen.zip g h)) (fun (a, b) -> f a b)
 let private forAll3 (g: Gen<'a>) f = Prop.forAll (Arb.fromGen (Gen.zip3 g g g)) (fun (a, b, c) -> f a b c)
 
 [<Tests>]
@@ -52,9 +52,9 @@ let canonicalForm =
             && a + X.zero = a && a * X.one = a && a - a = X.zero))
         testPropertyWithConfig config "expand is idempotent" (Prop.forAll (Arb.fromGen smooth) (fun a ->
             let e = Expand.expand a in Expand.expand e = e))
-        testPropertyWithConfig config "expand preserves the value" (forAll2 smooth point (fun a p ->
+        testPropertyWithConfig config "expand preserves the value" (forAll2' smooth point (fun a p ->
             closeEnough (Floating.evaluate p a) (Floating.evaluate p (Expand.expand a))))
-        testPropertyWithConfig config "substitution commutes with evaluation" (forAll2 smooth point (fun a p ->
+        testPropertyWithConfig config "substitution commutes with evaluation" (forAll2' smooth point (fun a p ->
             let b = Substitute.one "x" (X.number (Rational.make (int (Math.Round(p["y"] * 100.0))) 100)) a
             closeEnough (Floating.evaluate (p.Add("x", p["y"])) a) (Floating.evaluate p b)))
     ]
@@ -82,7 +82,7 @@ let differentiation =
             let composed = Substitute.one "x" g f
             let rhs = Substitute.one "x" g (d f) * d g
             closeEnough (Floating.evaluate p (d composed)) (Floating.evaluate p rhs)))
-        testPropertyWithConfig config "derivative agrees with a central difference" (forAll2 smooth point (fun a p ->
+        testPropertyWithConfig config "derivative agrees with a central difference" (forAll2' smooth point (fun a p ->
             // Independent route: (f(x+h) − f(x−h))/2h has error O(h²f''') ≈ 1e-8 for these smooth, bounded trees;
             // the tolerance 1e-4 relative leaves ample room while a wrong rule is off by O(1).
             let h = 1e-5

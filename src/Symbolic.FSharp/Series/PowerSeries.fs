@@ -55,16 +55,74 @@ module PowerSeries =
                     out[i + j] <- out[i + j] + ai * b.Coeffs[j]
         { Coeffs = out }
 
-    /// f(g(z)) for g(0) = 0, by Horner's rule in series arithmetic.
+    /// The Cauchy product truncated to `order` (both factors must be known that far).
+    let inline private mulTo (order: int) (a: PowerSeries< ^c >) (b: PowerSeries< ^c >) : PowerSeries< ^c > =
+        let out = Array.create order LanguagePrimitives.GenericZero
+        for i in 0 .. order - 1 do
+            let ai = a.Coeffs[i]
+            if ai <> LanguagePrimitives.GenericZero then
+                for j in 0 .. order - 1 - i do
+                    out[i + j] <- out[i + j] + ai * b.Coeffs[j]
+        { Coeffs = out }
+
+    /// f(g(z)) for g(0) = 0, by Horner's rule: acc_k = f_k + g·acc_(k+1). Since acc_k is multiplied by g^k
+    /// afterwards, it is needed only to order N − k, which cuts the work to about N³/6 ring operations.
     let inline compose (f: PowerSeries< ^c >) (g: PowerSeries< ^c >) : PowerSeries< ^c > =
         if g.Order > 0 && g.Coeffs[0] <> LanguagePrimitives.GenericZero then
             invalidArg "g" "composition needs an inner series without constant term"
         let n = min f.Order g.Order
-        let g = truncate n g
-        let mutable acc = constant n LanguagePrimitives.GenericZero
+        let mutable acc = constant 1 LanguagePrimitives.GenericZero
         for k in n - 1 .. -1 .. 0 do
-            acc <- add (mul acc g) (constant n f.Coeffs[k])
+            let m = n - k
+            // g·acc to order m, where acc is known to order m − 1 and g has no constant term.
+            let product = if m = 1 then constant 1 LanguagePrimitives.GenericZero else shift 1 (mulTo (m - 1) (ofCoeffs g.Coeffs[1..]) acc)
+            product.Coeffs[0] <- f.Coeffs[k]
+            acc <- product
         acc
+
+    /// 1/a, for a(0) invertible: b_0 = 1/a_0, b_n = −(1/a_0) Σ_{k=1..n} a_k b_(n−k).
+    let inline reciprocal (a: PowerSeries< ^c >) : PowerSeries< ^c > =
+        let n = a.Order
+        if n = 0 then a
+        else
+            if a.Coeffs[0] = LanguagePrimitives.GenericZero then invalidArg "a" "the series has no reciprocal: its constant term is zero"
+            let inv = LanguagePrimitives.GenericOne / a.Coeffs[0]
+            let b = Array.create n LanguagePrimitives.GenericZero
+            b[0] <- inv
+            for m in 1 .. n - 1 do
+                let mutable s = LanguagePrimitives.GenericZero
+                for k in 1 .. m do
+                    if a.Coeffs[k] <> LanguagePrimitives.GenericZero then s <- s + a.Coeffs[k] * b[m - k]
+                b[m] <- LanguagePrimitives.GenericZero - inv * s
+            { Coeffs = b }
+
+    /// a/b, for b(0) invertible.
+    let inline divide (a: PowerSeries< ^c >) (b: PowerSeries< ^c >) : PowerSeries< ^c > = mul a (reciprocal b)
+
+    /// a^k for a natural k, by repeated squaring.
+    let inline power (k: int) (a: PowerSeries< ^c >) : PowerSeries< ^c > =
+        let mutable result = constant a.Order LanguagePrimitives.GenericOne
+        let mutable b = a
+        let mutable e = k
+        while e > 0 do
+            if e &&& 1 = 1 then result <- mul result b
+            b <- mul b b
+            e <- e >>> 1
+        result
+
+    /// The compositional inverse g of f (f(g(z)) = z = g(f(z))) for f(0) = 0 and f'(0) invertible, by
+    /// Lagrange inversion: g_n = (1/n)·[w^(n−1)] (w/f(w))^n.
+    let inline revert (f: PowerSeries< ^c >) : PowerSeries< ^c > =
+        let n = f.Order
+        if n < 2 || f.Coeffs[0] <> LanguagePrimitives.GenericZero || f.Coeffs[1] = LanguagePrimitives.GenericZero then
+            invalidArg "f" "reversion needs f(0) = 0 and f'(0) ≠ 0"
+        let h = reciprocal (ofCoeffs f.Coeffs[1..])   // w/f(w), known to order n − 1
+        let g = Array.create n LanguagePrimitives.GenericZero
+        let mutable hPower = constant (n - 1) LanguagePrimitives.GenericOne
+        for m in 1 .. n - 1 do
+            hPower <- mul hPower h
+            g[m] <- LanguagePrimitives.DivideByInt hPower.Coeffs[m - 1] m
+        { Coeffs = g }
 
     /// f(c·z^m): substitution of a monomial, exact and O(N) (used for arcsin's (1 − z²)^(−1/2)).
     let inline substituteMonomial (c: ^c) (m: int) (order: int) (f: PowerSeries< ^c >) : PowerSeries< ^c > =

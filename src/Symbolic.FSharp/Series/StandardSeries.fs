@@ -41,8 +41,46 @@ module StandardSeries =
             f <- PowerSeries.add (PowerSeries.constant (f.Order + 1) Rational.One) (PowerSeries.integrate f)
         PowerSeries.truncate order f
 
+    /// Coefficients of a series whose k-th coefficient is sign(k)/k! (the shape of exp, sin and cos).
+    let private factorialSeries (order: int) (sign: int -> int) : PowerSeries<Rational> =
+        let cs = Array.create order Rational.Zero
+        let mutable factorial = System.Numerics.BigInteger.One
+        for k in 0 .. order - 1 do
+            if k > 0 then factorial <- factorial * System.Numerics.BigInteger k
+            cs[k] <- Rational(System.Numerics.BigInteger(sign k), factorial)
+        PowerSeries.ofCoeffs cs
+
+    /// sin z: the solution of f'' = −f with f(0) = 0, f'(0) = 1, i.e. c_(2k+1) = (−1)^k/(2k+1)!.
+    let sin (order: int) = factorialSeries order (fun k -> if k % 2 = 0 then 0 elif k % 4 = 1 then 1 else -1)
+
+    /// cos z: f'' = −f with f(0) = 1, f'(0) = 0.
+    let cos (order: int) = factorialSeries order (fun k -> if k % 2 = 1 then 0 elif k % 4 = 0 then 1 else -1)
+
+    /// arctan z = ∫₀^z 1/(1 + s²) ds.
+    let arctan (order: int) : PowerSeries<Rational> =
+        geometricAlternating (max 1 ((order + 1) / 2))
+        |> PowerSeries.substituteMonomial Rational.One 2 (max 1 (order - 1))
+        |> PowerSeries.integrate
+        |> PowerSeries.truncate order
+
+    /// (√π/2)·erf z = ∫₀^z e^(−s²) ds, which has rational coefficients; erf z is this series times 2/√π.
+    /// (The factor is kept outside so the coefficient ring stays Q; see `erfFactor`.)
+    let erfScaled (order: int) : PowerSeries<Rational> =
+        exp (max 1 ((order + 1) / 2))
+        |> PowerSeries.substituteMonomial (Rational.ofInt -1) 2 (max 1 (order - 1))
+        |> PowerSeries.integrate
+        |> PowerSeries.truncate order
+
+    /// erf z = erfFactor · erfScaled z, with erfFactor = 2/√π.
+    let erfFactor : Expression = Expression.div (Expression.ofInt 2) (Expression.sqrt Expression.pi)
+
     /// Lifts a rational series into the ring Q[π, 1/π].
     let toPi (s: PowerSeries<Rational>) : PowerSeries<PiLaurent> = PowerSeries.map PiLaurent.OfRational s
+
+    /// arccos z = π/2 − arcsin z, exact in Q[π, 1/π].
+    let arccos (order: int) : PowerSeries<PiLaurent> =
+        let halfPi = PowerSeries.constant order (PiLaurent.Monomial(Rational.make 1 2, 1))
+        PowerSeries.sub halfPi (arcsin order |> toPi)
 
 /// The term ratios of the standard series as rational functions of the index, so derivations can reason
 /// about every coefficient at once (see KappaTailCoefficient).

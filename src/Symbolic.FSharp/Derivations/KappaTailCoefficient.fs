@@ -3,7 +3,7 @@ namespace FimVerify.Symbolic
 open System.Numerics
 
 /// One step of a derivation: a statement and whether it was established exactly.
-type DerivationStep =
+type ProofStep =
     { Statement: string
       /// How it was established (an identity in Q(n), an exact check of finitely many cases, …).
       Evidence: string
@@ -16,7 +16,7 @@ type KappaTailDerivation =
       Order: int
       /// c_(n+1)/c_n guessed from the exact coefficients, as a function of n.
       GuessedRatio: UnivariateRationalFunction
-      Steps: DerivationStep list
+      Steps: ProofStep list
       /// Every step holds: the closed form is proved for all n ≥ 0.
       Proved: bool }
 

@@ -19,6 +19,8 @@ let tests =
             Expect.equal t.RadialSecondMoment (Rational.ofInt 2) "E r² = 2"
             Expect.equal t.ReluDerivativeKernel (Expand.expand (InfixParser.parse "(pi - theta)/(2*pi)")) "I_φ' = (π − θ)/(2π)"
             Expect.equal t.ReluDerivativeSquare (InfixParser.parse "1/2") "∫Dz φ'² = 1/2"
+            Expect.equal t.ReluKernel (Expand.expand (InfixParser.parse "(a/(2*pi))*(sqrt(1 - c^2) + (pi - arccos(c))*c)")) "I_φ of MATH.md §2"
+            Expect.equal t.ReluSquare (InfixParser.parse "q/2") "∫Dz φ² = q/2"
         }
         test "independent route 1: Simpson quadrature of the arc integral (4000 panels) agrees to 1e-12" {
             let t = TianTheorem1.derive ()

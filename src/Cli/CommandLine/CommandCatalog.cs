@@ -11,6 +11,7 @@ public static class CommandCatalog
         new DeriveJijCoefficientCommand(),
         new DeriveTheorem2Command(),
         new DeriveMomentsCommand(),
+        new DeriveTianCommand(),
         new CheckCommand(),
         new VerifyLemma1Command(),
     ];

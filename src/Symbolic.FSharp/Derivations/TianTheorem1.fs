@@ -64,7 +64,11 @@ type TianDerivation =
       /// ReLU mean-field integrals from the same arc: I_φ'[a, b] = (π − θ)/(2π) with θ = arccos(b/a), and
       /// ∫Dz φ'(√q z)² = 1/2 (θ = 0).
       ReluDerivativeKernel: Expression
-      ReluDerivativeSquare: Expression }
+      ReluDerivativeSquare: Expression
+      /// I_φ[a, b] for ReLU: Lemma 1 with n_i = n_j = √a and θ = arccos c, c = b/a (so s = √(1 − c²)).
+      ReluKernel: Expression
+      /// ∫Dz φ(√q z)² = the diagonal with n_i² = q.
+      ReluSquare: Expression }
 
 [<RequireQualifiedAccess>]
 module TianTheorem1 =
@@ -156,4 +160,11 @@ module TianTheorem1 =
           Lemma1Holds = (lemma1 = lemma1Stated)
           Diagonal = diagonal
           ReluDerivativeKernel = derivativeKernel
-          ReluDerivativeSquare = derivativeSquare }
+          ReluDerivativeSquare = derivativeSquare
+          ReluKernel =
+            lemma1
+            |> Substitute.many (Map.ofList [ "ni", Expression.sqrt (Expression.symbol "a"); "nj", Expression.sqrt (Expression.symbol "a")
+                                             "theta", Expression.arccos (Expression.symbol "c")
+                                             "s", Expression.sqrt (Expression.one - Expression.pow (Expression.symbol "c") two) ])
+            |> Expand.expand
+          ReluSquare = diagonal |> Substitute.one "ni" (Expression.sqrt (Expression.symbol "q")) |> Expand.expand }

@@ -7,6 +7,7 @@ public static class CommandCatalog
 {
     public static ICommand[] All() =>
     [
+        new ReportCommand(),
         new DeriveJijCommand(),
         new DeriveJijCoefficientCommand(),
         new DeriveTheorem2Command(),

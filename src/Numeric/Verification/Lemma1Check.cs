@@ -8,7 +8,7 @@ namespace FimVerify.Numeric.Verification;
 /// <summary>Parameters of the Lemma 1 check (validated by the caller's front end and again here).</summary>
 public sealed record Lemma1Parameters(int D, int P, long Samples, long Seed, double FalseAlarmRate = 1e-3);
 
-/// <summary>The outcome of comparing Lemma 1 with Monte Carlo entrywise.</summary>
+/// <summary>The outcome of comparing Lemma 1 with Monte Carlo entrywise (eigenvalues ascending).</summary>
 public sealed record Lemma1Result(
     Lemma1Parameters Parameters,
     int EntriesCompared,
@@ -21,7 +21,10 @@ public sealed record Lemma1Result(
     double MaxAsymmetry,
     double SmallestEigenvalue,
     double Trace,
-    string EigenBackend)
+    string EigenBackend,
+    double[] Eigenvalues,
+    SymmetricMatrix Fisher,
+    MonteCarloFisherEstimate MonteCarlo)
 {
     /// <summary>Consistent: no entry beyond the Bonferroni threshold.</summary>
     public bool Consistent => EntriesBeyondThreshold == 0;
@@ -66,6 +69,6 @@ public static class Lemma1Check
             diagError = Math.Max(diagError, Math.Abs(j[i, i] - 0.5 * net.ColumnNorms[i] * net.ColumnNorms[i]));
         var eig = DenseSymmetricEigen.Eigenvalues(j);
         return new Lemma1Result(parameters, m, threshold, worst, wi, wj, beyond, diagError,
-            j.MaxAsymmetry(), eig[0], j.Trace(), DenseSymmetricEigen.Backend);
+            j.MaxAsymmetry(), eig[0], j.Trace(), DenseSymmetricEigen.Backend, eig, j, mc);
     }
 }

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace FimVerify.Cli.Report;
+
+/// <summary>The outcome word of a report section (and of each JUnit test case).</summary>
+public enum SectionVerdict
+{
+    /// <summary>Every claim of the section holds under its decision rule.</summary>
+    Pass,
+    /// <summary>A claim is refuted under its decision rule.</summary>
+    Fail,
+    /// <summary>The stated probability bound is ≥ 1: nothing was claimed, so nothing could fail.</summary>
+    Vacuous,
+    /// <summary>A derivation or measurement that makes no pass/fail claim.</summary>
+    Info,
+}
+
+/// <summary>A table of already-formatted cells.</summary>
+public sealed record ReportTable(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    public static ReportTable Empty { get; } = new([], []);
+}
+
+/// <summary>
+/// One section of the report: a theorem or derivation with its statement, parameters, result table, verdict
+/// and plots. `Results` carries every number for results.json.
+/// </summary>
+public sealed record ReportSection(
+    string Id,
+    string Title,
+    string Statement,
+    IReadOnlyList<KeyValuePair<string, string>> Parameters,
+    ReportTable Table,
+    SectionVerdict Verdict,
+    IReadOnlyList<string> Plots,
+    JsonObject Results,
+    string? Notes = null,
+    double Seconds = 0);

@@ -1,0 +1,13 @@
+using FimVerify.Cli.Report.Parts;
+
+namespace FimVerify.Cli.Report;
+
+/// <summary>The built-in default suite: every claim family FimVerify knows, in reading order.</summary>
+public static class ReportSuite
+{
+    public static IReadOnlyList<IReportPart> Default() =>
+    [
+        new KappaSeriesPart(),
+        new Lemma1Part(),
+    ];
+}

@@ -1,0 +1,54 @@
+using FimVerify.Cli.CommandLine;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace FimVerify.Cli.Report.Suite;
+
+/// <summary>Reads a TOML suite through Tomlyn's syntax tree, which keeps every line number.</summary>
+public static class TomlSuiteReader
+{
+    public static SuiteFile Read(string path, string text)
+    {
+        var doc = SyntaxParser.Parse(text, path, false);
+        string file = System.IO.Path.GetFileName(path);
+        if (doc.HasErrors)
+        {
+            var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
+            throw new UsageException($"{file}:{first.Span.Start.Line + 1}: {first.Message}");
+        }
+        var run = ReadFields(file, doc.KeyValues);
+        var sections = new List<SuiteSection>();
+        foreach (var table in doc.Tables)
+        {
+            int line = table.Span.Start.Line + 1;
+            if (table is not TableSyntax) throw new UsageException($"{file}:{line}: arrays of tables are not used in suite files.");
+            string id = table.Name?.ToString().Trim() ?? "";
+            if (sections.Any(s => s.Id == id)) throw new UsageException($"{file}:{line}: section [{id}] appears twice.");
+            sections.Add(new SuiteSection(id, line, ReadFields(file, table.Items)));
+        }
+        return new SuiteFile(path, run, sections);
+    }
+
+    private static Dictionary<string, SuiteValue> ReadFields(string file, SyntaxList<KeyValueSyntax> items)
+    {
+        var fields = new Dictionary<string, SuiteValue>(StringComparer.Ordinal);
+        foreach (var kv in items)
+        {
+            int line = kv.Span.Start.Line + 1;
+            string key = kv.Key?.ToString().Trim() ?? "";
+            if (!fields.TryAdd(key, new SuiteValue(Convert(file, line, key, kv.Value), line)))
+                throw new UsageException($"{file}:{line}: field '{key}' is given twice.");
+        }
+        return fields;
+    }
+
+    private static object Convert(string file, int line, string key, ValueSyntax? value) => value switch
+    {
+        IntegerValueSyntax i => i.Value,
+        FloatValueSyntax f => f.Value,
+        BooleanValueSyntax b => b.Value,
+        StringValueSyntax s => s.Value ?? "",
+        ArraySyntax a => a.Items.Select(item => Convert(file, line, key, item.Value)).ToList(),
+        _ => throw new UsageException($"{file}:{line}: field '{key}' has a kind of value suite files do not use (use numbers, true/false, strings or arrays)."),
+    };
+}

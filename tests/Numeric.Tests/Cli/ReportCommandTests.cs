@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using FimVerify.Cli;
+using FimVerify.Cli.CommandLine;
+using Xunit;
+
+namespace FimVerify.Numeric.Tests.Cli;
+
+public class ReportCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void QuickReportWritesEveryArtefactAndConsistentJunit()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fimverify-report-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string junit = Path.Combine(dir, "junit.xml");
+            var (code, output, _) = Run("report", "--quick", "--out", dir, "--junit", junit, "--format", "json");
+            var sections = JsonDocument.Parse(output).RootElement.GetProperty("sections").EnumerateArray().ToList();
+            Assert.NotEmpty(sections);
+            bool anyFail = sections.Any(s => s.GetProperty("verdict").GetString() == "FAIL");
+            Assert.Equal(anyFail ? 1 : 0, code);
+            foreach (var f in new[] { "report.md", "report.html", "results.json", "lemma1-spectrum.png", "lemma1-spectrum.svg" })
+                Assert.True(File.Exists(Path.Combine(dir, f)), $"{f} missing");
+            var cases = XDocument.Load(junit).Descendants("testcase").ToList();
+            Assert.Equal(sections.Count, cases.Count);
+            Assert.Equal(sections.Count(s => s.GetProperty("verdict").GetString() == "FAIL"), cases.Count(c => c.Element("failure") is not null));
+            string md = File.ReadAllText(Path.Combine(dir, "report.md"));
+            foreach (var s in sections) Assert.Contains(s.GetProperty("title").GetString()!, md);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void UnknownSectionIsBadInput()
+    {
+        var (code, _, error) = Run("report", "--only", "lemma1,nonsense", "--out", Path.GetTempPath());
+        Assert.Equal(2, code);
+        Assert.Contains("nonsense", error);
+    }
+
+    [Fact]
+    public void SameSeedGivesTheSameNumbers()
+    {
+        string a = Path.Combine(Path.GetTempPath(), "fv-a-" + Guid.NewGuid().ToString("N"));
+        string b = Path.Combine(Path.GetTempPath(), "fv-b-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var first = Run("report", "--quick", "--only", "lemma1", "--out", a, "--format", "json").Out;
+            var second = Run("report", "--quick", "--only", "lemma1", "--out", b, "--format", "json").Out;
+            static string Results(string json) => JsonDocument.Parse(json).RootElement.GetProperty("sections")[0].GetProperty("results").GetRawText();
+            Assert.Equal(Results(first), Results(second));
+        }
+        finally
+        {
+            foreach (var d in new[] { a, b }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("bad-range.toml", "seed = 3\nquick = true\n\n[lemma1]\nd = 4\np = 0\n", "bad-range.toml:6: field 'p' of [lemma1]")]
+    [InlineData("unknown-field.toml", "[lemma1]\nd = 4\nbogus = 2\n", "unknown-field.toml:3: unknown field 'bogus'")]
+    [InlineData("syntax.toml", "seed = \n", "syntax.toml:1:")]
+    [InlineData("unknown-section.toml", "seed = 1\n[nonsense]\n", "unknown-section.toml:2: unknown section [nonsense]")]
+    [InlineData("wrong-kind.json", "{\n \"seed\": 3,\n \"lemma1\": {\n   \"p\": \"many\"\n }\n}\n", "wrong-kind.json:4: field 'p' of [lemma1] must be an integer")]
+    [InlineData("not-json.json", "{\n \"seed\": 3,\n oops\n}", "not-json.json:3:")]
+    [InlineData("suite.yaml", "seed: 1\n", "must end in .toml or .json")]
+    public void BadSuiteFilesNameTheLineAndField(string name, string content, string expected)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, name);
+            File.WriteAllText(file, content);
+            var (code, output, error) = Run("report", "--suite", file, "--out", dir);
+            Assert.Equal(2, code);
+            Assert.Equal("", output);
+            Assert.Contains(expected, error);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void SuiteSelectsSectionsAndSetsTheirParameters()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, "suite.toml");
+            File.WriteAllText(file, "seed = 9\n[lemma1]\nd = 3\np = 20\nsamples = 20000\n");
+            var (code, output, _) = Run("report", "--suite", file, "--out", dir, "--format", "json");
+            Assert.Equal(0, code);
+            var root = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(9, root.GetProperty("seed").GetInt64());
+            var section = Assert.Single(root.GetProperty("sections").EnumerateArray());
+            Assert.Equal("lemma1", section.GetProperty("id").GetString());
+            Assert.Equal(20, section.GetProperty("results").GetProperty("p").GetInt32());
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}

@@ -101,6 +101,8 @@ let infixText =
             Expect.equal (Infix.format (X.sqrt (X.one - x ** 2))) "sqrt(1 - x^2)" "sqrt"
             Expect.equal (Infix.format (X.pi / n 4 - x / n 3)) "pi/4 - x/3" "fractions"
             Expect.equal (Infix.format (x ** X.rational 3 2)) "x^(3/2)" "fractional power"
+            Expect.equal (Infix.format (X.one / (n 2 * X.pi))) "1/(2*pi)" "numbers join a denominator without sums"
+            Expect.equal (Infix.format (X.mul [ x; X.rational 1 3; X.pow (X.one + y) X.minusOne ])) "x/3/(1 + y)" "but not one with a sum"
         }
         test "parses the usual notations" {
             Expect.equal (parse "2*x") (n 2 * x) "2*x"
@@ -111,7 +113,9 @@ let infixText =
         }
         test "parse errors carry line and column" {
             match InfixParser.tryParse "1 +\n  (x * )" with
-            | Result.Error e -> Expect.equal (e.Line, e.Column) (2L |> int, 8) $"position of the error: {e}"
+            | Result.Error e ->
+                Expect.equal (e.Line, e.Column) (2, 8) $"position of the error: {e}"
+                Expect.stringStarts e.Message "Expecting" "the message gives the reason, not the echoed source"
             | Result.Ok v -> failtest $"parsed malformed text as {v}"
         }
         testPropertyWithConfig config "parse (format x) = x on canonical forms" (Prop.forAll (Arb.fromGen smooth) (fun a ->

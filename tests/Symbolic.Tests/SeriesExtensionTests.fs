@@ -39,7 +39,7 @@ let seriesAlgebra =
             Expect.equal (PowerSeries.revert expMinusOne) (StandardSeries.log1p n) "(exp − 1)⁻¹ = log1p"
             Expect.equal (PowerSeries.revert (StandardSeries.arctan n)) (PowerSeries.divide (StandardSeries.sin n) (StandardSeries.cos n)) "arctan⁻¹ = tan"
         }
-        test "arccos + arcsin = π/2 exactly, and arccos' = −1/√(1 − z²)" {
+        test "arccos + arcsin = π/2 exactly" {
             let n = 50
             let sum = PowerSeries.add (StandardSeries.arccos n) (StandardSeries.arcsin n |> StandardSeries.toPi)
             Expect.equal sum (PowerSeries.constant n (PiLaurent.Monomial(Rational.make 1 2, 1))) "π/2"
@@ -74,6 +74,12 @@ let expressionSeries =
             Expect.equal (ExpressionSeries.maclaurin "x" n (X.arcsin x)) (StandardSeries.arcsin n |> PowerSeries.map X.number) "arcsin"
             Expect.equal (ExpressionSeries.maclaurin "x" n (X.one / (X.one - x))) (PowerSeries.constant n X.one |> PowerSeries.map (fun _ -> X.one)) "geometric"
             Expect.equal (ExpressionSeries.maclaurin "x" n (X.erf x)) (StandardSeries.erfScaled n |> PowerSeries.map (fun c -> X.mul [ StandardSeries.erfFactor; X.number c ])) "erf"
+        }
+        test "κ's coefficients as expressions print as exact infix and evaluate to their PiLaurent value" {
+            let s = ReluKernelSeries.kappa 9
+            Expect.equal (s.Coeffs |> Array.map (X.ofPiLaurent >> Infix.format)) [| "1/(2*pi)"; "1/4"; "1/(4*pi)"; "0"; "1/(48*pi)"; "0"; "1/(160*pi)"; "0"; "5/(1792*pi)" |] "printed"
+            for c in s.Coeffs do
+                Expect.floatClose Accuracy.veryHigh (Floating.evaluate Map.empty (X.ofPiLaurent c)) (c.ToDouble()) "value"
         }
         test "series of sin around π/2 is cos's series" {
             let s = ExpressionSeries.around "x" (X.pi / X.ofInt 2) 10 (X.sin (X.symbol "x"))

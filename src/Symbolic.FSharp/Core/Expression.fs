@@ -339,6 +339,10 @@ module Expression =
     let arctan x = apply Arctan x
     let erf x = apply Erf x
 
+    /// Σ r_k π^k as an expression (κ's coefficients and other Q[π, 1/π] values).
+    let ofPiLaurent (p: PiLaurent) : Expression =
+        add [ for KeyValue(k, r) in p.Terms -> mul [ Number r; pow pi (ofInt k) ] ]
+
     /// The immediate children of a node.
     let children (x: Expression) =
         match x with

@@ -15,7 +15,7 @@ module ReluKernelSeries =
         let order = terms
         let arcsinT = StandardSeries.arcsin order |> StandardSeries.toPi
         let sqrtOneMinusT2 =
-            StandardSeries.sqrtOneMinus order
+            StandardSeries.sqrtOneMinus (max 1 ((order + 1) / 2))    // only the terms that reach t^(order−1)
             |> PowerSeries.substituteMonomial Rational.One 2 order   // √(1 − z) at z = t²
             |> StandardSeries.toPi
         let halfPi = PiLaurent.Monomial(Rational.make 1 2, 1)

@@ -52,7 +52,9 @@ module PowerSeries =
             let ai = a.Coeffs[i]
             if ai <> LanguagePrimitives.GenericZero then
                 for j in 0 .. n - 1 - i do
-                    out[i + j] <- out[i + j] + ai * b.Coeffs[j]
+                    let bj = b.Coeffs[j]
+                    // Skipping zeros halves the work for odd or even series (sin, arcsin, κ's tail).
+                    if bj <> LanguagePrimitives.GenericZero then out[i + j] <- out[i + j] + ai * bj
         { Coeffs = out }
 
     /// The Cauchy product truncated to `order` (both factors must be known that far).
@@ -62,7 +64,8 @@ module PowerSeries =
             let ai = a.Coeffs[i]
             if ai <> LanguagePrimitives.GenericZero then
                 for j in 0 .. order - 1 - i do
-                    out[i + j] <- out[i + j] + ai * b.Coeffs[j]
+                    let bj = b.Coeffs[j]
+                    if bj <> LanguagePrimitives.GenericZero then out[i + j] <- out[i + j] + ai * bj
         { Coeffs = out }
 
     /// f(g(z)) for g(0) = 0, by Horner's rule: acc_k = f_k + g·acc_(k+1). Since acc_k is multiplied by g^k

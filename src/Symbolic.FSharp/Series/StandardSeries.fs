@@ -34,12 +34,12 @@ module StandardSeries =
     let log1p (order: int) : PowerSeries<Rational> =
         geometricAlternating (max 1 (order - 1)) |> PowerSeries.integrate |> PowerSeries.truncate order
 
-    /// exp z: the fixed point of f = 1 + ∫ f, built one order at a time.
+    /// exp z: the solution of f' = f with f(0) = 1; comparing coefficients gives c_(k+1) = c_k/(k + 1).
     let exp (order: int) : PowerSeries<Rational> =
-        let mutable f = PowerSeries.constant 1 Rational.One
-        while f.Order < order do
-            f <- PowerSeries.add (PowerSeries.constant (f.Order + 1) Rational.One) (PowerSeries.integrate f)
-        PowerSeries.truncate order f
+        let cs = Array.create order Rational.One
+        for k in 0 .. order - 2 do
+            cs[k + 1] <- Rational.DivideByInt(cs[k], k + 1)
+        PowerSeries.ofCoeffs cs
 
     /// Coefficients of a series whose k-th coefficient is sign(k)/k! (the shape of exp, sin and cos).
     let private factorialSeries (order: int) (sign: int -> int) : PowerSeries<Rational> =

@@ -51,9 +51,10 @@ module Infix =
         // (2 + 2x)·y; grouping the rest first (`2*((1 + x)*y)`) keeps the canonical form.
         if c <> Rational.One && fs.Length >= 2 && fs |> List.exists (function Sum _ -> true | _ -> false) then
             let rest = wrap 4 (printProduct Rational.One fs)
-            match c with
-            | c when c = Rational.ofInt -1 -> { Text = $"-{rest}"; Precedence = 2 }
-            | c -> { Text = $"{wrap 3 (numberText c)}*{rest}"; Precedence = 2 }
+            let sign = if c.Sign < 0 then "-" else ""
+            let numerator = if (abs c.Num).IsOne then rest else $"{abs c.Num}*{rest}"
+            let text = if c.Den.IsOne then numerator else $"{numerator}/{c.Den}"
+            { Text = sign + text; Precedence = 2 }
         else
             let above, below =
                 fs
@@ -63,13 +64,15 @@ module Infix =
                     | f -> f :: up, down) ([], [])
             let numerator =
                 (if (abs c.Num).IsOne then [] else [ string (abs c.Num) ]) @ (List.rev above |> List.map (print >> wrap 2))
-            // The numeric denominator is printed on its own (`x/3/(1 + y)`): `x/(3*(1 + y))` would re-parse as
-            // x/(3 + 3y), since a number times a sum distributes.
+            // With a sum below the line the numeric denominator is printed on its own (`x/3/(1 + y)`):
+            // `x/(3*(1 + y))` would re-parse as x/(3 + 3y), since a number times a sum distributes.
             let denominator = List.rev below |> List.map print
             let top = if numerator.IsEmpty then "1" else String.concat "*" numerator
-            let overNumber = if c.Den.IsOne then top else $"{top}/{c.Den}"
+            let sumBelow = below |> List.exists (function Sum _ -> true | _ -> false)
+            let overNumber = if sumBelow && not c.Den.IsOne then $"{top}/{c.Den}" else top
+            let numberBelow = if sumBelow || c.Den.IsOne then [] else [ atom (string c.Den) ]
             let text =
-                match denominator with
+                match numberBelow @ denominator with
                 | [] -> overNumber
                 | [ d ] -> $"{overNumber}/{wrap 3 d}"
                 | ds -> $"""{overNumber}/({ds |> List.map (wrap 2) |> String.concat "*"})"""

@@ -73,7 +73,11 @@ module InfixParser =
             match run whole text with
             | Success(x, _, _) -> Result.Ok x
             | Failure(message, error, _) ->
-                let detail = message.Split('\n') |> Array.skip 1 |> Array.skipWhile (fun l -> l.Trim() = "" || l.Trim() = "^") |> String.concat " "
+                // FParsec's message is "Error in Ln: … Col: …", the source line, a caret line, then the reasons.
+                let lines = message.Split('\n')
+                let caret = lines |> Array.tryFindIndex (fun l -> l.Trim() = "^")
+                let reasons = match caret with Some i -> lines[i + 1 ..] | None -> lines[1..]
+                let detail = reasons |> Array.map (fun l -> l.Trim()) |> Array.filter (fun l -> l <> "") |> String.concat " "
                 Result.Error { Line = int error.Position.Line; Column = int error.Position.Column; Message = detail.Trim() }
         with :? System.DivideByZeroException as ex ->
             Result.Error { Line = 1; Column = 1; Message = ex.Message }

@@ -15,5 +15,8 @@ public static class CommandCatalog
         new DeriveTianCommand(),
         new CheckCommand(),
         new VerifyLemma1Command(),
+        new DensityCommand(),
+        new DeriveOrderParamsCommand(),
+        new FimStatsCommand(),
     ];
 }

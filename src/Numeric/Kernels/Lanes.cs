@@ -15,6 +15,9 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract bool IsSupported { get; }
     static abstract TSelf Load(ReadOnlySpan<double> source, int offset);
     static abstract void Store(TSelf value, Span<double> destination, int offset);
+    /// <summary>Unchecked load for inner loops over pinned, packed buffers (GEMM micro-kernel).</summary>
+    static abstract unsafe TSelf Load(double* source);
+    static abstract unsafe void Store(TSelf value, double* destination);
     static abstract TSelf Broadcast(double value);
     static abstract TSelf Add(TSelf a, TSelf b);
     static abstract TSelf Subtract(TSelf a, TSelf b);
@@ -39,6 +42,8 @@ internal readonly struct Lanes512(Vector512<double> v) : ILanes<Lanes512>
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(ReadOnlySpan<double> s, int o) => new(Vector512.Create(s.Slice(o, Vector512<double>.Count)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512 x, Span<double> d, int o) => x.V.CopyTo(d.Slice(o, Vector512<double>.Count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Lanes512 Load(double* s) => new(Vector512.Load(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Lanes512 x, double* d) => x.V.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Broadcast(double x) => new(Vector512.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Add(Lanes512 a, Lanes512 b) => new(a.V + b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Subtract(Lanes512 a, Lanes512 b) => new(a.V - b.V);
@@ -60,6 +65,8 @@ internal readonly struct Lanes256(Vector256<double> v) : ILanes<Lanes256>
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(ReadOnlySpan<double> s, int o) => new(Vector256.Create(s.Slice(o, Vector256<double>.Count)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256 x, Span<double> d, int o) => x.V.CopyTo(d.Slice(o, Vector256<double>.Count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Lanes256 Load(double* s) => new(Vector256.Load(s));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Lanes256 x, double* d) => x.V.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Broadcast(double x) => new(Vector256.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Add(Lanes256 a, Lanes256 b) => new(a.V + b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Subtract(Lanes256 a, Lanes256 b) => new(a.V - b.V);

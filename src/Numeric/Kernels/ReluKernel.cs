@@ -59,30 +59,91 @@ public static class ReluKernel
         return TV.Multiply(p, x);
     }
 
+    /// <summary>κ on one register: the half-angle branch is selected before the polynomial, so each lane pays for one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TV KappaLanes<TV>(TV t) where TV : struct, ILanes<TV>
+    {
+        var one = TV.Broadcast(1.0);
+        var half = TV.Broadcast(0.5);
+        var halfPi = TV.Broadcast(Math.PI / 2);
+        var x = TV.Min(TV.Max(t, TV.Broadcast(-1.0)), one);
+        var a = TV.Abs(x);
+        var oneMinusA = TV.Subtract(one, a);
+        var reduced = TV.Sqrt(TV.Multiply(oneMinusA, half));
+        var z = TV.SelectGreater(a, half, reduced, a);
+        var series = ArcsinSmall(z);
+        // arcsin|x|, with arcsin a = π/2 − 2 arcsin √((1 − a)/2) above 1/2.
+        var asinA = TV.SelectGreater(a, half, TV.MultiplyAdd(TV.Broadcast(-2.0), series, halfPi), series);
+        var angle = TV.Add(halfPi, TV.CopySign(asinA, x));               // π − arccos x
+        var root = TV.Sqrt(TV.Multiply(oneMinusA, TV.Add(one, a)));       // √(1 − x²) without cancellation
+        return TV.Multiply(TV.MultiplyAdd(angle, x, root), TV.Broadcast(1.0 / (2.0 * Math.PI)));
+    }
+
     private static int KappaSimd<TV>(ReadOnlySpan<double> t, Span<double> destination) where TV : struct, ILanes<TV>
     {
         int w = TV.Count, k = 0;
-        var one = TV.Broadcast(1.0);
-        var minusOne = TV.Broadcast(-1.0);
-        var half = TV.Broadcast(0.5);
-        var halfPi = TV.Broadcast(Math.PI / 2);
-        var minusTwo = TV.Broadcast(-2.0);
-        var inv2Pi = TV.Broadcast(1.0 / (2.0 * Math.PI));
-        for (; k + w <= t.Length; k += w)
-        {
-            var x = TV.Min(TV.Max(TV.Load(t, k), minusOne), one);
-            var a = TV.Abs(x);
-            var oneMinusA = TV.Subtract(one, a);
-            var reduced = TV.Sqrt(TV.Multiply(oneMinusA, half));
-            var big = ArcsinSmall(reduced);
-            var small = ArcsinSmall(a);
-            // arcsin|x|: the half-angle branch above 1/2.
-            var asinA = TV.SelectGreater(a, half, TV.MultiplyAdd(minusTwo, big, halfPi), small);
-            var asinX = TV.CopySign(asinA, x);
-            var angle = TV.Add(halfPi, asinX);                         // π − arccos x
-            var root = TV.Sqrt(TV.Multiply(oneMinusA, TV.Add(one, a))); // √(1 − x²) without cancellation
-            TV.Store(TV.Multiply(TV.MultiplyAdd(angle, x, root), inv2Pi), destination, k);
-        }
+        for (; k + w <= t.Length; k += w) TV.Store(KappaLanes(TV.Load(t, k)), destination, k);
         return k;
+    }
+
+    /// <summary>
+    /// One row of the matrix-free product with κ∘(ŴᵀŴ), over columns [j0, j1): with t_j = Σ_l Ŵ[l, i]·Ŵ[l, j]
+    /// (Ŵ row-major d×p with unit columns), returns Σ_j κ(t_j)·u[j] and adds κ(t_j)·u[i] to column[j]
+    /// (the mirrored half of a symmetric product). SIMD where available; <see cref="KappaRowScalar"/> is its twin.
+    /// </summary>
+    public static double KappaRow(ReadOnlySpan<double> unitColumns, int d, int p, int i, int j0, int j1, ReadOnlySpan<double> u, Span<double> column)
+    {
+        CheckRow(unitColumns, d, p, i, j0, j1, u, column);
+        int j = j0;
+        double sum = 0;
+        unsafe
+        {
+            fixed (double* w = unitColumns, pu = u, pc = column)
+            {
+                if (Lanes512.IsSupported) sum = KappaRowSimd<Lanes512>(w, d, p, i, ref j, j1, pu, pc);
+                else if (Lanes256.IsSupported) sum = KappaRowSimd<Lanes256>(w, d, p, i, ref j, j1, pu, pc);
+            }
+        }
+        return sum + KappaRowScalar(unitColumns, d, p, i, j, j1, u, column);
+    }
+
+    /// <summary>Scalar reference of <see cref="KappaRow"/> (κ from Math.Acos).</summary>
+    public static double KappaRowScalar(ReadOnlySpan<double> unitColumns, int d, int p, int i, int j0, int j1, ReadOnlySpan<double> u, Span<double> column)
+    {
+        CheckRow(unitColumns, d, p, i, j0, j1, u, column);
+        double sum = 0, ui = u[i];
+        for (int j = j0; j < j1; j++)
+        {
+            double t = 0;
+            for (int l = 0; l < d; l++) t += unitColumns[l * p + i] * unitColumns[l * p + j];
+            double k = KappaReference(t);
+            sum += k * u[j];
+            column[j] += k * ui;
+        }
+        return sum;
+    }
+
+    private static void CheckRow(ReadOnlySpan<double> unitColumns, int d, int p, int i, int j0, int j1, ReadOnlySpan<double> u, Span<double> column)
+    {
+        if (d < 1 || p < 1 || unitColumns.Length < (long)d * p) throw new ArgumentException("Ŵ must hold d×p entries", nameof(unitColumns));
+        if (i < 0 || i >= p || j0 < 0 || j1 > p || j0 > j1) throw new ArgumentOutOfRangeException(nameof(i), "row or column range outside 0..p");
+        if (u.Length < p || column.Length < p) throw new ArgumentException("u and column must have length p");
+    }
+
+    private static unsafe double KappaRowSimd<TV>(double* w, int d, int p, int i, ref int j, int j1, double* u, double* column)
+        where TV : struct, ILanes<TV>
+    {
+        int lanes = TV.Count;
+        var ui = TV.Broadcast(u[i]);
+        var acc = TV.Broadcast(0);
+        for (; j + lanes <= j1; j += lanes)
+        {
+            var t = TV.Multiply(TV.Broadcast(w[i]), TV.Load(w + j));
+            for (int l = 1; l < d; l++) t = TV.MultiplyAdd(TV.Broadcast(w[(long)l * p + i]), TV.Load(w + (long)l * p + j), t);
+            var k = KappaLanes(t);
+            acc = TV.MultiplyAdd(k, TV.Load(u + j), acc);
+            TV.Store(TV.MultiplyAdd(k, ui, TV.Load(column + j)), column + j);
+        }
+        return TV.Sum(acc);
     }
 }

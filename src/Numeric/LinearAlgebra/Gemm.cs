@@ -1,5 +1,3 @@
-using FimVerify.Numeric.Kernels;
-
 namespace FimVerify.Numeric.LinearAlgebra;
 
 /// <summary>Whether an operand enters a product as stored or transposed.</summary>
@@ -7,38 +5,22 @@ public enum Op { None, Transpose }
 
 /// <summary>
 /// General matrix product on row-major spans: C ← α·op(A)·op(B) + β·C, where op(A) is m×k, op(B) is k×n,
-/// and lda/ldb/ldc are the row strides of the stored matrices. The fast path is row-parallel (rows of C
-/// are independent, so results do not depend on the thread count); <see cref="MultiplyReference"/> is the
-/// scalar triple loop that tests compare with.
+/// and lda/ldb/ldc are the row strides of the stored matrices (C must not overlap A or B; β = 0 overwrites C).
+/// The fast path is the cache-blocked, packed, register-blocked and multi-threaded <see cref="BlockedProduct"/>;
+/// every entry of C is summed in an order that does not depend on the thread count, so results are bitwise
+/// reproducible. <see cref="MultiplyReference"/> is the scalar triple loop that tests compare with.
 /// </summary>
 public static class Gemm
 {
     public static void Multiply(Op opA, Op opB, int m, int n, int k, double alpha,
-        ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
+        ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc,
+        int maxDegreeOfParallelism = -1)
     {
         Validate(opA, opB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        // Spans cannot cross into a parallel lambda; the arrays behind them are pinned for the call.
         unsafe
         {
             fixed (double* pa = a, pb = b, pc = c)
-            {
-                var (ca, cb, cc) = ((nint)pa, (nint)pb, (nint)pc);
-                int aLen = a.Length, bLen = b.Length, cLen = c.Length;
-                Parallel.For(0, m, i =>
-                {
-                    var sa = new ReadOnlySpan<double>((double*)ca, aLen);
-                    var sb = new ReadOnlySpan<double>((double*)cb, bLen);
-                    var row = new Span<double>((double*)cc + (long)i * ldc, n);
-                    if (beta == 0) row.Clear(); else if (beta != 1) for (int j = 0; j < n; j++) row[j] *= beta;
-                    for (int p = 0; p < k; p++)
-                    {
-                        double aip = alpha * (opA == Op.None ? sa[i * lda + p] : sa[p * lda + i]);
-                        if (aip == 0) continue;
-                        if (opB == Op.None) Dot.Axpy(aip, sb.Slice(p * ldb, n), row);
-                        else for (int j = 0; j < n; j++) row[j] += aip * sb[j * ldb + p];
-                    }
-                });
-            }
+                BlockedProduct.Run(opA, opB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, upperOnly: false, maxDegreeOfParallelism);
         }
     }
 
@@ -57,7 +39,7 @@ public static class Gemm
             }
     }
 
-    private static void Validate(Op opA, Op opB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    internal static void Validate(Op opA, Op opB, int m, int n, int k, int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
         if (m < 0 || n < 0 || k < 0) throw new ArgumentOutOfRangeException(nameof(m), "matrix dimensions must be non-negative");
         var (aRows, aCols) = opA == Op.None ? (m, k) : (k, m);

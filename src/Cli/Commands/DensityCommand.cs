@@ -1,0 +1,208 @@
+using System.Globalization;
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Output;
+using FimVerify.Cli.Plots;
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Spectra;
+
+namespace FimVerify.Cli.Commands;
+
+/// <summary>`density`: spectral densities of a softmax classifier's Fisher variants by SLQ or dense eigenvalues (seed 003).</summary>
+public sealed class DensityCommand : ICommand
+{
+    public string Path => "density";
+    public string Summary => "Eigenvalue density of exact/MC/empirical Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
+    public string Help => """
+        Usage: fimverify density [--data synthetic|fashion-mnist] [--samples N] [--hidden 16,16] [--activation relu|tanh]
+                                 [--fisher exact|mc|emp|all] [--blocks full|layerwise|all] [--method slq|exact]
+                                 [--probes K] [--steps M] [--probe-distribution rademacher|gaussian] [--sigma S] [--grid G]
+                                 [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P]
+                                 [--seed N] [--data-dir DIR] [--plot FILE.png|FILE.svg] [--format text|json]
+          --data           synthetic: 16-dimensional 4-class Gaussian mixture (separation 3); fashion-mnist: the
+                           training images of Debian's dataset-fashion-mnist package (default synthetic)
+          --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
+          --hidden         hidden widths, comma-separated (default 16,16)
+          --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), or all
+          --blocks         full, layerwise (block-diagonal per layer), or all; all × all draws seed 003's six panels
+          --method         slq (matrix-free) or exact (dense eigenvalues, needs P ≤ --exact-limit)
+          --probes K       SLQ start vectors (default 20); --steps M Lanczos steps per probe (default 100)
+          --sigma S        Gaussian broadening width (default: 1% of the largest eigenvalue estimate, reported)
+          --grid G         density grid points (default 1000); --mc-labels m (default 1, as in the seed)
+          --epochs E       SGD epochs before taking the density (default 0: at initialisation); --batch B (default 32),
+                           --learning-rate η (default 0.05)
+          --exact-limit P  materialise F and compare with its dense eigenvalues when P ≤ this (default 2000)
+          --seed N         run seed (data, initialisation, SGD, MC labels and probes all derive from it; default 1)
+        When the dense reference is available, each SLQ panel reports W1 to it, moment errors, and the moment claim:
+        |Z_k| ≤ z(1 − 0.001/8) for k = 1..4 with the exact null variance of the probes (Bonferroni, family-wise 0.001). Exit code 0 when every
+        checked claim holds (or none was checkable), 1 when one fails, 2 on bad input.
+        Example: fimverify density --data synthetic --hidden 16,16 --fisher all --blocks all --probes 20 --steps 60 --plot fig.png
+        """;
+
+    private static readonly string[] Kinds = ["exact", "mc", "emp", "all"];
+    private static readonly string[] BlockChoices = ["full", "layerwise", "all"];
+
+    public int Run(ArgumentReader args, TextWriter stdout)
+    {
+        string dataName = args.Choice("--data", ["synthetic", "fashion-mnist"], "synthetic");
+        bool mnist = dataName == "fashion-mnist";
+        int samples = args.Int("--samples", mnist ? 1000 : 200, 1, mnist ? 60000 : 1_000_000);
+        int[] hidden = ParseWidths(args.String("--hidden", "16,16"));
+        var activation = args.Choice("--activation", ["relu", "tanh"], "relu") == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh;
+        string fisher = args.Choice("--fisher", Kinds, "exact");
+        string blocks = args.Choice("--blocks", BlockChoices, "full");
+        var method = args.Choice("--method", ["slq", "exact"], "slq") == "slq" ? DensityMethod.Slq : DensityMethod.Exact;
+        int probes = args.Int("--probes", 20, 1, 100_000);
+        int steps = args.Int("--steps", 100, 1, 10_000);
+        var distribution = args.Choice("--probe-distribution", ["rademacher", "gaussian"], "rademacher") == "rademacher" ? ProbeDistribution.Rademacher : ProbeDistribution.Gaussian;
+        double? sigma = args.Has("--sigma") ? args.Double("--sigma", 0, 0) : null;
+        int grid = args.Int("--grid", 1000, 2, 1_000_000);
+        int mcLabels = args.Int("--mc-labels", 1, 1, 100_000);
+        int epochs = args.Int("--epochs", 0, 0, 10_000);
+        int batch = args.Int("--batch", 32, 1, 1_000_000);
+        double learningRate = args.Double("--learning-rate", 0.05, 0, 100);
+        int exactLimit = args.Int("--exact-limit", 2000, 0, 20_000);
+        long seed = args.Long("--seed", 1);
+        string dataDir = args.String("--data-dir", FashionMnist.DefaultDirectory);
+        string? plotPath = args.OptionalString("--plot");
+        var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        args.EnsureAllUsed();
+        if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !plotPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"The option --plot needs a file name ending in .png or .svg, but got '{plotPath}'.");
+        if (mnist && !FashionMnist.IsInstalled(dataDir))
+            throw new UsageException(dataDir == FashionMnist.DefaultDirectory ? FashionMnist.InstallHint
+                : $"No Fashion-MNIST IDX files in {dataDir}; install them with 'sudo apt-get install dataset-fashion-mnist' or point --data-dir at them.");
+
+        var run = SeedSequence.FromSeed(seed);
+        var data = mnist ? FashionMnist.Load(samples, directory: dataDir) : GaussianMixture.Generate(samples, 16, 4, 3.0, run.Child("data"));
+        var model = SoftmaxClassifier.Initialize([data.Dimension, .. hidden, data.Classes], activation, run.Child("init"));
+        var training = SgdTraining.Train(model, data, new SgdSettings(epochs, batch, learningRate), run.Child("sgd"));
+        var settings = new FisherDensitySettings(model, data, Expand(fisher), ExpandBlocks(blocks), method,
+            new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, run.Child("density"));
+        var panels = FisherDensityStudy.Run(settings);
+        bool holds = panels.All(p => p.Moments is null || p.Moments.All(m => m.Consistent));
+        string verdict = panels.Any(p => p.Moments is not null) ? (holds ? "PASS" : "FAIL") : "NOT CHECKED";
+        if (plotPath is not null)
+            DensityFigure.Save(panels, plotPath, $"{data.Name}, N = {data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
+
+        if (format == OutputFormat.Json) WriteJson(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
+        else WriteText(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
+        return holds ? 0 : 1;
+    }
+
+    private static int[] ParseWidths(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (int k = 0; k < parts.Length; k++)
+            if (!int.TryParse(parts[k], NumberStyles.Integer, CultureInfo.InvariantCulture, out widths[k]) || widths[k] < 1 || widths[k] > 100_000)
+                throw new UsageException($"The option --hidden needs comma-separated widths between 1 and 100000, but got '{text}'.");
+        return widths;
+    }
+
+    private static FisherKind[] Expand(string fisher) => fisher switch
+    {
+        "exact" => [FisherKind.Exact],
+        "mc" => [FisherKind.MonteCarlo],
+        "emp" => [FisherKind.Empirical],
+        _ => [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical],
+    };
+
+    private static FisherBlocks[] ExpandBlocks(string blocks) => blocks switch
+    {
+        "full" => [FisherBlocks.Full],
+        "layerwise" => [FisherBlocks.LayerWise],
+        _ => [FisherBlocks.Full, FisherBlocks.LayerWise],
+    };
+
+    private static string BlocksName(FisherBlocks b) => b == FisherBlocks.Full ? "full" : "layerwise";
+
+    private static void WriteText(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
+        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
+        o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
+        o.WriteLine(s.Method == DensityMethod.Slq
+            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {s.Slq.Steps} Lanczos steps (float64, full reorthogonalisation)"
+            : "  method                  dense eigenvalues");
+        foreach (var p in panels)
+        {
+            o.WriteLine($"  fisher_{DensityFigure.Name(p.Kind)} / {BlocksName(p.Blocks)}");
+            o.WriteLine(string.Format(c, "    σ, grid               {0:G4} on [{1:G4}, {2:G4}], {3} points", p.Density.Sigma, p.Density.Grid.Lower, p.Density.Grid.Upper, p.Density.Grid.Count));
+            o.WriteLine(string.Format(c, "    trace                 {0:G6}{1}{2}", p.TraceEstimate, double.IsFinite(p.TraceStandardError) && p.TraceStandardError > 0 ? string.Format(c, " ± {0:G3} (SE)", p.TraceStandardError) : "",
+                p.ExactTrace is double t ? string.Format(c, "   exact {0:G6}", t) : ""));
+            o.WriteLine(string.Format(c, "    largest eigenvalue    {0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""));
+            if (p.Distance is { } d)
+                o.WriteLine(string.Format(c, "    distance to exact     W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))));
+            if (p.Wasserstein1ToExactFisher is double toExact)
+                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3} between the dense densities (σ of fisher_exact / {1})", toExact, BlocksName(p.Blocks)));
+            if (p.Moments is { } ms)
+                o.WriteLine(string.Format(c, "    moment claim          max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
+                    ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
+                    Math.Abs(ms[0].Estimate - 1), ms.All(m => m.Consistent) ? "PASS" : "FAIL"));
+        }
+        if (plotPath is not null) o.WriteLine($"  plot                    {plotPath}");
+        o.WriteLine($"  verdict                 {verdict}");
+    }
+
+    private static void WriteJson(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
+        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    {
+        o.WriteLine(JsonOutput.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("data", data.Name); w.WriteNumber("samples", data.Count);
+            w.WriteStartArray("widths"); foreach (int x in model.Widths) w.WriteNumberValue(x); w.WriteEndArray();
+            w.WriteString("activation", model.Activation.ToString().ToLowerInvariant());
+            w.WriteNumber("parameters", model.ParameterCount);
+            w.WriteNumber("epochs", epochs); w.Number("initialLoss", training.InitialLoss); w.Number("finalLoss", training.FinalLoss);
+            w.WriteString("method", s.Method == DensityMethod.Slq ? "slq" : "exact");
+            w.WriteNumber("probes", s.Slq.Probes); w.WriteNumber("steps", s.Slq.Steps);
+            w.WriteString("probeDistribution", s.Slq.Distribution.ToString().ToLowerInvariant());
+            w.WriteStartArray("panels");
+            foreach (var p in panels)
+            {
+                w.WriteStartObject();
+                w.WriteString("fisher", DensityFigure.Name(p.Kind)); w.WriteString("blocks", BlocksName(p.Blocks));
+                w.Number("sigma", p.Density.Sigma);
+                w.Number("gridLower", p.Density.Grid.Lower); w.Number("gridUpper", p.Density.Grid.Upper); w.WriteNumber("gridPoints", p.Density.Grid.Count);
+                w.Number("trace", p.TraceEstimate);
+                if (double.IsFinite(p.TraceStandardError)) w.Number("traceStandardError", p.TraceStandardError);
+                if (p.ExactTrace is double t) w.Number("exactTrace", t);
+                w.Number("largestNode", p.LargestNode);
+                if (p.LargestEigenvalue is double l) w.Number("largestEigenvalue", l);
+                if (p.Distance is { } d)
+                {
+                    w.Number("wasserstein1", d.Wasserstein1);
+                    w.WriteStartArray("momentRelativeErrors"); foreach (double e in d.MomentRelativeErrors) w.WriteNumberValue(e); w.WriteEndArray();
+                }
+                if (p.Wasserstein1ToExactFisher is double toExact) w.Number("wasserstein1ToExactFisher", toExact);
+                if (p.Moments is { } ms)
+                {
+                    w.WriteStartArray("momentChecks");
+                    foreach (var m in ms)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("power", m.Power); w.Number("estimate", m.Estimate); w.Number("standardError", m.StandardError); w.Number("exact", m.Exact);
+                        w.Number("nullStandardError", m.NullStandardError);
+                        if (double.IsFinite(m.Z)) w.Number("z", m.Z);
+                        w.WriteBoolean("consistent", m.Consistent);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
+                w.WriteStartArray("grid"); foreach (double x in p.Density.Grid.Points()) w.WriteNumberValue(x); w.WriteEndArray();
+                w.WriteStartArray("density"); foreach (double x in p.Density.Values) w.WriteNumberValue(x); w.WriteEndArray();
+                if (p.Exact is not null) { w.WriteStartArray("exactDensity"); foreach (double x in p.Exact.Values) w.WriteNumberValue(x); w.WriteEndArray(); }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (plotPath is not null) w.WriteString("plot", plotPath);
+            w.WriteString("verdict", verdict);
+            w.WriteEndObject();
+        }));
+    }
+}

@@ -1,0 +1,201 @@
+using System.Runtime.InteropServices;
+using FimVerify.Numeric.Kernels;
+
+namespace FimVerify.Numeric.LinearAlgebra;
+
+/// <summary>
+/// The cache-blocked driver behind <see cref="Gemm"/> and <see cref="Syrk"/> (the Goto/BLIS loop nest):
+/// for each NC-wide panel of columns and each KC-deep slab of the inner dimension, op(B) is packed into
+/// NR-wide slivers (kept in L3, one sliver in L1) and every MC-high block of op(A) into MR-high slivers
+/// (kept in L2); the micro-kernel then updates MR×NR tiles of C.
+/// Determinism: the KC slabs are visited in order and each tile accumulates its slab in increasing p, so
+/// every entry of C is summed in an order fixed by (k, KC) alone; threads only decide who computes which
+/// tile, never how. Results are therefore bitwise identical for any thread count.
+/// </summary>
+internal static unsafe class BlockedProduct
+{
+    public const int KC = 256;   // KC×NR×8 B = 32 KiB: one B sliver stays in a 48 KiB L1
+    public const int MC = 192;   // MC×KC×8 B = 384 KiB: the packed A block stays in L2; multiple of MR
+    public const int NC = 4096;  // KC×NC×8 B = 8 MiB packed B panel in L3; multiple of NR
+
+    /// <summary>Below this many multiply-adds the product runs on the calling thread.</summary>
+    private const long ParallelThreshold = 1L << 21;
+
+    public static void Run(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
+        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true)
+    {
+        if (m == 0 || n == 0) return;
+        int threads = maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
+        if ((long)m * n * Math.Max(k, 1) < ParallelThreshold) threads = 1;
+        ScaleC(m, n, beta, c, ldc, upperOnly, threads);
+        if (k > 0 && alpha != 0)
+        {
+            if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
+            else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
+        }
+        if (upperOnly && mirror) MirrorUpper(n, c, ldc, threads);
+    }
+
+    private static ParallelOptions Options(int threads) => new() { MaxDegreeOfParallelism = threads };
+
+    private static void ScaleC(int m, int n, double beta, double* c, int ldc, bool upperOnly, int threads)
+    {
+        if (beta == 1) return;
+        var cc = (nint)c;
+        Parallel.For(0, m, Options(threads), i =>
+        {
+            int j0 = upperOnly ? i : 0;
+            var row = new Span<double>((double*)cc + (long)i * ldc + j0, n - j0);
+            if (beta == 0) row.Clear(); // β = 0 overwrites, so NaN in C never leaks in (BLAS convention)
+            else for (int j = 0; j < row.Length; j++) row[j] *= beta;
+        });
+    }
+
+    private static void Accumulate<TV>(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
+        double* c, int ldc, bool upperOnly, int threads) where TV : struct, ILanes<TV>
+    {
+        int nr = GemmMicroKernel.Columns<TV>();
+        const int mr = GemmMicroKernel.Rows;
+        int panelWidth = Math.Min(NC, (n + nr - 1) / nr * nr);
+        double* bPack = (double*)NativeMemory.AlignedAlloc((nuint)((long)KC * panelWidth * sizeof(double)), 64);
+        var (pa, pb, pc, pbPack) = ((nint)a, (nint)b, (nint)c, (nint)bPack);
+        try
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                int slivers = (nc + nr - 1) / nr;
+                int mEnd = upperOnly ? Math.Min(m, jc + nc) : m; // SYRK: rows below the panel's last column are not needed
+                int icBlocks = (mEnd + MC - 1) / MC;
+                // With few row blocks, split the panel's slivers too so that every thread has work.
+                int groups = Math.Max(1, Math.Min(slivers, (2 * threads + icBlocks - 1) / icBlocks));
+                if (threads == 1) groups = 1;
+                for (int p0 = 0; p0 < k; p0 += KC)
+                {
+                    int kc = Math.Min(KC, k - p0);
+                    int jcc = jc, p0c = p0;
+                    int packChunks = Math.Min(kc, 4 * threads);
+                    Parallel.For(0, packChunks, Options(threads), q =>
+                        PackB(opB, (double*)pb, ldb, p0c, kc, jcc, nc, nr, (double*)pbPack, q * kc / packChunks, (q + 1) * kc / packChunks));
+                    Parallel.For(0, icBlocks * groups, Options(threads),
+                        () => (nint)NativeMemory.AlignedAlloc((nuint)(MC * KC * sizeof(double)), 64),
+                        (item, _, aPack) =>
+                        {
+                            int ic = item / groups * MC, g = item % groups;
+                            int mc = Math.Min(MC, mEnd - ic);
+                            PackA(opA, (double*)pa, lda, ic, mc, p0c, kc, (double*)aPack);
+                            for (int s = g * slivers / groups; s < (g + 1) * slivers / groups; s++)
+                            {
+                                int j0 = jcc + s * nr, cols = Math.Min(nr, n - j0);
+                                double* bs = (double*)pbPack + (long)s * kc * nr;
+                                for (int ir = 0; ir < mc; ir += mr)
+                                {
+                                    int i0 = ic + ir;
+                                    if (upperOnly && j0 + cols - 1 < i0) break; // this tile and all below it lie under the diagonal
+                                    GemmMicroKernel.Tile<TV>(kc, (double*)aPack + (long)ir * kc, bs, (double*)pc + (long)i0 * ldc + j0, ldc,
+                                        alpha, Math.Min(mr, mc - ir), cols, upperOnly ? i0 - j0 : int.MinValue);
+                                }
+                            }
+                            return aPack;
+                        },
+                        aPack => NativeMemory.AlignedFree((void*)aPack));
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(bPack);
+        }
+    }
+
+    /// <summary>Packs op(A)[ic..ic+mc, p0..p0+kc] into MR-high slivers, column p of a sliver contiguous, zero-padded.
+    /// Source rows are read contiguously (one stored row per step) so that packing does not thrash the TLB.</summary>
+    private static void PackA(Op op, double* a, int lda, int ic, int mc, int p0, int kc, double* dst)
+    {
+        const int mr = GemmMicroKernel.Rows;
+        int padded = (mc + mr - 1) / mr * mr;
+        if (op == Op.None)
+        {
+            // Stored row i holds op(A)[i, ·]: walk it along p.
+            for (int i = 0; i < padded; i++)
+            {
+                double* d = dst + (long)(i / mr) * mr * kc + i % mr;
+                if (i < mc)
+                {
+                    double* src = a + (long)(ic + i) * lda + p0;
+                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                }
+                else for (int p = 0; p < kc; p++) d[p * mr] = 0;
+            }
+        }
+        else
+        {
+            // Stored row p holds op(A)[·, p]: one contiguous read of mc values per p.
+            for (int p = 0; p < kc; p++)
+            {
+                double* src = a + (long)(p0 + p) * lda + ic;
+                for (int r0 = 0; r0 < padded; r0 += mr)
+                {
+                    double* d = dst + (long)r0 * kc + p * mr;
+                    int rows = Math.Min(mr, mc - r0), r = 0;
+                    for (; r < rows; r++) d[r] = src[r0 + r];
+                    for (; r < mr; r++) d[r] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Packs the rows [q0, q1) of the slab op(B)[p0..p0+kc, jc..jc+nc] into NR-wide slivers, zero-padded.</summary>
+    private static void PackB(Op op, double* b, int ldb, int p0, int kc, int jc, int nc, int nr, double* dst, int q0, int q1)
+    {
+        int slivers = (nc + nr - 1) / nr;
+        if (op == Op.None)
+        {
+            // Stored row p holds op(B)[p, ·]: read it once, scatter into the slivers.
+            for (int p = q0; p < q1; p++)
+            {
+                double* src = b + (long)(p0 + p) * ldb + jc;
+                for (int s = 0; s < slivers; s++)
+                {
+                    int cols = Math.Min(nr, nc - s * nr);
+                    var row = new Span<double>(dst + (long)s * kc * nr + (long)p * nr, nr);
+                    new ReadOnlySpan<double>(src + s * nr, cols).CopyTo(row);
+                    row[cols..].Clear();
+                }
+            }
+        }
+        else
+        {
+            // Stored row j holds op(B)[·, j]: walk it along p.
+            for (int p = q0; p < q1; p++)
+                for (int s = 0; s < slivers; s++)
+                    for (int j = Math.Min(nr, nc - s * nr); j < nr; j++) dst[(long)s * kc * nr + (long)p * nr + j] = 0;
+            for (int j = 0; j < nc; j++)
+            {
+                double* src = b + (long)(jc + j) * ldb + p0;
+                double* d = dst + (long)(j / nr) * kc * nr + j % nr;
+                for (int p = q0; p < q1; p++) d[(long)p * nr] = src[p];
+            }
+        }
+    }
+
+    /// <summary>Copies the upper triangle onto the lower one in 64×64 blocks (cache-friendly transpose).</summary>
+    internal static void MirrorUpper(int n, double* c, int ldc, int threads)
+    {
+        const int block = 64;
+        int blocks = (n + block - 1) / block;
+        var pc = (nint)c;
+        Parallel.For(0, blocks, Options(threads), bi =>
+        {
+            double* cc = (double*)pc;
+            int i0 = bi * block, i1 = Math.Min(n, i0 + block);
+            for (int j0 = 0; j0 <= i0; j0 += block)
+            {
+                int j1 = Math.Min(n, j0 + block);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < Math.Min(j1, i); j++)
+                        cc[(long)i * ldc + j] = cc[(long)j * ldc + i];
+            }
+        });
+    }
+}

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+
+namespace FimVerify.Numeric.LinearAlgebra;
+
+/// <summary>
+/// LAPACK's symmetric eigen-solvers through P/Invoke, when a LAPACK library loads: OpenBLAS first (optimised,
+/// multi-threaded: apt-get install libopenblas0-pthread), then the reference liblapack.so.3. The Fortran
+/// symbols are called directly (no LAPACKE needed), passing the hidden character-length arguments.
+/// Row-major symmetric input is its own column-major transpose, so no copy in another layout is needed;
+/// the column-major eigenvector output reads as one eigenvector per row.
+/// </summary>
+public static unsafe class NativeLapack
+{
+    private static readonly string[] Candidates =
+    [
+        "libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+        "liblapack.so.3", "/usr/lib/x86_64-linux-gnu/liblapack.so.3",
+    ];
+
+    // dsyevd(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, len(jobz), len(uplo))
+    private static readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void> Dsyevd;
+    // dsyevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, m, w, z, ldz, isuppz, work, lwork, iwork, liwork, info, 3 lengths)
+    private static readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void> Dsyevr;
+
+    /// <summary>The library that loaded, or null when none did.</summary>
+    public static string? Library { get; }
+
+    public static bool IsAvailable => Library != null;
+
+    static NativeLapack()
+    {
+        foreach (var name in Candidates)
+        {
+            if (!NativeLibrary.TryLoad(name, out var handle)) continue;
+            if (NativeLibrary.TryGetExport(handle, "dsyevd_", out var evd) && NativeLibrary.TryGetExport(handle, "dsyevr_", out var evr))
+            {
+                Dsyevd = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)evd;
+                Dsyevr = (delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void>)evr;
+                Library = Path.GetFileName(name);
+                return;
+            }
+            NativeLibrary.Free(handle);
+        }
+    }
+
+    /// <summary>
+    /// All eigenvalues (ascending) of the symmetric n×n matrix in <paramref name="a"/> (row-major, overwritten) by dsyevd;
+    /// with vectors, a returns eigenvector j in row j.
+    /// </summary>
+    public static double[] SymmetricEigen(int n, double[] a, bool computeVectors)
+    {
+        if (!IsAvailable) throw new InvalidOperationException("no LAPACK library could be loaded");
+        if (a.Length != (long)n * n) throw new ArgumentException($"expected {n * n} entries", nameof(a));
+        var w = new double[n];
+        if (n == 0) return w;
+        byte jobz = computeVectors ? (byte)'V' : (byte)'N', uplo = (byte)'U';
+        int nn = n, lda = n, info = 0, lwork = -1, liwork = -1, iworkQuery = 0;
+        double workQuery = 0;
+        fixed (double* pa = a, pw = w)
+        {
+            Dsyevd(&jobz, &uplo, &nn, pa, &lda, pw, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1);
+            Check(info, "dsyevd workspace query");
+            lwork = checked((int)workQuery); liwork = iworkQuery;
+            var work = new double[Math.Max(1, lwork)];
+            var iwork = new int[Math.Max(1, liwork)];
+            fixed (double* pwork = work) fixed (int* piwork = iwork)
+                Dsyevd(&jobz, &uplo, &nn, pa, &lda, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
+        }
+        Check(info, "dsyevd");
+        return w;
+    }
+
+    /// <summary>
+    /// The eigenvalues with indices il..iu (1-based, ascending order) by dsyevr (MRRR), with their eigenvectors
+    /// (row j of the returned vectors belongs to value j) when asked. <paramref name="a"/> is overwritten.
+    /// </summary>
+    public static (double[] Values, double[]? Vectors) SymmetricEigenRange(int n, double[] a, int il, int iu, bool computeVectors)
+    {
+        if (!IsAvailable) throw new InvalidOperationException("no LAPACK library could be loaded");
+        if (a.Length != (long)n * n) throw new ArgumentException($"expected {n * n} entries", nameof(a));
+        if (il < 1 || iu > n || il > iu) throw new ArgumentOutOfRangeException(nameof(il), "need 1 ≤ il ≤ iu ≤ n");
+        int count = iu - il + 1;
+        var w = new double[n];
+        var z = computeVectors ? new double[(long)n * count] : new double[1];
+        var isuppz = new int[2 * Math.Max(1, count)];
+        byte jobz = computeVectors ? (byte)'V' : (byte)'N', range = (byte)'I', uplo = (byte)'U';
+        int nn = n, lda = n, ldz = Math.Max(1, n), found = 0, info = 0, lwork = -1, liwork = -1, iworkQuery = 0;
+        double vl = 0, vu = 0, abstol = 0, workQuery = 0;
+        fixed (double* pa = a, pw = w, pz = z) fixed (int* pis = isuppz)
+        {
+            Dsyevr(&jobz, &range, &uplo, &nn, pa, &lda, &vl, &vu, &il, &iu, &abstol, &found, pw, pz, &ldz, pis, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1, 1);
+            Check(info, "dsyevr workspace query");
+            lwork = checked((int)workQuery); liwork = iworkQuery;
+            var work = new double[Math.Max(1, lwork)];
+            var iwork = new int[Math.Max(1, liwork)];
+            fixed (double* pwork = work) fixed (int* piwork = iwork)
+                Dsyevr(&jobz, &range, &uplo, &nn, pa, &lda, &vl, &vu, &il, &iu, &abstol, &found, pw, pz, &ldz, pis, pwork, &lwork, piwork, &liwork, &info, 1, 1, 1);
+        }
+        Check(info, "dsyevr");
+        if (found != count) throw new NumericalException($"dsyevr returned {found} eigenvalues, {count} were asked for");
+        return (w[..count], computeVectors ? z : null);
+    }
+
+    private static void Check(int info, string routine)
+    {
+        if (info < 0) throw new ArgumentException($"{routine}: argument {-info} had an illegal value");
+        if (info > 0) throw new NumericalException($"{routine} failed to converge (info = {info})");
+    }
+}

@@ -1,0 +1,108 @@
+namespace FimVerify.Numeric.MeanField;
+
+/// <summary>
+/// Large-width predictions of MATH.md §2 from the order parameters, for base width M, T samples and C
+/// outputs. Each comes from the leading-order dual F* ≈ (αM/T)·I_C ⊗ ((κ₁ − κ₂)I_T + κ₂ 11ᵀ); the
+/// statistics are read off its trace, Frobenius norm and top eigenvalue.
+/// </summary>
+public sealed class Predictions(OrderParameters op, int width, int samples, int outputs)
+{
+    public OrderParameters OrderParameters => op;
+    public int M => width;
+    public int T => samples;
+    public int C => outputs;
+    private double Fraction => (T - 1.0) / T;
+
+    private void RequireHidden()
+    {
+        if (op.Depth < 2) throw new ArgumentException("the FIM statistics need at least one hidden layer (depth ≥ 2), since α = 0 at depth 1");
+    }
+
+    /// <summary>Theorem 3.1: m_λ = κ₁C/M, s_λ = αC((T−1)/T κ₂² + κ₁²/T), λ_max = α((T−1)/T κ₂ + κ₁/T)M.</summary>
+    public EigenvalueStatistics Regression()
+    {
+        RequireHidden();
+        double k1 = op.Kappa1, k2 = op.Kappa2, a = op.Alpha;
+        return new(k1 * C / M, a * C * (Fraction * k2 * k2 + k1 * k1 / T), a * (Fraction * k2 + k1 / T) * M);
+    }
+
+    /// <summary>The C(T−1)-fold bulk eigenvalue of the leading-order dual: (αM/T)(κ₁ − κ₂).</summary>
+    public double RegressionBulk()
+    {
+        RequireHidden();
+        return op.Alpha * M / T * (op.Kappa1 - op.Kappa2);
+    }
+
+    /// <summary>
+    /// Diagonal block F_ll (l = 1…L), P_l ≈ M_l M_{l−1}: λ^(l)_max = α_{l−1}((T−1)/T q̂^{l−1}₂ q̃^l₂ + q̂^{l−1}₁ q̃^l₁/T)M,
+    /// m = C q̂^{l−1}₁ q̃^l₁ / M_l, s = C (M_{l−1}/M_l)(q̂₁²q̃₁²/T + (T−1)/T q̂₂²q̃₂²) with M_L = C.
+    /// </summary>
+    public EigenvalueStatistics Block(int l)
+    {
+        if (l < 1 || l > op.Depth) throw new ArgumentOutOfRangeException(nameof(l));
+        double aPrev = op.Shape.WidthRatios[l - 1];
+        double a1 = op.QHat1[l - 1] * op.QTilde1[l], a2 = op.QHat2[l - 1] * op.QTilde2[l];
+        double mPrev = aPrev * M, mThis = l == op.Depth ? C : op.Shape.WidthRatios[l] * M;
+        return new(C * a1 / mThis, C * mPrev / mThis * (a1 * a1 / T + Fraction * a2 * a2), aPrev * (Fraction * a2 + a1 / T) * M);
+    }
+
+    /// <summary>
+    /// Mean subtraction in the last layer: the outliers go and the top eigenvalue is the bulk value
+    /// ρα(κ₁ − κ₂), ρ = M/T — the lower bound of MATH.md (with c₁ = 0); the upper bound's c₂ is not given.
+    /// </summary>
+    public double MeanSubtractedLowerBound() => RegressionBulk();
+
+    /// <summary>
+    /// Mean-subtracted statistics from the leading dual (αM/T)(κ₁ − κ₂) I_C ⊗ Π, Π = I − 11ᵀ/T (rank C(T−1)):
+    /// m = C(T−1)(κ₁ − κ₂)/(TM), s = αC(T−1)(κ₁ − κ₂)²/T², λ_max = ρα(κ₁ − κ₂).
+    /// </summary>
+    public EigenvalueStatistics MeanSubtracted()
+    {
+        RequireHidden();
+        double d = op.Kappa1 - op.Kappa2;
+        return new(C * (T - 1.0) * d / (T * (double)M), op.Alpha * C * (T - 1.0) * d * d / ((double)T * T), RegressionBulk());
+    }
+
+    /// <summary>The critical learning rate 2/λ_max of gradient descent on (1/2T)Σ‖y − f‖².</summary>
+    public double CriticalLearningRate() => 2 / Regression().LambdaMax;
+
+    /// <summary>
+    /// NTK parameterisation, Θ = J Jᵀ (CT×CT, no 1/T), statistics over its CT eigenvalues:
+    /// m = κ′₁, s = κ′₁² + (T−1)κ′₂², λ_max = κ′₁ + (T−1)κ′₂ — width-independent.
+    /// </summary>
+    public EigenvalueStatistics Ntk()
+    {
+        double k1 = op.NtkKappa1, k2 = op.NtkKappa2;
+        return new(k1, k1 * k1 + (T - 1) * k2 * k2, k1 + (T - 1) * k2);
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy: the C − 1 outliers ≈ α((T−1)/T κ₂ + κ₁/T)M · eig(mean_t Q_t) (descending): the
+    /// regression λ_max times the eigenvalues of the sample-mean Q measured on the network (Q·1 = 0 removes the
+    /// C-th). MATH.md's "α κ₂ M · eig(mean Q)" is the large-T limit of this.
+    /// Mean: m = κ₁ · mean_t tr Q_t / M.
+    /// </summary>
+    public double[] SoftmaxOutliers(double[] meanQEigenvaluesDescending)
+    {
+        RequireHidden();
+        double lambda = Regression().LambdaMax;
+        return meanQEigenvaluesDescending.Select(e => lambda * e).ToArray();
+    }
+
+    public double SoftmaxMean(double meanTraceQ)
+    {
+        RequireHidden();
+        return op.Kappa1 * meanTraceQ / M;
+    }
+
+    /// <summary>
+    /// Input metric A⁰ = Σ_k E[∇_x f_k ∇_x f_kᵀ] (M_0 × M_0), re-derived here from ∇_x f = W¹ᵀδ¹ and
+    /// W¹W¹ᵀ ≈ σ_w² I: dual ≈ (σ_w²/T) I_C ⊗ ((q̃¹₁ − q̃¹₂)I + q̃¹₂ 11ᵀ), hence
+    /// λ_max = σ_w²((T−1)/T q̃¹₂ + q̃¹₁/T) (order 1), m = Cσ_w² q̃¹₁/M_0 (order 1/M), s = Cσ_w⁴(q̃¹₁²/T + (T−1)/T q̃¹₂²)/M_0.
+    /// </summary>
+    public EigenvalueStatistics InputMetric()
+    {
+        double sw = op.Shape.SigmaW2, t1 = op.QTilde1[1], t2 = op.QTilde2[1], m0 = op.Shape.WidthRatios[0] * M;
+        return new(C * sw * t1 / m0, C * sw * sw * (t1 * t1 / T + Fraction * t2 * t2) / m0, sw * (Fraction * t2 + t1 / T));
+    }
+}

@@ -1,0 +1,71 @@
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Models;
+
+/// <summary>Plain minibatch SGD on the mean cross-entropy, seeded so that a density after training is reproducible.</summary>
+public sealed record SgdSettings(int Epochs, int BatchSize, double LearningRate);
+
+public sealed record TrainingResult(double InitialLoss, double FinalLoss, double InitialAccuracy, double FinalAccuracy, int Steps);
+
+public static class SgdTraining
+{
+    /// <summary>
+    /// Trains the model in place. Epoch e visits the examples in the permutation drawn from
+    /// seed.Child("sgd-epoch").Child(e) (Fisher–Yates), in batches of BatchSize (the last may be smaller).
+    /// </summary>
+    public static TrainingResult Train(SoftmaxClassifier model, ClassificationSet data, SgdSettings settings, SeedSequence seed)
+    {
+        if (settings.Epochs < 0 || settings.BatchSize < 1 || !(settings.LearningRate > 0) || !double.IsFinite(settings.LearningRate))
+            throw new ArgumentException("SGD needs a non-negative number of epochs, a batch size of at least 1 and a positive finite learning rate");
+        if (data.Dimension != model.InputDimension || data.Classes != model.Classes)
+            throw new ArgumentException("the data and the model disagree on the input dimension or the number of classes");
+        var (loss0, acc0) = Evaluate(model, data);
+        int n = data.Count, d = data.Dimension, c = data.Classes, steps = 0;
+        var order = new int[n];
+        var gradient = new double[model.ParameterCount];
+        for (int epoch = 0; epoch < settings.Epochs; epoch++)
+        {
+            for (int k = 0; k < n; k++) order[k] = k;
+            var sampler = seed.Child("sgd-epoch").Child(epoch).CreateSampler();
+            for (int k = n - 1; k > 0; k--)
+            {
+                int j = (int)(sampler.NextUInt64() % (ulong)(k + 1));
+                (order[k], order[j]) = (order[j], order[k]);
+            }
+            for (int start = 0; start < n; start += settings.BatchSize)
+            {
+                int size = Math.Min(settings.BatchSize, n - start);
+                var inputs = new double[size * d];
+                for (int b = 0; b < size; b++) data.Input(order[start + b]).CopyTo(inputs.AsSpan(b * d, d));
+                var pass = model.Forward(inputs, size);
+                // ∂(−log p_y)/∂z = p − e_y, averaged over the batch.
+                var residual = (double[])pass.Probabilities.Clone();
+                for (int b = 0; b < size; b++) residual[b * c + data.Labels[order[start + b]]] -= 1;
+                model.Vjp(pass, residual, gradient);
+                double step = settings.LearningRate / size;
+                var theta = model.Parameters;
+                for (int k = 0; k < theta.Length; k++) theta[k] -= step * gradient[k];
+                steps++;
+            }
+            if (model.Parameters.Any(x => !double.IsFinite(x))) throw new NumericalException($"SGD diverged in epoch {epoch} (learning rate {settings.LearningRate} too large?)");
+        }
+        var (loss1, acc1) = Evaluate(model, data);
+        return new TrainingResult(loss0, loss1, acc0, acc1, steps);
+    }
+
+    /// <summary>Mean cross-entropy and accuracy on a set.</summary>
+    public static (double Loss, double Accuracy) Evaluate(SoftmaxClassifier model, ClassificationSet data)
+    {
+        var pass = model.Forward(data.Features, data.Count);
+        int c = data.Classes, correct = 0;
+        for (int n = 0; n < data.Count; n++)
+        {
+            var p = pass.Probabilities.AsSpan(n * c, c);
+            int best = 0;
+            for (int j = 1; j < c; j++) if (p[j] > p[best]) best = j;
+            if (best == data.Labels[n]) correct++;
+        }
+        return (model.Loss(pass, data.Labels), (double)correct / data.Count);
+    }
+}

@@ -1,0 +1,80 @@
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Operators;
+
+/// <summary>
+/// The Fisher of a softmax classifier on a data set, F = (1/N) Σ_n J_nᵀ H_n J_n (J_n the logit Jacobian of
+/// input n, H_n its <see cref="OutputCurvature"/>), as a matrix-free operator: F v is one batched
+/// Jacobian-vector product, a C×C product per input and one batched vector-Jacobian product, so no P×P
+/// matrix is ever formed. The layer-wise variant keeps only the diagonal blocks F_ll (layer l's weights
+/// and biases); block l costs a product that starts at layer l and a backward pass that stops there.
+/// The model's parameters are copied at construction: the operator is a fixed matrix. One product at a time.
+/// </summary>
+public sealed class ClassifierFisher : ISymmetricOperator
+{
+    private readonly SoftmaxClassifier _model;
+    private readonly ClassifierForwardPass _pass;
+    private readonly OutputCurvature _curvature;
+    private readonly double[] _tangent, _cotangent, _gradient;
+
+    public FisherKind Kind { get; }
+    public FisherBlocks Blocks { get; }
+    public int Dimension => _model.ParameterCount;
+    public int SampleCount => _pass.Count;
+
+    private ClassifierFisher(SoftmaxClassifier model, ClassifierForwardPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
+    {
+        _model = model; _pass = pass; _curvature = curvature; Kind = kind; Blocks = blocks;
+        _tangent = new double[pass.Count * model.Classes];
+        _cotangent = new double[pass.Count * model.Classes];
+        _gradient = blocks == FisherBlocks.LayerWise ? new double[model.ParameterCount] : [];
+    }
+
+    /// <param name="labels">The data labels (read by the empirical Fisher only).</param>
+    /// <param name="monteCarloSamples">Labels drawn per input for the Monte Carlo Fisher (m = 1 in seed 003).</param>
+    /// <param name="seed">Addresses the Monte Carlo labels: input n draws from seed.Child("fisher-mc-labels").Child(n).</param>
+    public static ClassifierFisher Create(SoftmaxClassifier model, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, FisherKind kind,
+        FisherBlocks blocks, int monteCarloSamples, SeedSequence seed)
+    {
+        var frozen = model.Clone();
+        int count = labels.Length;
+        var pass = frozen.Forward(inputs, count);
+        var curvature = kind switch
+        {
+            FisherKind.Exact => OutputCurvature.Exact(pass.Probabilities, frozen.Classes),
+            FisherKind.MonteCarlo => OutputCurvature.MonteCarlo(pass.Probabilities, frozen.Classes, monteCarloSamples, seed.Child("fisher-mc-labels")),
+            FisherKind.Empirical => OutputCurvature.Empirical(pass.Probabilities, frozen.Classes, labels),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        return new ClassifierFisher(frozen, pass, curvature, kind, blocks);
+    }
+
+    /// <summary>The parameter ranges of the diagonal blocks (one per layer, or one covering θ when full).</summary>
+    public IReadOnlyList<(int Offset, int Length)> BlockRanges =>
+        Blocks == FisherBlocks.Full ? [(0, Dimension)] : Enumerable.Range(0, _model.LayerCount).Select(_model.LayerBlock).ToArray();
+
+    public void Apply(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        if (source.Length != Dimension || destination.Length != Dimension) throw new ArgumentException($"vectors must have length {Dimension}");
+        double scale = 1.0 / _pass.Count;
+        if (Blocks == FisherBlocks.Full)
+        {
+            _model.Jvp(_pass, source, _tangent);
+            _curvature.Apply(_tangent, _cotangent);
+            _model.Vjp(_pass, _cotangent, destination);
+            for (int k = 0; k < destination.Length; k++) destination[k] *= scale;
+            return;
+        }
+        for (int l = 0; l < _model.LayerCount; l++)
+        {
+            _model.Jvp(_pass, source, _tangent, firstLayer: l, lastLayer: l);
+            _curvature.Apply(_tangent, _cotangent);
+            _model.Vjp(_pass, _cotangent, _gradient, lowestLayer: l);
+            var (offset, length) = _model.LayerBlock(l);
+            var block = _gradient.AsSpan(offset, length);
+            var target = destination.Slice(offset, length);
+            for (int k = 0; k < length; k++) target[k] = scale * block[k];
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Operators;
+
+/// <summary>
+/// The per-input C×C matrices H_n in logit space that turn a Jacobian J_n into a Fisher term J_nᵀ H_n J_n.
+/// All three Fishers of a softmax classifier have this form: with r = p − e_y the gradient of −log p_y
+/// with respect to the logits, the exact Fisher uses E_y~p[r rᵀ] = diag(p) − p pᵀ, the Monte Carlo one
+/// averages r rᵀ over m sampled labels, the empirical one takes the data label.
+/// </summary>
+public sealed class OutputCurvature
+{
+    private readonly double[] _h; // count × C × C, row-major per input
+
+    public int Count { get; }
+    public int Classes { get; }
+
+    private OutputCurvature(int count, int classes)
+    {
+        Count = count; Classes = classes;
+        _h = new double[checked(count * classes * classes)];
+    }
+
+    public ReadOnlySpan<double> Matrix(int n) => _h.AsSpan(n * Classes * Classes, Classes * Classes);
+
+    public static OutputCurvature Exact(ReadOnlySpan<double> probabilities, int classes)
+    {
+        var h = new OutputCurvature(CountOf(probabilities, classes), classes);
+        for (int n = 0; n < h.Count; n++)
+        {
+            var p = probabilities.Slice(n * classes, classes);
+            var m = h._h.AsSpan(n * classes * classes, classes * classes);
+            for (int i = 0; i < classes; i++)
+                for (int j = 0; j < classes; j++) m[i * classes + j] = (i == j ? p[i] : 0) - p[i] * p[j];
+        }
+        return h;
+    }
+
+    /// <summary>
+    /// m labels per input drawn from the model's probabilities; input n draws from seed.Child(n), so the
+    /// operator is one fixed matrix and the same whatever the batch split or thread count.
+    /// </summary>
+    public static OutputCurvature MonteCarlo(ReadOnlySpan<double> probabilities, int classes, int samplesPerInput, SeedSequence seed)
+    {
+        if (samplesPerInput < 1) throw new ArgumentException("the Monte Carlo Fisher needs at least one sampled label per input");
+        var h = new OutputCurvature(CountOf(probabilities, classes), classes);
+        for (int n = 0; n < h.Count; n++)
+        {
+            var p = probabilities.Slice(n * classes, classes);
+            var sampler = seed.Child(n).CreateSampler();
+            for (int s = 0; s < samplesPerInput; s++)
+                h.AddOuterResidual(n, p, SampleCategorical(p, sampler.NextUniform()), 1.0 / samplesPerInput);
+        }
+        return h;
+    }
+
+    public static OutputCurvature Empirical(ReadOnlySpan<double> probabilities, int classes, ReadOnlySpan<int> labels)
+    {
+        var h = new OutputCurvature(CountOf(probabilities, classes), classes);
+        if (labels.Length != h.Count) throw new ArgumentException($"expected {h.Count} labels, got {labels.Length}");
+        for (int n = 0; n < h.Count; n++)
+        {
+            if ((uint)labels[n] >= (uint)classes) throw new ArgumentException($"label {labels[n]} of input {n} is not a class index");
+            h.AddOuterResidual(n, probabilities.Slice(n * classes, classes), labels[n], 1.0);
+        }
+        return h;
+    }
+
+    /// <summary>destination_n ← H_n · source_n for every input (count × C each).</summary>
+    public void Apply(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        int c = Classes;
+        for (int n = 0; n < Count; n++)
+        {
+            var m = Matrix(n);
+            var u = source.Slice(n * c, c);
+            var d = destination.Slice(n * c, c);
+            for (int i = 0; i < c; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < c; j++) s += m[i * c + j] * u[j];
+                d[i] = s;
+            }
+        }
+    }
+
+    private void AddOuterResidual(int n, ReadOnlySpan<double> p, int label, double weight)
+    {
+        int c = Classes;
+        var m = _h.AsSpan(n * c * c, c * c);
+        for (int i = 0; i < c; i++)
+        {
+            double ri = p[i] - (i == label ? 1 : 0);
+            for (int j = 0; j < c; j++) m[i * c + j] += weight * ri * (p[j] - (j == label ? 1 : 0));
+        }
+    }
+
+    /// <summary>Inverse-CDF draw of a class from probabilities p with a uniform u ∈ [0, 1).</summary>
+    public static int SampleCategorical(ReadOnlySpan<double> p, double u)
+    {
+        double cumulative = 0;
+        for (int j = 0; j < p.Length; j++)
+        {
+            cumulative += p[j];
+            if (u < cumulative) return j;
+        }
+        return p.Length - 1; // rounding left the cumulative sum just under 1
+    }
+
+    private static int CountOf(ReadOnlySpan<double> probabilities, int classes)
+    {
+        if (classes < 2 || probabilities.Length == 0 || probabilities.Length % classes != 0)
+            throw new ArgumentException("probabilities must be a non-empty count × classes table");
+        return probabilities.Length / classes;
+    }
+}

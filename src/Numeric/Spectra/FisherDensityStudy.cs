@@ -1,0 +1,120 @@
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Spectra;
+
+public enum DensityMethod { Slq, Exact }
+
+/// <summary>What seed 003's experiment needs: a classifier on a data set, which Fishers, and how to take their densities.</summary>
+public sealed record FisherDensitySettings(
+    SoftmaxClassifier Model,
+    ClassificationSet Data,
+    IReadOnlyList<FisherKind> Kinds,
+    IReadOnlyList<FisherBlocks> Blocks,
+    DensityMethod Method,
+    SlqSettings Slq,
+    double? Sigma,
+    int GridPoints,
+    int MonteCarloSamples,
+    int ExactLimit,
+    SeedSequence Seed);
+
+/// <summary>One panel: a Fisher variant's density, and the exact density on the same grid when P ≤ the exact limit.</summary>
+public sealed record FisherDensityPanel(
+    FisherKind Kind,
+    FisherBlocks Blocks,
+    int Dimension,
+    SpectralDensity Density,
+    SpectralDensity? Exact,
+    DensityDistance? Distance,
+    double TraceEstimate,
+    double TraceStandardError,
+    double? ExactTrace,
+    double LargestNode,
+    double? LargestEigenvalue,
+    IReadOnlyList<MomentComparison>? Moments)
+{
+    /// <summary>
+    /// For the MC and empirical Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
+    /// (same blocks, the exact Fisher's σ, a grid covering both), when both were materialised.
+    /// </summary>
+    public double? Wasserstein1ToExactFisher { get; init; }
+}
+
+/// <summary>
+/// The library entry point behind `fimverify density`: builds each requested Fisher operator of the model on
+/// the data and takes its density by SLQ (matrix-free) or from dense eigenvalues, adding the dense reference
+/// when the operator is small enough to materialise.
+/// </summary>
+public static class FisherDensityStudy
+{
+    /// <summary>Family-wise false-alarm rate of the moment check reported with each panel.</summary>
+    public const double MomentCheckAlpha = 1e-3;
+
+    /// <summary>σ when none is given: 1% of the largest node, the scale on which the seed's plots resolve the bulk.</summary>
+    public static double AutomaticSigma(IEnumerable<QuadratureRule> rules)
+    {
+        double top = rules.Max(r => r.Nodes.Max(Math.Abs));
+        if (!(top > 0)) throw new NumericalException("the operator looks like zero (largest node 0); give --sigma explicitly");
+        return 0.01 * top;
+    }
+
+    public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
+    {
+        if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
+        if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
+            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
+        var panels = new List<FisherDensityPanel>();
+        foreach (var kind in s.Kinds)
+            foreach (var blocks in s.Blocks)
+            {
+                var op = ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
+                var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
+                double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
+                var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
+                IReadOnlyList<QuadratureRule> rules;
+                double trace, traceSe;
+                if (s.Method == DensityMethod.Exact)
+                {
+                    rules = [exactRule!];
+                    trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
+                }
+                else
+                {
+                    var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                    rules = slq.Rules;
+                    if (rules.Count >= 2)
+                    {
+                        var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
+                        trace = mean * op.Dimension; traceSe = se * op.Dimension;
+                    }
+                    else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
+                }
+                var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
+                double sigma = s.Sigma ?? AutomaticSigma(all);
+                var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
+                var density = new SpectralDensity(rules, sigma, grid);
+                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
+                var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+                panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
+                    exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
+                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
+                    eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
+                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
+            }
+        return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
+    }
+
+    private static double? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
+    {
+        var reference = panels.FirstOrDefault(q => q.Kind == FisherKind.Exact && q.Blocks == p.Blocks);
+        if (p.Kind == FisherKind.Exact || p.Exact is null || reference?.Exact is null) return null;
+        var rules = new[] { p.Exact.Rules[0], reference.Exact.Rules[0] };
+        double sigma = reference.Exact.Sigma;
+        var grid = DensityGrid.Covering(rules, sigma, gridPoints);
+        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid)).Wasserstein1;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using FimVerify.Cli;
+using FimVerify.Cli.CommandLine;
+using Xunit;
+
+namespace FimVerify.Numeric.Tests.Cli;
+
+public class DensityCommandTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter(); var e = new StringWriter();
+        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void SyntheticSlqAgainstExactPassesItsMomentClaimAndReportsDistances()
+    {
+        var (code, output, error) = Run("density", "--samples", "60", "--hidden", "8", "--fisher", "mc", "--blocks", "all",
+            "--probes", "12", "--steps", "30", "--sigma", "0.05", "--grid", "400", "--seed", "5", "--format", "json");
+        Assert.True(code == 0, error + output);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("PASS", root.GetProperty("verdict").GetString());
+        Assert.Equal(16 * 8 + 8 + 8 * 4 + 4, root.GetProperty("parameters").GetInt32());
+        var panels = root.GetProperty("panels").EnumerateArray().ToArray();
+        Assert.Equal(["full", "layerwise"], panels.Select(p => p.GetProperty("blocks").GetString()));
+        foreach (var p in panels)
+        {
+            Assert.Equal(0.05, p.GetProperty("sigma").GetDouble());
+            Assert.Equal(400, p.GetProperty("density").GetArrayLength());
+            Assert.True(p.GetProperty("wasserstein1").GetDouble() > 0);
+            Assert.Equal(5, p.GetProperty("momentChecks").GetArrayLength());
+        }
+        // Block-diagonal truncation keeps the trace and narrows the spectrum.
+        Assert.Equal(panels[0].GetProperty("exactTrace").GetDouble(), panels[1].GetProperty("exactTrace").GetDouble(), 9);
+        Assert.True(panels[1].GetProperty("largestEigenvalue").GetDouble() < panels[0].GetProperty("largestEigenvalue").GetDouble());
+    }
+
+    [Fact]
+    public void SixPanelFigureIsWrittenAsPngAndSvg()
+    {
+        string dir = Directory.CreateTempSubdirectory("fimverify-density").FullName;
+        foreach (string ext in new[] { "png", "svg" })
+        {
+            string path = Path.Combine(dir, "six." + ext);
+            var (code, output, error) = Run("density", "--samples", "40", "--hidden", "6", "--fisher", "all", "--blocks", "all",
+                "--probes", "4", "--steps", "20", "--grid", "200", "--plot", path);
+            Assert.True(code == 0, error + output);
+            Assert.Contains("fisher_emp / layerwise", output);
+            var bytes = File.ReadAllBytes(path);
+            if (ext == "png") Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+            else
+            {
+                string svg = File.ReadAllText(path);
+                Assert.StartsWith("<svg", svg);
+                Assert.Equal(7, svg.Split("<svg").Length - 1); // the figure and its six panels
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("density", "--fisher", "fim")]
+    [InlineData("density", "--blocks", "diagonal")]
+    [InlineData("density", "--hidden", "16,x")]
+    [InlineData("density", "--hidden", "0")]
+    [InlineData("density", "--probes", "0")]
+    [InlineData("density", "--sigma", "-1")]
+    [InlineData("density", "--sigma", "nan")]
+    [InlineData("density", "--plot", "figure.pdf")]
+    [InlineData("density", "--method", "exact", "--hidden", "64,64", "--exact-limit", "100")]
+    [InlineData("density", "--data", "cifar")]
+    [InlineData("density", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fimverify")]
+    public void BadInputGivesOneSentenceAndExitCode2(params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("fimverify: ", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void MissingFashionMnistSaysHowToInstallIt()
+    {
+        var (code, _, error) = Run("density", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fimverify");
+        Assert.Equal(2, code);
+        Assert.Contains("apt-get install dataset-fashion-mnist", error);
+    }
+
+    [Fact]
+    public void HelpHasAnExample()
+    {
+        var (code, output, _) = Run("density", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Example: fimverify density", output);
+    }
+}

@@ -9,6 +9,11 @@ public static class CommandCatalog
     [
         new ReportCommand(),
         new DeriveJijCommand(),
+        new DeriveJijCoefficientCommand(),
+        new DeriveTheorem2Command(),
+        new DeriveMomentsCommand(),
+        new DeriveTianCommand(),
+        new CheckCommand(),
         new VerifyLemma1Command(),
         new VerifyTheorem2Command(),
         new VerifyTheorem3Command(),

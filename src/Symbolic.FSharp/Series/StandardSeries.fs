@@ -81,3 +81,14 @@ module StandardSeries =
     let arccos (order: int) : PowerSeries<PiLaurent> =
         let halfPi = PowerSeries.constant order (PiLaurent.Monomial(Rational.make 1 2, 1))
         PowerSeries.sub halfPi (arcsin order |> toPi)
+
+/// The term ratios of the standard series as rational functions of the index, so derivations can reason
+/// about every coefficient at once (see KappaTailCoefficient).
+[<RequireQualifiedAccess>]
+module StandardSeriesRecurrences =
+    /// c_(k+1)/c_k = (a − k)/(k + 1) for (1 + w)^a: exactly the recurrence StandardSeries.binomial runs.
+    let binomialRatio (a: Rational) : UnivariateRationalFunction =
+        (UnivariateRationalFunction.ofRational a - UnivariateRationalFunction.x) / (UnivariateRationalFunction.x + UnivariateRationalFunction.One)
+
+    /// The ratio after substituting w = c·z: multiplied by c.
+    let substituted (c: Rational) (ratio: UnivariateRationalFunction) = UnivariateRationalFunction.ofRational c * ratio

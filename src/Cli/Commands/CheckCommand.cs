@@ -1,0 +1,116 @@
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Output;
+using FimVerify.Symbolic;
+
+namespace FimVerify.Cli.Commands;
+
+/// <summary>`check FILE`: decides every step of a plain-text derivation file (docs/derivation-files.md).</summary>
+public sealed class CheckCommand : ICommand
+{
+    public string Path => "check";
+    public string Summary => "Check a derivation file step by step: PROVED, PLAUSIBLE (random points), or FALSE with a counterexample.";
+    public string Help => """
+        Usage: fimverify check FILE [--points N] [--seed S] [--format text|json]
+          FILE         a derivation file: `symbol` lines with assumptions, `let` definitions, and steps
+                       `LHS = RHS` or `= RHS` (continuing a chain), each optionally followed by `# justification`
+          --points N   random points per step that is not proved symbolically (1 … 1000, default 24)
+          --seed S     seed of the random points (default 1); the same seed gives the same points
+          --format F   text (default) or json
+        A step is PROVED when both sides have the same canonical form; otherwise PLAUSIBLE when they agree
+        exactly at N random rational points (rational identities) or to at least 60 digits at N random
+        points inside the assumptions; FALSE with the point where they differ. Exit 0 if no step is FALSE,
+        1 if one is, 2 if the file is malformed (the message gives line and column).
+        Example: fimverify check examples/derivations/lemma1-from-theorem1.txt
+        """;
+
+    public int Run(ArgumentReader args, TextWriter stdout)
+    {
+        int points = args.Int("--points", 24, 1, 1000);
+        int seed = args.Int("--seed", 1, int.MinValue, int.MaxValue);
+        var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        if (args.Positionals.Count == 0) throw new UsageException("Give the derivation file to check (see --help).");
+        string file = args.Positionals[0];
+        args.EnsureAllUsed(allowedPositionals: 1);
+        if (!File.Exists(file)) throw new UsageException($"The file '{file}' does not exist.");
+
+        DerivationFile parsed;
+        Microsoft.FSharp.Collections.FSharpList<StepOutcome> outcomes;
+        try
+        {
+            var result = StepChecker.checkText(points, seed, File.ReadAllText(file));
+            parsed = result.Item1;
+            outcomes = result.Item2;
+        }
+        catch (DerivationFileException e)
+        {
+            throw new UsageException($"{file}:{e.Data0.Line}:{e.Data0.Column}: {e.Data0.Message}.");
+        }
+
+        int falseCount = outcomes.Count(o => o.Verdict.IsFalse);
+        if (format == OutputFormat.Json)
+        {
+            stdout.WriteLine(JsonOutput.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("file", file);
+                if (parsed.Title is { } title) w.WriteString("title", title.Value);
+                w.WriteStartArray("steps");
+                foreach (var o in outcomes)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("line", o.Step.Line);
+                    w.WriteString("step", o.Step.Text);
+                    w.WriteString("verdict", Name(o.Verdict));
+                    switch (o.Verdict)
+                    {
+                        case StepVerdict.Plausible p:
+                            w.WriteNumber("points", p.Points);
+                            w.WriteString("method", p.Exact ? "exact rational arithmetic" : $"{StepChecker.agreementDigits}-digit evaluation");
+                            break;
+                        case StepVerdict.False f:
+                            w.WriteStartObject("counterexample");
+                            foreach (var (name, value) in f.Point) w.WriteString(name, value);
+                            w.WriteEndObject();
+                            w.WriteString("lhs", f.Lhs);
+                            w.WriteString("rhs", f.Rhs);
+                            break;
+                        case StepVerdict.Undecided u:
+                            w.WriteString("reason", u.Reason);
+                            break;
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteNumber("false", falseCount);
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            if (parsed.Title is { } title) stdout.WriteLine(title.Value);
+            foreach (var o in outcomes)
+            {
+                string detail = o.Verdict switch
+                {
+                    StepVerdict.Plausible p => p.Exact ? $" ({p.Points} random rational points, exact)" : $" ({p.Points} random points, {StepChecker.agreementDigits} digits)",
+                    StepVerdict.False f => $" at {string.Join(", ", f.Point.Select(v => $"{v.Item1} = {v.Item2}"))}: left {f.Lhs}, right {f.Rhs}",
+                    StepVerdict.Undecided u => $" ({u.Reason})",
+                    _ => "",
+                };
+                stdout.WriteLine($"line {o.Step.Line,3}: {Name(o.Verdict),-9} {o.Step.Text}");
+                if (detail.Length > 0) stdout.WriteLine($"           {detail.Trim()}");
+            }
+            int proved = outcomes.Count(o => o.Verdict.IsProved), plausible = outcomes.Count(o => o.Verdict.IsPlausible);
+            stdout.WriteLine($"{outcomes.Length} steps: {proved} proved, {plausible} plausible, {falseCount} false, {outcomes.Length - proved - plausible - falseCount} undecided.");
+        }
+        return falseCount == 0 ? Dispatcher.Holds : Dispatcher.ClaimFailed;
+    }
+
+    private static string Name(StepVerdict v) => v switch
+    {
+        StepVerdict.Plausible => "PLAUSIBLE",
+        StepVerdict.False => "FALSE",
+        StepVerdict.Undecided => "UNDECIDED",
+        _ => "PROVED",
+    };
+}

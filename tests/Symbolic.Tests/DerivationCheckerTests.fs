@@ -1,0 +1,85 @@
+module FimVerify.Symbolic.Tests.DerivationCheckerTests
+
+open System.IO
+open Expecto
+open FimVerify.Symbolic
+
+/// examples/derivations, found from the test binary's folder upwards.
+let examples =
+    let rec up (dir: DirectoryInfo) =
+        let candidate = Path.Combine(dir.FullName, "examples", "derivations")
+        if Directory.Exists candidate then candidate
+        elif isNull dir.Parent then failwith "examples/derivations not found"
+        else up dir.Parent
+    up (DirectoryInfo(System.AppContext.BaseDirectory))
+
+let private check (text: string) = StepChecker.checkText 24 1 text |> snd
+
+let private parseError (text: string) =
+    try
+        DerivationFile.parse text |> ignore
+        failwith "expected a malformed-file error"
+    with DerivationFileException e -> e
+
+let private isFalse = function False _ -> true | _ -> false
+
+[<Tests>]
+let tests =
+    testList "Derivation checker" [
+        test "the example files: Lemma 1 and Theorem 2 have no FALSE step; the wrong file has exactly its two wrong steps FALSE" {
+            let outcomes name = check (File.ReadAllText(Path.Combine(examples, name)))
+            for name in [ "lemma1-from-theorem1.txt"; "theorem2-coefficients.txt" ] do
+                for o in outcomes name do
+                    Expect.isFalse (isFalse o.Verdict) $"{name} line {o.Step.Line}"
+                    Expect.isFalse (match o.Verdict with Undecided _ -> true | _ -> false) $"{name} line {o.Step.Line} decided"
+            let wrong = outcomes "wrong-coefficient.txt"
+            Expect.equal (wrong |> List.filter (fun o -> isFalse o.Verdict) |> List.map (fun o -> o.Step.Line)) [ 5; 8 ] "FALSE lines"
+            Expect.equal (wrong |> List.find (fun o -> o.Step.Line = 7)).Verdict Proved "the right step is proved"
+        }
+        test "verdict kinds: canonical, exact rational points, high precision, and a counterexample that really differs" {
+            let text = """
+symbol x: 0 < x < 2
+symbol y
+(x + y)^2 = x^2 + 2*x*y + y^2
+1/(x - 3) + 1/(x + 3) = 2*x/(x^2 - 9)
+sin(x)^2 + cos(x)^2 = 1
+exp(log(x) + 1) = e*x
+sin(x) = x - x^3/6
+"""
+            match check text |> List.map (fun o -> o.Verdict) with
+            | [ Proved; Plausible(24, true) | Proved; Plausible(24, false); Plausible(_, false) | Proved; False(point, l, r) ] ->
+                Expect.notEqual l r "counterexample values differ"
+                Expect.equal (point |> List.map fst) [ "x" ] "the point names x"
+            | other -> failtestf "unexpected verdicts %A" other
+        }
+        test "the same seed gives the same counterexample" {
+            let text = "symbol x: 0 < x < 1\nx^2 = x"
+            Expect.equal (check text) (check text) "reproducible"
+        }
+        test "points respect the assumptions (a claim true only on 0 < x < 1 is not FALSE there)" {
+            let text = "symbol x: 0 < x < 1\nsqrt(x^2) = x\n"
+            Expect.isFalse (check text |> List.exists (fun o -> isFalse o.Verdict)) "√(x²) = x for x > 0"
+            let outside = "symbol x: -1 < x < 0\nsqrt(x^2) = x\n"
+            Expect.isTrue (check outside |> List.exists (fun o -> isFalse o.Verdict)) "√(x²) ≠ x for x < 0"
+        }
+        test "derivative steps: d/dphi of the arc antiderivative" {
+            let text = "symbol phi: -3 < phi < 3\nsymbol theta: 0 < theta < 3\nderivative phi: phi*cos(theta)/2 + sin(2*phi - theta)/4 = cos(phi - theta)*cos(phi)\nderivative phi: phi^3 = 3*phi\n"
+            match check text |> List.map (fun o -> o.Verdict) with
+            | [ Plausible(_, false) | Proved; False _ ] -> ()
+            | other -> failtestf "unexpected verdicts %A" other
+        }
+        test "malformed files report line and column" {
+            let e = parseError "symbol t: 0 < t < 1\nt + = 2\n"
+            Expect.equal (e.Line, e.Column) (2, 5) "missing operand"
+            let e = parseError "symbol t: 0 < t < 1\n  t + u = 2\n"
+            Expect.equal (e.Line, e.Column) (2, 7) "undeclared symbol u"
+            let e = parseError "symbol t: 0 < t < 1\n= t\n"
+            Expect.equal (e.Line, e.Column) (2, 1) "chain without a start"
+            let e = parseError "symbol t: 0 < t < q\nt = t\n"
+            Expect.equal e.Line 1 "bound with a symbol"
+            let e = parseError "symbol pi\n"
+            Expect.equal e.Line 1 "reserved name"
+            let e = parseError "symbol t\n"
+            Expect.stringContains e.Message "no step" "empty derivation"
+        }
+    ]

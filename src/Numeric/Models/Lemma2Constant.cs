@@ -14,6 +14,16 @@ public sealed record Lemma2Constant(int D, double Value, string Source, bool IsE
     public static Lemma2Constant Derived(int d, double value, string source, string worstEntry) =>
         new(d, value, source, false, 0.0, worstEntry);
 
+    /// <summary>
+    /// C(d) derived exactly by the symbolic layer (the largest per-column variance of a Gram entry, from Gaussian
+    /// and sphere moments). This C is ours: the paper states the bound without a value.
+    /// </summary>
+    public static Lemma2Constant FromSymbolicLayer(int d)
+    {
+        var (value, entry) = FimVerify.Symbolic.LemmaConstants.chebyshevConstantWithEntry(d);
+        return Derived(d, value.ToDouble(), $"derived exactly: C({d}) = {value} (ours, not the paper's)", entry);
+    }
+
     /// <summary>D = (d+1)(d+2)(d² + 3d + 4)/8 = M(M+1)/2.</summary>
     public static double EntryCount(int d) => (d + 1.0) * (d + 2) * ((double)d * d + 3 * d + 4) / 8.0;
 
@@ -124,13 +134,17 @@ public static class Lemma2ConstantEstimator
 /// independent of r, E u_α²u_β² = 1/(d(d+2)) and E u_γ⁴ = 3/(d(d+2)), E r² = d give E‖v^(α,β)‖² = d/(d+2),
 /// E‖v^(γ)‖² = (d−1)/(d+2), E v^(γ)·v^(γ') = −1/(d+2). Lemma 2's centres (1, 1 and −1/(d−1)) are off the means by
 /// ξ(d−2) = 2/(d+2) and ξ(d−1) = 3/(d+2) (the dot products by ξ(d−1)/(d−1)); with these ξ, Chebyshev around the
-/// means implies every inequality of Lemma 2. Tests check the means by Monte Carlo.
+/// means implies every inequality of Lemma 2. The means come from the symbolic layer's exact Gram-entry moments;
+/// tests check them by Monte Carlo.
 /// </summary>
 public static class Lemma2Slack
 {
-    public static double PairNormMean(int d) => d / (d + 2.0);
-    public static double DiagonalNormMean(int d) => (d - 1.0) / (d + 2.0);
-    public static double DiagonalDotMean(int d) => -1.0 / (d + 2.0);
+    private static double Mean(FimVerify.Symbolic.Direction a, FimVerify.Symbolic.Direction b, int d) =>
+        FimVerify.Symbolic.DirectionVectorMoments.gramEntry(a, b).Mean.Evaluate(FimVerify.Symbolic.Rational.OfInt(d)).ToDouble();
+
+    public static double PairNormMean(int d) => Mean(FimVerify.Symbolic.Direction.NewPair(0, 1), FimVerify.Symbolic.Direction.NewPair(0, 1), d);
+    public static double DiagonalNormMean(int d) => Mean(FimVerify.Symbolic.Direction.NewGamma(0), FimVerify.Symbolic.Direction.NewGamma(0), d);
+    public static double DiagonalDotMean(int d) => Mean(FimVerify.Symbolic.Direction.NewGamma(0), FimVerify.Symbolic.Direction.NewGamma(1), d);
     /// <summary>ξ(d₁), d₁ = d − 2: 1 − E‖v^(α,β)‖².</summary>
     public static double XiPair(int d) => 1 - PairNormMean(d);
     /// <summary>ξ(d₂), d₂ = d − 1: 1 − E‖v^(γ)‖² (and (d−1)·|E v^(γ)·v^(γ') + 1/(d−1)|, the same number).</summary>

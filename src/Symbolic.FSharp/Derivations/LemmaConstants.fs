@@ -28,3 +28,8 @@ let failureProbabilityBound (d: int) (p: int) (delta: float) : float =
     if p < 1 then invalidArg "p" "the width must be at least 1"
     if not (delta > 0.0) then invalidArg "delta" "δ must be positive"
     (chebyshevConstant d).ToDouble() * float (gramEntryCount d) / (delta * delta * float p)
+
+/// C(d) together with the Gram entry that attains it, printed as `left·right` (e.g. `W_a·W_a`).
+let chebyshevConstantWithEntry (d: int) : Rational * string =
+    let entry, value = gramEntryVariances d |> List.maxBy snd
+    value, $"{entry.Left}·{entry.Right}"

@@ -59,7 +59,7 @@ public class ShallowClaimsCliTests
         var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "60", "--delta", "0.5", "--trials", "6", "--seed", "2", "--format", "json");
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(output).RootElement;
-        Assert.True(root.GetProperty("constantC").GetProperty("estimate").GetBoolean());
+        Assert.False(root.GetProperty("constantC").GetProperty("estimate").GetBoolean()); // C(d) is derived by the symbolic layer
         var claims = root.GetProperty("claims").EnumerateArray().ToList();
         Assert.Equal(17, claims.Count);   // 13 Lemma 2 / Theorem 3 claims and 4 eigenvalue claims (p ≤ 2000)
         foreach (var c in claims)

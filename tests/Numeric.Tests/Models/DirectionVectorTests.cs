@@ -62,6 +62,11 @@ public class DirectionVectorTests
         foreach (var (name, observed, exact, se) in checks)
             Assert.True(Math.Abs(observed - exact) <= z * se, $"{name}: {observed} vs {exact} (se {se})");
         Assert.True(est.Constant.IsEstimate);
+        // The symbolic layer's exact C(d) against the estimate: within z·SE of the worst entry's variance.
+        var derived = Lemma2Constant.FromSymbolicLayer(d);
+        Assert.False(derived.IsEstimate);
+        Assert.True(Math.Abs(derived.Value - est.Constant.Value) <= z * Math.Max(est.Constant.StandardError, Math.Sqrt(96.0 / columns)),
+            $"derived C({d}) = {derived.Value} vs estimate {est.Constant.Value} ± {est.Constant.StandardError}");
         Assert.True(est.Constant.Value >= 2.0 - z * Math.Sqrt(96.0 / columns), "C is at least Var(g²) = 2");
         Assert.Equal((d + 1.0) * (d + 2) / 2 * ((d + 1.0) * (d + 2) / 2 + 1) / 2, Lemma2Constant.EntryCount(d));
         Assert.Equal(m * (m + 1) / 2, (int)Lemma2Constant.EntryCount(d));

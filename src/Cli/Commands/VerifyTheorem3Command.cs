@@ -1,6 +1,7 @@
 using System.Globalization;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
+using FimVerify.Cli.Sharding;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Verification;
 
@@ -13,7 +14,8 @@ public sealed class VerifyTheorem3Command : ICommand
     public string Summary => "Lemma 2 / Theorem 3 over K random W: failure counts vs the stated C·D/(δ²p), smallest consistent C and ξ.";
     public string Help => """
         Usage: fimverify verify theorem3 --d D --p P --delta δ --trials K [--seed S] [--alpha A]
-                                         [--xi-pair X] [--xi-diag X] [--shard i/N] [--lemma2-only] [--format text|json]
+                                         [--xi-pair X] [--xi-diag X] [--shard i/N] [--partial FILE] [--lemma2-only]
+                                         [--format text|json]
           --d D         input dimension, at least 2
           --p P         hidden units, at least d (eigenvalue claims need J dense: p ≤ 2000; above that the
                         Rayleigh quotients u J uᵀ are computed matrix-free in O(p²(d + M)) per trial)
@@ -24,6 +26,7 @@ public sealed class VerifyTheorem3Command : ICommand
           --xi-pair X   ξ(d−2) for the v^(α,β) claims (default 2/(d+2), the exact offset of E‖v^(α,β)‖² from 1)
           --xi-diag X   ξ(d−1) for the v^(γ) claims (default 3/(d+2), the exact offset of E‖v^(γ)‖² from 1)
           --shard i/N   run only the trials k with k mod N = i (results per trial do not depend on the sharding)
+          --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/1) for `fimverify merge`
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (a Monte Carlo
@@ -32,6 +35,8 @@ public sealed class VerifyTheorem3Command : ICommand
         The trace claim is also tested two-sided against its exact probability P(χ²_{dp} > dp(1+δ)).
         Exit code 0 when no claim fails, 1 when one does, 2 on bad input.
         Example: fimverify verify theorem3 --d 3 --p 1000 --delta 0.5 --trials 200 --seed 1
+        Sharded: fimverify verify theorem3 --d 3 --p 1000 --delta 0.5 --trials 200 --shard 0/4 --partial part-0.json
+                 (then `fimverify merge part-*.json` prints the unsharded verdicts; see docs/sharding.md)
         """;
 
     public int Run(ArgumentReader args, TextWriter stdout)
@@ -46,71 +51,20 @@ public sealed class VerifyTheorem3Command : ICommand
         double? xiDiag = args.Has("--xi-diag") ? args.Double("--xi-diag", 0, -1e-300) : null;
         var shard = ReadShard(args.OptionalString("--shard"));
         bool lemma2Only = args.Flag("--lemma2-only");
+        string? partial = args.OptionalString("--partial");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
         if ((long)d * p > 200_000_000) throw new UsageException($"d·p = {(long)d * p} exceeds the 2·10⁸ weights one trial may hold.");
 
+        if (partial is not null) PartialResultFile.EnsureWritable(partial);
         var constant = Theorem3Verification.ConstantFor(d);
         var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
         prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
         var report = Theorem3Verification.Run(prm, trials, seed, alpha, shard);
-        var verdicts = report.Results.Select(r => r.Verdict).ToList();
-        var c = CultureInfo.InvariantCulture;
-        if (format == OutputFormat.Json)
-        {
-            stdout.WriteLine(JsonOutput.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("theorem", "theorem3");
-                w.WriteNumber("d", d); w.WriteNumber("p", p); w.Number("delta", delta);
-                w.WriteNumber("trials", report.Log.Trials); w.WriteNumber("seed", seed);
-                w.WriteString("shard", $"{report.Shard.Index}/{report.Shard.Count}");
-                w.Number("alpha", alpha);
-                w.Number("entryCountD", report.EntryCount);
-                w.WriteStartObject("constantC");
-                w.Number("value", constant.Value);
-                w.WriteBoolean("estimate", constant.IsEstimate);
-                w.Number("standardError", constant.StandardError);
-                w.WriteString("source", constant.Source);
-                w.WriteString("worstEntry", constant.WorstEntry);
-                w.WriteEndObject();
-                w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
-                w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
-                w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
-                w.WriteBoolean("lemma2Only", lemma2Only);
-                var byName = report.Results.ToDictionary(r => r.Verdict.Claim.Name);
-                ClaimReport.WriteClaims(w, verdicts, (jw, v) =>
-                {
-                    var r = byName[v.Claim.Name];
-                    if (double.IsFinite(r.SmallestC)) jw.Number("smallestC", r.SmallestC);
-                    if (r.SmallestXi is double xi) jw.Number("smallestXi", xi);
-                    if (r.XiForZeroFailures is double xz) jw.Number("xiForZeroFailures", xz);
-                });
-                w.WriteEndObject();
-            }));
-        }
-        else
-        {
-            stdout.WriteLine(string.Format(c, "Lemma 2 / Theorem 3: d = {0}, p = {1}, δ = {2}, {3} trials (shard {4}/{5}), seed {6}, α = {7:G3}",
-                d, p, delta, report.Log.Trials, report.Shard.Index, report.Shard.Count, seed, alpha));
-            stdout.WriteLine(string.Format(c, "  C = {0:F4} ± {1:F4} ({2}; worst entry {3}){4}", constant.Value, constant.StandardError,
-                constant.Source, constant.WorstEntry, constant.IsEstimate ? " [ESTIMATE]" : ""));
-            stdout.WriteLine(string.Format(c, "  D = {0}, bound C·D/(δ²p) = {1:G4}{2};  ξ(d−2) = {3:G4}, ξ(d−1) = {4:G4}",
-                report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
-            stdout.WriteLine(string.Format(c, "  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {0:G4}", report.ExactTraceFailureProbability));
-            if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
-            else if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
-            var byName = report.Results.ToDictionary(r => r.Verdict.Claim.Name);
-            ClaimReport.WriteTable(stdout, verdicts, v =>
-            {
-                var r = byName[v.Claim.Name];
-                string s = double.IsFinite(r.SmallestC) ? string.Format(c, "C_min {0:G3}", r.SmallestC) : "";
-                if (r.SmallestXi is double xi) s += string.Format(c, "  ξ_min {0:G3} (ξ for 0 failures {1:G3})", xi, r.XiForZeroFailures);
-                return s;
-            }, "smallest consistent constants");
-        }
-        return ClaimReport.ExitCode(verdicts);
+        if (partial is not null) PartialResultFile.Write(partial, report, trials);
+        Theorem3ReportOutput.Write(report, format, stdout);
+        return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
     }
 
     private static Shard ReadShard(string? text)

@@ -1,0 +1,72 @@
+using System.Globalization;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Cli.Output;
+
+/// <summary>
+/// Renders a <see cref="Theorem3Report"/> as text or JSON. Shared by `verify theorem3` and `merge`, so a merged
+/// run prints exactly what the unsharded run would.
+/// </summary>
+public static class Theorem3ReportOutput
+{
+    public static void Write(Theorem3Report report, OutputFormat format, TextWriter stdout)
+    {
+        var prm = report.Parameters;
+        var constant = prm.Constant;
+        bool lemma2Only = !prm.WithJ;
+        var verdicts = report.Results.Select(r => r.Verdict).ToList();
+        var byName = report.Results.ToDictionary(r => r.Verdict.Claim.Name);
+        var c = CultureInfo.InvariantCulture;
+        if (format == OutputFormat.Json)
+        {
+            stdout.WriteLine(JsonOutput.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("theorem", "theorem3");
+                w.WriteNumber("d", prm.D); w.WriteNumber("p", prm.P); w.Number("delta", prm.Delta);
+                w.WriteNumber("trials", report.Log.Trials); w.WriteNumber("seed", report.Seed);
+                w.WriteString("shard", $"{report.Shard.Index}/{report.Shard.Count}");
+                w.Number("alpha", report.Alpha);
+                w.Number("entryCountD", report.EntryCount);
+                w.WriteStartObject("constantC");
+                w.Number("value", constant.Value);
+                w.WriteBoolean("estimate", constant.IsEstimate);
+                w.Number("standardError", constant.StandardError);
+                w.WriteString("source", constant.Source);
+                w.WriteString("worstEntry", constant.WorstEntry);
+                w.WriteEndObject();
+                w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
+                w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
+                w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
+                w.WriteBoolean("lemma2Only", lemma2Only);
+                ClaimReport.WriteClaims(w, verdicts, (jw, v) =>
+                {
+                    var r = byName[v.Claim.Name];
+                    if (double.IsFinite(r.SmallestC)) jw.Number("smallestC", r.SmallestC);
+                    if (r.SmallestXi is double xi) jw.Number("smallestXi", xi);
+                    if (r.XiForZeroFailures is double xz) jw.Number("xiForZeroFailures", xz);
+                });
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            stdout.WriteLine(string.Format(c, "Lemma 2 / Theorem 3: d = {0}, p = {1}, δ = {2}, {3} trials (shard {4}/{5}), seed {6}, α = {7:G3}",
+                prm.D, prm.P, prm.Delta, report.Log.Trials, report.Shard.Index, report.Shard.Count, report.Seed, report.Alpha));
+            stdout.WriteLine(string.Format(c, "  C = {0:F4} ± {1:F4} ({2}; worst entry {3}){4}", constant.Value, constant.StandardError,
+                constant.Source, constant.WorstEntry, constant.IsEstimate ? " [ESTIMATE]" : ""));
+            stdout.WriteLine(string.Format(c, "  D = {0}, bound C·D/(δ²p) = {1:G4}{2};  ξ(d−2) = {3:G4}, ξ(d−1) = {4:G4}",
+                report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
+            stdout.WriteLine(string.Format(c, "  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {0:G4}", report.ExactTraceFailureProbability));
+            if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
+            else if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
+            ClaimReport.WriteTable(stdout, verdicts, v =>
+            {
+                var r = byName[v.Claim.Name];
+                string s = double.IsFinite(r.SmallestC) ? string.Format(c, "C_min {0:G3}", r.SmallestC) : "";
+                if (r.SmallestXi is double xi) s += string.Format(c, "  ξ_min {0:G3} (ξ for 0 failures {1:G3})", xi, r.XiForZeroFailures);
+                return s;
+            }, "smallest consistent constants");
+        }
+    }
+}

@@ -8,7 +8,10 @@ public static class ReportSuite
     public static IReadOnlyList<IReportPart> Default() =>
     [
         new KappaSeriesPart(),
+        new DerivationsPart(),
         new Lemma1Part(),
+        new Theorem2Part(),
+        new Theorem3Part(),
         new MeanFieldPart(),
         new DensityPart(),
     ];

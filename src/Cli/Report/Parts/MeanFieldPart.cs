@@ -55,7 +55,7 @@ public sealed class MeanFieldPart : IReportPart
             foreach (var row in r.Rows)
                 rows.Add([$"{activation.Name} (σ_w² {G(shape.SigmaW2)}, σ_b² {G(shape.SigmaB2)})", row.Width.ToString(c), G(row.Predicted.LambdaMax),
                     G(row.MeanRatios[0]), G(row.MeanRatios[1]), G(row.MeanRatios[2]), G(row.RmsDeviations[0]), G(row.RmsDeviations[1]), G(row.RmsDeviations[2])]);
-            foreach (var (i, style) in new[] { (2, LinePattern.Solid), (0, LinePattern.Dotted) })
+            foreach (var (i, style) in new[] { (2, LinePattern.Solid), (0, LinePattern.Dashed) })
             {
                 var line = plot.Add.Scatter(r.Rows.Select(x => Math.Log2(x.Width)).ToArray(), r.Rows.Select(x => x.MeanRatios[i]).ToArray());
                 line.LegendText = $"{activation.Name}: {WidthSweepResult.StatisticNames[i]}";

@@ -57,6 +57,12 @@ public sealed class PartSettings
         return x;
     }
 
+    public string String(string name, string fallback)
+    {
+        if (!TryGet(name, out var v)) return fallback;
+        return v.Value is string s && s.Length > 0 ? s : throw Error(v, name, "must be a non-empty string");
+    }
+
     public string Choice(string name, IReadOnlyList<string> allowed, string fallback)
     {
         if (!TryGet(name, out var v)) return fallback;

@@ -27,7 +27,7 @@ public sealed class MeanFieldPart : IReportPart
         int depth = settings.Int("depth", 3, 2, 20);
         int samples = settings.Int("samples", 20, 2, 500);
         int outputs = settings.Int("outputs", 3, 1, 20);
-        int trials = settings.Int("trials", context.Quick ? 3 : 8, 1, 100);
+        int trials = settings.Int("trials", context.Quick ? 3 : 16, 1, 100);
         int maxWidth = settings.Int("max_width", context.Quick ? 400 : 1600, 200, 4000);
         settings.EnsureAllUsed();
         var widths = new List<int>();
@@ -55,12 +55,15 @@ public sealed class MeanFieldPart : IReportPart
             foreach (var row in r.Rows)
                 rows.Add([$"{activation.Name} (σ_w² {G(shape.SigmaW2)}, σ_b² {G(shape.SigmaB2)})", row.Width.ToString(c), G(row.Predicted.LambdaMax),
                     G(row.MeanRatios[0]), G(row.MeanRatios[1]), G(row.MeanRatios[2]), G(row.RmsDeviations[0]), G(row.RmsDeviations[1]), G(row.RmsDeviations[2])]);
-            foreach (var (i, style) in new[] { (2, LinePattern.Solid), (0, LinePattern.Dashed) })
+            // λ_max thick with filled markers, m_λ thin with open markers (patterned scatter lines upset the SVG backend).
+            foreach (var (i, width, marker) in new[] { (2, 2f, MarkerShape.FilledCircle), (0, 1f, MarkerShape.OpenCircle) })
             {
                 var line = plot.Add.Scatter(r.Rows.Select(x => Math.Log2(x.Width)).ToArray(), r.Rows.Select(x => x.MeanRatios[i]).ToArray());
                 line.LegendText = $"{activation.Name}: {WidthSweepResult.StatisticNames[i]}";
                 line.Color = palette.GetColor(a);
-                line.LinePattern = style;
+                line.LineWidth = width;
+                line.MarkerShape = marker;
+                line.MarkerSize = 7;
             }
             notes.Add($"{activation.Name}: " + string.Join(", ", Enumerable.Range(0, 3).Select(i =>
                 $"{WidthSweepResult.StatisticNames[i]} {r.Exponents[i].ToString("F2", c)}{(r.Converging[i] ? "" : " (NOT converging)")}")));

@@ -19,9 +19,9 @@ public sealed class Theorem3Part : IReportPart
         int d = settings.Int("d", 3, 2, 20);
         double delta = settings.Double("delta", 0.5, 0, 10);
         int p = settings.Int("p", context.Quick ? 600 : 1000, 10, 2000);
-        long trials = settings.Long("trials", context.Quick ? 8 : 30, 1, 100_000);
+        long trials = settings.Long("trials", context.Quick ? 8 : 300, 1, 100_000);
         int largeP = settings.Int("large_p", 100_000, 10, 10_000_000);
-        long largeTrials = settings.Long("large_trials", context.Quick ? 5 : 20, 1, 100_000);
+        long largeTrials = settings.Long("large_trials", context.Quick ? 5 : 200, 1, 100_000);
         double alpha = settings.Double("alpha", 1e-6, 0, 0.25);
         settings.EnsureAllUsed();
         return () => Run(context, d, delta, p, trials, largeP, largeTrials, alpha);

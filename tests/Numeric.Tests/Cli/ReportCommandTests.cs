@@ -8,12 +8,7 @@ namespace FimVerify.Numeric.Tests.Cli;
 
 public class ReportCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void QuickReportWritesEveryArtefactAndConsistentJunit()

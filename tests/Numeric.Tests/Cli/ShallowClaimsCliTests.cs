@@ -7,12 +7,7 @@ namespace FimVerify.Numeric.Tests.Cli;
 
 public class ShallowClaimsCliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter(); var e = new StringWriter();
-        int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("verify", "theorem3", "--d", "3", "--p", "50", "--delta", "0", "--trials", "2")]

@@ -73,10 +73,7 @@ public sealed class ShallowReluNetwork
             // The diagonal is not special-cased: t_ii = 1 up to rounding and κ(1) = 1/2, which tests check.
             for (int k = 0; k < row.Length; k++) row[k] *= ni * ColumnNorms[i + k];
         });
-        Parallel.For(0, p, i =>
-        {
-            for (int k = 0; k < i; k++) j.Data[i * p + k] = j.Data[k * p + i];
-        });
+        Syrk.MirrorUpper(p, j.Data, p); // the blocked transpose shared with SYRK
         if (j.HasNonFinite()) throw new NumericalException("J by Lemma 1 has a non-finite entry (a zero column of W?)");
         return j;
     }

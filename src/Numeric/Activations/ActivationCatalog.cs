@@ -7,9 +7,14 @@ public static class ActivationCatalog
 {
     public static readonly string[] Names = ["relu", "leaky-relu", "linear", "erf", "tanh", "sigmoid", "gelu"];
 
-    /// <summary>Parses a name; leaky-relu takes an optional slope "leaky-relu:0.1" (default 0.01).</summary>
+    /// <summary>
+    /// Parses a name; leaky-relu takes an optional slope "leaky-relu:0.1" (default 0.01); "expr:…" is any function
+    /// of x, parsed and differentiated by the symbolic layer (e.g. "expr:x/(1 + exp(-x))").
+    /// </summary>
     public static IActivation Parse(string name)
     {
+        if (name.TrimStart().StartsWith(ExpressionActivation.Prefix, StringComparison.OrdinalIgnoreCase))
+            return ExpressionActivation.FromText(name.TrimStart()[ExpressionActivation.Prefix.Length..]);
         string key = name.Trim().ToLowerInvariant();
         if (key.StartsWith("leaky-relu", StringComparison.Ordinal))
         {
@@ -27,7 +32,7 @@ public static class ActivationCatalog
             "tanh" => new Tanh(),
             "sigmoid" => new Sigmoid(),
             "gelu" => new Gelu(),
-            _ => throw new ArgumentException($"unknown activation '{name}'; choose one of {string.Join(", ", Names)}"),
+            _ => throw new ArgumentException($"unknown activation '{name}'; choose one of {string.Join(", ", Names)}, or expr:<function of x>"),
         };
     }
 }

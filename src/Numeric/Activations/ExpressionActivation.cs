@@ -1,14 +1,36 @@
+using FimVerify.Symbolic;
+using Microsoft.FSharp.Collections;
+
 namespace FimVerify.Numeric.Activations;
 
 /// <summary>
-/// A user activation given as an expression. The symbolic layer parses the text and differentiates it;
-/// this class only carries the compiled value and derivative, so any parser's output plugs in here.
+/// A user activation given as an expression in x, e.g. "x/(1 + exp(-x))". The symbolic layer parses the text,
+/// differentiates it exactly and compiles both to delegates; Gaussian integrals then go through quadrature.
 /// </summary>
 public sealed class ExpressionActivation(string expression, Func<double, double> value, Func<double, double> derivative,
     bool singularAtOrigin = false) : IActivation
 {
+    /// <summary>The prefix that marks an expression in an activation name: "expr:x*erf(x)".</summary>
+    public const string Prefix = "expr:";
+
     public string Name => expression;
     public bool SingularAtOrigin => singularAtOrigin;
     public double Value(double x) => value(x);
     public double Derivative(double x) => derivative(x);
+
+    /// <summary>Parses, differentiates (symbolically) and compiles a function of x; ArgumentException on bad text.</summary>
+    public static ExpressionActivation FromText(string text)
+    {
+        var parsed = InfixParser.tryParse(text);
+        if (parsed.IsError) throw new ArgumentException($"the activation expression '{text}' does not parse ({parsed.ErrorValue})");
+        var f = parsed.ResultValue;
+        var free = ExpressionModule.symbols(f); // the F# module beside the Expression type
+        if (free.Any(s => s != "x"))
+            throw new ArgumentException($"the activation expression '{text}' must be a function of x alone, but uses {string.Join(", ", free.Where(s => s != "x"))}");
+        var df = Simplify.simplify(Differentiate.withRespectTo("x", f));
+        var symbols = ListModule.OfSeq(["x"]);
+        var fc = Compiler.compile(symbols, f);
+        var dc = Compiler.compile(symbols, df);
+        return new ExpressionActivation($"{Prefix}{text}", x => fc.Invoke([x]), x => dc.Invoke([x]));
+    }
 }

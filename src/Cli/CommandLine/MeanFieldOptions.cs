@@ -8,7 +8,8 @@ namespace FimVerify.Cli.CommandLine;
 public static class MeanFieldOptions
 {
     public const string Synopsis = """
-          --activation A   relu, leaky-relu[:slope], linear, erf, tanh, sigmoid or gelu (required)
+          --activation A   relu, leaky-relu[:slope], linear, erf, tanh, sigmoid, gelu, or expr:<function of x>
+                           such as expr:x/(1+exp(-x)) (parsed and differentiated symbolically) (required)
           --depth L        number of weight layers, L ≥ 1 (L − 1 hidden layers) (required)
           --sigma-w2 X     weight variance σ_w² > 0, W ~ N(0, σ_w²/M_{l−1}) (required)
           --sigma-b2 Y     bias variance σ_b² ≥ 0 (required)

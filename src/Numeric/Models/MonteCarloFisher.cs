@@ -10,11 +10,15 @@ public sealed record MonteCarloFisherEstimate(SymmetricMatrix Mean, SymmetricMat
 /// <summary>
 /// Estimates J entrywise from n inputs x ~ N(0, I_d). The samples are split into a fixed number of chunks,
 /// each with its own addressed stream and accumulator, summed in chunk order: the result is the same for
-/// any number of threads.
+/// any number of threads. Within a chunk, inputs go in fixed batches through the same GEMM → ReLU → SYRK path
+/// as <see cref="Operators.EmpiricalFisher"/>; a second SYRK on X∘X accumulates Σ (X_i X_j)² for the standard errors.
 /// </summary>
 public static class MonteCarloFisher
 {
     public const int Chunks = 16;
+
+    /// <summary>Rows per batch inside a chunk (fixed, so the summation order is too).</summary>
+    public const int BatchSize = 512;
 
     public static MonteCarloFisherEstimate Estimate(ShallowReluNetwork net, long samples, SeedSequence seed, int maxDegreeOfParallelism = -1)
     {
@@ -29,22 +33,20 @@ public static class MonteCarloFisher
             var s1 = new double[p * p];
             var s2 = new double[p * p];
             var rng = stream.Child(c).CreateSampler();
-            var x = new double[d];
-            var h = new double[p];
-            var h2 = new double[p];
-            for (long n = 0; n < count; n++)
+            var x = new double[BatchSize * d];
+            var h = new double[BatchSize * p];
+            var h2 = new double[BatchSize * p];
+            for (long done = 0; done < count; done += BatchSize)
             {
-                rng.FillGaussian(x);
-                net.Hidden(x, h);
-                for (int k = 0; k < p; k++) h2[k] = h[k] * h[k];
-                for (int i = 0; i < p; i++)
-                {
-                    double hi = h[i];
-                    if (hi == 0) continue; // ReLU: about half the rows contribute nothing
-                    // Upper triangle only (j ≥ i); mirrored at the end.
-                    Dot.Axpy(hi, h.AsSpan(i), s1.AsSpan(i * p + i, p - i));
-                    Dot.Axpy(h2[i], h2.AsSpan(i), s2.AsSpan(i * p + i, p - i));
-                }
+                int rows = (int)Math.Min(BatchSize, count - done);
+                rng.FillGaussian(x.AsSpan(0, rows * d));
+                var hb = h.AsSpan(0, rows * p);
+                Gemm.Multiply(Op.None, Op.None, rows, p, d, 1.0, x, d, net.Weights, p, 0.0, hb, p, maxDegreeOfParallelism);
+                Relu.Apply(hb);
+                for (int k = 0; k < hb.Length; k++) h2[k] = hb[k] * hb[k];
+                // Upper triangles only; the final loop reads (i, j ≥ i).
+                Syrk.MultiplyUpper(Op.Transpose, p, rows, 1.0, hb, p, 1.0, s1, p, maxDegreeOfParallelism);
+                Syrk.MultiplyUpper(Op.Transpose, p, rows, 1.0, h2.AsSpan(0, rows * p), p, 1.0, s2, p, maxDegreeOfParallelism);
             }
             sums[c] = s1; squares[c] = s2;
         });

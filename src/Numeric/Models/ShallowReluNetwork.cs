@@ -83,6 +83,6 @@ public sealed class ShallowReluNetwork
     {
         destination.Clear();
         for (int l = 0; l < D; l++) Dot.Axpy(x[l], Row(l), destination);
-        for (int k = 0; k < destination.Length; k++) destination[k] = Math.Max(destination[k], 0.0);
+        Relu.Apply(destination);
     }
 }

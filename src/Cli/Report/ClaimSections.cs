@@ -19,12 +19,12 @@ public static class ClaimSections
             ClaimReport.VerdictWord(v.Verdict)];
     }
 
-    public static JsonArray Json(IEnumerable<ClaimVerdict> verdicts) => new(verdicts.Select(v => (JsonNode)new JsonObject
+    /// <summary>The claims' JSON, written by <see cref="ClaimReport.WriteClaims"/> so the report and the verify commands agree.</summary>
+    public static JsonNode Json(IEnumerable<ClaimVerdict> verdicts)
     {
-        ["name"] = v.Claim.Name, ["bound"] = v.Claim.Bound, ["vacuous"] = v.Claim.Vacuous,
-        ["failures"] = v.Failures, ["trials"] = v.Trials,
-        ["ci"] = new JsonArray(v.Interval.Lower, v.Interval.Upper), ["verdict"] = ClaimReport.VerdictWord(v.Verdict),
-    }).ToArray());
+        string text = JsonOutput.Write(w => { w.WriteStartObject(); ClaimReport.WriteClaims(w, verdicts); w.WriteEndObject(); });
+        return JsonNode.Parse(text)!["claims"]!.DeepClone();
+    }
 
     public static SectionVerdict Verdict(IReadOnlyCollection<ClaimVerdict> verdicts) =>
         verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Fail) ? SectionVerdict.Fail

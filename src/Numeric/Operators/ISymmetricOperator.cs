@@ -14,6 +14,20 @@ public interface ISymmetricOperator
 
     /// <summary>destination ← A·source. Both spans have length <see cref="Dimension"/>; they never overlap.</summary>
     void Apply(ReadOnlySpan<double> source, Span<double> destination);
+
+    /// <summary>
+    /// destination ← A·source for <paramref name="count"/> vectors stored one after another (vector c occupies
+    /// [c·n, (c+1)·n) of both spans, n = <see cref="Dimension"/>). Operators whose product is one pass over data (a
+    /// kernel tile, a batch of samples) override this so the pass is made once for all vectors, turning many
+    /// matrix–vector products into one matrix–matrix product; the default applies the vectors one by one.
+    /// </summary>
+    void ApplyBlock(ReadOnlySpan<double> source, Span<double> destination, int count)
+    {
+        int n = Dimension;
+        if (count < 0 || source.Length < (long)count * n || destination.Length < (long)count * n)
+            throw new ArgumentException("source and destination must hold count vectors of the operator's dimension");
+        for (int c = 0; c < count; c++) Apply(source.Slice(c * n, n), destination.Slice(c * n, n));
+    }
 }
 
 public static class SymmetricOperatorExtensions

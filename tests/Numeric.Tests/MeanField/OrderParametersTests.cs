@@ -21,7 +21,7 @@ public class OrderParametersTests
     {
         // Linear φ: q^l = σ_w² q^{l−1} + σ_b² with q̂ = q, q̂₂^l = q₂^l, q̃ = σ_w^{2(L−l)}.
         double sw = 0.8, sb = 0.3;
-        var op = OrderParameters.Compute(new LinearGaussianKernel(), new NetworkShape(4, sw, sb));
+        var op = OrderParameters.Compute(GaussianKernels.For(new Linear()), new NetworkShape(4, sw, sb));
         double q = 1, q2 = 0;
         for (int l = 1; l <= 4; l++)
         {

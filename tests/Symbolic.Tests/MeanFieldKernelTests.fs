@@ -165,3 +165,69 @@ let tests =
             Expect.isNone (Antiderivative.arcsine "t" (X.symbol "x") (X.pow (X.one - t * t) (X.rational -3 2))) "another exponent"
         }
     ]
+
+/// Theorem 3.1's statistics, derived from the leading-order dual, against independent routes.
+[<Tests>]
+let statistics =
+    let value (vals: (string * float) list) (x: Expression) = Floating.evaluate (Map.ofList vals) x
+    testList "Mean-field statistics (derived)" [
+        test "every step holds for depths 1…6, and α is the M² coefficient of the parameter count" {
+            for depth in 1 .. 6 do
+                let d = MeanFieldStatistics.forDepth depth
+                for s in d.Steps.Force() do Expect.isTrue s.Holds $"depth {depth}: {s.Statement} ({s.Evidence})"
+            Expect.equal (MeanFieldStatistics.forDepth 1).Alpha X.zero "α = 0 at depth 1 (no hidden layer)"
+        }
+        test "the dual's spectrum against the eigenvalues of the explicit CT×CT matrix (C = 2, T = 4)" {
+            // Independent route: build D = I_C ⊗ ((D₁ − D₂) I_T + D₂ 11ᵀ) numerically and compute its spectrum by the
+            // Jacobi method; compare the moments and the maximum with the derived m_λ, s_λ, λ_max.
+            let c, t, m, alpha, k1, k2 = 2, 4, 50, 1.7, 0.9, 0.35
+            let d1, d2 = alpha * float m / float t * k1, alpha * float m / float t * k2
+            let n = c * t
+            let a = Array2D.init n n (fun i j -> if i / t <> j / t then 0.0 elif i = j then d1 else d2)
+            // Cyclic Jacobi sweeps until the off-diagonal part is negligible.
+            for _ in 1 .. 30 do
+                for p in 0 .. n - 2 do
+                    for q in p + 1 .. n - 1 do
+                        if abs a[p, q] > 1e-300 then
+                            let theta = (a[q, q] - a[p, p]) / (2.0 * a[p, q])
+                            let tt = float (sign theta |> fun s -> if s = 0 then 1 else s) / (abs theta + sqrt (theta * theta + 1.0))
+                            let cs = 1.0 / sqrt (tt * tt + 1.0)
+                            let sn = tt * cs
+                            for k in 0 .. n - 1 do
+                                let akp, akq = a[k, p], a[k, q]
+                                a[k, p] <- cs * akp - sn * akq
+                                a[k, q] <- sn * akp + cs * akq
+                            for k in 0 .. n - 1 do
+                                let apk, aqk = a[p, k], a[q, k]
+                                a[p, k] <- cs * apk - sn * aqk
+                                a[q, k] <- sn * apk + cs * aqk
+            let eig = Array.init n (fun i -> a[i, i])
+            let p = alpha * float m * float m
+            let vals = [ "kappa1", k1; "kappa2", k2; "alpha", alpha; "T", float t; "C", float c; "M", float m ]
+            let d = MeanFieldStatistics.forDepth 2
+            Expect.floatClose Accuracy.high (value vals d.Mean) (Array.sum eig / p) "m_λ = Σλ/P"
+            Expect.floatClose Accuracy.high (value vals d.SecondMoment) ((eig |> Array.sumBy (fun e -> e * e)) / p) "s_λ = Σλ²/P"
+            Expect.floatClose Accuracy.high (value vals d.LambdaMax) (Array.max eig) "λ_max"
+            let ntkVals = [ "ntkkappa1", k1; "ntkkappa2", k2; "T", float t; "C", float c ]
+            let ntk = Array.map (fun e -> e / (alpha * float m / float t)) eig
+            Expect.floatClose Accuracy.high (value ntkVals d.NtkMean) (Array.average ntk) "NTK m"
+            Expect.floatClose Accuracy.high (value ntkVals d.NtkSecondMoment) (ntk |> Array.averageBy (fun e -> e * e)) "NTK s"
+            Expect.floatClose Accuracy.high (value ntkVals d.NtkLambdaMax) (Array.max ntk) "NTK λ_max"
+        }
+        test "κ's layer sums evaluate to the hand-written sums" {
+            let depth = 4
+            let d = MeanFieldStatistics.forDepth depth
+            let rnd = System.Random 11
+            let widths = Array.init depth (fun _ -> 0.5 + rnd.NextDouble())
+            let hat = Array.init depth (fun l -> if l = 0 then 1.0 else rnd.NextDouble())
+            let tilde = Array.init (depth + 1) (fun _ -> rnd.NextDouble())
+            let alpha = Seq.sum (seq { for l in 1 .. depth - 1 -> widths[l] * widths[l - 1] })
+            let vals =
+                [ yield "alpha", alpha
+                  for l in 0 .. depth - 1 do yield $"alpha_{l}", widths[l]; yield $"qhat1_{l}", hat[l]
+                  for l in 1 .. depth -> $"qtilde1_{l}", tilde[l] ]
+            let hand = Seq.sum (seq { for l in 1 .. depth -> widths[l - 1] / alpha * hat[l - 1] * tilde[l] })
+            Expect.floatClose Accuracy.veryHigh (value vals d.Kappa1) hand "κ₁"
+            Expect.floatClose Accuracy.veryHigh (value vals d.Alpha) alpha "α"
+        }
+    ]

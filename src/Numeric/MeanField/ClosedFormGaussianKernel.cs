@@ -6,7 +6,8 @@ namespace FimVerify.Numeric.MeanField;
 public class ClosedFormGaussianKernel(CompiledKernelForms forms, double parameter = 0) : IGaussianKernel
 {
     public string Method => "closed form";
-    public CompiledKernelForms Forms => forms;
+    public CompiledKernelForms Compiled => forms;
+    public double Parameter => parameter;
     public double Mean(double q) => forms.Mean(q, parameter);
     public double SecondMoment(double q) => forms.SecondMoment(q, parameter);
     public double Correlation(double a, double b) => forms.Correlation(a, Cosine(a, b), parameter);

@@ -13,7 +13,7 @@ public sealed class CompiledKernelForms
     private CompiledKernelForms(GaussianKernelForms forms)
     {
         if (forms.Parameters.Length > 1) throw new ArgumentException("at most one activation parameter is supported");
-        Forms = forms;
+        Derived = forms;
         string p = forms.Parameters.IsEmpty ? "theta" : forms.Parameters.Head;
         Func<double, double, double> One(Expression x) => Compiler.compile2("q", p, x);
         Func<double, double, double, double> Two(Expression x) => Compiler.compile3("a", "c", p, MeanFieldKernels.inCosine(x));
@@ -24,7 +24,7 @@ public sealed class CompiledKernelForms
         DerivativeCorrelation = Two(forms.DerivativeCorrelation);
     }
 
-    public GaussianKernelForms Forms { get; }
+    public GaussianKernelForms Derived { get; }
     public Func<double, double, double> Mean { get; }
     public Func<double, double, double> SecondMoment { get; }
     public Func<double, double, double> DerivativeSecondMoment { get; }

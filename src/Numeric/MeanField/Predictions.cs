@@ -22,8 +22,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public EigenvalueStatistics Regression()
     {
         RequireHidden();
-        double k1 = op.Kappa1, k2 = op.Kappa2, a = op.Alpha;
-        return new(k1 * C / M, a * C * (Fraction * k2 * k2 + k1 * k1 / T), a * (Fraction * k2 + k1 / T) * M);
+        return CompiledMeanFieldStatistics.Regression(op.Kappa1, op.Kappa2, op.Alpha, T, C, M);
     }
 
     /// <summary>The C(T−1)-fold bulk eigenvalue of the leading-order dual: (αM/T)(κ₁ − κ₂).</summary>
@@ -72,8 +71,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     /// </summary>
     public EigenvalueStatistics Ntk()
     {
-        double k1 = op.NtkKappa1, k2 = op.NtkKappa2;
-        return new(k1, k1 * k1 + (T - 1) * k2 * k2, k1 + (T - 1) * k2);
+        return CompiledMeanFieldStatistics.Ntk(op.NtkKappa1, op.NtkKappa2, T, C);
     }
 
     /// <summary>

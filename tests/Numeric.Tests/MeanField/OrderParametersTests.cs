@@ -31,4 +31,32 @@ public class OrderParametersTests
             Assert.Equal(Math.Pow(sw, 4 - l), op.QTilde1[l], 14);
         }
     }
+
+    /// <summary>
+    /// κ's and Theorem 3.1's statistics come compiled from the symbolic layer; the formulas as typed by hand from
+    /// MATH.md (the numeric layer's former code) are the independent evidence, to 1e−13 relative.
+    /// </summary>
+    [Theory]
+    [InlineData("tanh", 3, 3.0, 0.64)]
+    [InlineData("relu", 4, 2.0, 0.1)]
+    [InlineData("erf", 2, 1.5, 0.3)]
+    public void CompiledStatisticsMatchTheHandTypedFormulas(string activation, int depth, double sw, double sb)
+    {
+        var shape = new NetworkShape(depth, sw, sb, Enumerable.Range(0, depth).Select(l => 1.0 + 0.25 * l).ToArray());
+        var op = OrderParameters.Compute(GaussianKernels.For(ActivationCatalog.Parse(activation)), shape);
+        double a = shape.Alpha;
+        double k1 = Enumerable.Range(1, depth).Sum(l => shape.WidthRatios[l - 1] * op.QHat1[l - 1] * op.QTilde1[l]) / a;
+        double k2 = Enumerable.Range(1, depth).Sum(l => shape.WidthRatios[l - 1] * op.QHat2[l - 1] * op.QTilde2[l]) / a;
+        double n1 = Enumerable.Range(1, depth).Sum(l => op.QTilde1[l] * op.Q1[l]), n2 = Enumerable.Range(1, depth).Sum(l => op.QTilde2[l] * op.Q2[l]);
+        Near(k1, op.Kappa1, "κ₁"); Near(k2, op.Kappa2, "κ₂"); Near(n1, op.NtkKappa1, "κ′₁"); Near(n2, op.NtkKappa2, "κ′₂");
+        int m = 700, t = 40, c = 6;
+        double f = (t - 1.0) / t;
+        var r = new Predictions(op, m, t, c).Regression();
+        Near(k1 * c / m, r.Mean, "m_λ"); Near(a * c * (f * k2 * k2 + k1 * k1 / t), r.SecondMoment, "s_λ"); Near(a * (f * k2 + k1 / t) * m, r.LambdaMax, "λ_max");
+        var ntk = new Predictions(op, m, t, c).Ntk();
+        Near(n1, ntk.Mean, "NTK m"); Near(n1 * n1 + (t - 1) * n2 * n2, ntk.SecondMoment, "NTK s"); Near(n1 + (t - 1) * n2, ntk.LambdaMax, "NTK λ_max");
+    }
+
+    private static void Near(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-13 * Math.Max(1, Math.Abs(expected)), $"{what}: hand-typed {expected:R}, compiled symbolic {actual:R}");
 }

@@ -81,5 +81,12 @@ sin(x) = x - x^3/6
             Expect.equal e.Line 1 "reserved name"
             let e = parseError "symbol t\n"
             Expect.stringContains e.Message "no step" "empty derivation"
+            let e = parseError "symbol t: 1 < t < 0\nt = t\n"
+            Expect.equal (e.Line, e.Column) (1, 11) "empty interval"
+            Expect.stringContains e.Message "empty interval" "the reason"
+            let e = parseError "symbol t: 1 < t < 1\nt = t\n"
+            Expect.stringContains e.Message "empty interval" "a strict interval with equal ends is empty too"
+            let e = parseError "\u0000\u0001 binary\n"
+            Expect.equal e.Line 1 "binary garbage is a parse error, not a crash"
         }
     ]

@@ -123,6 +123,7 @@ public class DerivationCommandTests
     [InlineData("check")]
     [InlineData("check", "/no/such/file.txt")]
     [InlineData("check", "a.txt", "b.txt")]
+    [InlineData("check", "/")]
     [InlineData("derive", "theorem2", "--d", "0")]
     [InlineData("derive", "moments", "--d", "x")]
     [InlineData("derive", "jij-coefficient", "--terms", "3")]

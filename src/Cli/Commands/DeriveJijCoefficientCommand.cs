@@ -36,16 +36,7 @@ public sealed class DeriveJijCoefficientCommand : ICommand
                 w.WriteNumber("order", dv.Order);
                 w.WriteString("termRatio", dv.GuessedRatio.Format("n"));
                 w.WriteString("generalCoefficient", "binomial(2*n, n)/(4^n*(2*n + 1)*(2*n + 2)*2*pi)");
-                w.WriteStartArray("steps");
-                foreach (var s in dv.Steps)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("statement", s.Statement);
-                    w.WriteString("evidence", s.Evidence);
-                    w.WriteBoolean("holds", s.Holds);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                w.WriteSteps(dv.Steps);
                 w.WriteBoolean("proved", dv.Proved);
                 w.WriteEndObject();
             }));

@@ -147,7 +147,8 @@ module MeanFieldStatistics =
               NtkSecondMoment = moment 2 ntkSpectrum (c * t)
               NtkLambdaMax = fst ntkSpectrum[1] }
 
-    let private derive (depth: int) : MeanFieldStatisticsDerivation =
+    /// The whole derivation for depth L, uncached (κ's are cached per depth by `kappas`).
+    let derive (depth: int) : MeanFieldStatisticsDerivation =
         let parameterCount = X.add [ for l in 1 .. depth -> width depth l * width depth (l - 1) + width depth l ]
         let alphaExpr = Expand.expand (Substitute.one "M" X.zero (Differentiate.nth 2 "M" parameterCount) / two)
         let kf = kappas depth

@@ -28,7 +28,7 @@ let tests =
     testList "Derivation checker" [
         test "the example files: Lemma 1 and Theorem 2 have no FALSE step; the wrong file has exactly its two wrong steps FALSE" {
             let outcomes name = check (File.ReadAllText(Path.Combine(examples, name)))
-            for name in [ "lemma1-from-theorem1.txt"; "theorem2-coefficients.txt" ] do
+            for name in [ "lemma1-from-theorem1.txt"; "theorem2-coefficients.txt"; "erf-kernel-by-price.txt" ] do
                 for o in outcomes name do
                     Expect.isFalse (isFalse o.Verdict) $"{name} line {o.Step.Line}"
                     Expect.isFalse (match o.Verdict with Undecided _ -> true | _ -> false) $"{name} line {o.Step.Line} decided"

@@ -55,7 +55,7 @@ public sealed class FimStatsPartial : IShardedExperiment
 
     public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
     {
-        options.EnsureNotReportOptions(Tag);
+        options.EnsureNotReportOptions(parts[0]);
         var first = parts[0];
         var prm = first.Read(() =>
         {

@@ -7,10 +7,10 @@ namespace FimVerify.Cli.Sharding;
 public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit)
 {
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
-    public void EnsureNotReportOptions(string experiment)
+    public void EnsureNotReportOptions(PartialResult part)
     {
         if (OutputDirectory is not null || Junit is not null)
-            throw new UsageException($"The options --out and --junit apply to parts of `fimverify report` only, but these parts hold a {experiment} run.");
+            throw part.Bad($"holds a {part.Experiment} run, but --out and --junit apply to the parts of `fimverify report` only");
     }
 }
 
@@ -34,7 +34,7 @@ public interface IShardedExperiment
 public static class ShardedExperiments
 {
     public static IReadOnlyList<IShardedExperiment> All { get; } =
-        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial()];
+        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial(), new ReportPartial()];
 
     public static IShardedExperiment? Find(string tag) => All.FirstOrDefault(e => e.Tag == tag);
 }

@@ -22,12 +22,12 @@ public sealed class Theorem3Partial : IShardedExperiment
             w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
             w.WriteBoolean("withJ", prm.WithJ); w.WriteNumber("denseLimit", prm.DenseLimit);
             Theorem3Json.WriteConstant(w, prm.Constant);
-        }, report.Log.Outcomes.Select(kv => (kv.Key, (Action<System.Text.Json.Utf8JsonWriter>)(w => Theorem3Json.WriteOutcome(w, kv.Value)))));
+        }, report.Log.Outcomes.Select(kv => (kv.Key, (Action<System.Text.Json.Utf8JsonWriter>)(w => TrialOutcomeJson.WriteOutcome(w, kv.Value)))));
     }
 
     public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
     {
-        options.EnsureNotReportOptions(Tag);
+        options.EnsureNotReportOptions(parts[0]);
         var first = parts[0];
         var (prm, seed, alpha) = first.Read(() =>
         {
@@ -38,7 +38,7 @@ public sealed class Theorem3Partial : IShardedExperiment
             var (seed, alpha) = Theorem3Json.ReadRun(first);
             return (prm, seed, alpha);
         });
-        var log = Theorem3Json.MergedLog(parts, new Theorem3Experiment(prm), (_, _, e) => e);
+        var log = TrialOutcomeJson.MergedLog(parts, new Theorem3Experiment(prm), (_, _, e) => e);
         var report = Theorem3Verification.Analyse(prm, log, seed, alpha, Shard.All);
         Theorem3ReportOutput.Write(report, options.Format, stdout);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));

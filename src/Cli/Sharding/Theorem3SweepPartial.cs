@@ -32,7 +32,7 @@ public sealed class Theorem3SweepPartial : IShardedExperiment
             foreach (var report in r.Reports)
             {
                 w.WriteStartObject();
-                Theorem3Json.WriteOutcome(w, report.Log.Outcomes[k]);
+                TrialOutcomeJson.WriteOutcome(w, report.Log.Outcomes[k]);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -41,7 +41,7 @@ public sealed class Theorem3SweepPartial : IShardedExperiment
 
     public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
     {
-        options.EnsureNotReportOptions(Tag);
+        options.EnsureNotReportOptions(parts[0]);
         var first = parts[0];
         var (points, seed, alpha) = first.Read(() =>
         {
@@ -55,7 +55,7 @@ public sealed class Theorem3SweepPartial : IShardedExperiment
             var (seed, alpha) = Theorem3Json.ReadRun(first);
             return (points, seed, alpha);
         });
-        var logs = points.Select((prm, i) => Theorem3Json.MergedLog(parts, new Theorem3Experiment(prm), (part, k, e) =>
+        var logs = points.Select((prm, i) => TrialOutcomeJson.MergedLog(parts, new Theorem3Experiment(prm), (part, k, e) =>
         {
             var at = part.Field(e, "points");
             if (at.ValueKind != JsonValueKind.Array || at.GetArrayLength() != points.Count)

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Numeric.MeanField;
 
@@ -27,22 +27,37 @@ public static class WidthSweep
     {
         if (widths.Count < 2) throw new ArgumentException("a trend needs at least two widths");
         if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
+        var ordered = widths.Order().ToList();
+        var measured = ordered.Select(m =>
+        {
+            var trial = new WidthSweepTrial(activation, shape, m, samples, outputs);
+            return (IReadOnlyList<double[]>)Enumerable.Range(0, trials).Select(k => TrialRunner.RunOne(trial, TrialSeed(seed, m, k), k).Measurements).ToList();
+        }).ToList();
+        return Analyse(activation, shape, ordered, samples, outputs, measured);
+    }
+
+    /// <summary>Trial k at width M draws from seed/"width-sweep"/M/k.</summary>
+    public static SeedSequence TrialSeed(SeedSequence seed, int width, long trial) => seed.Child("width-sweep").Child(width).Child(trial);
+
+    /// <summary>
+    /// The sweep's rows and trend decision from the trials' measurements (<see cref="WidthSweepTrial"/>: m_λ, s_λ, top-C mean),
+    /// one list per width, widths increasing: what <see cref="Run"/> derives from the trials it runs.
+    /// </summary>
+    public static WidthSweepResult Analyse(IActivation activation, NetworkShape shape, IReadOnlyList<int> widths, int samples, int outputs,
+        IReadOnlyList<IReadOnlyList<double[]>> measured)
+    {
+        if (widths.Count < 2) throw new ArgumentException("a trend needs at least two widths");
+        if (measured.Count != widths.Count || measured.Any(m => m.Count == 0)) throw new ArgumentException("every width needs its trials");
+        if (widths.Zip(widths.Skip(1)).Any(w => w.First >= w.Second)) throw new ArgumentException("the widths must increase");
         var op = OrderParameters.Compute(GaussianKernels.For(activation), shape);
         var rows = new List<WidthSweepRow>();
-        foreach (int m in widths.Order())
+        for (int w = 0; w < widths.Count; w++)
         {
-            var predicted = new Predictions(op, m, samples, outputs).Regression();
-            var ratios = new double[trials][];
-            for (int k = 0; k < trials; k++)
-            {
-                var trialSeed = seed.Child("width-sweep").Child(m).Child(k);
-                var spectrum = FimSpectrumExperiment.Run(activation, shape, m, samples, outputs, FimVariant.Regression, trialSeed)[0];
-                var st = spectrum.Statistics(outputs);
-                ratios[k] = [st.Mean / predicted.Mean, st.SecondMoment / predicted.SecondMoment, st.LambdaMax / predicted.LambdaMax];
-            }
+            var predicted = new Predictions(op, widths[w], samples, outputs).Regression();
+            var ratios = measured[w].Select(st => new[] { st[0] / predicted.Mean, st[1] / predicted.SecondMoment, st[2] / predicted.LambdaMax }).ToArray();
             var means = Enumerable.Range(0, 3).Select(i => ratios.Average(r => r[i])).ToArray();
             var rms = Enumerable.Range(0, 3).Select(i => Math.Sqrt(ratios.Average(r => (r[i] - 1) * (r[i] - 1)))).ToArray();
-            rows.Add(new WidthSweepRow(m, predicted, means, rms));
+            rows.Add(new WidthSweepRow(widths[w], predicted, means, rms));
         }
         var xs = rows.Select(r => (double)r.Width).ToArray();
         var exponents = Enumerable.Range(0, 3).Select(i => LogLogSlope(xs, rows.Select(r => r.RmsDeviations[i]).ToArray())).ToArray();

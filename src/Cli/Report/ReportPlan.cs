@@ -24,10 +24,16 @@ public sealed class ReportPlan
     /// <param name="only">--only: comma-separated section ids, or null for all the suite names.</param>
     public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only)
     {
-        suite?.EnsureKnownRunFields();
+        var parts = ReportSuite.Default();
+        if (suite is not null)
+        {
+            foreach (var (name, v) in suite.RunFields)
+                if (parts.Any(p => p.Id == name))
+                    throw suite.Error(v.Line, $"section [{name}] must be a table (TOML) or an object (JSON) of its fields, not a single value.");
+            suite.EnsureKnownRunFields();
+        }
         long runSeed = seed ?? suite?.Seed(1) ?? 1;
         bool runQuick = quick || (suite?.Quick(false) ?? false);
-        var parts = ReportSuite.Default();
         if (suite is not null && suite.Sections.Count > 0)
         {
             foreach (var s in suite.Sections)

@@ -1,28 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
-using FimVerify.Cli.Output;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Sharding;
 
 /// <summary>
-/// The parameters shared by the `verify theorem3` and `verify theorem3-sweep` parts: the constant C(d) with its
-/// provenance, the seed and α.
+/// Reads the parameters shared by the `verify theorem3` and `verify theorem3-sweep` parts: the constant C(d) with its
+/// provenance (written by <see cref="Output.Theorem3ReportOutput.WriteConstant"/>), the seed and α.
 /// </summary>
 internal static class Theorem3Json
 {
-    public static void WriteConstant(Utf8JsonWriter w, Lemma2Constant constant)
-    {
-        w.WriteStartObject("constantC");
-        w.Number("value", constant.Value);
-        w.WriteBoolean("estimate", constant.IsEstimate);
-        w.Number("standardError", constant.StandardError);
-        w.WriteString("source", constant.Source);
-        w.WriteString("worstEntry", constant.WorstEntry);
-        w.WriteEndObject();
-    }
-
     public static Lemma2Constant ReadConstant(PartialResult part, int d)
     {
         var c = part.Parameter("constantC");

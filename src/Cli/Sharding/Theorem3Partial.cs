@@ -21,7 +21,7 @@ public sealed class Theorem3Partial : IShardedExperiment
             w.Number("alpha", report.Alpha); w.WriteNumber("seed", report.Seed);
             w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
             w.WriteBoolean("withJ", prm.WithJ); w.WriteNumber("denseLimit", prm.DenseLimit);
-            Theorem3Json.WriteConstant(w, prm.Constant);
+            Theorem3ReportOutput.WriteConstant(w, prm.Constant);
         }, report.Log.Outcomes.Select(kv => (kv.Key, (Action<System.Text.Json.Utf8JsonWriter>)(w => TrialOutcomeJson.WriteOutcome(w, kv.Value)))));
     }
 

@@ -25,7 +25,7 @@ public sealed class Theorem3SweepPartial : IShardedExperiment
             w.WriteEndArray();
             w.Number("alpha", first.Alpha); w.WriteNumber("seed", first.Seed);
             w.WriteBoolean("withJ", prm.WithJ);
-            Theorem3Json.WriteConstant(w, prm.Constant);
+            Theorem3ReportOutput.WriteConstant(w, prm.Constant);
         }, first.Log.Outcomes.Keys.Select(k => (k, (Action<Utf8JsonWriter>)(w =>
         {
             w.WriteStartArray("points");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
+using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Verification;
 
@@ -8,7 +9,7 @@ namespace FimVerify.Cli.Sharding;
 
 /// <summary>
 /// The fimverify-partial/2 format, one format for every shardable experiment:
-/// {"format", "experiment": tag, "parameters": {"trials": K, "fimverify": version, "eigenBackend", …the experiment's…}, "shard": "i/N",
+/// {"format", "experiment": tag, "parameters": {"trials": K, "fimverify": version, "eigenBackend", "simd", …the experiment's…}, "shard": "i/N",
 ///  "outcomes": [{"trial": k, …the experiment's payload…}]}.
 /// This class writes and reads the envelope and checks what is common to all experiments (the format, a known tag,
 /// the shard, that the outcomes are exactly the shard's trials); the experiment's <see cref="IShardedExperiment"/>
@@ -19,7 +20,7 @@ public static class PartialResultFile
 {
     public const string Format = "fimverify-partial/2";
 
-    /// <param name="parameters">Writes the experiment's parameter fields (after "trials", "fimverify" and "eigenBackend").</param>
+    /// <param name="parameters">Writes the experiment's parameter fields (after "trials", "fimverify", "eigenBackend" and "simd").</param>
     /// <param name="outcomes">Each trial's index and a writer of its payload fields (after "trial").</param>
     public static void Write(string path, string experiment, long trials, Shard shard, Action<Utf8JsonWriter> parameters,
         IEnumerable<(long Trial, Action<Utf8JsonWriter> Payload)> outcomes)
@@ -32,8 +33,10 @@ public static class PartialResultFile
             w.WriteStartObject("parameters");
             w.WriteNumber("trials", trials);
             w.WriteString("fimverify", Dispatcher.Version);
-            // Eigenvalues (hence measurements) agree bit for bit only within one backend: parts of one run share it.
+            // Measurements agree bit for bit only along one numeric path (LAPACK backend, SIMD width of our kernels):
+            // parts of one run must share it, or their union would be no single run's result.
             w.WriteString("eigenBackend", DenseSymmetricEigen.Backend);
+            w.WriteString("simd", SimdPath.Active);
             parameters(w);
             w.WriteEndObject();
             w.WriteString("shard", $"{shard.Index}/{shard.Count}");

@@ -151,6 +151,22 @@ public sealed class ShardMergeTests : IDisposable
         AssertRefusedNaming(trials, Run("merge", a, b, trials));
     }
 
+    [Theory]
+    [InlineData("simd")]
+    [InlineData("eigenBackend")]
+    [InlineData("fimverify")]
+    public void PartsFromAnotherNumericPathOrVersionAreRefused(string field)
+    {
+        string a = Part("theorem3", 0, 2), b = Part("theorem3", 1, 2);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(b))!;
+        doc["parameters"]![field] = "elsewhere";
+        string other = Path.Combine(_dir, $"other-{field}.json");
+        File.WriteAllText(other, doc.ToJsonString());
+        var result = Run("merge", a, other);
+        AssertRefusedNaming(other, result);
+        Assert.Contains($"{field} = \"elsewhere\"", result.Err);
+    }
+
     [Fact]
     public void PartsOfDifferentExperimentsAreRefused()
     {

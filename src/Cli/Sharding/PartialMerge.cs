@@ -12,6 +12,9 @@ public static class PartialMerge
     {
         if (parts.Count == 0) throw new UsageException("merge needs at least one partial file (see --help).");
         var first = parts[0];
+        var seen = new HashSet<string>();
+        foreach (var part in parts)
+            if (!seen.Add(Path.GetFullPath(part.File))) throw new UsageException($"The part file '{part.File}' is given twice.");
         var owner = new Dictionary<long, string>();
         foreach (var part in parts)
         {

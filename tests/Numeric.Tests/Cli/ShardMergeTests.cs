@@ -125,6 +125,7 @@ public sealed class ShardMergeTests : IDisposable
         string a = Part(name, 0, 3), b = Part(name, 1, 3), c = Part(name, 2, 3), overlap = Part(name, 0, 2);
         AssertRefusedNaming(overlap, Run("merge", a, b, c, overlap));
         AssertRefusedNaming(b, Run("merge", a, b, c, b));
+        Assert.Contains("given twice", Run("merge", a, b, c, b).Err);
     }
 
     [Theory]

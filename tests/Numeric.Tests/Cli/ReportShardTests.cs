@@ -100,7 +100,8 @@ public sealed class ReportShardTests : IDisposable
         string a = Shard(0, 2), b = Shard(1, 2), otherSeed = Shard(1, 2, "--seed", "5");
         Refused(Run("merge", a), "do not cover trial 1 ");
         Refused(Run("merge", a, otherSeed), $"'{otherSeed}' has seed = 5");
-        Refused(Run("merge", a, b, a), "overlaps");
+        Refused(Run("merge", a, b, Shard(0, 4)), "overlaps");
+        Refused(Run("merge", a, b, a), "given twice");
 
         // A non-report part given report options names the file.
         string theorem3 = Path.Combine(_dir, "t3.json");

@@ -23,6 +23,15 @@ public sealed class OutputCurvature
 
     public ReadOnlySpan<double> Matrix(int n) => _h.AsSpan(n * Classes * Classes, Classes * Classes);
 
+    /// <summary>The curvature of one of the three Fishers (MC labels of input n from seed.Child("fisher-mc-labels").Child(n)).</summary>
+    public static OutputCurvature For(FisherKind kind, ReadOnlySpan<double> probabilities, int classes, ReadOnlySpan<int> labels, int monteCarloSamples, SeedSequence seed) => kind switch
+    {
+        FisherKind.Exact => Exact(probabilities, classes),
+        FisherKind.MonteCarlo => MonteCarlo(probabilities, classes, monteCarloSamples, seed.Child("fisher-mc-labels")),
+        FisherKind.Empirical => Empirical(probabilities, classes, labels),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     public static OutputCurvature Exact(ReadOnlySpan<double> probabilities, int classes)
     {
         var h = new OutputCurvature(CountOf(probabilities, classes), classes);
@@ -66,15 +75,20 @@ public sealed class OutputCurvature
         return h;
     }
 
-    /// <summary>destination_n ← H_n · source_n for every input (count × C each).</summary>
-    public void Apply(ReadOnlySpan<double> source, Span<double> destination)
+    /// <summary>
+    /// destination_r ← H_n · source_r for every row r = n·directions + k of a (count·directions) × C table (input n,
+    /// direction k), the layout of <see cref="Models.SoftmaxClassifier"/>'s batched Jacobian products.
+    /// </summary>
+    public void Apply(ReadOnlySpan<double> source, Span<double> destination, int directions = 1)
     {
         int c = Classes;
-        for (int n = 0; n < Count; n++)
+        if (directions < 1 || source.Length != (long)Count * directions * c || destination.Length != source.Length)
+            throw new ArgumentException($"expected {Count}·{directions} rows of {c} logits");
+        for (int r = 0; r < Count * directions; r++)
         {
-            var m = Matrix(n);
-            var u = source.Slice(n * c, c);
-            var d = destination.Slice(n * c, c);
+            var m = Matrix(r / directions);
+            var u = source.Slice(r * c, c);
+            var d = destination.Slice(r * c, c);
             for (int i = 0; i < c; i++)
             {
                 double s = 0;

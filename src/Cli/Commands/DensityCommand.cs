@@ -75,21 +75,14 @@ public sealed class DensityCommand : ICommand
             throw new UsageException(dataDir == FashionMnist.DefaultDirectory ? FashionMnist.InstallHint
                 : $"No Fashion-MNIST IDX files in {dataDir}; install them with 'sudo apt-get install dataset-fashion-mnist' or point --data-dir at them.");
 
-        var run = SeedSequence.FromSeed(seed);
-        var data = mnist ? FashionMnist.Load(samples, directory: dataDir) : GaussianMixture.Generate(samples, 16, 4, 3.0, run.Child("data"));
-        var model = SoftmaxClassifier.Initialize([data.Dimension, .. hidden, data.Classes], activation, run.Child("init"));
-        var training = SgdTraining.Train(model, data, new SgdSettings(epochs, batch, learningRate), run.Child("sgd"));
-        var settings = new FisherDensitySettings(model, data, Expand(fisher), ExpandBlocks(blocks), method,
-            new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, run.Child("density"));
-        var panels = FisherDensityStudy.Run(settings);
-        bool holds = panels.All(p => p.Moments is null || p.Moments.All(m => m.Consistent));
-        string verdict = panels.Any(p => p.Moments is not null) ? (holds ? "PASS" : "FAIL") : "NOT CHECKED";
+        var result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
+            hidden, activation, new SgdSettings(epochs, batch, learningRate), Expand(fisher), ExpandBlocks(blocks), method,
+            new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, dataDir), SeedSequence.FromSeed(seed));
         if (plotPath is not null)
-            DensityFigure.Save(panels, plotPath, $"{data.Name}, N = {data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
-
-        if (format == OutputFormat.Json) WriteJson(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
-        else WriteText(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
-        return holds ? 0 : 1;
+            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
+        if (format == OutputFormat.Json) WriteJson(stdout, result, plotPath);
+        else WriteText(stdout, result, plotPath);
+        return result.Holds ? 0 : 1;
     }
 
     private static int[] ParseWidths(string text)
@@ -119,10 +112,11 @@ public sealed class DensityCommand : ICommand
 
     private static string BlocksName(FisherBlocks b) => b == FisherBlocks.Full ? "full" : "layerwise";
 
-    private static void WriteText(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
-        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    private static void WriteText(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
         var c = CultureInfo.InvariantCulture;
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Study, r.Panels);
+        int epochs = r.Settings.Training.Epochs;
         o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
         o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
         o.WriteLine(s.Method == DensityMethod.Slq
@@ -144,13 +138,16 @@ public sealed class DensityCommand : ICommand
                     ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
                     Math.Abs(ms[0].Estimate - 1), ms.All(m => m.Consistent) ? "PASS" : "FAIL"));
         }
+        foreach (var (kind, holds) in r.Interlacing)
+            o.WriteLine($"  interlacing             fisher_{DensityFigure.Name(kind)}: layer-wise largest eigenvalue ≤ full one's: {(holds ? "PASS" : "FAIL")}");
         if (plotPath is not null) o.WriteLine($"  plot                    {plotPath}");
-        o.WriteLine($"  verdict                 {verdict}");
+        o.WriteLine($"  verdict                 {r.Verdict}");
     }
 
-    private static void WriteJson(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
-        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    private static void WriteJson(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Study, r.Panels);
+        int epochs = r.Settings.Training.Epochs;
         o.WriteLine(JsonOutput.Write(w =>
         {
             w.WriteStartObject();
@@ -200,8 +197,14 @@ public sealed class DensityCommand : ICommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartArray("interlacing");
+            foreach (var (kind, holds) in r.Interlacing)
+            {
+                w.WriteStartObject(); w.WriteString("fisher", DensityFigure.Name(kind)); w.WriteBoolean("holds", holds); w.WriteEndObject();
+            }
+            w.WriteEndArray();
             if (plotPath is not null) w.WriteString("plot", plotPath);
-            w.WriteString("verdict", verdict);
+            w.WriteString("verdict", r.Verdict);
             w.WriteEndObject();
         }));
     }

@@ -30,14 +30,10 @@ public sealed class DensityPart : IReportPart
     private ReportSection Run(ReportContext context, int samples, int hidden, int epochs, int probes, int steps)
     {
         var c = CultureInfo.InvariantCulture;
-        var run = SeedSequence.FromSeed(context.Seed).Child(Id);
-        var data = GaussianMixture.Generate(samples, 16, 4, 3.0, run.Child("data"));
-        var model = SoftmaxClassifier.Initialize([data.Dimension, hidden, hidden, data.Classes], HiddenActivation.Relu, run.Child("init"));
-        var training = SgdTraining.Train(model, data, new SgdSettings(epochs, 32, 0.05), run.Child("sgd"));
-        var settings = new FisherDensitySettings(model, data,
-            [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical], [FisherBlocks.Full, FisherBlocks.LayerWise],
-            DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000, run.Child("density"));
-        var panels = FisherDensityStudy.Run(settings);
+        var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.Synthetic, samples, [hidden, hidden], HiddenActivation.Relu,
+            new SgdSettings(epochs, 32, 0.05), [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical], [FisherBlocks.Full, FisherBlocks.LayerWise],
+            DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000), SeedSequence.FromSeed(context.Seed).Child(Id));
+        var (data, model, training, panels) = (result.Data, result.Model, result.Training, result.Panels);
         string caption = $"{data.Name}, N = {data.Count}, hidden {hidden},{hidden}, {epochs} epochs, seed {context.Seed}";
         string png = context.PathFor("density-six-panel.png"), svg = context.PathFor("density-six-panel.svg");
         DensityFigure.Save(panels, png, caption);
@@ -51,15 +47,7 @@ public sealed class DensityPart : IReportPart
             G(p.Distance?.Wasserstein1), p.Moments is null ? "—" : G(p.Moments.Max(m => Math.Abs(m.Z))), G(p.Wasserstein1ToExactFisher),
         ]).ToList();
 
-        bool momentsHold = panels.All(p => p.Moments is not null && p.Moments.All(m => m.Consistent));
-        // Cauchy interlacing: a block-diagonal part's largest eigenvalue never exceeds the full matrix's.
-        var interlacing = panels.Where(p => p.Blocks == FisherBlocks.LayerWise).Select(lw =>
-        {
-            var full = panels.Single(p => p.Kind == lw.Kind && p.Blocks == FisherBlocks.Full);
-            return (lw.Kind, Holds: lw.LargestEigenvalue <= full.LargestEigenvalue * (1 + 1e-10));
-        }).ToList();
-        bool allChecked = panels.All(p => p.Moments is not null && p.LargestEigenvalue is not null);
-        var verdict = allChecked && momentsHold && interlacing.All(x => x.Holds) ? SectionVerdict.Pass : SectionVerdict.Fail;
+        var verdict = result.AllPanelsChecked && result.Holds ? SectionVerdict.Pass : SectionVerdict.Fail;
 
         var results = new JsonObject
         {

@@ -142,7 +142,7 @@ public sealed class SoftmaxClassifier
             if (l <= lastLayer)
             {
                 var (offset, length) = LayerBlock(l);
-                var side = SideBySide(pass, v, directions, offset, fanIn, fanOut);
+                var side = SideBySideWeights(pass, v, directions, offset, fanIn, fanOut);
                 Gemm.Multiply(Op.None, Op.None, pass.Count, directions * fanOut, fanIn, 1, pass.LayerInput(l), fanIn, side, directions * fanOut, beta, dz, directions * fanOut);
                 for (int r = 0; r < rows; r++)
                 {
@@ -194,9 +194,7 @@ public sealed class SoftmaxClassifier
                 int width = directions * fanOut;
                 var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * width);
                 Gemm.Multiply(Op.Transpose, Op.None, fanIn, width, pass.Count, 1, pass.LayerInput(l), fanIn, g, width, 0, side, width);
-                for (int k = 0; k < directions; k++)
-                    for (int i = 0; i < fanIn; i++)
-                        side.Slice(i * width + k * fanOut, fanOut).CopyTo(gradient.Slice(k * ParameterCount + offset + i * fanOut, fanOut));
+                SideBySide.Scatter(side, directions, offset, fanIn, fanOut, gradient);
             }
             for (int k = 0; k < directions; k++) gradient.Slice(k * ParameterCount + offset + fanIn * fanOut, fanOut).Clear();
             for (int r = 0; r < rows; r++)
@@ -207,26 +205,49 @@ public sealed class SoftmaxClassifier
             }
             if (l == lowestLayer) break;
             var below = buffer[..(rows * fanIn)];
-            Gemm.Multiply(Op.None, Op.Transpose, rows, fanIn, fanOut, 1, g, fanOut, Weights(l), fanOut, 0, below, fanIn);
-            MultiplyBySlopes(below, pass.Slopes[l - 1], directions, fanIn);
+            BackwardStep(pass, l, g, directions, below);
             g = below;
             var swap = buffer; buffer = spare; spare = swap;
         }
     }
 
     /// <summary>
+    /// The cotangents of every layer's pre-activation output, δ_l = ∂(g · z_L)/∂s_l with s_l = σ(z_l)·W_l + b_l (s_{L−1} the
+    /// logits, so δ_{L−1} = g), for (count·directions) logit cotangent rows as in <see cref="Vjp(ClassifierForwardPass, ReadOnlySpan{double}, int, Span{double}, int)"/>:
+    /// entry l is (count·directions) × fan-out of layer l. K-FAC's output factors are Gram matrices of these.
+    /// </summary>
+    public double[][] PreActivationCotangents(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions)
+    {
+        CheckPass(pass);
+        int rows = pass.Count * directions;
+        if (directions < 1 || logitCotangent.Length != (long)rows * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        var delta = new double[LayerCount][];
+        delta[LayerCount - 1] = logitCotangent.ToArray();
+        for (int l = LayerCount - 1; l > 0; l--)
+        {
+            delta[l - 1] = new double[rows * Widths[l]];
+            BackwardStep(pass, l, delta[l], directions, delta[l - 1]);
+        }
+        return delta;
+    }
+
+    /// <summary>below ← (g·W_lᵀ) ⊙ σ'(z_l): from layer l's output cotangents (rows × fan-out) to layer l−1's.</summary>
+    private void BackwardStep(ClassifierForwardPass pass, int l, ReadOnlySpan<double> g, int directions, Span<double> below)
+    {
+        int rows = pass.Count * directions, fanIn = Widths[l], fanOut = Widths[l + 1];
+        Gemm.Multiply(Op.None, Op.Transpose, rows, fanIn, fanOut, 1, g, fanOut, Weights(l), fanOut, 0, below, fanIn);
+        MultiplyBySlopes(below, pass.Slopes[l - 1], directions, fanIn);
+    }
+
+    /// <summary>
     /// Layer l's weights of every direction laid side by side (fan-in × directions·fan-out), the right operand that
     /// turns the first product of a layer into one GEMM; a single direction is used where it lies.
     /// </summary>
-    private static ReadOnlySpan<double> SideBySide(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, int offset, int fanIn, int fanOut)
+    private static ReadOnlySpan<double> SideBySideWeights(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, int offset, int fanIn, int fanOut)
     {
-        int p = v.Length / directions;
         if (directions == 1) return v.Slice(offset, fanIn * fanOut);
-        int width = directions * fanOut;
-        var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * width);
-        for (int k = 0; k < directions; k++)
-            for (int i = 0; i < fanIn; i++)
-                v.Slice(k * p + offset + i * fanOut, fanOut).CopyTo(side.Slice(i * width + k * fanOut, fanOut));
+        var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * directions * fanOut);
+        SideBySide.Gather(v, directions, offset, fanIn, fanOut, side);
         return side;
     }
 

@@ -38,7 +38,7 @@ public sealed record FisherDensityPanel(
     IReadOnlyList<MomentComparison>? Moments)
 {
     /// <summary>
-    /// For the MC and empirical Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
+    /// For the MC, empirical and K-FAC Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
     /// (same blocks, the exact Fisher's σ, a grid covering both), when both were materialised.
     /// </summary>
     public double? Wasserstein1ToExactFisher { get; init; }
@@ -67,11 +67,13 @@ public static class FisherDensityStudy
         if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
         if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
             throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
+        if (s.Kinds.Contains(FisherKind.KroneckerFactored) && s.Blocks.Contains(FisherBlocks.Full))
+            throw new ArgumentException("K-FAC is block-diagonal by construction: take it with layer-wise blocks only");
         var panels = new List<FisherDensityPanel>();
         foreach (var kind in s.Kinds)
             foreach (var blocks in s.Blocks)
             {
-                var op = ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
+                var op = Operator(s, kind, blocks);
                 var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
                 double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
                 var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
@@ -107,6 +109,11 @@ public static class FisherDensityStudy
             }
         return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
     }
+
+    /// <summary>The Fisher operator of a panel; K-FAC approximates the exact Fisher (its G_l average the exact output curvature).</summary>
+    public static ISymmetricOperator Operator(FisherDensitySettings s, FisherKind kind, FisherBlocks blocks) => kind == FisherKind.KroneckerFactored
+        ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.MonteCarloSamples, s.Seed.Child("fisher"))
+        : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
 
     private static double? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
     {

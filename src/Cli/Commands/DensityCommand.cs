@@ -14,10 +14,10 @@ namespace FimVerify.Cli.Commands;
 public sealed class DensityCommand : ICommand
 {
     public string Path => "density";
-    public string Summary => "Eigenvalue density of exact/MC/empirical Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
+    public string Summary => "Eigenvalue density of exact/MC/empirical/K-FAC Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
     public string Help => """
         Usage: fimverify density [--data synthetic|fashion-mnist] [--samples N] [--hidden 16,16] [--activation relu|tanh]
-                                 [--fisher exact|mc|emp|all] [--blocks full|layerwise|all] [--method slq|exact]
+                                 [--fisher exact|mc|emp|kfac|all|LIST] [--blocks full|layerwise|all] [--method slq|exact]
                                  [--probes K] [--steps M] [--probe-distribution rademacher|gaussian] [--sigma S] [--grid G]
                                  [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P]
                                  [--seed N] [--data-dir DIR] [--plot FILE.png|FILE.svg] [--format text|json]
@@ -25,8 +25,10 @@ public sealed class DensityCommand : ICommand
                            training images of Debian's dataset-fashion-mnist package (default synthetic)
           --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
           --hidden         hidden widths, comma-separated (default 16,16)
-          --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), or all
+          --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), kfac
+                           (K-FAC of the exact Fisher, layer-wise only), all (= exact,mc,emp), or a comma-separated list
           --blocks         full, layerwise (block-diagonal per layer), or all; all × all draws seed 003's six panels
+                           (default full, layerwise when --fisher is kfac alone)
           --method         slq (matrix-free) or exact (dense eigenvalues, needs P ≤ --exact-limit)
           --probes K       SLQ start vectors (default 20); --steps M Lanczos steps per probe (default 100)
           --sigma S        Gaussian broadening width (default: 1% of the largest eigenvalue estimate, reported)
@@ -35,13 +37,14 @@ public sealed class DensityCommand : ICommand
                            --learning-rate η (default 0.05)
           --exact-limit P  materialise F and compare with its dense eigenvalues when P ≤ this (default 2000)
           --seed N         run seed (data, initialisation, SGD, MC labels and probes all derive from it; default 1)
+          --data-dir DIR   where the Fashion-MNIST IDX files are (default /usr/share/datasets/fashion-mnist)
         When the dense reference is available, each SLQ panel reports W1 to it, moment errors, and the moment claim:
         |Z_k| ≤ z(1 − 0.001/8) for k = 1..4 with the exact null variance of the probes (Bonferroni, family-wise 0.001). Exit code 0 when every
         checked claim holds (or none was checkable), 1 when one fails, 2 on bad input.
         Example: fimverify density --data synthetic --hidden 16,16 --fisher all --blocks all --probes 20 --steps 60 --plot fig.png
         """;
 
-    private static readonly string[] Kinds = ["exact", "mc", "emp", "all"];
+    private static readonly string[] KindNames = ["exact", "mc", "emp", "kfac"];
     private static readonly string[] BlockChoices = ["full", "layerwise", "all"];
 
     public int Run(ArgumentReader args, TextWriter stdout)
@@ -51,8 +54,9 @@ public sealed class DensityCommand : ICommand
         int samples = args.Int("--samples", mnist ? 1000 : 200, 1, mnist ? 60000 : 1_000_000);
         int[] hidden = ParseWidths(args.String("--hidden", "16,16"));
         var activation = args.Choice("--activation", ["relu", "tanh"], "relu") == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh;
-        string fisher = args.Choice("--fisher", Kinds, "exact");
-        string blocks = args.Choice("--blocks", BlockChoices, "full");
+        var kinds = ParseKinds(args.String("--fisher", "exact"));
+        bool kfacAlone = kinds is [FisherKind.KroneckerFactored];
+        var blockList = ExpandBlocks(args.Choice("--blocks", BlockChoices, kfacAlone ? "layerwise" : "full"));
         var method = args.Choice("--method", ["slq", "exact"], "slq") == "slq" ? DensityMethod.Slq : DensityMethod.Exact;
         int probes = args.Int("--probes", 20, 1, 100_000);
         int steps = args.Int("--steps", 100, 1, 10_000);
@@ -65,19 +69,29 @@ public sealed class DensityCommand : ICommand
         double learningRate = args.Double("--learning-rate", 0.05, 0, 100);
         int exactLimit = args.Int("--exact-limit", 2000, 0, 20_000);
         long seed = args.Long("--seed", 1);
+        if (!mnist && args.Has("--data-dir")) throw new UsageException("The option --data-dir applies to --data fashion-mnist only.");
         string dataDir = args.String("--data-dir", FashionMnist.DefaultDirectory);
         string? plotPath = args.OptionalString("--plot");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !plotPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"The option --plot needs a file name ending in .png or .svg, but got '{plotPath}'.");
+        if (plotPath is not null && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(plotPath)) is string plotDir && !Directory.Exists(plotDir))
+            throw new UsageException($"The directory of the --plot file, {plotDir}, does not exist.");
+        if (kfacAlone && blockList.SequenceEqual([FisherBlocks.Full]))
+            throw new UsageException("K-FAC is block-diagonal by construction: use --blocks layerwise (or all) with --fisher kfac.");
         if (mnist && !FashionMnist.IsInstalled(dataDir))
             throw new UsageException(dataDir == FashionMnist.DefaultDirectory ? FashionMnist.InstallHint
                 : $"No Fashion-MNIST IDX files in {dataDir}; install them with 'sudo apt-get install dataset-fashion-mnist' or point --data-dir at them.");
 
-        var result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
-            hidden, activation, new SgdSettings(epochs, batch, learningRate), Expand(fisher), ExpandBlocks(blocks), method,
-            new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, dataDir), SeedSequence.FromSeed(seed));
+        DensityExperimentResult result;
+        try
+        {
+            result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
+                hidden, activation, new SgdSettings(epochs, batch, learningRate), kinds, blockList, method,
+                new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, dataDir), SeedSequence.FromSeed(seed));
+        }
+        catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
         if (plotPath is not null)
             DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
         if (format == OutputFormat.Json) WriteJson(stdout, result, plotPath);
@@ -95,13 +109,21 @@ public sealed class DensityCommand : ICommand
         return widths;
     }
 
-    private static FisherKind[] Expand(string fisher) => fisher switch
+    /// <summary>"all" or a comma-separated list of exact, mc, emp, kfac (each at most once), in the order given.</summary>
+    private static FisherKind[] ParseKinds(string text)
     {
-        "exact" => [FisherKind.Exact],
-        "mc" => [FisherKind.MonteCarlo],
-        "emp" => [FisherKind.Empirical],
-        _ => [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical],
-    };
+        if (text == "all") return [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical];
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        if (names.Any(n => !KindNames.Contains(n)) || names.Distinct().Count() != names.Length)
+            throw new UsageException($"The option --fisher needs all or a list of distinct names among {string.Join(", ", KindNames)}, but got '{text}'.");
+        return names.Select(n => n switch
+        {
+            "exact" => FisherKind.Exact,
+            "mc" => FisherKind.MonteCarlo,
+            "emp" => FisherKind.Empirical,
+            _ => FisherKind.KroneckerFactored,
+        }).ToArray();
+    }
 
     private static FisherBlocks[] ExpandBlocks(string blocks) => blocks switch
     {

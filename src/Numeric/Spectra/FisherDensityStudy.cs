@@ -67,46 +67,50 @@ public static class FisherDensityStudy
         if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
         if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
             throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
-        if (s.Kinds.Contains(FisherKind.KroneckerFactored) && s.Blocks.Contains(FisherBlocks.Full))
-            throw new ArgumentException("K-FAC is block-diagonal by construction: take it with layer-wise blocks only");
+        // K-FAC is block-diagonal by construction: it has a layer-wise panel only.
+        var combinations = s.Kinds.SelectMany(kind => s.Blocks.Select(blocks => (kind, blocks)))
+            .Where(x => x.kind != FisherKind.KroneckerFactored || x.blocks == FisherBlocks.LayerWise).ToArray();
+        if (combinations.Length == 0) throw new ArgumentException("no panel to compute (K-FAC exists with layer-wise blocks only)");
         var panels = new List<FisherDensityPanel>();
-        foreach (var kind in s.Kinds)
-            foreach (var blocks in s.Blocks)
+        foreach (var (kind, blocks) in combinations)
+        {
+            var op = Operator(s, kind, blocks);
+            var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
+            double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
+            var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
+            IReadOnlyList<QuadratureRule> rules;
+            double trace, traceSe;
+            if (s.Method == DensityMethod.Exact)
             {
-                var op = Operator(s, kind, blocks);
-                var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
-                double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
-                var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
-                IReadOnlyList<QuadratureRule> rules;
-                double trace, traceSe;
-                if (s.Method == DensityMethod.Exact)
-                {
-                    rules = [exactRule!];
-                    trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
-                }
-                else
-                {
-                    var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
-                    rules = slq.Rules;
-                    if (rules.Count >= 2)
-                    {
-                        var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
-                        trace = mean * op.Dimension; traceSe = se * op.Dimension;
-                    }
-                    else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
-                }
-                var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
-                double sigma = s.Sigma ?? AutomaticSigma(all);
-                var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
-                var density = new SpectralDensity(rules, sigma, grid);
-                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
-                var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
-                panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
-                    exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
-                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
-                    eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
-                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
+                rules = [exactRule!];
+                trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
             }
+            else
+            {
+                var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                rules = slq.Rules;
+                if (rules.Count >= 2)
+                {
+                    var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
+                    trace = mean * op.Dimension; traceSe = se * op.Dimension;
+                }
+                else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
+            }
+            var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
+            double sigma = s.Sigma ?? AutomaticSigma(all);
+            var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
+            // The trapezoidal rule on a Gaussian of width σ errs by about 2·exp(−2π²σ²/h²): ≤ 3e-9 for a step h ≤ σ.
+            if (grid.Step > sigma)
+                throw new ArgumentException($"the broadening width σ = {sigma:G3} is below the grid spacing {grid.Step:G3} of fisher {kind}/{blocks}, so the density would be undersampled; raise σ or the grid points");
+            var density = new SpectralDensity(rules, sigma, grid);
+            SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
+            var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+            panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
+                exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
+                rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
+                eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
+                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
+        }
         return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
     }
 

@@ -153,8 +153,8 @@ public sealed class DensityCommand : ICommand
             o.WriteLine(string.Format(c, "    largest eigenvalue    {0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""));
             if (p.Distance is { } d)
                 o.WriteLine(string.Format(c, "    distance to exact     W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))));
-            if (p.Wasserstein1ToExactFisher is double toExact)
-                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3} between the dense densities (σ of fisher_exact / {1})", toExact, BlocksName(p.Blocks)));
+            if (p.ToExactFisher is { } toExact)
+                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3}, overlap {1:F3} between the dense densities (σ of fisher_exact / {2})", toExact.Wasserstein1, toExact.Overlap, BlocksName(p.Blocks)));
             if (p.Moments is { } ms)
                 o.WriteLine(string.Format(c, "    moment claim          max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
                     ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
@@ -195,10 +195,10 @@ public sealed class DensityCommand : ICommand
                 if (p.LargestEigenvalue is double l) w.Number("largestEigenvalue", l);
                 if (p.Distance is { } d)
                 {
-                    w.Number("wasserstein1", d.Wasserstein1);
+                    w.Number("wasserstein1", d.Wasserstein1); w.Number("overlap", d.Overlap);
                     w.WriteStartArray("momentRelativeErrors"); foreach (double e in d.MomentRelativeErrors) w.WriteNumberValue(e); w.WriteEndArray();
                 }
-                if (p.Wasserstein1ToExactFisher is double toExact) w.Number("wasserstein1ToExactFisher", toExact);
+                if (p.ToExactFisher is { } toExact) { w.Number("wasserstein1ToExactFisher", toExact.Wasserstein1); w.Number("overlapWithExactFisher", toExact.Overlap); }
                 if (p.Moments is { } ms)
                 {
                     w.WriteStartArray("momentChecks");

@@ -38,10 +38,10 @@ public sealed record FisherDensityPanel(
     IReadOnlyList<MomentComparison>? Moments)
 {
     /// <summary>
-    /// For the MC, empirical and K-FAC Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
-    /// (same blocks, the exact Fisher's σ, a grid covering both), when both were materialised.
+    /// For the MC, empirical and K-FAC Fishers: how far this operator's dense-eigenvalue density lies from the exact
+    /// Fisher's (same blocks, the exact Fisher's σ, a grid covering both): W1, moment errors and overlap, when both were materialised.
     /// </summary>
-    public double? Wasserstein1ToExactFisher { get; init; }
+    public DensityDistance? ToExactFisher { get; init; }
 }
 
 /// <summary>
@@ -111,7 +111,7 @@ public static class FisherDensityStudy
                 eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
                     ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
         }
-        return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
+        return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
     }
 
     /// <summary>The Fisher operator of a panel; K-FAC approximates the exact Fisher (its G_l average the exact output curvature).</summary>
@@ -119,13 +119,13 @@ public static class FisherDensityStudy
         ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.MonteCarloSamples, s.Seed.Child("fisher"))
         : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
 
-    private static double? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
+    private static DensityDistance? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
     {
         var reference = panels.FirstOrDefault(q => q.Kind == FisherKind.Exact && q.Blocks == p.Blocks);
         if (p.Kind == FisherKind.Exact || p.Exact is null || reference?.Exact is null) return null;
         var rules = new[] { p.Exact.Rules[0], reference.Exact.Rules[0] };
         double sigma = reference.Exact.Sigma;
         var grid = DensityGrid.Covering(rules, sigma, gridPoints);
-        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid)).Wasserstein1;
+        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid));
     }
 }

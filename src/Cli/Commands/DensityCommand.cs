@@ -88,8 +88,9 @@ public sealed class DensityCommand : ICommand
         try
         {
             result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
-                hidden, activation, new SgdSettings(epochs, batch, learningRate), kinds, blockList, method,
-                new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, dataDir), SeedSequence.FromSeed(seed));
+                hidden, activation, new SgdSettings(epochs, batch, learningRate),
+                new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit), dataDir),
+                SeedSequence.FromSeed(seed));
         }
         catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
         if (plotPath is not null)
@@ -137,7 +138,7 @@ public sealed class DensityCommand : ICommand
     private static void WriteText(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
         var c = CultureInfo.InvariantCulture;
-        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Study, r.Panels);
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
         int epochs = r.Settings.Training.Epochs;
         o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
         o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
@@ -168,7 +169,7 @@ public sealed class DensityCommand : ICommand
 
     private static void WriteJson(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
-        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Study, r.Panels);
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
         int epochs = r.Settings.Training.Epochs;
         o.WriteLine(JsonOutput.Write(w =>
         {

@@ -10,21 +10,13 @@ public enum DensityDataSet { Synthetic, FashionMnist }
 /// <summary>Seed 003's whole experiment: which data, which classifier and training, and how to take which Fishers' densities.</summary>
 /// <param name="Samples">Inputs the Fishers average over (the first ones of Fashion-MNIST's training split, or mixture draws).</param>
 /// <param name="Hidden">Hidden widths; the input width and the class count come from the data.</param>
-/// <param name="Sigma">Broadening width, or null for <see cref="FisherDensityStudy.AutomaticSigma"/>.</param>
 public sealed record DensityExperimentSettings(
     DensityDataSet Data,
     int Samples,
     IReadOnlyList<int> Hidden,
     HiddenActivation Activation,
     SgdSettings Training,
-    IReadOnlyList<FisherKind> Kinds,
-    IReadOnlyList<FisherBlocks> Blocks,
-    DensityMethod Method,
-    SlqSettings Slq,
-    double? Sigma,
-    int GridPoints,
-    int MonteCarloSamples,
-    int ExactLimit,
+    DensityOptions Density,
     string DataDirectory = FashionMnist.DefaultDirectory);
 
 /// <summary>What an experiment produced, and the verdicts of its claims.</summary>
@@ -33,7 +25,6 @@ public sealed record DensityExperimentResult(
     ClassificationSet Data,
     SoftmaxClassifier Model,
     TrainingResult Training,
-    FisherDensitySettings Study,
     IReadOnlyList<FisherDensityPanel> Panels)
 {
     /// <summary>The SLQ moment claim per checked panel (null when no panel had a dense reference).</summary>
@@ -78,8 +69,7 @@ public static class DensityExperiment
             : GaussianMixture.Generate(s.Samples, SyntheticDimension, SyntheticClasses, SyntheticSeparation, seed.Child("data"));
         var model = SoftmaxClassifier.Initialize([data.Dimension, .. s.Hidden, data.Classes], s.Activation, seed.Child("init"));
         var training = SgdTraining.Train(model, data, s.Training, seed.Child("sgd"));
-        var study = new FisherDensitySettings(model, data, s.Kinds, s.Blocks, s.Method, s.Slq, s.Sigma, s.GridPoints,
-            s.MonteCarloSamples, s.ExactLimit, seed.Child("density"));
-        return new DensityExperimentResult(s, data, model, training, study, FisherDensityStudy.Run(study));
+        var panels = FisherDensityStudy.Run(new FisherDensitySettings(model, data, s.Density, seed.Child("density")));
+        return new DensityExperimentResult(s, data, model, training, panels);
     }
 }

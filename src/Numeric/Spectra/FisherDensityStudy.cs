@@ -8,10 +8,11 @@ namespace FimVerify.Numeric.Spectra;
 
 public enum DensityMethod { Slq, Exact }
 
-/// <summary>What seed 003's experiment needs: a classifier on a data set, which Fishers, and how to take their densities.</summary>
-public sealed record FisherDensitySettings(
-    SoftmaxClassifier Model,
-    ClassificationSet Data,
+/// <summary>Which Fishers' densities to take, and how.</summary>
+/// <param name="Sigma">Broadening width, or null for <see cref="FisherDensityStudy.AutomaticSigma"/>.</param>
+/// <param name="MonteCarloSamples">Labels drawn per input for the Monte Carlo Fisher (m = 1 in seed 003).</param>
+/// <param name="ExactLimit">Largest P for which each operator is also materialised and its dense eigenvalues taken.</param>
+public sealed record DensityOptions(
     IReadOnlyList<FisherKind> Kinds,
     IReadOnlyList<FisherBlocks> Blocks,
     DensityMethod Method,
@@ -19,8 +20,10 @@ public sealed record FisherDensitySettings(
     double? Sigma,
     int GridPoints,
     int MonteCarloSamples,
-    int ExactLimit,
-    SeedSequence Seed);
+    int ExactLimit);
+
+/// <summary>What seed 003's study needs: a classifier on a data set, the options, and the seed of MC labels and probes.</summary>
+public sealed record FisherDensitySettings(SoftmaxClassifier Model, ClassificationSet Data, DensityOptions Options, SeedSequence Seed);
 
 /// <summary>One panel: a Fisher variant's density, and the exact density on the same grid when P ≤ the exact limit.</summary>
 public sealed record FisherDensityPanel(
@@ -64,30 +67,30 @@ public static class FisherDensityStudy
 
     public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
     {
-        if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
-        if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
-            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
+        if (s.Options.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
+        if (s.Options.Method == DensityMethod.Exact && s.Model.ParameterCount > s.Options.ExactLimit)
+            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.Options.ExactLimit} parameters; use SLQ");
         // K-FAC is block-diagonal by construction: it has a layer-wise panel only.
-        var combinations = s.Kinds.SelectMany(kind => s.Blocks.Select(blocks => (kind, blocks)))
+        var combinations = s.Options.Kinds.SelectMany(kind => s.Options.Blocks.Select(blocks => (kind, blocks)))
             .Where(x => x.kind != FisherKind.KroneckerFactored || x.blocks == FisherBlocks.LayerWise).ToArray();
         if (combinations.Length == 0) throw new ArgumentException("no panel to compute (K-FAC exists with layer-wise blocks only)");
         var panels = new List<FisherDensityPanel>();
         foreach (var (kind, blocks) in combinations)
         {
             var op = Operator(s, kind, blocks);
-            var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
+            var dense = op.Dimension <= s.Options.ExactLimit ? op.Materialize() : null;
             double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
             var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
             IReadOnlyList<QuadratureRule> rules;
             double trace, traceSe;
-            if (s.Method == DensityMethod.Exact)
+            if (s.Options.Method == DensityMethod.Exact)
             {
                 rules = [exactRule!];
                 trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
             }
             else
             {
-                var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                var slq = StochasticLanczosQuadrature.Run(op, s.Options.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
                 rules = slq.Rules;
                 if (rules.Count >= 2)
                 {
@@ -97,27 +100,27 @@ public static class FisherDensityStudy
                 else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
             }
             var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
-            double sigma = s.Sigma ?? AutomaticSigma(all);
-            var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
+            double sigma = s.Options.Sigma ?? AutomaticSigma(all);
+            var grid = DensityGrid.Covering(all, sigma, s.Options.GridPoints);
             // The trapezoidal rule on a Gaussian of width σ errs by about 2·exp(−2π²σ²/h²): ≤ 3e-9 for a step h ≤ σ.
             if (grid.Step > sigma)
                 throw new ArgumentException($"the broadening width σ = {sigma:G3} is below the grid spacing {grid.Step:G3} of fisher {kind}/{blocks}, so the density would be undersampled; raise σ or the grid points");
             var density = new SpectralDensity(rules, sigma, grid);
             SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
-            var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+            var distance = exact is null || s.Options.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
             panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
                 exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
                 rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
-                eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
-                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
+                eigenvalues is not null && s.Options.Method == DensityMethod.Slq && rules.Count >= 2
+                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Options.Slq), dense!, MomentCheckAlpha) : null));
         }
-        return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
+        return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.Options.GridPoints) }).ToArray();
     }
 
     /// <summary>The Fisher operator of a panel; K-FAC approximates the exact Fisher (its G_l average the exact output curvature).</summary>
     public static ISymmetricOperator Operator(FisherDensitySettings s, FisherKind kind, FisherBlocks blocks) => kind == FisherKind.KroneckerFactored
-        ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.MonteCarloSamples, s.Seed.Child("fisher"))
-        : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
+        ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.Options.MonteCarloSamples, s.Seed.Child("fisher"))
+        : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.Options.MonteCarloSamples, s.Seed.Child("fisher"));
 
     private static DensityDistance? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
     {

@@ -20,21 +20,7 @@ public class ClassifierFisherBlockTests
         // Two hidden layers so that tangents pass through a hidden-to-hidden GEMM; 7 vectors, a ragged count.
         var (model, data) = SmallClassifier.Make([9, 6], HiddenActivation.Tanh, count: 23, d: 5, classes: 4);
         var op = ClassifierFisher.Create(model, data.Features, data.Labels, kind, blocks, 2, SeedSequence.FromSeed(3));
-        int p = op.Dimension, count = 7;
-        var v = new double[count * p];
-        SeedSequence.FromSeed(4).CreateSampler().FillGaussian(v);
-        var block = new double[count * p];
-        op.ApplyBlock(v, block, count);
-        var single = new double[p];
-        for (int c = 0; c < count; c++)
-        {
-            op.Apply(v.AsSpan(c * p, p), single);
-            // Every entry of every GEMM is summed in the same order for one vector or many (Gemm's contract), so the
-            // products agree to the last bit; the tolerance only allows for a GEMM that reorders its sums.
-            double scale = single.Max(Math.Abs);
-            for (int i = 0; i < p; i++)
-                Assert.True(Math.Abs(block[c * p + i] - single[i]) <= 1e-14 * scale, $"vector {c}, entry {i}: block {block[c * p + i]:R}, single {single[i]:R}");
-        }
+        BlockProducts.AssertBlockEqualsSingles(op, 7, 4);
     }
 
     [Fact]

@@ -47,18 +47,7 @@ public class KroneckerFactoredFisherTests
         var dense = op.Materialize();
         AssertClose(Kronecker(op), dense, 1e-13, "A ⊗ G");
         Assert.True(dense.MaxAsymmetry() <= 1e-14 * dense.Data.Max(Math.Abs));
-        int p = op.Dimension, count = 4;
-        var v = new double[count * p];
-        SeedSequence.FromSeed(3).CreateSampler().FillGaussian(v);
-        var block = new double[count * p];
-        op.ApplyBlock(v, block, count);
-        var single = new double[p];
-        for (int c = 0; c < count; c++)
-        {
-            op.Apply(v.AsSpan(c * p, p), single);
-            double scale = single.Max(Math.Abs);
-            for (int i = 0; i < p; i++) Assert.True(Math.Abs(block[c * p + i] - single[i]) <= 1e-14 * scale, $"vector {c}, entry {i}");
-        }
+        BlockProducts.AssertBlockEqualsSingles(op, 4, 3);
     }
 
     [Fact]

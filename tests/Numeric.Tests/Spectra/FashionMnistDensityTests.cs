@@ -13,11 +13,11 @@ public class FashionMnistDensityTests
     [FashionMnistFact]
     public void SlqMomentsHutchinsonAndInterlacingHoldOnFashionMnist()
     {
-        // 784-2-10 (P = 1600) on 300 images after one epoch: small enough for dense eigenvalues. Decisions: the moment
+        // 784-1-10 (P = 805) on 300 images after one epoch: small enough for dense eigenvalues. Decisions: the moment
         // rule of SlqMomentCheck (family-wise α = 1e-3 per panel, 5 panels), Hutchinson within 4 SE (≈ 6e-5 each), interlacing exact.
-        var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.FashionMnist, 300, [2], HiddenActivation.Relu,
-            new SgdSettings(1, 32, 0.05), [FisherKind.Exact, FisherKind.Empirical, FisherKind.KroneckerFactored],
-            [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(20, 40), null, 800, 1, 2000), SeedSequence.FromSeed(3));
+        var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.FashionMnist, 300, [1], HiddenActivation.Relu,
+            new SgdSettings(1, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.Empirical, FisherKind.KroneckerFactored],
+                [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(20, 40), null, 800, 1, 2000)), SeedSequence.FromSeed(3));
         Assert.Equal(5, result.Panels.Count);
         Assert.True(result.AllPanelsChecked);
         foreach (var p in result.Panels)

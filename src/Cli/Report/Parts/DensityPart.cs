@@ -31,9 +31,9 @@ public sealed class DensityPart : IReportPart
     {
         var c = CultureInfo.InvariantCulture;
         var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.Synthetic, samples, [hidden, hidden], HiddenActivation.Relu,
-            new SgdSettings(epochs, 32, 0.05), [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical, FisherKind.KroneckerFactored],
-            [FisherBlocks.Full, FisherBlocks.LayerWise],
-            DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000), SeedSequence.FromSeed(context.Seed).Child(Id));
+            new SgdSettings(epochs, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical, FisherKind.KroneckerFactored],
+                [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000)),
+            SeedSequence.FromSeed(context.Seed).Child(Id));
         var (data, model, training, panels) = (result.Data, result.Model, result.Training, result.Panels);
         string caption = $"{data.Name}, N = {data.Count}, hidden {hidden},{hidden}, {epochs} epochs, seed {context.Seed}";
         string png = context.PathFor("density-six-panel.png"), svg = context.PathFor("density-six-panel.svg");

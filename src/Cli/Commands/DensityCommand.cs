@@ -143,7 +143,8 @@ public sealed class DensityCommand : ICommand
         o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
         o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
         o.WriteLine(s.Method == DensityMethod.Slq
-            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {s.Slq.Steps} Lanczos steps (float64, full reorthogonalisation)"
+            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {Math.Min(s.Slq.Steps, model.ParameterCount)} Lanczos steps"
+              + (s.Slq.Steps > model.ParameterCount ? $" (capped at P; {s.Slq.Steps} asked)" : "") + " (float64, full reorthogonalisation, probes in lockstep)"
             : "  method                  dense eigenvalues");
         foreach (var p in panels)
         {

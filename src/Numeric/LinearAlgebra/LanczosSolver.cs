@@ -11,13 +11,6 @@ namespace FimVerify.Numeric.LinearAlgebra;
 public sealed record LanczosOptions(double Tolerance = 1e-10, int MaxIterations = 0, bool ComputeVectors = false);
 
 /// <summary>
-/// The Lanczos coefficients from one start vector: the symmetric tridiagonal T with diagonal α_1..α_j and
-/// off-diagonal β_1..β_{j−1}. <see cref="InvariantSubspace"/> is true when the recurrence stopped before the steps asked
-/// for because the Krylov space became invariant (then T's spectral measure seen from e_1 is exact).
-/// </summary>
-public sealed record LanczosTridiagonal(double[] Alpha, double[] Beta, bool InvariantSubspace);
-
-/// <summary>
 /// The k largest eigenvalues (descending) of a symmetric operator with their residual norms ‖A y − θ y‖ (measured
 /// from the stored products A q_j, not from the Lanczos estimate). <see cref="Vectors"/> holds Ritz vector i in row i (row-major k×n) when asked for.
 /// <see cref="Restarts"/> counts invariant subspaces found (Lanczos breakdowns followed by a fresh start vector).
@@ -119,6 +112,63 @@ public static class LanczosSolver
     public static double[] TopEigenvalues(ISymmetricOperator op, int k, SeedSequence seed, double tolerance = 1e-10) =>
         TopEigenpairs(op, k, seed, new LanczosOptions(tolerance)).Values;
 
+    /// <summary>Ritz vectors y = Q s and explicit residuals A y − θ y = (AQ) s − θ Q s from the stored products A q_j.</summary>
+    private static LanczosResult Finish(double[] basis, double[] images, TridiagonalEigenResult ritz, int m, int n, int k,
+        LanczosOptions options, int restarts, double scale)
+    {
+        var values = new double[k];
+        var residuals = new double[k];
+        var vectors = new double[(long)k * n];
+        var ay = new double[n];
+        for (int i = 0; i < k; i++)
+        {
+            int col = m - 1 - i;
+            values[i] = ritz.Values[col];
+            var y = vectors.AsSpan(i * n, n);
+            // y = Q s and A y = (AQ) s; the rows of Q and AQ are basis vectors and their images.
+            ay.AsSpan().Clear();
+            for (int j = 0; j < m; j++)
+            {
+                Dot.Axpy(ritz.Vectors![j * m + col], basis.AsSpan(j * n, n), y);
+                Dot.Axpy(ritz.Vectors[j * m + col], images.AsSpan(j * n, n), ay);
+            }
+            double norm = Math.Sqrt(Dot.Product(y, y));
+            for (int t = 0; t < n; t++) { y[t] /= norm; ay[t] /= norm; }
+            Dot.Axpy(-values[i], y, ay);
+            residuals[i] = Math.Sqrt(Dot.Product(ay, ay));
+            if (!(residuals[i] <= options.Tolerance * scale))
+                throw new NumericalException($"Lanczos Ritz pair {i} (θ = {values[i]:G6}) has residual {residuals[i]:G3}, above {options.Tolerance:G3}·‖A‖ = {options.Tolerance * scale:G3}");
+        }
+        return new LanczosResult(values, residuals, options.ComputeVectors ? vectors : null, m, restarts, scale);
+    }
+
+    /// <summary>w ← w − Σ_j (q_j·w) q_j over the first count basis vectors.</summary>
+    private static void Orthogonalise(double[] basis, int count, int n, Span<double> w)
+    {
+        Span<double> coefficients = count <= 512 ? stackalloc double[count] : new double[count];
+        for (int j = 0; j < count; j++) coefficients[j] = Dot.Product(basis.AsSpan(j * n, n), w);
+        for (int j = 0; j < count; j++) Dot.Axpy(-coefficients[j], basis.AsSpan(j * n, n), w);
+    }
+
+    /// <summary>A unit random vector orthogonal to the first <paramref name="count"/> basis vectors, written as basis vector count.
+    /// False when no such vector exists numerically (the basis spans the space).</summary>
+    private static bool StartVector(SeedSequence seed, int restart, double[] basis, int count, int n)
+    {
+        var v = basis.AsSpan(count * n, n);
+        seed.Child("lanczos-start").Child(restart).CreateSampler().FillGaussian(v);
+        double before = Math.Sqrt(Dot.Product(v, v));
+        for (int pass = 0; pass < 2; pass++) Orthogonalise(basis, count, n, v);
+        double after = Math.Sqrt(Dot.Product(v, v));
+        if (!(after > 1e-8 * before)) { v.Clear(); return false; }
+        for (int i = 0; i < n; i++) v[i] /= after;
+        return true;
+    }
+
+    private static void CheckFinite(ReadOnlySpan<double> x, string message)
+    {
+        foreach (var v in x) if (!double.IsFinite(v)) throw new NumericalException(message);
+    }
+
     /// <summary>
     /// Tridiagonalises the operator from the given start vector (normalised here): float64, full
     /// reorthogonalisation, and a stop — not a restart — at an invariant subspace, where the coefficients already
@@ -213,61 +263,11 @@ public static class LanczosSolver
         }
         return Math.Sqrt(Dot.Product(w, w));
     }
-
-    /// <summary>Ritz vectors y = Q s and explicit residuals A y − θ y = (AQ) s − θ Q s from the stored products A q_j.</summary>
-    private static LanczosResult Finish(double[] basis, double[] images, TridiagonalEigenResult ritz, int m, int n, int k,
-        LanczosOptions options, int restarts, double scale)
-    {
-        var values = new double[k];
-        var residuals = new double[k];
-        var vectors = new double[(long)k * n];
-        var ay = new double[n];
-        for (int i = 0; i < k; i++)
-        {
-            int col = m - 1 - i;
-            values[i] = ritz.Values[col];
-            var y = vectors.AsSpan(i * n, n);
-            // y = Q s and A y = (AQ) s; the rows of Q and AQ are basis vectors and their images.
-            ay.AsSpan().Clear();
-            for (int j = 0; j < m; j++)
-            {
-                Dot.Axpy(ritz.Vectors![j * m + col], basis.AsSpan(j * n, n), y);
-                Dot.Axpy(ritz.Vectors[j * m + col], images.AsSpan(j * n, n), ay);
-            }
-            double norm = Math.Sqrt(Dot.Product(y, y));
-            for (int t = 0; t < n; t++) { y[t] /= norm; ay[t] /= norm; }
-            Dot.Axpy(-values[i], y, ay);
-            residuals[i] = Math.Sqrt(Dot.Product(ay, ay));
-            if (!(residuals[i] <= options.Tolerance * scale))
-                throw new NumericalException($"Lanczos Ritz pair {i} (θ = {values[i]:G6}) has residual {residuals[i]:G3}, above {options.Tolerance:G3}·‖A‖ = {options.Tolerance * scale:G3}");
-        }
-        return new LanczosResult(values, residuals, options.ComputeVectors ? vectors : null, m, restarts, scale);
-    }
-
-    /// <summary>w ← w − Σ_j (q_j·w) q_j over the first count basis vectors.</summary>
-    private static void Orthogonalise(double[] basis, int count, int n, Span<double> w)
-    {
-        Span<double> coefficients = count <= 512 ? stackalloc double[count] : new double[count];
-        for (int j = 0; j < count; j++) coefficients[j] = Dot.Product(basis.AsSpan(j * n, n), w);
-        for (int j = 0; j < count; j++) Dot.Axpy(-coefficients[j], basis.AsSpan(j * n, n), w);
-    }
-
-    /// <summary>A unit random vector orthogonal to the first <paramref name="count"/> basis vectors, written as basis vector count.
-    /// False when no such vector exists numerically (the basis spans the space).</summary>
-    private static bool StartVector(SeedSequence seed, int restart, double[] basis, int count, int n)
-    {
-        var v = basis.AsSpan(count * n, n);
-        seed.Child("lanczos-start").Child(restart).CreateSampler().FillGaussian(v);
-        double before = Math.Sqrt(Dot.Product(v, v));
-        for (int pass = 0; pass < 2; pass++) Orthogonalise(basis, count, n, v);
-        double after = Math.Sqrt(Dot.Product(v, v));
-        if (!(after > 1e-8 * before)) { v.Clear(); return false; }
-        for (int i = 0; i < n; i++) v[i] /= after;
-        return true;
-    }
-
-    private static void CheckFinite(ReadOnlySpan<double> x, string message)
-    {
-        foreach (var v in x) if (!double.IsFinite(v)) throw new NumericalException(message);
-    }
 }
+
+/// <summary>
+/// The Lanczos coefficients from one start vector: the symmetric tridiagonal T with diagonal α_1..α_j and
+/// off-diagonal β_1..β_{j−1}. <see cref="InvariantSubspace"/> is true when the recurrence stopped before the steps asked
+/// for because the Krylov space became invariant (then T's spectral measure seen from e_1 is exact).
+/// </summary>
+public sealed record LanczosTridiagonal(double[] Alpha, double[] Beta, bool InvariantSubspace);

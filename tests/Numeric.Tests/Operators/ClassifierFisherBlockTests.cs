@@ -1,3 +1,4 @@
+using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
@@ -42,6 +43,24 @@ public class ClassifierFisherBlockTests
                 for (int j = 0; j < c; j++) left += g[(n * directions + k) * c + j] * jv[(n * directions + k) * c + j];
             for (int i = 0; i < p; i++) right += jtg[k * p + i] * v[k * p + i];
             Assert.True(Math.Abs(left - right) <= 1e-12 * Math.Max(1, Math.Abs(left)), $"direction {k}: ⟨g, Jv⟩ = {left}, ⟨Jᵀg, v⟩ = {right}");
+        }
+    }
+
+    [Fact]
+    public void LockstepLanczosOnAFisherGivesEachProbeTheCoefficientsItGetsAlone()
+    {
+        // Block products equal single ones to the last bit, so SLQ's rules do not depend on how probes are grouped.
+        var (model, data) = SmallClassifier.Make([8], HiddenActivation.Relu, count: 30, d: 6, classes: 3);
+        var op = ClassifierFisher.Create(model, data.Features, data.Labels, FisherKind.Exact, FisherBlocks.Full, 1, SeedSequence.FromSeed(1));
+        int n = op.Dimension, count = 5;
+        var starts = new double[count * n];
+        SeedSequence.FromSeed(2).CreateSampler().FillGaussian(starts);
+        var together = LanczosSolver.Tridiagonalise(op, starts, count, 25);
+        for (int c = 0; c < count; c++)
+        {
+            var alone = LanczosSolver.Tridiagonalise(op, starts.AsSpan(c * n, n), 25);
+            Assert.Equal(alone.Alpha, together[c].Alpha);
+            Assert.Equal(alone.Beta, together[c].Beta);
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class DensityCommand : ICommand
           --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
           --hidden         hidden widths, comma-separated (default 16,16)
           --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), kfac
-                           (K-FAC of the exact Fisher, layer-wise only), all (= exact,mc,emp), or a comma-separated list
+                           (K-FAC of the exact Fisher, layer-wise only), all (= exact,mc,emp), or a comma-separated list (all,kfac)
           --blocks         full, layerwise (block-diagonal per layer), or all; all × all draws seed 003's six panels
                            (default full, layerwise when --fisher is kfac alone)
           --method         slq (matrix-free) or exact (dense eigenvalues, needs P ≤ --exact-limit)
@@ -110,13 +110,12 @@ public sealed class DensityCommand : ICommand
         return widths;
     }
 
-    /// <summary>"all" or a comma-separated list of exact, mc, emp, kfac (each at most once), in the order given.</summary>
+    /// <summary>A comma-separated list of exact, mc, emp, kfac and all (= exact, mc, emp), each Fisher at most once, in the order given.</summary>
     private static FisherKind[] ParseKinds(string text)
     {
-        if (text == "all") return [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical];
-        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        var names = text.Split(',', StringSplitOptions.TrimEntries).SelectMany(n => n == "all" ? ["exact", "mc", "emp"] : new[] { n }).ToArray();
         if (names.Any(n => !KindNames.Contains(n)) || names.Distinct().Count() != names.Length)
-            throw new UsageException($"The option --fisher needs all or a list of distinct names among {string.Join(", ", KindNames)}, but got '{text}'.");
+            throw new UsageException($"The option --fisher needs a list of distinct Fishers among {string.Join(", ", KindNames)} and all, but got '{text}'.");
         return names.Select(n => n switch
         {
             "exact" => FisherKind.Exact,

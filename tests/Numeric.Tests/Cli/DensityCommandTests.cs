@@ -70,6 +70,7 @@ public class DensityCommandTests
     [InlineData("density", "--fisher", "kfac", "--blocks", "full")]
     [InlineData("density", "--fisher", "exact,exact")]
     [InlineData("density", "--fisher", "exact,fim")]
+    [InlineData("density", "--fisher", "all,mc")]
     [InlineData("density", "--plot", "/nonexistent/fimverify/six.png")]
     [InlineData("density", "--samples", "30", "--hidden", "4", "--sigma", "1e-9")]
     [InlineData("density", "--samples", "0")]
@@ -99,7 +100,7 @@ public class DensityCommandTests
     [Fact]
     public void KfacPanelIsLayerWiseAndComparedWithTheExactFisher()
     {
-        var (code, output, error) = Run("density", "--samples", "50", "--hidden", "6", "--fisher", "exact,kfac", "--blocks", "all",
+        var (code, output, error) = Run("density", "--samples", "50", "--hidden", "6", "--fisher", "exact, kfac", "--blocks", "all",
             "--probes", "10", "--steps", "20", "--grid", "300", "--format", "json");
         Assert.True(code == 0, error + output);
         var root = JsonDocument.Parse(output).RootElement;

@@ -44,11 +44,15 @@ public sealed record DensityExperimentResult(
     /// <summary>True when every panel was checked against dense eigenvalues (moments and, where paired, interlacing).</summary>
     public bool AllPanelsChecked => Panels.All(p => p.Moments is not null && p.LargestEigenvalue is not null);
 
+    /// <summary>Matrix-free top eigenvalues within <see cref="FisherDensityStudy.TopEigenvalueTolerance"/>·λ_max of the dense ones (null when not checked).</summary>
+    public bool? TopEigenvaluesHold => Panels.Any(p => p.TopEigenvalueError is not null)
+        ? Panels.All(p => p.TopEigenvalueError is null || p.TopEigenvalueError <= FisherDensityStudy.TopEigenvalueTolerance) : null;
+
     /// <summary>No checked claim failed.</summary>
-    public bool Holds => MomentsHold != false && Interlacing.All(x => x.Holds);
+    public bool Holds => MomentsHold != false && TopEigenvaluesHold != false && Interlacing.All(x => x.Holds);
 
     /// <summary>PASS, FAIL, or NOT CHECKED when no claim could be checked (no panel small enough for dense eigenvalues).</summary>
-    public string Verdict => MomentsHold is null && Interlacing.Count == 0 ? "NOT CHECKED" : Holds ? "PASS" : "FAIL";
+    public string Verdict => MomentsHold is null && TopEigenvaluesHold is null && Interlacing.Count == 0 ? "NOT CHECKED" : Holds ? "PASS" : "FAIL";
 }
 
 /// <summary>

@@ -12,6 +12,7 @@ public enum DensityMethod { Slq, Exact }
 /// <param name="Sigma">Broadening width, or null for <see cref="FisherDensityStudy.AutomaticSigma"/>.</param>
 /// <param name="MonteCarloSamples">Labels drawn per input for the Monte Carlo Fisher (m = 1 in seed 003).</param>
 /// <param name="ExactLimit">Largest P for which each operator is also materialised and its dense eigenvalues taken.</param>
+/// <param name="TopEigenvalues">How many largest eigenvalues <see cref="LanczosSolver"/> finds matrix-free per panel (0: none).</param>
 public sealed record DensityOptions(
     IReadOnlyList<FisherKind> Kinds,
     IReadOnlyList<FisherBlocks> Blocks,
@@ -20,7 +21,8 @@ public sealed record DensityOptions(
     double? Sigma,
     int GridPoints,
     int MonteCarloSamples,
-    int ExactLimit);
+    int ExactLimit,
+    int TopEigenvalues = 0);
 
 /// <summary>What seed 003's study needs: a classifier on a data set, the options, and the seed of MC labels and probes.</summary>
 public sealed record FisherDensitySettings(SoftmaxClassifier Model, ClassificationSet Data, DensityOptions Options, SeedSequence Seed);
@@ -45,6 +47,12 @@ public sealed record FisherDensityPanel(
     /// Fisher's (same blocks, the exact Fisher's σ, a grid covering both): W1, moment errors and overlap, when both were materialised.
     /// </summary>
     public DensityDistance? ToExactFisher { get; init; }
+
+    /// <summary>The largest eigenvalues by <see cref="LanczosSolver"/> (descending), when asked for.</summary>
+    public double[]? TopEigenvalues { get; init; }
+
+    /// <summary>max_i |Lanczos λ_i − dense λ_i| / λ_max over the top eigenvalues, when both exist.</summary>
+    public double? TopEigenvalueError { get; init; }
 }
 
 /// <summary>
@@ -56,6 +64,9 @@ public static class FisherDensityStudy
 {
     /// <summary>Family-wise false-alarm rate of the moment check reported with each panel.</summary>
     public const double MomentCheckAlpha = 1e-3;
+
+    /// <summary>The claim on matrix-free top eigenvalues: within this fraction of λ_max of the dense ones.</summary>
+    public const double TopEigenvalueTolerance = 1e-8;
 
     /// <summary>σ when none is given: 1% of the largest node, the scale on which the seed's plots resolve the bulk.</summary>
     public static double AutomaticSigma(IEnumerable<QuadratureRule> rules)
@@ -108,11 +119,16 @@ public static class FisherDensityStudy
             var density = new SpectralDensity(rules, sigma, grid);
             SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
             var distance = exact is null || s.Options.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+            int k = Math.Min(s.Options.TopEigenvalues, op.Dimension);
+            var top = k > 0 ? LanczosSolver.TopEigenvalues(op, k, s.Seed.Child("top").Child($"{kind}/{blocks}")) : null;
+            double? topError = top is null || eigenvalues is null ? null
+                : top.Select((t, i) => Math.Abs(t - eigenvalues[^(i + 1)])).Max() / Math.Max(Math.Abs(eigenvalues[^1]), double.Epsilon);
             panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
                 exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
                 rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
                 eigenvalues is not null && s.Options.Method == DensityMethod.Slq && rules.Count >= 2
-                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Options.Slq), dense!, MomentCheckAlpha) : null));
+                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Options.Slq), dense!, MomentCheckAlpha) : null)
+            { TopEigenvalues = top, TopEigenvalueError = topError });
         }
         return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.Options.GridPoints) }).ToArray();
     }

@@ -71,6 +71,7 @@ public class DensityCommandTests
     [InlineData("density", "--fisher", "exact,exact")]
     [InlineData("density", "--fisher", "exact,fim")]
     [InlineData("density", "--fisher", "all,mc")]
+    [InlineData("density", "--top", "-1")]
     [InlineData("density", "--plot", "/nonexistent/fimverify/six.png")]
     [InlineData("density", "--samples", "30", "--hidden", "4", "--sigma", "1e-9")]
     [InlineData("density", "--samples", "0")]
@@ -111,6 +112,14 @@ public class DensityCommandTests
         Assert.InRange(kfac.GetProperty("overlapWithExactFisher").GetDouble(), 0.0, 1.0);
         Assert.True(kfac.GetProperty("wasserstein1ToExactFisher").GetDouble() > 0);
         Assert.Equal("PASS", root.GetProperty("verdict").GetString());
+        // --top: matrix-free top eigenvalues against the dense ones (the claim: within 1e-8·λ_max).
+        var (topCode, topOutput, topError) = Run("density", "--samples", "50", "--hidden", "6", "--fisher", "mc", "--probes", "4", "--steps", "10",
+            "--top", "4", "--grid", "300", "--format", "json");
+        Assert.True(topCode == 0, topError + topOutput);
+        var topPanel = JsonDocument.Parse(topOutput).RootElement.GetProperty("panels")[0];
+        Assert.Equal(4, topPanel.GetProperty("topEigenvalues").GetArrayLength());
+        Assert.Equal(topPanel.GetProperty("largestEigenvalue").GetDouble(), topPanel.GetProperty("topEigenvalues")[0].GetDouble(), 9);
+        Assert.True(topPanel.GetProperty("topEigenvalueRelativeError").GetDouble() <= 1e-8);
         // --fisher kfac alone defaults to layer-wise blocks.
         var (alone, text, _) = Run("density", "--samples", "30", "--hidden", "4", "--fisher", "kfac", "--probes", "4", "--steps", "10");
         Assert.Equal(0, alone);

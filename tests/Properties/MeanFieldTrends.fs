@@ -144,6 +144,24 @@ type Trends(output: ITestOutputHelper) =
         for rows in perWidth do
             Assert.True(mean (fun (_, _, c) -> c) rows >= 1.0, "λ_max(F̄) below the lower bound ρα(κ₁ − κ₂)")
 
+    /// Approximate natural gradient (seed 002), ReLU, L = 3, N = 10, C = 1, 6 networks per M = 100…800. The rules live in
+    /// NaturalGradientSweep (shared with `verify ngd-scales` and the report): exact cases ‖Θ̄/α − I‖₂ ≤ 1e−8 in every trial
+    /// (deterministic identities, no false alarms beyond rounding); ReLU unit-wise isotropy a fitted exponent in
+    /// [−0.8, −0.3] (binomial counts: expected −1/2, RMS over 6 trials has log-sd ≈ 0.15, the exponent's s.e. ≈ 0.1, so
+    /// the band is ≥ 2 s.e. from −1/2: false alarm ≲ 2%); one real step's median residual exponent below −0.25 (expected
+    /// −1/2) and the largest pre-activation change shrinking. Seed 002's K-FAC value N·L is refuted by an identity
+    /// (‖Θ̄/(NL) − I‖ = (N − 1)/(NL) at every M); its unit-wise one-step claim fails the same rules at these widths.
+    [<Fact>]
+    member _.``natural-gradient scales: exact to rounding, ReLU unit-wise as a trend, one step solves the training set``() =
+        let r = NaturalGradientSweep.Run(Relu(), 3, [| 100; 200; 400; 800 |], 2.0, 0.1, 10, 6, SeedSequence.FromSeed(500L))
+        for c in Seq.append r.Claims r.SourceChecks do output.WriteLine(sprintf "%A %s: %s" c.Holds c.Name c.Detail)
+        let failed = r.Claims |> Seq.filter (fun c -> c.Holds <> System.Nullable true) |> Seq.map (fun c -> c.Name) |> List.ofSeq
+        Assert.True(failed.IsEmpty, sprintf "claims not holding: %A" failed)
+        let check (text: string) = r.SourceChecks |> Seq.find (fun c -> c.Name.Contains text)
+        Assert.Equal(System.Nullable false, (check "K-FAC α = N·L").Holds)
+        Assert.Equal(System.Nullable true, (check "unit-wise α = M(L−1)/2").Holds)
+        Assert.Equal(System.Nullable false, (check "unit-wise NGD solves").Holds)
+
 /// Shapes for the exact (non-statistical) softmax ordering F_cross ⪯ F: it holds for every network, so any failing
 /// case is a counterexample. FsCheck's seed is fixed by Replay.
 type SoftmaxShapes =

@@ -144,6 +144,23 @@ type Trends(output: ITestOutputHelper) =
         for rows in perWidth do
             Assert.True(mean (fun (_, _, c) -> c) rows >= 1.0, "λ_max(F̄) below the lower bound ρα(κ₁ − κ₂)")
 
+    /// Mean subtraction in the last layer (seeds 001/002): ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) at
+    /// fixed ρ = M/T = 4, C = 3, 6 networks per M = 100…800. The sources give c₁, c₂ no value; the rules (in
+    /// MeanSubtractionSweep) test what is derivable: c₁ = 0 works in every trial, λ_max(F̄) = Θ(1) (exponent within
+    /// ±0.15), ĉ₂ = Frobenius excess per width is a finite positive constant (exponent below 0.25, 3 s.e. above 0), ĉ₁
+    /// above its Cauchy–Schwarz minimum. At depth 1 the constants are explicit (Marchenko–Pastur): c₁ → 2√(ρα₀) + 1 = 5,
+    /// c₂ → Cα₀ = 3, tested as a shrinking deviation.
+    [<Fact>]
+    member _.``mean subtraction bounds: c1 and c2 are finite constants, explicit at depth 1``() =
+        for name, depth, sw, sb in [ "tanh", 3, 3.0, 0.64; "linear", 1, 1.0, 0.1 ] do
+            let r = MeanSubtractionSweep.Run(ActivationCatalog.Parse name, NetworkShape(depth, sw, sb), widths, 4.0, 3, 6, SeedSequence.FromSeed(700L).Child(name))
+            for row in r.Rows do
+                output.WriteLine(sprintf "%s L=%d M=%d T=%d: bound %.4f, λ_max(F̄) %.4f ± %.4f, ĉ₁ %.4f, ĉ₂ %.4f ± %.4f, upper %.3f, CS c₁ ≥ %.4f"
+                                    name depth row.Width row.Samples row.LowerBound row.LambdaMax row.LambdaMaxStdErr row.C1 row.C2 row.C2StdErr row.UpperBound row.CauchySchwarzC1)
+            for c in r.Claims do
+                output.WriteLine(sprintf "%b %s: %s" c.Holds c.Name c.Detail)
+                Assert.True(c.Holds, sprintf "%s L=%d: %s (%s): %s" name depth c.Name c.Rule c.Detail)
+
     /// Softmax cross-entropy (seed 001's Theorem 3.3, formulas re-derived in Predictions.Softmax): m_λ, s_λ and the mean
     /// of the top C − 1 eigenvalues against the predictions built from each network's own Q̄, at T = 50, C = 3, 8 networks
     /// per M. Rule (as for Theorem 3.1): the RMS deviation of the ratios from 1 has a negative fitted exponent and is

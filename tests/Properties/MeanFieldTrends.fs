@@ -144,6 +144,50 @@ type Trends(output: ITestOutputHelper) =
         for rows in perWidth do
             Assert.True(mean (fun (_, _, c) -> c) rows >= 1.0, "λ_max(F̄) below the lower bound ρα(κ₁ − κ₂)")
 
+    /// Diagonal blocks F_ll, the input metric A⁰ and the outlier eigenspaces (tanh and ReLU with bias, T = 20, C = 3, 6
+    /// networks per M = 100…800). Rules: (1) for every block and for A⁰, m_λ, s_λ and λ_max (mean of the top C) follow the
+    /// Theorem 3.1 rule of WidthSweep (RMS deviation of the ratio from 1: negative exponent, smaller at M = 800 than at
+    /// 100); F_11's λ_max converges slowest, like the Marchenko–Pastur edge (1 + √(T/M))², because q̂⁰₂ = 0 leaves it no
+    /// outlier term. (2) The top-C eigenspace of F is spanned by E[∇_θ f_k] and that of A⁰ by E[∇_x f_k] as M grows: the
+    /// RMS over networks of the largest principal angle's sine has a fitted exponent ≤ −1/4 (expected −1/2) and is
+    /// smaller at M = 800 than at 100.
+    [<Fact>]
+    member _.``diagonal blocks, input metric and the outlier eigenspaces follow the theory``() =
+        let failures = ResizeArray<string>()
+        for s in [ setting "tanh" 3.0 0.64; setting "relu" 2.0 0.1 ] do
+            let op = order s
+            let L = s.Shape.Depth
+            // per width: for each of the L blocks and the input metric, the trials' ratios; and the two sines
+            let perWidth =
+                widths |> Array.map (fun m ->
+                    let p = Predictions(op, m, 20, 3)
+                    let trials =
+                        [ for k in 0 .. 5 ->
+                            let dual = trial s m 20 3 (SeedSequence.FromSeed(800L).Child(s.Name).Child(int64 m).Child(int64 k))
+                            let ratio (st: EigenvalueStatistics) (pr: EigenvalueStatistics) = [| st.Mean / pr.Mean; st.SecondMoment / pr.SecondMoment; st.LambdaMax / pr.LambdaMax |]
+                            let blocks = FimSpectrumExperiment.Spectra(dual, FimVariant.Blocks)
+                            let input = FimSpectrumExperiment.Spectra(dual, FimVariant.Input).[0]
+                            let r = [ for l in 1 .. L -> ratio (blocks[l - 1].Statistics 3) (p.Block l) ] @ [ ratio (input.Statistics 3) (p.InputMetric()) ]
+                            r, (OutlierEigenspace.PrincipalAngleSines(dual.Fisher(), 3, 20)).[0], (OutlierEigenspace.PrincipalAngleSines(dual.InputMetric(), 3, 20)).[0] ]
+                    m, p, trials)
+            let names = [ for l in 1 .. L -> sprintf "F_%d%d" l l ] @ [ "A⁰" ]
+            for j, name in List.indexed names do
+                let rows =
+                    perWidth |> Array.map (fun (m, p, trials) ->
+                        let pred = if j < L then p.Block(j + 1) else p.InputMetric()
+                        WidthSweepRow.FromRatios(m, pred, trials |> List.map (fun (r, _, _) -> r[j]) |> Array.ofList))
+                let r = WidthSweepResult.Decide rows
+                for i in 0 .. 2 do
+                    let means = rows |> Array.map (fun row -> row.MeanRatios[i])
+                    output.WriteLine(sprintf "%s %s %s: mean ratios %A, exponent %.3f" s.Name name WidthSweepResult.StatisticNames[i] means r.Exponents[i])
+                    if not r.Converging[i] then failures.Add(sprintf "%s %s %s: ratios %A do not approach 1" s.Name name WidthSweepResult.StatisticNames[i] means)
+            for label, pick in [ "F: E[∇_θ f_k]", (fun (_, a, _) -> a); "A⁰: E[∇_x f_k]", (fun (_, _, b) -> b) ] do
+                let sines = perWidth |> Array.map (fun (_, _, trials) -> trials |> List.map pick |> List.map (fun x -> x * x) |> List.average |> sqrt)
+                let slope = logSlope (widths |> Array.map float) sines
+                output.WriteLine(sprintf "%s eigenspace vs %s: RMS sin θ_max %A, exponent %.3f" s.Name label sines slope)
+                if not (slope <= -0.25 && sines[sines.Length - 1] < sines[0]) then failures.Add(sprintf "%s %s: sines %A (exponent %.3f)" s.Name label sines slope)
+        Assert.True(failures.Count = 0, String.Join("; ", failures))
+
     /// Mean subtraction in the last layer (seeds 001/002): ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) at
     /// fixed ρ = M/T = 4, C = 3, 6 networks per M = 100…800. The sources give c₁, c₂ no value; the rules (in
     /// MeanSubtractionSweep) test what is derivable: c₁ = 0 works in every trial, λ_max(F̄) = Θ(1) (exponent within

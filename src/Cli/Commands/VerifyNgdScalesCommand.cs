@@ -26,8 +26,9 @@ public sealed class VerifyNgdScalesCommand : ICommand
         Θ̄ is computed through N×N Grams in the zero-damping limit (pseudo-inverses). Ours: α = 1 (exact), L (layer-wise),
         N(L−1) + 1 (K-FAC: the output layer gives 1, not N), 1 + M(L−1)/2 (ReLU unit-wise, as M → ∞) or 1 + M(L−1) (unit-wise
         for activations with φ′ ≠ 0, exactly). Claims: exact cases ‖Θ̄/α − I‖₂ ≤ 1e−8; the asymptotic one a fitted exponent
-        in [−0.8, −0.3]; one real step θ − G⁺∇L/α leaves a median residual ‖f₁ − y‖/‖f₀ − y‖ shrinking like M^(−1/4) or
-        faster while the largest hidden pre-activation change shrinks (unit-wise: the linearised step). Seed 002's own
+        in [−0.8, −0.3]; one real step θ − G⁺∇L/α leaves a median residual ‖f₁ − y‖/‖f₀ − y‖ that shrinks with M (negative
+        fitted exponent, smaller at the largest M) while the largest hidden pre-activation change shrinks (unit-wise: the
+        linearised step). Seed 002's own
         values (K-FAC N·L, unit-wise M(L−1)/2, unit-wise one-step convergence) are checked and printed, not scored.
         Exit code 0 when our claims hold, 1 when one fails, 2 on bad input.
         Example: fimverify verify ngd-scales --depth 3 --width 100,200,400,800 --samples 10 --seed 1

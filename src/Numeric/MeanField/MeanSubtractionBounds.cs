@@ -9,7 +9,11 @@ namespace FimVerify.Numeric.MeanField;
 ///   bound with c₁ = 0 as M → ∞.</item>
 /// <item>The upper bound is λ_max ≤ ‖F̄*‖_F = √Σλ², exact for every network. Its leading part is C(T − 1)(ρκ̄)² ≈ Cρκ̄²M, so
 ///   c₂ is the Frobenius excess per unit width, c₂ := lim (Σλ² − C(T − 1)(ρκ̄)²)/M, which the bound needs finite (the
-///   finite-width fluctuations of the dual's T² entries are O(√M/T) each).</item>
+///   finite-width fluctuations of the dual's T² entries are O(√M/T) each). With R = C(T − 1) and the trace Σλ = Rρκ̄(1 + ε),
+///   Σλ² − R(ρκ̄)² = [Σλ² − (Σλ)²/R] + Rρ²κ̄²(2ε + ε²): the first bracket is R times the variance of the non-zero
+///   eigenvalues, ≥ 0 by Cauchy–Schwarz; the second has mean O(1) (ε has mean O(1/M) and variance O(1/M)) but an O(√M)
+///   spread from the network's global scale. So c₂ = lim [Σλ² − (Σλ)²/R]/M ≥ 0, the estimator used here (the
+///   definition's estimate, <see cref="C2FromDefinition"/>, has the same limit and a spread of about 2Cρκ̄²·sd(ε)).</item>
 /// <item>Cauchy–Schwarz over the at most C(T − 1) non-zero eigenvalues, λ_max² ≥ Σλ²/(C(T − 1)), then forces
 ///   c₁ ≥ √(ρ²κ̄² + ρc₂/C) − ρκ̄ &gt; 0 whenever c₂ &gt; 0.</item>
 /// <item>Depth 1 (f = Wx + b, no hidden layer): F̄'s dual is I_C ⊗ (1/T)ΠXXᵀΠ, a sample covariance of T − 1 effective
@@ -47,8 +51,17 @@ public sealed class MeanSubtractionBounds
     /// <summary>c₁ measured: λ_max(F̄) − ρκ̄.</summary>
     public double C1(double lambdaMax) => lambdaMax - LowerBound;
 
-    /// <summary>c₂ measured: (Σλ²(F̄) − C(T − 1)(ρκ̄)²)/M.</summary>
-    public double C2(double sumOfSquares) => (sumOfSquares - LeadingSumOfSquares) / M;
+    /// <summary>R = C(T − 1), the rank of the leading dual (and at most that of F̄).</summary>
+    public int Rank => C * (T - 1);
+
+    /// <summary>c₂ measured as the eigenvalue dispersion: (Σλ² − (Σλ)²/R)/M.</summary>
+    public double C2(double sum, double sumOfSquares) => (sumOfSquares - sum * sum / Rank) / M;
+
+    /// <summary>c₂ measured from its definition: (Σλ² − C(T − 1)(ρκ̄)²)/M (same limit as <see cref="C2"/>, noisier).</summary>
+    public double C2FromDefinition(double sumOfSquares) => (sumOfSquares - LeadingSumOfSquares) / M;
+
+    /// <summary>Σλ(F̄)/(C(T − 1)ρκ̄): the trace against the leading dual's (→ 1 as the trace self-averages).</summary>
+    public double TraceRatio(double sum) => sum / (Rank * LowerBound);
 
     /// <summary>The upper bound √((Cρκ̄² + c₂)M) (equal to √Σλ² up to the (T − 1)/T of the leading part when c₂ is this network's).</summary>
     public double UpperBound(double c2) => Math.Sqrt((C * Rho * KappaGap * KappaGap + c2) * M);

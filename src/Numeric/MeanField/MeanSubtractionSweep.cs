@@ -7,10 +7,12 @@ namespace FimVerify.Numeric.MeanField;
 /// <summary>
 /// One width of the mean-subtraction sweep (T = round(M/ρ)): trial mean and standard error of λ_max(F̄), the smallest
 /// λ_max(F̄) − ρα(κ₁ − κ₂) over trials, the trial means of ĉ₁ and ĉ₂ (<see cref="MeanSubtractionBounds"/>) with ĉ₂'s
-/// standard error, the upper bound at ĉ₂ and the Cauchy–Schwarz minimum of c₁.
+/// standard error, ĉ₂ from its definition (noisier, same limit), the RMS deviation of the trace ratio from 1, the upper
+/// bound at ĉ₂ and the Cauchy–Schwarz minimum of c₁.
 /// </summary>
 public sealed record MeanSubtractionRow(int Width, int Samples, double LowerBound, double LambdaMax, double LambdaMaxStdErr,
-    double SmallestExcess, double C1, double C2, double C2StdErr, double UpperBound, double CauchySchwarzC1);
+    double SmallestExcess, double C1, double C2, double C2StdErr, double C2FromDefinition, double TraceDeviation,
+    double UpperBound, double CauchySchwarzC1);
 
 /// <summary>A decided statement of the sweep.</summary>
 public sealed record MeanSubtractionClaim(string Name, string Rule, bool Holds, string Detail);
@@ -24,9 +26,10 @@ public sealed record MeanSubtractionSweepResult(IReadOnlyList<MeanSubtractionRow
 /// The bounds ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) over growing M at fixed ρ = M/T (the sources' regime).
 /// Rules (deterministic with the fixed seeds): (1) lower bound with c₁ = 0 in every trial at every M; (2) λ_max(F̄) is
 /// Θ(1): the fitted exponent of its trial mean on M lies in [−0.15, 0.15] (the regression λ_max has 1, the upper bound
-/// allows 1/2); (3) c₂ is a finite constant: the exponent of ĉ₂'s trial mean on M is below 0.25 (excluding growth like
-/// √M) and ĉ₂ − 3 s.e. &gt; 0 at the largest M (c₂ ≥ 0, one-sided false alarm ≈ 0.1%); (4) c₁ exceeds the Cauchy–Schwarz
-/// minimum at the largest M. At depth 1, (5): ĉ₁ and ĉ₂ tend to the Marchenko–Pastur constants 2√(ρα_0) + 1 and Cα_0
+/// allows 1/2); (3) the trace self-averages (RMS deviation of Σλ/(C(T − 1)ρκ̄) from 1 shrinking), so ĉ₂ may be measured
+/// as the eigenvalue dispersion; (4) c₂ is a finite positive constant: the exponent of ĉ₂'s trial mean on M is below 0.25
+/// (excluding growth like √M) and ĉ₂ − 3 s.e. &gt; 0 at the largest M (one-sided false alarm ≈ 0.1%); (5) c₁ exceeds the
+/// Cauchy–Schwarz minimum at the largest M. At depth 1, (6): ĉ₁ and ĉ₂ tend to the Marchenko–Pastur constants 2√(ρα_0) + 1 and Cα_0
 /// (RMS relative deviation with a negative exponent and smaller at the largest M than at the smallest).
 /// Trial k at width M uses seed/"mean-subtraction"/M/k.
 /// </summary>
@@ -46,20 +49,24 @@ public static class MeanSubtractionSweep
         {
             int T = Math.Max(2, (int)Math.Round(m / rho));
             var b = new MeanSubtractionBounds(op, m, T, outputs);
-            var lambda = new double[trials]; var c2 = new double[trials];
+            var lambda = new double[trials]; var c2 = new double[trials]; var c2Definition = new double[trials]; var trace = new double[trials];
             double sq = 0;
             for (int k = 0; k < trials; k++)
             {
                 var trialSeed = seed.Child("mean-subtraction").Child(m).Child(k);
                 var spectrum = FimSpectrumExperiment.Run(activation, shape, m, T, outputs, FimVariant.MeanSubtracted, trialSeed)[0];
                 lambda[k] = spectrum.LambdaMax;
-                c2[k] = b.C2(spectrum.EigenvaluesDescending.Sum(x => x * x));
+                double sum = spectrum.EigenvaluesDescending.Sum(), squares = spectrum.EigenvaluesDescending.Sum(x => x * x);
+                c2[k] = b.C2(sum, squares);
+                c2Definition[k] = b.C2FromDefinition(squares);
+                trace[k] = b.TraceRatio(sum);
                 if (b.DepthOneConstants is var (e1, e2)) sq += Math.Pow(b.C1(lambda[k]) / e1 - 1, 2) + Math.Pow(c2[k] / e2 - 1, 2);
             }
             lowerHolds &= lambda.All(l => l >= b.LowerBound);
             double c2Mean = c2.Average();
             rows.Add(new MeanSubtractionRow(m, T, b.LowerBound, lambda.Average(), StdErr(lambda), lambda.Min() - b.LowerBound,
-                b.C1(lambda.Average()), c2Mean, StdErr(c2), b.UpperBound(c2Mean), b.CauchySchwarzC1(c2Mean)));
+                b.C1(lambda.Average()), c2Mean, StdErr(c2), c2Definition.Average(), Math.Sqrt(trace.Average(t => (t - 1) * (t - 1))),
+                b.UpperBound(c2Mean), b.CauchySchwarzC1(c2Mean)));
             exactDeviations.Add(Math.Sqrt(sq / (2.0 * trials)));
         }
 
@@ -76,7 +83,12 @@ public static class MeanSubtractionSweep
         var last = rows[^1];
         bool c2Positive = rows.All(r => r.C2 > 0);
         double c2Exponent = c2Positive ? WidthSweep.LogLogSlope(xs, rows.Select(r => r.C2).ToArray()) : double.NaN;
-        claims.Add(new("upper bound √((Cα²ρ(κ₁ − κ₂)² + c₂)M) with a finite c₂ ≥ 0",
+        double traceExponent = WidthSweep.LogLogSlope(xs, rows.Select(r => r.TraceDeviation).ToArray());
+        claims.Add(new("the trace self-averages: Σλ(F̄) → C(T − 1)ρα(κ₁ − κ₂), so c₂'s definition and its dispersion form agree",
+            "RMS deviation of Σλ/(C(T − 1)ρα(κ₁ − κ₂)) from 1: negative fitted exponent, smaller at the largest M than at the smallest",
+            traceExponent < 0 && rows[^1].TraceDeviation < rows[0].TraceDeviation,
+            $"RMS deviation {Series(r => r.TraceDeviation)}; exponent {traceExponent:F3}; ĉ₂ from the definition {Series(r => r.C2FromDefinition)}"));
+        claims.Add(new("upper bound √((Cα²ρ(κ₁ − κ₂)² + c₂)M) with a finite c₂ > 0",
             "fitted exponent of ĉ₂ on M below 0.25 and ĉ₂ − 3 s.e. > 0 at the largest M",
             c2Positive && c2Exponent < 0.25 && last.C2 - 3 * last.C2StdErr > 0,
             $"ĉ₂ {Series(r => r.C2)}; s.e. at M = {last.Width}: {G(last.C2StdErr)}; exponent {(double.IsFinite(c2Exponent) ? c2Exponent.ToString("F3") : "undefined")}"));

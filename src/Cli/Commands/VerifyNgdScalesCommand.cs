@@ -73,13 +73,6 @@ public sealed class VerifyNgdScalesCommand : ICommand
 
     private static string G(double v) => double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "—";
 
-    private static string Word(bool? holds, bool source) => holds switch
-    {
-        true => source ? "CONFIRMED" : "PASS",
-        false => source ? "REFUTED" : "FAIL",
-        null => "UNDECIDED",
-    };
-
     private static void WriteText(TextWriter o, NaturalGradientSweepResult r, IActivation activation, int depth, int samples, double sw, double sb,
         int trials, long seed, List<int> widths)
     {
@@ -92,9 +85,9 @@ public sealed class VerifyNgdScalesCommand : ICommand
                 + $"{G(row.RmsDistance),12}{G(row.RmsLinearResidual),12}{G(row.MedianStepResidual),12}{G(row.MedianLargestPreactivationChange),10}");
         o.WriteLine("  (distances and linearised residuals: RMS over trials; step residual ‖f₁ − y‖/‖f₀ − y‖ and largest hidden pre-activation change: medians)");
         o.WriteLine("claims (they set the exit code):");
-        foreach (var c in r.Claims) o.WriteLine($"  {Word(c.Holds, false),-10} {c.Name}: {c.Detail}");
+        foreach (var c in r.Claims) o.WriteLine($"  {c.Word(false),-10} {c.Name}: {c.Detail}");
         o.WriteLine("seed 002's own statements (checked, not scored):");
-        foreach (var c in r.SourceChecks) o.WriteLine($"  {Word(c.Holds, true),-10} {c.Name}: {c.Detail}");
+        foreach (var c in r.SourceChecks) o.WriteLine($"  {c.Word(true),-10} {c.Name}: {c.Detail}");
         if (r.SourceChecks.Any(c => c.Holds == false))
             o.WriteLine("  (REFUTED: the sweep contradicts seed 002's statement under the rule shown in --format json; see docs/mean-field.md)");
     }

@@ -14,7 +14,16 @@ public sealed record NaturalGradientRow(int Width, NaturalGradientMetric Metric,
     double MedianStepResidual, double MedianSourceStepResidual, double MedianLargestPreactivationChange);
 
 /// <summary>A decided statement: Holds is null when it needs a trend and the sweep has one width.</summary>
-public sealed record NaturalGradientClaim(string Name, string Rule, bool? Holds, string Detail);
+public sealed record NaturalGradientClaim(string Name, string Rule, bool? Holds, string Detail)
+{
+    /// <summary>PASS/FAIL for our claims, CONFIRMED/REFUTED for a source's statement, UNDECIDED without a trend.</summary>
+    public string Word(bool sourceCheck) => Holds switch
+    {
+        true => sourceCheck ? "CONFIRMED" : "PASS",
+        false => sourceCheck ? "REFUTED" : "FAIL",
+        null => "UNDECIDED",
+    };
+}
 
 /// <summary>The outcome: rows by width and metric, our claims (they set the verdict) and the checks of seed 002's own statements.</summary>
 public sealed record NaturalGradientSweepResult(IReadOnlyList<NaturalGradientRow> Rows, IReadOnlyList<NaturalGradientClaim> Claims,

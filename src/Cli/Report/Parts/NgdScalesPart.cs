@@ -81,9 +81,8 @@ public sealed class NgdScalesPart : IReportPart
             }).ToArray()),
             ["claims"] = Claims(r.Claims), ["sourceChecks"] = Claims(r.SourceChecks),
         };
-        string Word(bool? h, bool source) => h switch { true => source ? "CONFIRMED" : "PASS", false => source ? "REFUTED" : "FAIL", null => "UNDECIDED" };
-        string notes = "Claims: " + string.Join("; ", r.Claims.Select(x => $"{Word(x.Holds, false)} {x.Name} ({x.Detail})"))
-            + ". Seed 002's own statements (reported, not scored): " + string.Join("; ", r.SourceChecks.Select(x => $"{Word(x.Holds, true)} {x.Name} ({x.Detail})")) + ".";
+        string notes = "Claims: " + string.Join("; ", r.Claims.Select(x => $"{x.Word(false)} {x.Name} ({x.Detail})"))
+            + ". Seed 002's own statements (reported, not scored): " + string.Join("; ", r.SourceChecks.Select(x => $"{x.Word(true)} {x.Name} ({x.Detail})")) + ".";
         return new ReportSection(Id, Title,
             "With G the exact Fisher JᵀJ/N or an approximation (layer-wise blocks, K-FAC's A_{l−1} ⊗ B_l, unit-wise blocks) and "
             + "Θ̄ = J G⁺ Jᵀ/N in the zero-damping limit, natural gradient satisfies the isotropic condition Θ̄ = αI, so one step "

@@ -191,8 +191,8 @@ type Trends(output: ITestOutputHelper) =
     /// Mean subtraction in the last layer (seeds 001/002): ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) at
     /// fixed ρ = M/T = 4, C = 3, 6 networks per M = 100…800. The sources give c₁, c₂ no value; the rules (in
     /// MeanSubtractionSweep) test what is derivable: c₁ = 0 works in every trial, λ_max(F̄) = Θ(1) (exponent within
-    /// ±0.15), ĉ₂ = Frobenius excess per width is a finite positive constant (exponent below 0.25, 3 s.e. above 0), ĉ₁
-    /// above its Cauchy–Schwarz minimum. At depth 1 the constants are explicit (Marchenko–Pastur): c₁ → 2√(ρα₀) + 1 = 5,
+    /// ±0.15), the trace self-averages, ĉ₂ = Frobenius excess per width is a finite positive constant (exponent below
+    /// 0.25, 3 s.e. above 0). At depth 1 the constants are explicit (Marchenko–Pastur): c₁ → 2√(ρα₀) + 1 = 5,
     /// c₂ → Cα₀ = 3, tested as a shrinking deviation.
     [<Fact>]
     member _.``mean subtraction bounds: c1 and c2 are finite constants, explicit at depth 1``() =

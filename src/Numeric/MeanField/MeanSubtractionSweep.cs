@@ -28,8 +28,7 @@ public sealed record MeanSubtractionSweepResult(IReadOnlyList<MeanSubtractionRow
 /// Θ(1): the fitted exponent of its trial mean on M lies in [−0.15, 0.15] (the regression λ_max has 1, the upper bound
 /// allows 1/2); (3) the trace self-averages (RMS deviation of Σλ/(C(T − 1)ρκ̄) from 1 shrinking), so ĉ₂ may be measured
 /// as the eigenvalue dispersion; (4) c₂ is a finite positive constant: the exponent of ĉ₂'s trial mean on M is below 0.25
-/// (excluding growth like √M) and ĉ₂ − 3 s.e. &gt; 0 at the largest M (one-sided false alarm ≈ 0.1%); (5) c₁ exceeds the
-/// Cauchy–Schwarz minimum at the largest M. At depth 1, (6): ĉ₁ and ĉ₂ tend to the Marchenko–Pastur constants 2√(ρα_0) + 1 and Cα_0
+/// (excluding growth like √M) and ĉ₂ − 3 s.e. &gt; 0 at the largest M (one-sided false alarm ≈ 0.1%). At depth 1, (5): ĉ₁ and ĉ₂ tend to the Marchenko–Pastur constants 2√(ρα_0) + 1 and Cα_0
 /// (RMS relative deviation with a negative exponent and smaller at the largest M than at the smallest).
 /// Trial k at width M uses seed/"mean-subtraction"/M/k.
 /// </summary>
@@ -72,10 +71,12 @@ public static class MeanSubtractionSweep
 
         var xs = rows.Select(r => (double)r.Width).ToArray();
         string Series(Func<MeanSubtractionRow, double> f) => string.Join(", ", rows.Select(r => $"{G(f(r))} (M = {r.Width})"));
+        // The Cauchy–Schwarz minimum of c₁ is printed, not claimed: given the measured spectrum it holds almost by construction.
         var claims = new List<MeanSubtractionClaim>
         {
             new("lower bound ρα(κ₁ − κ₂) + c₁ with c₁ = 0", "λ_max(F̄) ≥ ρα(κ₁ − κ₂) in every trial at every M", lowerHolds,
-                $"smallest λ_max(F̄) − ρα(κ₁ − κ₂): {Series(r => r.SmallestExcess)}"),
+                $"smallest λ_max(F̄) − ρα(κ₁ − κ₂): {Series(r => r.SmallestExcess)}; ĉ₁ at M = {rows[^1].Width}: {G(rows[^1].C1)} "
+                + $"(Cauchy–Schwarz minimum given ĉ₂: {G(rows[^1].CauchySchwarzC1)})"),
         };
         double lambdaExponent = WidthSweep.LogLogSlope(xs, rows.Select(r => r.LambdaMax).ToArray());
         claims.Add(new("λ_max(F̄) = Θ(1): mean subtraction removes the O(M) outliers", "fitted exponent of λ_max(F̄) on M in [−0.15, 0.15]",
@@ -92,8 +93,6 @@ public static class MeanSubtractionSweep
             "fitted exponent of ĉ₂ on M below 0.25 and ĉ₂ − 3 s.e. > 0 at the largest M",
             c2Positive && c2Exponent < 0.25 && last.C2 - 3 * last.C2StdErr > 0,
             $"ĉ₂ {Series(r => r.C2)}; s.e. at M = {last.Width}: {G(last.C2StdErr)}; exponent {(double.IsFinite(c2Exponent) ? c2Exponent.ToString("F3") : "undefined")}"));
-        claims.Add(new("c₁ above its Cauchy–Schwarz minimum √(ρ²κ̄² + ρc₂/C) − ρκ̄", "at the largest M", last.C1 >= last.CauchySchwarzC1,
-            $"ĉ₁ = {G(last.C1)}, minimum {G(last.CauchySchwarzC1)} at M = {last.Width}"));
         if (shape.Depth == 1)
         {
             var (e1, e2) = new MeanSubtractionBounds(op, last.Width, last.Samples, outputs).DepthOneConstants!.Value;

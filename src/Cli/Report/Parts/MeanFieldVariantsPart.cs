@@ -102,7 +102,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
         return new ReportSection(Id, Title,
             "Mean subtraction: ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M), ρ = M/T, where the sources call c₁, c₂ "
             + "non-negative constants and give no values. Tested: c₁ = 0 works, λ_max(F̄) = Θ(1), c₂ (the Frobenius excess per width) "
-            + "is a finite positive constant, c₁ exceeds its Cauchy–Schwarz minimum; at depth 1 (no hidden layer) the constants are "
+            + "is a finite positive constant and the trace self-averages; at depth 1 (no hidden layer) the constants are "
             + "explicit by Marchenko–Pastur, c₁ = 2√(ρα₀) + 1 and c₂ = Cα₀. Softmax: m_λ = κ₁ mean tr Q/M, "
             + "s_λ = α[(κ₁² − κ₂²) mean tr Q²/T + κ₂² tr Q̄²] and C − 1 outliers α((T−1)/T κ₂ + κ₁/T)M·eig(Q̄), with each network's Q̄.",
             [new("ρ = M/T", G(rho)), new("widths", string.Join(", ", widths)), new("networks per width", trials.ToString(c)), new("seed", context.Seed.ToString(c))],

@@ -5,13 +5,31 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Numeric.MeanField;
 
 /// <summary>Measured/predicted ratios of m_λ, s_λ and λ_max (mean of the top C) at one width, over trials.</summary>
-public sealed record WidthSweepRow(int Width, EigenvalueStatistics Predicted, double[] MeanRatios, double[] RmsDeviations);
+public sealed record WidthSweepRow(int Width, EigenvalueStatistics Predicted, double[] MeanRatios, double[] RmsDeviations)
+{
+    /// <summary>The row of per-trial ratios (trial × [m, s, λ_max]): their means and RMS deviations from 1.</summary>
+    public static WidthSweepRow FromRatios(int width, EigenvalueStatistics predicted, double[][] ratios)
+    {
+        var means = Enumerable.Range(0, 3).Select(i => ratios.Average(r => r[i])).ToArray();
+        var rms = Enumerable.Range(0, 3).Select(i => Math.Sqrt(ratios.Average(r => (r[i] - 1) * (r[i] - 1)))).ToArray();
+        return new WidthSweepRow(width, predicted, means, rms);
+    }
+}
 
 /// <summary>The outcome of a width sweep: rows by growing M, the fitted exponents and the trend decision per statistic.</summary>
 public sealed record WidthSweepResult(IReadOnlyList<WidthSweepRow> Rows, double[] Exponents, bool[] Converging)
 {
     public static readonly string[] StatisticNames = ["m_λ", "s_λ", "λ_max"];
     public bool AllConverging => Converging.All(c => c);
+
+    /// <summary>The trend decision of <see cref="WidthSweep"/> over rows sorted by growing width.</summary>
+    public static WidthSweepResult Decide(IReadOnlyList<WidthSweepRow> rows)
+    {
+        var xs = rows.Select(r => (double)r.Width).ToArray();
+        var exponents = Enumerable.Range(0, 3).Select(i => WidthSweep.LogLogSlope(xs, rows.Select(r => r.RmsDeviations[i]).ToArray())).ToArray();
+        var converging = Enumerable.Range(0, 3).Select(i => exponents[i] < 0 && rows[^1].RmsDeviations[i] < rows[0].RmsDeviations[i]).ToArray();
+        return new WidthSweepResult(rows, exponents, converging);
+    }
 }
 
 /// <summary>
@@ -55,14 +73,9 @@ public static class WidthSweep
         {
             var predicted = new Predictions(op, widths[w], samples, outputs).Regression();
             var ratios = measured[w].Select(st => new[] { st[0] / predicted.Mean, st[1] / predicted.SecondMoment, st[2] / predicted.LambdaMax }).ToArray();
-            var means = Enumerable.Range(0, 3).Select(i => ratios.Average(r => r[i])).ToArray();
-            var rms = Enumerable.Range(0, 3).Select(i => Math.Sqrt(ratios.Average(r => (r[i] - 1) * (r[i] - 1)))).ToArray();
-            rows.Add(new WidthSweepRow(widths[w], predicted, means, rms));
+            rows.Add(WidthSweepRow.FromRatios(widths[w], predicted, ratios));
         }
-        var xs = rows.Select(r => (double)r.Width).ToArray();
-        var exponents = Enumerable.Range(0, 3).Select(i => LogLogSlope(xs, rows.Select(r => r.RmsDeviations[i]).ToArray())).ToArray();
-        var converging = Enumerable.Range(0, 3).Select(i => exponents[i] < 0 && rows[^1].RmsDeviations[i] < rows[0].RmsDeviations[i]).ToArray();
-        return new WidthSweepResult(rows, exponents, converging);
+        return WidthSweepResult.Decide(rows);
     }
 
     /// <summary>Least-squares slope of log y on log x.</summary>

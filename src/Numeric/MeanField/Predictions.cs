@@ -94,6 +94,20 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     }
 
     /// <summary>
+    /// Softmax statistics from the leading dual (αM/T)[(κ₁ − κ₂) ⊕_t R_tR_tᵀ + κ₂ (R_s R_tᵀ)_{s,t}] (MATH.md's seed-001
+    /// Theorem 3.3 lost its formulas; re-derived here): its trace gives m = κ₁ mean_t tr Q_t / M, its Frobenius norm
+    /// s = α[(κ₁² − κ₂²) mean_t tr Q_t²/T + κ₂² tr Q̄²] (Q_t = I gives Theorem 3.1's s), and λ_max is the mean of the
+    /// C − 1 outliers of <see cref="SoftmaxOutliers"/>.
+    /// </summary>
+    public EigenvalueStatistics Softmax(Models.SoftmaxQStatistics q)
+    {
+        RequireHidden();
+        double k1 = op.Kappa1, k2 = op.Kappa2;
+        var outliers = SoftmaxOutliers(q.MeanQEigenvaluesDescending.Take(Math.Max(1, C - 1)).ToArray());
+        return new(SoftmaxMean(q.MeanTrace), op.Alpha * ((k1 * k1 - k2 * k2) * q.MeanTraceOfSquare / T + k2 * k2 * q.TraceOfMeanSquared), outliers.Average());
+    }
+
+    /// <summary>
     /// Input metric A⁰ = Σ_k E[∇_x f_k ∇_x f_kᵀ] (M_0 × M_0), re-derived here from ∇_x f = W¹ᵀδ¹ and
     /// W¹W¹ᵀ ≈ σ_w² I: dual ≈ (σ_w²/T) I_C ⊗ ((q̃¹₁ − q̃¹₂)I + q̃¹₂ 11ᵀ), hence
     /// λ_max = σ_w²((T−1)/T q̃¹₂ + q̃¹₁/T) (order 1), m = Cσ_w² q̃¹₁/M_0 (order 1/M), s = Cσ_w⁴(q̃¹₁²/T + (T−1)/T q̃¹₂²)/M_0.

@@ -67,15 +67,17 @@ module Compiler =
     /// Compiles x to a delegate; `symbols` fixes the argument order (every free symbol must be listed).
     let compile (symbols: string list) (x: Expression) : Func<float[], float> =
         let input = Linq.Parameter(typeof<float[]>, "values")
-        let index = symbols |> List.mapi (fun i s -> s, i) |> Map.ofList
-        let symbol s = match index.TryFind s with Some i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | None -> unknown s
+        let index = Collections.Generic.Dictionary<string, int>()
+        symbols |> List.iteri (fun i s -> index[s] <- i)
+        let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
         Linq.Lambda<Func<float[], float>>(build symbol x, input).Compile()
 
     /// The body of x over one double parameter per symbol, for the fixed-arity delegates below (no array per call).
     let private body (symbols: string list) (x: Expression) : Linq * Parameter list =
         let parameters = symbols |> List.map (fun s -> Linq.Parameter(typeof<float>, s))
-        let index = List.zip symbols parameters |> Map.ofList
-        build (fun s -> match index.TryFind s with Some p -> p :> Linq | None -> unknown s) x, parameters
+        let index = Collections.Generic.Dictionary<string, Parameter>()
+        List.iter2 (fun s p -> index[s] <- p) symbols parameters
+        build (fun s -> match index.TryGetValue s with | true, p -> p :> Linq | _ -> unknown s) x, parameters
 
     /// x as a function of one symbol.
     let compile1 (s1: string) (x: Expression) : Func<float, float> =

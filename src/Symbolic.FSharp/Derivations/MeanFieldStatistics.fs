@@ -69,11 +69,17 @@ module MeanFieldStatistics =
     let kappa2 = X.symbol "kappa2"
     let ntkKappa1 = X.symbol "ntkkappa1"
     let ntkKappa2 = X.symbol "ntkkappa2"
-    let widthRatio (l: int) = X.symbol $"alpha_{l}"
+    // Names by concatenation: an interpolated string with integer holes goes through FSharp.Core's Printf, whose
+    // JIT compilation costs the numeric layer's first call tens of milliseconds.
+    let private widthName (l: int) = "alpha_" + string l
+    let private qhatName (i: int) (l: int) = "qhat" + string i + "_" + string l
+    let private qtildeName (i: int) (l: int) = "qtilde" + string i + "_" + string l
+    let private qName (i: int) (l: int) = "q" + string i + "_" + string l
+    let widthRatio (l: int) = X.symbol (widthName l)
     /// q̂^l_i, q̃^l_i, q^l_i for i = 1 (same input) or 2 (different inputs).
-    let qhat (i: int) (l: int) = X.symbol $"qhat{i}_{l}"
-    let qtilde (i: int) (l: int) = X.symbol $"qtilde{i}_{l}"
-    let q (i: int) (l: int) = X.symbol $"q{i}_{l}"
+    let qhat (i: int) (l: int) = X.symbol (qhatName i l)
+    let qtilde (i: int) (l: int) = X.symbol (qtildeName i l)
+    let q (i: int) (l: int) = X.symbol (qName i l)
     let private two = X.ofInt 2
     let private show = Infix.format
     let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
@@ -81,14 +87,14 @@ module MeanFieldStatistics =
     /// The symbols κ_i reads, in the order compiled code takes them: alpha, alpha_0…alpha_(L−1), qhat_i_0…, qtilde_i_1….
     let kappaSymbols (depth: int) (i: int) : string list =
         [ yield "alpha"
-          for l in 0 .. depth - 1 -> $"alpha_{l}"
-          for l in 0 .. depth - 1 -> $"qhat{i}_{l}"
-          for l in 1 .. depth -> $"qtilde{i}_{l}" ]
+          for l in 0 .. depth - 1 -> widthName l
+          for l in 0 .. depth - 1 -> qhatName i l
+          for l in 1 .. depth -> qtildeName i l ]
 
     /// The symbols κ′_i reads: q_i_1…q_i_L, qtilde_i_1….
     let ntkKappaSymbols (depth: int) (i: int) : string list =
-        [ for l in 1 .. depth -> $"q{i}_{l}"
-          for l in 1 .. depth -> $"qtilde{i}_{l}" ]
+        [ for l in 1 .. depth -> qName i l
+          for l in 1 .. depth -> qtildeName i l ]
 
     /// The symbols of the regression statistics, in compiled order.
     let statisticsSymbols = [ "kappa1"; "kappa2"; "alpha"; "T"; "C"; "M" ]
@@ -155,7 +161,7 @@ module MeanFieldStatistics =
         let d1, d2, k1, k2 = kf.DualDiagonal, kf.DualOffDiagonal, kf.Kappa1, kf.Kappa2
         let sigmaW2, sigmaB2 = X.symbol "sigma_w2", X.symbol "sigma_b2"
         let ntkRaw i = X.add [ for l in 1 .. depth -> (sigmaW2 * qhat i (l - 1) + sigmaB2) * qtilde i l ]
-        let forward i = Map.ofList [ for l in 1 .. depth -> $"q{i}_{l}", sigmaW2 * qhat i (l - 1) + sigmaB2 ]
+        let forward i = Map.ofList [ for l in 1 .. depth -> qName i l, sigmaW2 * qhat i (l - 1) + sigmaB2 ]
         let ntk i = if i = 1 then kf.NtkKappa1 else kf.NtkKappa2
         let sf = spectrumForms.Force()
         let spectrum = sf.Spectrum

@@ -131,7 +131,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
                         stdout.WriteLine($"       by: {s.Evidence}");
                     }
                 }
-                stdout.WriteLine(holds ? $"derivation: all {steps.Count} steps confirmed by the engine" : "derivation: a step FAILED (run with --steps)");
+                stdout.WriteLine(holds ? $"derivation: {steps.Count} steps, every check passed (--steps shows each with its evidence)" : "derivation: a step FAILED (run with --steps)");
                 break;
         }
         return holds ? Dispatcher.Holds : Dispatcher.ClaimFailed;

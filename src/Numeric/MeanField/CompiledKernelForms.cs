@@ -14,7 +14,7 @@ public sealed class CompiledKernelForms
     {
         if (forms.Parameters.Length > 1) throw new ArgumentException("at most one activation parameter is supported");
         Derived = forms;
-        string p = forms.Parameters.IsEmpty ? "theta" : forms.Parameters.Head;
+        string p = forms.Parameters.IsEmpty ? "(no parameter)" : forms.Parameters.Head; // a name no form uses when there is none
         Func<double, double, double> One(Expression x) => Compiler.compile2("q", p, x);
         Func<double, double, double, double> Two(Expression x) => Compiler.compile3("a", "c", p, MeanFieldKernels.inCosine(x));
         Mean = One(forms.Mean);

@@ -16,6 +16,25 @@ public class OrderParametersTests
         Assert.Equal(expected, fp.Phase);
     }
 
+    [Theory]
+    [InlineData(1.5, 0.1, 0.4)]   // q ← 0.75 q + 0.1: q* = 0.1 / 0.25
+    [InlineData(1.0, 0.3, 0.6)]   // q ← 0.5 q + 0.3
+    public void ReluFixedPointIsTheLinearRecurrencesLimit(double sigmaW2, double sigmaB2, double expected)
+    {
+        var fp = FixedPoint.Solve(GaussianKernels.For(new Relu()), sigmaW2, sigmaB2, homogeneous: true);
+        Assert.NotNull(fp.QStar);
+        Assert.Equal(expected, fp.QStar!.Value, 12);
+    }
+
+    [Fact]
+    public void ReluAtTheEdgeWithBiasHasNoFixedPoint()
+    {
+        // σ_w² = 2: q ← q + σ_b² grows by σ_b² a layer for ever; a stalled-iterate rule must not call q after 10⁵ layers q*.
+        var fp = FixedPoint.Solve(GaussianKernels.For(new Relu()), 2.0, 0.1, homogeneous: true);
+        Assert.Null(fp.QStar);
+        Assert.Equal(Phase.Edge, fp.Phase);
+    }
+
     [Fact]
     public void DeepLinearNetworkMatchesTheHandRecurrence()
     {

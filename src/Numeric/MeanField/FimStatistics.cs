@@ -1,6 +1,7 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 
@@ -69,13 +70,19 @@ public static class FimStatistics
         return Analyse(parameters, RunTrials(parameters, shard), shard);
     }
 
-    /// <summary>The trials k of <paramref name="shard"/>, in increasing k.</summary>
-    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard)
+    /// <summary>The trials k of <paramref name="shard"/>, in increasing k; <paramref name="progress"/> counts the networks.</summary>
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard, IProgress<ProgressStep>? progress = null)
     {
         parameters.Validated();
         shard = shard.Count == 0 ? Shard.All : shard;
         var prediction = Predict(parameters);
-        return shard.Trials(parameters.Trials).Select(k => RunTrial(parameters, prediction, k)).ToList();
+        var counter = new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
+        return shard.Trials(parameters.Trials).Select(k =>
+        {
+            var trial = RunTrial(parameters, prediction, k);
+            counter.Advance();
+            return trial;
+        }).ToList();
     }
 
     /// <summary>Statistics, ratios and claims over the given trials (sorted by trial; any subset, e.g. one shard's).</summary>

@@ -21,7 +21,7 @@ public sealed class MeanFieldPart : ITrialReportPart
         ["tanh"] = (3.0, 0.64), ["relu"] = (2.0, 0.1), ["erf"] = (2.0, 0.2), ["linear"] = (1.0, 0.5),
     };
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
+    public SectionWork Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
 
     public SectionTrials PrepareTrials(ReportContext context, PartSettings settings)
     {

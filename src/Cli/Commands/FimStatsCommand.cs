@@ -24,12 +24,16 @@ public sealed class FimStatsCommand : ILongRunningCommand
           --trials K       independent networks, 1 … 1000 (default 1)
         {ShardOptions.Synopsis}
           --format F       text (default) or json
-        {ProgressReporter.Synopsis}        Statistics are over all P eigenvalues of the metric (P×P, computed through its CT×CT dual): m_λ = Σλ/P,
+        {ProgressReporter.Synopsis}
+        Statistics are over all P eigenvalues of the metric (P×P, computed through its CT×CT dual): m_λ = Σλ/P,
         s_λ = Σλ²/P; λ_max is compared as the mean of the top C eigenvalues (C − 1 for softmax, whose Q·1 = 0);
         NTK statistics are over the CT eigenvalues of Θ = J Jᵀ. Ratios are measured/predicted, averaged over trials.
+        Softmax predictions use each network's own Q_t = diag(g_t) − g_t g_tᵀ (m_λ, s_λ and the C − 1 outliers).
         Structural claims (exit 1 if one fails): regression — the C-th eigenvalue exceeds twice the (C+1)-th
         (outliers separated); mean-subtracted — its largest eigenvalue is below half the C-th of F (outliers
-        removed); softmax — every sorted eigenvalue of F_cross is at most that of F (F_cross ⪯ F).
+        removed) and at least ρα(κ₁ − κ₂), ρ = M/T (the sources' lower bound with c₁ = 0); softmax — every sorted
+        eigenvalue of F_cross is at most that of F (F_cross ⪯ F). mean-subtracted also prints the measured ĉ₁, ĉ₂ and
+        the upper bound √((Cα²ρ(κ₁ − κ₂)² + ĉ₂)M); the sources leave c₁, c₂ unspecified.
         Example: fimverify fim-stats --activation tanh --depth 3 --width 500 --samples 50 --outputs 5 --sigma-w2 3 --sigma-b2 0.64 --trials 3
         Sharded: … --trials 30 --shard 0/3 --partial part-0.json (and 1/3, 2/3), then `fimverify merge part-*.json`
                  prints the unsharded output (see docs/sharding.md)

@@ -28,7 +28,7 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
           --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/2) for `fimverify merge`
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
-          --quiet       no progress on stderr (by default bars on a terminal, a plain line per 10 % of the trials when redirected)
+          --quiet       no progress on stderr (by default bars on a terminal, plain lines when redirected)
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (a Monte Carlo
         estimate from 10⁶ columns until the symbolic layer derives it; the output says which). Decision: FAIL when the
         one-sided Clopper–Pearson lower bound of the failure rate exceeds the bound at rate α; VACUOUS when the bound ≥ 1.

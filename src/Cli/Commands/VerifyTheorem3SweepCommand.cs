@@ -17,7 +17,8 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
           --p-list      at least two values of p (each ≥ d), e.g. 50,100,200,400
           --trials K    trials per p (trial k of every p uses the stream (S, "theorem3", k))
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace), not J: much faster
-        {ShardOptions.Synopsis}{ProgressReporter.Synopsis}
+        {ShardOptions.Synopsis}
+        {ProgressReporter.Synopsis}
         Rule: p·q(p) must not increase significantly between any two sweep points (one-sided Clopper–Pearson bounds,
         Bonferroni over the pairs at rate α); the least-squares slope of log q on log p is printed for information.
         Exit code 0 when no trend is refuted, 1 when one is, 2 on bad input.

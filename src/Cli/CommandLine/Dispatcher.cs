@@ -40,7 +40,8 @@ public static class Dispatcher
                 stdout.WriteLine(command.Help);
                 return Holds;
             }
-            return command.Run(new ArgumentReader(rest), stdout);
+            var reader = new ArgumentReader(rest);
+            return command is ILongRunningCommand withProgress ? withProgress.Run(reader, stdout, stderr) : command.Run(reader, stdout);
         }
         catch (UsageException e)
         {

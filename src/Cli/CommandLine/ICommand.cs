@@ -14,3 +14,15 @@ public interface ICommand
     /// <summary>Runs the command; returns the process exit code (0 holds, 1 a claim failed).</summary>
     int Run(ArgumentReader args, TextWriter stdout);
 }
+
+/// <summary>
+/// A command whose work can run longer than a moment: the dispatcher also hands it stderr, where it shows progress
+/// through <see cref="Output.ProgressReporter"/> (stdout carries its output alone, byte for byte as without progress).
+/// </summary>
+public interface ILongRunningCommand : ICommand
+{
+    /// <summary>Runs the command with progress on <paramref name="stderr"/>; returns the exit code as <see cref="ICommand.Run"/>.</summary>
+    int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr);
+
+    int ICommand.Run(ArgumentReader args, TextWriter stdout) => Run(args, stdout, TextWriter.Null);
+}

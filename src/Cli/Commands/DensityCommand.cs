@@ -11,7 +11,7 @@ using FimVerify.Numeric.Spectra;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`density`: spectral densities of a softmax classifier's Fisher variants by SLQ or dense eigenvalues (seed 003).</summary>
-public sealed class DensityCommand : ICommand
+public sealed class DensityCommand : ILongRunningCommand
 {
     public string Path => "density";
     public string Summary => "Eigenvalue density of exact/MC/empirical/K-FAC Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
@@ -20,7 +20,7 @@ public sealed class DensityCommand : ICommand
                                  [--fisher exact|mc|emp|kfac|all|LIST] [--blocks full|layerwise|all] [--method slq|exact]
                                  [--probes K] [--steps M] [--probe-distribution rademacher|gaussian] [--sigma S] [--grid G]
                                  [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P] [--top k]
-                                 [--seed N] [--data-dir DIR] [--plot FILE.png|FILE.svg] [--format text|json]
+                                 [--seed N] [--data-dir DIR] [--plot FILE.png|FILE.svg] [--format text|json] [--quiet]
           --data           synthetic: 16-dimensional 4-class Gaussian mixture (separation 3); fashion-mnist: the
                            training images of Debian's dataset-fashion-mnist package (default synthetic)
           --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
@@ -40,6 +40,7 @@ public sealed class DensityCommand : ICommand
                            with the dense reference, the claim is |Δλ_i| ≤ 1e-8·λ_max
           --seed N         run seed (data, initialisation, SGD, MC labels and probes all derive from it; default 1)
           --data-dir DIR   where the Fashion-MNIST IDX files are (default /usr/share/datasets/fashion-mnist)
+          --quiet          no progress on stderr (by default bars on a terminal, plain lines when redirected)
         When the dense reference is available, each SLQ panel reports W1 to it, moment errors, and the moment claim:
         |Z_k| ≤ z(1 − 0.001/8) for k = 1..4 with the exact null variance of the probes (Bonferroni, family-wise 0.001). Exit code 0 when every
         checked claim holds (or none was checkable), 1 when one fails, 2 on bad input.
@@ -49,7 +50,7 @@ public sealed class DensityCommand : ICommand
     private static readonly string[] KindNames = ["exact", "mc", "emp", "kfac"];
     private static readonly string[] BlockChoices = ["full", "layerwise", "all"];
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         string dataName = args.Choice("--data", ["synthetic", "fashion-mnist"], "synthetic");
         bool mnist = dataName == "fashion-mnist";
@@ -76,6 +77,7 @@ public sealed class DensityCommand : ICommand
         string dataDir = args.String("--data-dir", FashionMnist.DefaultDirectory);
         string? plotPath = args.OptionalString("--plot");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !plotPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"The option --plot needs a file name ending in .png or .svg, but got '{plotPath}'.");
@@ -90,10 +92,10 @@ public sealed class DensityCommand : ICommand
         DensityExperimentResult result;
         try
         {
-            result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
+            var settings = new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
                 hidden, activation, new SgdSettings(epochs, batch, learningRate),
-                new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top), dataDir),
-                SeedSequence.FromSeed(seed));
+                new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top), dataDir);
+            result = progress.Run(sink => DensityExperiment.Run(settings, SeedSequence.FromSeed(seed), sink));
         }
         catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
         if (plotPath is not null)

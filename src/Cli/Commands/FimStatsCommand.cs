@@ -7,14 +7,14 @@ using FimVerify.Numeric.MeanField;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`fim-stats`: mean-field predictions of the FIM spectrum (and variants) against random networks.</summary>
-public sealed class FimStatsCommand : ICommand
+public sealed class FimStatsCommand : ILongRunningCommand
 {
     public string Path => "fim-stats";
     public string Summary => "Predicted vs measured m_λ, s_λ, λ_max and the top-C eigenvalues of the FIM of random wide MLPs (MATH.md §2).";
     public string Help => $"""
         Usage: fimverify fim-stats --activation A --depth L --width M --samples T --outputs C --sigma-w2 X --sigma-b2 Y
                                    [--widths a0,…] [--variant V] [--seed S] [--trials K] [--shard i/N] [--partial FILE]
-                                   [--format text|json]
+                                   [--format text|json] [--quiet]
         {MeanFieldOptions.Synopsis}
           --width M        base width (hidden width M_l = α_l M), 2 … 4000
           --samples T      inputs per trial, 2 … 2000 (the dual is CT × CT)
@@ -24,18 +24,22 @@ public sealed class FimStatsCommand : ICommand
           --trials K       independent networks, 1 … 1000 (default 1)
         {ShardOptions.Synopsis}
           --format F       text (default) or json
+        {ProgressReporter.Synopsis}
         Statistics are over all P eigenvalues of the metric (P×P, computed through its CT×CT dual): m_λ = Σλ/P,
         s_λ = Σλ²/P; λ_max is compared as the mean of the top C eigenvalues (C − 1 for softmax, whose Q·1 = 0);
         NTK statistics are over the CT eigenvalues of Θ = J Jᵀ. Ratios are measured/predicted, averaged over trials.
+        Softmax predictions use each network's own Q_t = diag(g_t) − g_t g_tᵀ (m_λ, s_λ and the C − 1 outliers).
         Structural claims (exit 1 if one fails): regression — the C-th eigenvalue exceeds twice the (C+1)-th
         (outliers separated); mean-subtracted — its largest eigenvalue is below half the C-th of F (outliers
-        removed); softmax — every sorted eigenvalue of F_cross is at most that of F (F_cross ⪯ F).
+        removed) and at least ρα(κ₁ − κ₂), ρ = M/T (the sources' lower bound with c₁ = 0); softmax — every sorted
+        eigenvalue of F_cross is at most that of F (F_cross ⪯ F). mean-subtracted also prints the measured ĉ₁, ĉ₂ and
+        the upper bound √((Cα²ρ(κ₁ − κ₂)² + ĉ₂)M); the sources leave c₁, c₂ unspecified.
         Example: fimverify fim-stats --activation tanh --depth 3 --width 500 --samples 50 --outputs 5 --sigma-w2 3 --sigma-b2 0.64 --trials 3
         Sharded: … --trials 30 --shard 0/3 --partial part-0.json (and 1/3, 2/3), then `fimverify merge part-*.json`
                  prints the unsharded output (see docs/sharding.md)
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         var (activation, shape) = MeanFieldOptions.Read(args);
         int m = Required(args, "--width", 2, 4000);
@@ -48,12 +52,13 @@ public sealed class FimStatsCommand : ICommand
         int trials = args.Int("--trials", 1, 1, 1000);
         var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
         sharding.Validate(trials);
 
         var variant = FimStatsOutput.Variants.First(v => v.Name == variantName).Variant;
         var prm = new FimStatsParameters(activation, shape, m, T, C, variant, seed, trials);
-        var measured = FimStatistics.RunTrials(prm, sharding.Shard);
+        var measured = progress.Run(sink => FimStatistics.RunTrials(prm, sharding.Shard, sink));
         if (sharding.PartialPath is not null) FimStatsPartial.Write(sharding.PartialPath, prm, sharding.Shard, measured);
         var result = FimStatistics.Analyse(prm, measured, sharding.Shard);
         FimStatsOutput.Write(result, DenseSymmetricEigen.Backend, format, stdout);

@@ -7,13 +7,13 @@ using FimVerify.Cli.Sharding;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`report`: runs the default suite and writes report.md, report.html, plots and results.json.</summary>
-public sealed class ReportCommand : ICommand
+public sealed class ReportCommand : ILongRunningCommand
 {
     public string Path => "report";
     public string Summary => "Run every claim FimVerify knows and write a report (Markdown, HTML, plots, results.json, JUnit).";
     public string Help => """
         Usage: fimverify report [--suite FILE] [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE] [--format text|json]
-                                [--shard i/N --partial FILE]
+                                [--shard i/N --partial FILE] [--quiet]
           --suite FILE  a user suite, .toml or .json: run fields (seed, quick) and one table per section with its
                         parameters, e.g. [lemma1] p = 150; only the sections it names run (docs/report.md)
           --out DIR     output folder (default fimverify-report); created if missing
@@ -25,13 +25,14 @@ public sealed class ReportCommand : ICommand
           --shard i/N   run only the trials g with g mod N = i of the trial-based sections (theorem3, mean-field),
                         numbered across sections, and write them to --partial FILE; no report is written:
                         `fimverify merge` of all N parts (with --out, --junit) writes the report the unsharded run writes
+          --quiet       no progress on stderr (by default bars on a terminal, plain lines per section when redirected)
         Exit code 0 when every claim holds, 1 when one fails, 2 on bad input; a shard exits 0 (the merge decides).
         Example: fimverify report --quick --out /tmp/fv --junit /tmp/fv/junit.xml
         Sharded: fimverify report --shard 0/4 --partial report-0.json   (… 3/4), then
                  fimverify merge report-*.json --out fimverify-report   (see docs/sharding.md)
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         string? suitePath = args.OptionalString("--suite");
         bool outGiven = args.Has("--out");
@@ -42,18 +43,19 @@ public sealed class ReportCommand : ICommand
         string? junit = args.OptionalString("--junit");
         var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
 
         var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only);
-        if (sharding.IsSharded || sharding.PartialPath is not null) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout);
+        if (sharding.IsSharded || sharding.PartialPath is not null) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout, progress);
 
         ReportFiles.Prepare(outDir, junit);
-        var sections = ProgressReporter.RunAll(plan.Prepare(outDir), Console.Error);
+        var sections = SectionRunner.RunAll(plan.Prepare(outDir), progress);
         return ReportFiles.Write(sections, plan, outDir, junit, format, stdout);
     }
 
     /// <summary>One shard: the trial-based sections' trials of the shard, written to the partial file; no report.</summary>
-    private static int RunShard(ReportPlan plan, ShardOptions sharding, bool reportOutputs, OutputFormat format, TextWriter stdout)
+    private static int RunShard(ReportPlan plan, ShardOptions sharding, bool reportOutputs, OutputFormat format, TextWriter stdout, ProgressReporter progress)
     {
         string partial = sharding.PartialPath
             ?? throw new UsageException("A report shard needs --partial FILE: its trials are only of use to `fimverify merge`.");
@@ -62,7 +64,7 @@ public sealed class ReportCommand : ICommand
         if (trials.Sections.Count == 0)
             throw new UsageException($"None of the selected sections ({string.Join(", ", plan.Parts.Select(p => p.Id))}) runs trials, so there is nothing to shard: run `fimverify report` without --shard.");
         sharding.Validate(trials.Trials);
-        var (outcomes, runs) = trials.Run(sharding.Shard, Console.Error);
+        var (outcomes, runs) = trials.Run(sharding.Shard, progress);
         ReportPartial.Write(partial, plan, trials, sharding.Shard, outcomes);
         var shard = $"{sharding.Shard.Index}/{sharding.Shard.Count}";
         if (format == OutputFormat.Json)

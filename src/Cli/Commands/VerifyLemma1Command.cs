@@ -7,22 +7,23 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`verify lemma1`: Lemma 1's closed form for J against a Monte Carlo estimate, entry by entry.</summary>
-public sealed class VerifyLemma1Command : ICommand
+public sealed class VerifyLemma1Command : ILongRunningCommand
 {
     public string Path => "verify lemma1";
     public string Summary => "Lemma 1's J against Monte Carlo over x, entrywise, with a CLT tolerance at a stated false-alarm rate.";
     public string Help => """
-        Usage: fimverify verify lemma1 [--d D] [--p P] [--samples N] [--seed S] [--alpha A] [--format text|json]
+        Usage: fimverify verify lemma1 [--d D] [--p P] [--samples N] [--seed S] [--alpha A] [--format text|json] [--quiet]
           --d D        input dimension (default 5)
           --p P        hidden units (default 200, at most 2000)
           --samples N  Monte Carlo inputs x ~ N(0, I_d) (default 200000)
           --seed S     run seed (default 1)
           --alpha A    family-wise false-alarm rate of the Bonferroni decision (default 0.001)
+          --quiet      no progress on stderr (by default bars on a terminal, plain lines when redirected)
         Exit code 0 when consistent, 1 when some entry deviates beyond the threshold, 2 on bad input.
         Example: fimverify verify lemma1 --d 5 --p 200 --samples 200000 --seed 1
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         int d = args.Int("--d", 5, 1, 1000);
         int p = args.Int("--p", 200, 1, 2000);
@@ -30,9 +31,10 @@ public sealed class VerifyLemma1Command : ICommand
         long seed = args.Long("--seed", 1);
         double alpha = args.Double("--alpha", 1e-3, 0, 0.5);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
 
-        var r = Lemma1Check.Run(new Lemma1Parameters(d, p, samples, seed, alpha));
+        var r = progress.Run(sink => Lemma1Check.Run(new Lemma1Parameters(d, p, samples, seed, alpha), sink));
         string verdict = r.Consistent ? "PASS" : "FAIL";
         if (format == OutputFormat.Json)
         {

@@ -9,13 +9,13 @@ using FimVerify.Numeric.Random;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`verify ngd-scales`: the isotropic condition Θ̄ = αI of exact and approximate natural gradient (seed 002).</summary>
-public sealed class VerifyNgdScalesCommand : ICommand
+public sealed class VerifyNgdScalesCommand : ILongRunningCommand
 {
     public string Path => "verify ngd-scales";
     public string Summary => "Approximate natural gradient (seed 002): Θ̄ = J G⁺ Jᵀ/N = αI for exact, layer-wise, K-FAC and unit-wise Fishers, and one step with η = 1/α.";
     public string Help => """
         Usage: fimverify verify ngd-scales --depth L --width M[,M2,…] --samples N [--activation A] [--sigma-w2 X] [--sigma-b2 Y]
-                                           [--trials K] [--seed S] [--format text|json]
+                                           [--trials K] [--seed S] [--format text|json] [--quiet]
           --depth L        weight layers, 2 … 10 (L − 1 hidden layers, one output: C = 1)
           --width M,…      one or more hidden widths (the input has the same width), N … 4000; two or more decide the trends
           --samples N      training inputs, 2 … 200, at most every width (the rank conditions need N ≤ M)
@@ -23,6 +23,7 @@ public sealed class VerifyNgdScalesCommand : ICommand
           --sigma-w2 X     weight variance, default 2;  --sigma-b2 Y  bias variance, default 0.1
           --trials K       networks per width, 1 … 100 (default 4); trial k at width M uses the stream S/"ngd"/M/k
           --seed S         run seed (default 1);  --format F  text (default) or json
+          --quiet          no progress on stderr (by default bars on a terminal, plain lines when redirected)
         Θ̄ is computed through N×N Grams in the zero-damping limit (pseudo-inverses). Ours: α = 1 (exact), L (layer-wise),
         N(L−1) + 1 (K-FAC: the output layer gives 1, not N), 1 + M(L−1)/2 (ReLU unit-wise, as M → ∞) or 1 + M(L−1) (unit-wise
         for activations with φ′ ≠ 0, exactly). Claims: exact cases ‖Θ̄/α − I‖₂ ≤ 1e−8; the asymptotic one a fitted exponent
@@ -34,7 +35,7 @@ public sealed class VerifyNgdScalesCommand : ICommand
         Example: fimverify verify ngd-scales --depth 3 --width 100,200,400,800 --samples 10 --seed 1
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         if (!args.Has("--depth")) throw new UsageException("The option --depth is required.");
         int depth = args.Int("--depth", 0, 2, 10);
@@ -48,6 +49,7 @@ public sealed class VerifyNgdScalesCommand : ICommand
         int trials = args.Int("--trials", 4, 1, 100);
         long seed = args.Long("--seed", 1);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
 
         var widths = widthText.Split(',', StringSplitOptions.TrimEntries).Select(s =>
@@ -65,7 +67,7 @@ public sealed class VerifyNgdScalesCommand : ICommand
                 if (NaturalGradientScales.RankConditionViolation(metric, Enumerable.Repeat(m, depth).Append(1).ToArray(), samples) is string why)
                     throw new UsageException($"The {NaturalGradientScales.Name(metric)} scale is derived for full-rank factors, but {why} at width {m}: use --samples at most the smallest width.");
 
-        var r = NaturalGradientSweep.Run(activation, depth, widths, sw, sb, samples, trials, SeedSequence.FromSeed(seed));
+        var r = progress.Run(sink => NaturalGradientSweep.Run(activation, depth, widths, sw, sb, samples, trials, SeedSequence.FromSeed(seed), sink));
         if (format == OutputFormat.Json) stdout.WriteLine(Json(r, activation, depth, samples, sw, sb, trials, seed, widths));
         else WriteText(stdout, r, activation, depth, samples, sw, sb, trials, seed, widths);
         return r.AllHold ? Dispatcher.Holds : Dispatcher.ClaimFailed;

@@ -7,14 +7,14 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`verify theorem3`: Lemma 2, Theorem 3's five inequalities and the eigenvalue claims over independent trials.</summary>
-public sealed class VerifyTheorem3Command : ICommand
+public sealed class VerifyTheorem3Command : ILongRunningCommand
 {
     public string Path => "verify theorem3";
     public string Summary => "Lemma 2 / Theorem 3 over K random W: failure counts vs the stated C·D/(δ²p), smallest consistent C and ξ.";
     public string Help => """
         Usage: fimverify verify theorem3 --d D --p P --delta δ --trials K [--seed S] [--alpha A]
                                          [--xi-pair X] [--xi-diag X] [--shard i/N] [--partial FILE] [--lemma2-only]
-                                         [--format text|json]
+                                         [--format text|json] [--quiet]
           --d D         input dimension, at least 2
           --p P         hidden units, at least d (eigenvalue claims need J dense: p ≤ 2000; above that the
                         Rayleigh quotients u J uᵀ are computed matrix-free in O(p²(d + M)) per trial)
@@ -28,6 +28,7 @@ public sealed class VerifyTheorem3Command : ICommand
           --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/2) for `fimverify merge`
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
+          --quiet       no progress on stderr (by default bars on a terminal, plain lines when redirected)
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (a Monte Carlo
         estimate from 10⁶ columns until the symbolic layer derives it; the output says which). Decision: FAIL when the
         one-sided Clopper–Pearson lower bound of the failure rate exceeds the bound at rate α; VACUOUS when the bound ≥ 1.
@@ -38,7 +39,7 @@ public sealed class VerifyTheorem3Command : ICommand
                  (then `fimverify merge part-*.json` prints the unsharded verdicts; see docs/sharding.md)
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         int d = args.Int("--d", 3, 2, 1000);
         int p = args.Int("--p", 1000, 1, 10_000_000);
@@ -51,6 +52,7 @@ public sealed class VerifyTheorem3Command : ICommand
         var sharding = ShardOptions.Read(args);
         bool lemma2Only = args.Flag("--lemma2-only");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
         if ((long)d * p > 200_000_000) throw new UsageException($"d·p = {(long)d * p} exceeds the 2·10⁸ weights one trial may hold.");
@@ -59,7 +61,7 @@ public sealed class VerifyTheorem3Command : ICommand
         var constant = Theorem3Verification.ConstantFor(d);
         var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
         prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
-        var report = Theorem3Verification.Run(prm, trials, seed, alpha, sharding.Shard);
+        var report = progress.Run(sink => Theorem3Verification.Run(prm, trials, seed, alpha, sharding.Shard, sink));
         if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
         Theorem3ReportOutput.Write(report, format, stdout);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));

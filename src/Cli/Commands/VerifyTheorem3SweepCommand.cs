@@ -7,17 +7,18 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Cli.Commands;
 
 /// <summary>`verify theorem3-sweep`: failure rates of the Theorem 3 claims across p, with the 1/p trend decision.</summary>
-public sealed class VerifyTheorem3SweepCommand : ICommand
+public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
 {
     public string Path => "verify theorem3-sweep";
     public string Summary => "Theorem 3 across a p-sweep: each claim's failure rate must not decay slower than 1/p.";
     public string Help => $"""
         Usage: fimverify verify theorem3-sweep --d D --delta δ --p-list P1,P2,… --trials K [--seed S] [--alpha A]
-                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--format text|json]
+                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--format text|json] [--quiet]
           --p-list      at least two values of p (each ≥ d), e.g. 50,100,200,400
           --trials K    trials per p (trial k of every p uses the stream (S, "theorem3", k))
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace), not J: much faster
         {ShardOptions.Synopsis}
+        {ProgressReporter.Synopsis}
         Rule: p·q(p) must not increase significantly between any two sweep points (one-sided Clopper–Pearson bounds,
         Bonferroni over the pairs at rate α); the least-squares slope of log q on log p is printed for information.
         Exit code 0 when no trend is refuted, 1 when one is, 2 on bad input.
@@ -26,7 +27,7 @@ public sealed class VerifyTheorem3SweepCommand : ICommand
                  the unsharded output (trial k of every p is in shard k mod N; see docs/sharding.md)
         """;
 
-    public int Run(ArgumentReader args, TextWriter stdout)
+    public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         int d = args.Int("--d", 3, 2, 1000);
         double delta = args.Double("--delta", 0.2, 0);
@@ -37,6 +38,7 @@ public sealed class VerifyTheorem3SweepCommand : ICommand
         bool lemma2Only = args.Flag("--lemma2-only");
         var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
         var ps = list.Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v
             : throw new UsageException($"The option --p-list needs whole numbers separated by commas, but got '{s}'.")).ToList();
@@ -46,7 +48,7 @@ public sealed class VerifyTheorem3SweepCommand : ICommand
         sharding.Validate(trials);
 
         var constant = Theorem3Verification.ConstantFor(d);
-        var r = Theorem3Sweep.Run(d, delta, ps, trials, seed, alpha, !lemma2Only, constant, sharding.Shard);
+        var r = progress.Run(sink => Theorem3Sweep.Run(d, delta, ps, trials, seed, alpha, !lemma2Only, constant, sharding.Shard, sink));
         if (sharding.PartialPath is not null) Theorem3SweepPartial.Write(sharding.PartialPath, r, trials);
         Theorem3SweepOutput.Write(r, format, stdout);
         return Theorem3SweepOutput.ExitCode(r);

@@ -45,6 +45,7 @@ public static class FimStatsOutput
                 w.WriteStartArray("metrics");
                 foreach (var m in r.Metrics) WriteJson(w, MetricName(m, variant), m);
                 w.WriteEndArray();
+                if (r.MeanSubtraction is { } b) WriteJson(w, b);
                 w.WriteStartArray("claims");
                 foreach (var c in r.Claims)
                 {
@@ -61,6 +62,7 @@ public static class FimStatsOutput
             stdout.WriteLine($"{prm.Activation.Name}, L = {shape.Depth}, M = {prm.Width}, T = {prm.Samples}, C = {prm.Outputs}, σ_w² = {G(shape.SigmaW2)}, σ_b² = {G(shape.SigmaB2)}, variant {variant}, {trials}, seed {prm.Seed}");
             stdout.WriteLine($"α = {G(op.Alpha)}, κ₁ = {G(op.Kappa1)}, κ₂ = {G(op.Kappa2)}, κ′₁ = {G(op.NtkKappa1)}, κ′₂ = {G(op.NtkKappa2)}, critical η = 2/λ_max = {G(r.CriticalLearningRate)}");
             foreach (var m in r.Metrics) WriteText(stdout, MetricName(m, variant), m);
+            if (r.MeanSubtraction is { } b) WriteText(stdout, b);
             foreach (var c in r.Claims) stdout.WriteLine($"{(c.Holds ? "PASS" : "FAIL")}  {ClaimName(c)}: {Detail(c)}");
         }
     }
@@ -97,6 +99,36 @@ public static class FimStatsOutput
         foreach (var (key, s) in Entries(m))
             o.WriteLine($"  {key,-12} {Show(s.Predicted),14} {Show(s.Measured),14} {Show(s.StandardError),12} {Show(s.Ratio),10}");
         o.WriteLine($"  largest eigenvalue {Show(m.Largest)}; top: {string.Join(", ", m.Top.Select(Show))}");
+    }
+
+    /// <summary>What the sources say about c₁ and c₂, printed with the bounds so nobody reads ĉ₁, ĉ₂ as the sources' values.</summary>
+    private const string ConstantsNote =
+        "c₁, c₂ are unspecified in seeds 001/002 (\"non-negative constants\"): c₁ = 0 is the derived lower bound, ĉ₁ and ĉ₂ are measured";
+
+    private static void WriteText(TextWriter o, MeanSubtractionSummary b)
+    {
+        o.WriteLine($"[bounds]  ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M), ρ = M/T = {G(b.Rho)}");
+        o.WriteLine($"  {ConstantsNote}");
+        o.WriteLine($"  {"lower bound ρα(κ₁ − κ₂) (c₁ = 0)",-42} {Show(b.LowerBound),12}");
+        o.WriteLine($"  {"λ_max(F̄)",-42} {Show(b.LambdaMax),12} ± {Show(b.LambdaMaxStdErr)}");
+        o.WriteLine($"  {"ĉ₁ = λ_max(F̄) − ρα(κ₁ − κ₂)",-42} {Show(b.C1),12} ± {Show(b.LambdaMaxStdErr)}");
+        o.WriteLine($"  {"ĉ₂ = (Σλ² − (Σλ)²/(C(T − 1)))/M",-42} {Show(b.C2),12} ± {Show(b.C2StdErr)}");
+        o.WriteLine($"  {"upper bound √((Cα²ρ(κ₁ − κ₂)² + ĉ₂)M)",-42} {Show(b.UpperBound),12}   (at the mean ĉ₂; not scored: with a network's own ĉ₂ it is about √Σλ²)");
+    }
+
+    private static void WriteJson(Utf8JsonWriter w, MeanSubtractionSummary b)
+    {
+        w.WriteStartObject("meanSubtraction");
+        w.Number("rho", b.Rho); w.Number("lowerBound", b.LowerBound);
+        foreach (var (key, mean, se) in new[] { ("lambdaMax", b.LambdaMax, b.LambdaMaxStdErr), ("c1", b.C1, b.LambdaMaxStdErr), ("c2", b.C2, b.C2StdErr) })
+        {
+            w.WriteStartObject(key);
+            w.Number("mean", mean); Optional(w, "stdErr", se);
+            w.WriteEndObject();
+        }
+        w.Number("upperBound", b.UpperBound);
+        w.WriteString("constants", ConstantsNote);
+        w.WriteEndObject();
     }
 
     private static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);

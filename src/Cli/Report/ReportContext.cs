@@ -1,4 +1,5 @@
 using FimVerify.Cli.Report.Suite;
+using FimVerify.Numeric.Progress;
 
 namespace FimVerify.Cli.Report;
 
@@ -8,6 +9,9 @@ public sealed record ReportContext(string OutputDirectory, bool Quick, long Seed
     /// <summary>A path inside the output directory for a plot or data file.</summary>
     public string PathFor(string fileName) => Path.Combine(OutputDirectory, fileName);
 }
+
+/// <summary>The work of one prepared section; it reports its stages to <paramref name="progress"/> (null: nobody watches).</summary>
+public delegate ReportSection SectionWork(IProgress<ProgressStep>? progress);
 
 /// <summary>One claim family of the default suite (Lemma 1, Theorem 2, …).</summary>
 public interface IReportPart
@@ -19,5 +23,5 @@ public interface IReportPart
     /// Reads and validates the part's parameters (suite fields or defaults) and returns the work to run:
     /// every configuration error surfaces before any long computation starts.
     /// </summary>
-    Func<ReportSection> Prepare(ReportContext context, PartSettings settings);
+    SectionWork Prepare(ReportContext context, PartSettings settings);
 }

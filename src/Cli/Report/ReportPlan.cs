@@ -58,7 +58,7 @@ public sealed class ReportPlan
     public ReportContext Context(string outputDirectory) => new(outputDirectory, Quick, Seed);
 
     /// <summary>Every part prepared (settings validated, nothing run yet), in reading order.</summary>
-    public List<(IReportPart Part, Func<ReportSection> Work)> Prepare(string outputDirectory)
+    public List<(IReportPart Part, SectionWork Work)> Prepare(string outputDirectory)
     {
         var context = Context(outputDirectory);
         return Parts.Select(p => (p, p.Prepare(context, Settings(p)))).ToList();

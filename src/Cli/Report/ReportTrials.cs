@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using FimVerify.Cli.Output;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Report;
@@ -38,19 +40,19 @@ public sealed class ReportTrials
         return new ReportTrials(sections);
     }
 
-    /// <summary>Runs the shard's trials section by section with progress on <paramref name="log"/>; outcomes keyed by g.</summary>
-    public (IReadOnlyDictionary<long, TrialOutcome> Outcomes, IReadOnlyList<ShardedSectionRun> Runs) Run(Shard shard, TextWriter log)
+    /// <summary>Runs the shard's trials section by section, showing them on <paramref name="progress"/>; outcomes keyed by g.</summary>
+    public (IReadOnlyDictionary<long, TrialOutcome> Outcomes, IReadOnlyList<ShardedSectionRun> Runs) Run(Shard shard, ProgressReporter progress)
     {
         var outcomes = new Dictionary<long, TrialOutcome>();
-        var runs = ProgressReporter.Run(Sections.Select(s => (s.Part.Title, (Func<ShardedSectionRun>)(() =>
+        var runs = progress.RunEach(Sections.Select(s => (s.Part.Title, (Func<IProgress<ProgressStep>?, ShardedSectionRun>)(sink =>
         {
             var clock = Stopwatch.StartNew();
             var mine = new List<long>();
             for (long j = 0; j < s.Trials.Trials; j++)
                 if ((s.Offset + j) % shard.Count == shard.Index) mine.Add(j);
-            foreach (var (j, o) in s.Trials.Run(mine)) outcomes[s.Offset + j] = o;
+            foreach (var (j, o) in s.Trials.Run(mine, sink)) outcomes[s.Offset + j] = o;
             return new ShardedSectionRun(s, mine.Count, clock.Elapsed.TotalSeconds);
-        }))).ToList(), r => $"{r.Ran} of {r.Section.Trials.Trials} trials (shard {shard.Index}/{shard.Count})", r => r.Seconds, log);
+        }))).ToList(), r => $"{r.Ran} of {r.Section.Trials.Trials} trials (shard {shard.Index}/{shard.Count})", r => r.Seconds);
         return (outcomes, runs);
     }
 }

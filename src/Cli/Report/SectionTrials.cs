@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FimVerify.Cli.Report.Suite;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 
@@ -33,14 +34,16 @@ public sealed record SectionTrials(IReadOnlyList<TrialFamily> Families, Func<IRe
         throw new ArgumentOutOfRangeException(nameof(j), "no such trial in this section");
     }
 
-    /// <summary>Runs the section's trials j (in parallel: each depends only on its stream).</summary>
-    public IReadOnlyDictionary<long, TrialOutcome> Run(IEnumerable<long> trials)
+    /// <summary>Runs the section's trials j (in parallel: each depends only on its stream); <paramref name="progress"/> counts them.</summary>
+    public IReadOnlyDictionary<long, TrialOutcome> Run(IReadOnlyCollection<long> trials, IProgress<ProgressStep>? progress = null)
     {
         var results = new ConcurrentDictionary<long, TrialOutcome>();
+        var counter = new ProgressCounter(progress, "trials", trials.Count);
         Parallel.ForEach(trials, j =>
         {
             var (family, k) = Locate(j);
             results[j] = TrialRunner.RunOne(family.Experiment, family.Seed(k), k);
+            counter.Advance();
         });
         return results;
     }
@@ -61,11 +64,13 @@ public sealed record SectionTrials(IReadOnlyList<TrialFamily> Families, Func<IRe
     }
 
     /// <summary>The unsharded section: every trial, then <see cref="Finish"/>.</summary>
-    public Func<ReportSection> RunAll() => () => Finish(Logs(Run(All(Trials))));
+    public SectionWork RunAll() => progress => Finish(Logs(Run(All(Trials), progress)));
 
-    private static IEnumerable<long> All(long count)
+    private static List<long> All(long count)
     {
-        for (long j = 0; j < count; j++) yield return j;
+        var all = new List<long>();
+        for (long j = 0; j < count; j++) all.Add(j);
+        return all;
     }
 }
 

@@ -8,7 +8,8 @@ namespace FimVerify.Cli.Sharding;
 /// <summary>
 /// `fim-stats` parts: parameters activation, depth, σ_w², σ_b², width ratios, width, samples, outputs, variant, seed;
 /// trial k's payload is what <see cref="FimStatistics.RunTrials"/> measured on network k: per metric m_λ, s_λ, the
-/// top-count mean, λ₁ and the top eigenvalues; the structural claim's quantity; for softmax the network's prediction.
+/// top-count mean, λ₁ and the top eigenvalues; the structural claim's quantity; for softmax the network's prediction
+/// (m_λ, s_λ, λ_max from its own Q); for mean-subtracted ĉ₂ = (Σλ² − (Σλ)²/(C(T − 1)))/M.
 /// Means, standard errors, ratios and claim decisions are computed once, by the merge, from the union.
 /// </summary>
 public sealed class FimStatsPartial : IShardedExperiment
@@ -48,9 +49,10 @@ public sealed class FimStatsPartial : IShardedExperiment
         if (t.SoftmaxPrediction is { } s)
         {
             w.WriteStartObject("softmaxPrediction");
-            w.Number("mean", s.Mean); w.Number("lambdaMax", s.LambdaMax);
+            w.Number("mean", s.Mean); w.Number("secondMoment", s.SecondMoment); w.Number("lambdaMax", s.LambdaMax);
             w.WriteEndObject();
         }
+        if (t.MeanSubtractionC2 is double c2) w.Number("meanSubtractionC2", c2);
     }
 
     public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
@@ -84,9 +86,12 @@ public sealed class FimStatsPartial : IShardedExperiment
             throw part.Bad($"holds trial {k} with {metrics.Count} measured metrics of {string.Join("/", metrics.Select(m => m.Top.Length).Distinct())} top eigenvalues, but its parameters give {expected} of {prm.TopCount}");
         double? quantity = e.TryGetProperty("claimQuantity", out var q) ? q.GetDouble() : null;
         EigenvalueStatistics? softmax = e.TryGetProperty("softmaxPrediction", out var s)
-            ? new EigenvalueStatistics(part.Field(s, "mean").GetDouble(), double.NaN, part.Field(s, "lambdaMax").GetDouble()) : null;
+            ? new EigenvalueStatistics(part.Field(s, "mean").GetDouble(), part.Field(s, "secondMoment").GetDouble(), part.Field(s, "lambdaMax").GetDouble()) : null;
         if (prm.Variant == Numeric.Models.FimVariant.Softmax && softmax is null)
             throw part.Bad($"holds softmax trial {k} without its \"softmaxPrediction\"");
-        return new FimStatsTrial(k, metrics, quantity, softmax);
+        double? c2 = e.TryGetProperty("meanSubtractionC2", out var c) ? c.GetDouble() : null;
+        if (prm.Variant == Numeric.Models.FimVariant.MeanSubtracted && c2 is null)
+            throw part.Bad($"holds mean-subtracted trial {k} without its \"meanSubtractionC2\"");
+        return new FimStatsTrial(k, metrics, quantity, softmax, c2);
     }
 }

@@ -3,8 +3,11 @@ using FimVerify.Cli.Output;
 
 namespace FimVerify.Cli.Sharding;
 
-/// <summary>What `merge` was asked to produce: the output format, and for report parts the report folder and JUnit file.</summary>
-public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit)
+/// <summary>
+/// What `merge` was asked to produce: the output format, for report parts the report folder and JUnit file, and where the
+/// sections a report merge runs itself show their progress.
+/// </summary>
+public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress)
 {
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
     public void EnsureNotReportOptions(PartialResult part)

@@ -62,7 +62,7 @@ public sealed class ReportPartial : IShardedExperiment
         var owner = new Dictionary<long, (PartialResult Part, JsonElement Payload)>();
         foreach (var part in parts)
             foreach (var (g, e) in part.Outcomes) owner[g] = (part, e);
-        var work = new Dictionary<string, Func<ReportSection>>();
+        var work = new Dictionary<string, SectionWork>();
         foreach (var s in trials.Sections)
         {
             var outcomes = new Dictionary<long, TrialOutcome>();
@@ -78,10 +78,10 @@ public sealed class ReportPartial : IShardedExperiment
                     return TrialOutcomeJson.ReadOutcome(part, g, e, family.Experiment);
                 });
             }
-            work[s.Part.Id] = () => s.Trials.Finish(s.Trials.Logs(outcomes));
+            work[s.Part.Id] = _ => s.Trials.Finish(s.Trials.Logs(outcomes));
         }
-        var sections = ProgressReporter.RunAll(
-            plan.Parts.Select(p => (p, work.TryGetValue(p.Id, out var w) ? w : p.Prepare(context, plan.Settings(p)))).ToList(), Console.Error);
+        var sections = SectionRunner.RunAll(
+            plan.Parts.Select(p => (p, work.TryGetValue(p.Id, out var w) ? w : p.Prepare(context, plan.Settings(p)))).ToList(), options.Progress);
         return ReportFiles.Write(sections, plan, outDir, options.Junit, options.Format, stdout);
     }
 

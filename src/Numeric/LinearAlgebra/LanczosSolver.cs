@@ -1,5 +1,6 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.LinearAlgebra;
@@ -182,9 +183,10 @@ public static class LanczosSolver
     /// stored one after another, run in lockstep: every step is one <see cref="ISymmetricOperator.ApplyBlock"/> of the
     /// vectors still running, and the reorthogonalisations (independent per vector) run in parallel. Each sequence does
     /// the same arithmetic as when run alone, so the result does not depend on count or on the thread count.
-    /// Memory: count·steps·n doubles for the bases.
+    /// Memory: count·steps·n doubles for the bases. <paramref name="progress"/>, when given, advances once per lockstep step.
     /// </summary>
-    public static LanczosTridiagonal[] Tridiagonalise(ISymmetricOperator op, ReadOnlySpan<double> starts, int count, int steps)
+    public static LanczosTridiagonal[] Tridiagonalise(ISymmetricOperator op, ReadOnlySpan<double> starts, int count, int steps,
+        ProgressCounter? progress = null)
     {
         int n = op.Dimension;
         if (count < 1 || starts.Length != (long)count * n) throw new ArgumentException($"expected {count} start vector(s) of length {n}");
@@ -208,7 +210,8 @@ public static class LanczosSolver
         var running = Enumerable.Range(0, count).ToList();
         var gathered = new double[(long)count * n];
         var images = new double[(long)count * n];
-        for (int j = 0; j < steps && running.Count > 0; j++)
+        int taken = 0;
+        for (int j = 0; j < steps && running.Count > 0; j++, taken++)
         {
             int active = running.Count;
             ReadOnlySpan<double> input = basis[j];
@@ -249,7 +252,9 @@ public static class LanczosSolver
             int bad = Array.IndexOf(nonFinite, true);
             if (bad >= 0) throw new NumericalException($"Lanczos step {j} of start vector {running[bad]} produced a non-finite Rayleigh quotient");
             running = running.Where((_, r) => !stopped[r]).ToList();
+            progress?.Advance();
         }
+        progress?.Advance(steps - taken); // every sequence stopped early at an invariant subspace
         return Enumerable.Range(0, count).Select(c => new LanczosTridiagonal(alpha[c].ToArray(), beta[c].ToArray(), invariant[c])).ToArray();
     }
 

@@ -1,7 +1,7 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
-using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Numeric.MeanField;
@@ -31,10 +31,24 @@ public sealed record MetricMeasurement(EigenvalueStatistics Statistics, double L
 
 /// <summary>
 /// One trial's measurements: one metric (one per layer for blocks), the structural claim's quantity when the variant has
-/// one (null for regression when the dual has no (C+1)-th eigenvalue, and for NTK, blocks and input), and for softmax the
-/// per-network prediction (mean and λ_max; it needs the measured Q).
+/// one (null for regression when the dual has no (C+1)-th eigenvalue, and for NTK, blocks and input), for softmax the
+/// per-network prediction (<see cref="Predictions.Softmax"/> of the network's own Q statistics), and for mean-subtracted
+/// ĉ₂ = (Σλ² − (Σλ)²/(C(T − 1)))/M of F̄ (<see cref="MeanSubtractionBounds.C2"/>).
 /// </summary>
-public sealed record FimStatsTrial(long Trial, IReadOnlyList<MetricMeasurement> Metrics, double? ClaimQuantity, EigenvalueStatistics? SoftmaxPrediction);
+public sealed record FimStatsTrial(long Trial, IReadOnlyList<MetricMeasurement> Metrics, double? ClaimQuantity, EigenvalueStatistics? SoftmaxPrediction,
+    double? MeanSubtractionC2 = null);
+
+/// <summary>
+/// The mean-subtraction bounds ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) over the trials, ρ = M/T: the lower
+/// bound with c₁ = 0, λ_max(F̄) (trial mean and standard error; ĉ₁ = λ_max(F̄) − ρα(κ₁ − κ₂) has the same standard error),
+/// ĉ₂ (trial mean and standard error) and the upper bound at the mean ĉ₂. The sources leave c₁ and c₂ unspecified.
+/// </summary>
+public sealed record MeanSubtractionSummary(double Rho, double LowerBound, double LambdaMax, double LambdaMaxStdErr, double C2, double C2StdErr,
+    double UpperBound)
+{
+    /// <summary>The measured ĉ₁: the mean λ_max(F̄) above the lower bound.</summary>
+    public double C1 => LambdaMax - LowerBound;
+}
 
 /// <summary>A predicted statistic against the measured mean over trials, with its standard error (NaN for one trial or no prediction).</summary>
 public sealed record StatisticComparison(double Predicted, double Measured, double StandardError)
@@ -49,8 +63,9 @@ public sealed record FimStatsMetric(int? Block, StatisticComparison Mean, Statis
 /// <summary>A structural claim decided on one trial: "Statement" holds iff the "Quantity" has the stated value range.</summary>
 public sealed record FimStatsClaim(long Trial, string Statement, string Quantity, double Value, bool Holds);
 
+/// <param name="MeanSubtraction">The bounds for the mean-subtracted variant, null for the others.</param>
 public sealed record FimStatsResult(FimStatsParameters Parameters, Shard Shard, OrderParameters OrderParameters, double CriticalLearningRate,
-    long TrialsRun, IReadOnlyList<FimStatsMetric> Metrics, IReadOnlyList<FimStatsClaim> Claims)
+    long TrialsRun, IReadOnlyList<FimStatsMetric> Metrics, IReadOnlyList<FimStatsClaim> Claims, MeanSubtractionSummary? MeanSubtraction = null)
 {
     public bool Holds => Claims.All(c => c.Holds);
 }
@@ -58,8 +73,8 @@ public sealed record FimStatsResult(FimStatsParameters Parameters, Shard Shard, 
 /// <summary>
 /// The library entry point behind `fim-stats`: samples random MLPs, measures the requested metric's spectrum through its
 /// CT×CT dual and compares m_λ, s_λ and λ_max with the mean-field predictions (MATH.md §2); decides the variant's
-/// structural claim per trial. Trials are pure functions of (seed, k), so <see cref="RunTrials"/> on disjoint shards
-/// followed by <see cref="Analyse"/> on their union gives exactly <see cref="Run"/>.
+/// structural claim per trial (for mean-subtracted also the lower bound with c₁ = 0). Trials are pure functions of (seed, k),
+/// so <see cref="RunTrials"/> on disjoint shards followed by <see cref="Analyse"/> on their union gives exactly <see cref="Run"/>.
 /// </summary>
 public static class FimStatistics
 {
@@ -69,13 +84,19 @@ public static class FimStatistics
         return Analyse(parameters, RunTrials(parameters, shard), shard);
     }
 
-    /// <summary>The trials k of <paramref name="shard"/>, in increasing k.</summary>
-    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard)
+    /// <summary>The trials k of <paramref name="shard"/>, in increasing k; <paramref name="progress"/> counts the networks.</summary>
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard, IProgress<ProgressStep>? progress = null)
     {
         parameters.Validated();
         shard = shard.Count == 0 ? Shard.All : shard;
         var prediction = Predict(parameters);
-        return shard.Trials(parameters.Trials).Select(k => RunTrial(parameters, prediction, k)).ToList();
+        var counter = new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
+        return shard.Trials(parameters.Trials).Select(k =>
+        {
+            var trial = RunTrial(parameters, prediction, k);
+            counter.Advance();
+            return trial;
+        }).ToList();
     }
 
     /// <summary>Statistics, ratios and claims over the given trials (sorted by trial; any subset, e.g. one shard's).</summary>
@@ -89,11 +110,24 @@ public static class FimStatistics
         if (ordered.Any(t => t.Metrics.Count != metrics)) throw new ArgumentException("every trial must measure the same metrics");
         var rows = Enumerable.Range(0, metrics).Select(i => Metric(parameters, prediction, ordered, i)).ToList();
         var claims = ordered.Where(t => t.ClaimQuantity is not null).Select(t => Claim(parameters.Variant, t.Trial, t.ClaimQuantity!.Value)).ToList();
-        return new FimStatsResult(parameters, shard, prediction.OrderParameters, prediction.CriticalLearningRate(), ordered.Count, rows, claims);
+        MeanSubtractionSummary? bounds = null;
+        if (parameters.Variant == FimVariant.MeanSubtracted)
+        {
+            var b = Bounds(parameters, prediction);
+            if (ordered.Any(t => t.MeanSubtractionC2 is null)) throw new ArgumentException("every mean-subtracted trial must carry its ĉ₂");
+            claims.AddRange(ordered.Select(t => LowerBoundClaim(t.Trial, t.Metrics[0].Largest - b.LowerBound)));
+            var (lambda, lambdaSe) = MeanAndStandardError(ordered.Select(t => t.Metrics[0].Largest).ToList());
+            var (c2, c2Se) = MeanAndStandardError(ordered.Select(t => t.MeanSubtractionC2!.Value).ToList());
+            bounds = new MeanSubtractionSummary(b.Rho, b.LowerBound, lambda, lambdaSe, c2, c2Se, b.UpperBound(c2));
+        }
+        return new FimStatsResult(parameters, shard, prediction.OrderParameters, prediction.CriticalLearningRate(), ordered.Count, rows, claims, bounds);
     }
 
     private static Predictions Predict(FimStatsParameters p) =>
         new(OrderParameters.Compute(GaussianKernels.For(p.Activation), p.Shape), p.Width, p.Samples, p.Outputs);
+
+    private static MeanSubtractionBounds Bounds(FimStatsParameters p, Predictions prediction) =>
+        new(prediction.OrderParameters, p.Width, p.Samples, p.Outputs);
 
     private static FimStatsTrial RunTrial(FimStatsParameters prm, Predictions prediction, long k)
     {
@@ -104,7 +138,7 @@ public static class FimStatistics
         var dual = new MlpDualGram(new MlpBackward(fwd));
         var spectra = FimSpectrumExperiment.Spectra(dual, prm.Variant);
         var metrics = spectra.Select(s => new MetricMeasurement(s.Statistics(top), s.LambdaMax, s.Top(top))).ToList();
-        double? quantity = null;
+        double? quantity = null, c2 = null;
         EigenvalueStatistics? softmax = null;
         switch (prm.Variant)
         {
@@ -114,6 +148,8 @@ public static class FimStatistics
             case FimVariant.MeanSubtracted:
                 var full = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount);
                 quantity = spectra[0].LambdaMax / full.EigenvaluesDescending[C - 1];
+                var ev = spectra[0].EigenvaluesDescending;
+                c2 = Bounds(prm, prediction).C2(ev.Sum(), ev.Sum(x => x * x));
                 break;
             case FimVariant.Softmax:
                 var f = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount).EigenvaluesDescending;
@@ -121,26 +157,10 @@ public static class FimStatistics
                 // Sorted eigenvalues of F_cross dominated by F's, up to rounding relative to each and to λ₁(F).
                 quantity = fc.Select((v, j) => v - f[j] * (1 + 1e-10) - 1e-12 * f[0]).Max();
                 var (_, probabilities) = MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, C, T);
-                softmax = SoftmaxPrediction(prediction, probabilities, C, T);
+                softmax = prediction.Softmax(SoftmaxQStatistics.Of(probabilities, C));
                 break;
         }
-        return new FimStatsTrial(k, metrics, quantity, softmax);
-    }
-
-    /// <summary>Softmax prediction for one network: outliers ακ₂M(T−1)/T·eig(mean Q), mean κ₁·mean tr Q/M (no s_λ).</summary>
-    private static EigenvalueStatistics SoftmaxPrediction(Predictions p, double[] prob, int C, int T)
-    {
-        var q = new double[C * C];
-        double trace = 0;
-        for (int t = 0; t < T; t++)
-            for (int i = 0; i < C; i++)
-            {
-                double gi = prob[t * C + i];
-                trace += gi * (1 - gi) / T;
-                for (int j = 0; j < C; j++) q[i * C + j] += ((i == j ? gi : 0) - gi * prob[t * C + j]) / T;
-            }
-        var ev = DenseSymmetricEigen.Eigenvalues(new SymmetricMatrix(C, q)).Reverse().Take(Math.Max(1, C - 1)).ToArray();
-        return new EigenvalueStatistics(p.SoftmaxMean(trace), double.NaN, p.SoftmaxOutliers(ev).Average());
+        return new FimStatsTrial(k, metrics, quantity, softmax, c2);
     }
 
     private static EigenvalueStatistics? Predicted(FimVariant v, Predictions p, int index) => v switch
@@ -158,7 +178,7 @@ public static class FimStatistics
         var measured = trials.Select(t => t.Metrics[i]).ToList();
         var softmax = trials.Where(t => t.SoftmaxPrediction is not null).Select(t => t.SoftmaxPrediction!).ToList();
         var predicted = Predicted(prm.Variant, prediction, i) ?? (softmax.Count == 0 ? null
-            : new EigenvalueStatistics(softmax.Average(s => s.Mean), double.NaN, softmax.Average(s => s.LambdaMax)));
+            : new EigenvalueStatistics(softmax.Average(s => s.Mean), softmax.Average(s => s.SecondMoment), softmax.Average(s => s.LambdaMax)));
         StatisticComparison Compare(double? pv, Func<EigenvalueStatistics, double> pick)
         {
             var (mean, se) = MeanAndStandardError(measured.Select(m => pick(m.Statistics)).ToList());
@@ -186,4 +206,8 @@ public static class FimStatistics
         FimVariant.Softmax => new(trial, "F_cross ⪯ F (sorted eigenvalues dominated)", "max(λ_i(F_cross) − λ_i(F))", value, value <= 0),
         _ => throw new ArgumentException($"the variant {variant} makes no structural claim"),
     };
+
+    /// <summary>The mean-subtraction lower bound with c₁ = 0 on one trial, decided from λ_max(F̄) − ρα(κ₁ − κ₂).</summary>
+    public static FimStatsClaim LowerBoundClaim(long trial, double excess) =>
+        new(trial, "lower bound with c₁ = 0 (λ_max(F̄) ≥ ρα(κ₁ − κ₂))", "λ_max(F̄) − ρα(κ₁ − κ₂)", excess, excess >= 0);
 }

@@ -1,5 +1,6 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.MeanField;
@@ -34,8 +35,9 @@ public sealed record MeanSubtractionSweepResult(IReadOnlyList<MeanSubtractionRow
 /// </summary>
 public static class MeanSubtractionSweep
 {
+    /// <summary>The sweep and its decisions; <paramref name="progress"/> counts the networks.</summary>
     public static MeanSubtractionSweepResult Run(IActivation activation, NetworkShape shape, IReadOnlyList<int> widths, double rho,
-        int outputs, int trials, SeedSequence seed)
+        int outputs, int trials, SeedSequence seed, IProgress<ProgressStep>? progress = null)
     {
         if (widths.Count < 2) throw new ArgumentException("a trend needs at least two widths");
         if (trials < 2) throw new ArgumentException("standard errors need at least two trials");
@@ -44,6 +46,8 @@ public static class MeanSubtractionSweep
         var rows = new List<MeanSubtractionRow>();
         var exactDeviations = new List<double>();
         bool lowerHolds = true;
+        var counter = new ProgressCounter(progress, $"mean-subtraction networks ({activation.Name}, L = {shape.Depth}) at M = {string.Join(", ", widths.Order())}",
+            (long)widths.Count * trials);
         foreach (int m in widths.Order())
         {
             int T = Math.Max(2, (int)Math.Round(m / rho));
@@ -60,6 +64,7 @@ public static class MeanSubtractionSweep
                 c2Definition[k] = b.C2FromDefinition(squares);
                 trace[k] = b.TraceRatio(sum);
                 if (b.DepthOneConstants is var (e1, e2)) sq += Math.Pow(b.C1(lambda[k]) / e1 - 1, 2) + Math.Pow(c2[k] / e2 - 1, 2);
+                counter.Advance();
             }
             lowerHolds &= lambda.All(l => l >= b.LowerBound);
             double c2Mean = c2.Average();

@@ -1,5 +1,6 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.MeanField;
@@ -19,8 +20,9 @@ public sealed record SoftmaxSweepResult(WidthSweepResult Sweep, double[] MedianG
 /// </summary>
 public static class SoftmaxWidthSweep
 {
+    /// <summary>The sweep; <paramref name="progress"/> counts the networks.</summary>
     public static SoftmaxSweepResult Run(IActivation activation, NetworkShape shape, IReadOnlyList<int> widths,
-        int samples, int outputs, int trials, SeedSequence seed)
+        int samples, int outputs, int trials, SeedSequence seed, IProgress<ProgressStep>? progress = null)
     {
         if (widths.Count < 2) throw new ArgumentException("a trend needs at least two widths");
         if (outputs < 2) throw new ArgumentException("softmax needs at least two classes");
@@ -28,6 +30,7 @@ public static class SoftmaxWidthSweep
         var rows = new List<WidthSweepRow>();
         var gaps = new List<double>();
         var medians = new List<double>();
+        var counter = new ProgressCounter(progress, $"softmax networks ({activation.Name}) at M = {string.Join(", ", widths.Order())}", (long)widths.Count * trials);
         foreach (int m in widths.Order())
         {
             var p = new Predictions(op, m, samples, outputs);
@@ -45,6 +48,7 @@ public static class SoftmaxWidthSweep
                 predicted[k] = p.Softmax(SoftmaxQStatistics.Of(prob, outputs));
                 ratios[k] = [st.Mean / predicted[k].Mean, st.SecondMoment / predicted[k].SecondMoment, st.LambdaMax / predicted[k].LambdaMax];
                 gap[k] = spectrum.EigenvaluesDescending[outputs - 2] / spectrum.EigenvaluesDescending[outputs - 1];
+                counter.Advance();
             }
             var mean = new EigenvalueStatistics(predicted.Average(x => x.Mean), predicted.Average(x => x.SecondMoment), predicted.Average(x => x.LambdaMax));
             rows.Add(WidthSweepRow.FromRatios(m, mean, ratios));

@@ -1,5 +1,6 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Models;
@@ -20,16 +21,21 @@ public static class MonteCarloFisher
     /// <summary>Rows per batch inside a chunk (fixed, so the summation order is too).</summary>
     public const int BatchSize = 512;
 
-    public static MonteCarloFisherEstimate Estimate(ShallowReluNetwork net, long samples, SeedSequence seed, int maxDegreeOfParallelism = -1)
+    /// <summary>The estimate; <paramref name="progress"/> counts the batches of every chunk.</summary>
+    public static MonteCarloFisherEstimate Estimate(ShallowReluNetwork net, long samples, SeedSequence seed, int maxDegreeOfParallelism = -1,
+        IProgress<ProgressStep>? progress = null)
     {
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), "at least two samples are needed for a standard error");
         int p = net.P, d = net.D;
         var sums = new double[Chunks][];
         var squares = new double[Chunks][];
         var stream = seed.Child("lemma1-monte-carlo");
+        long ChunkSize(int c) => samples / Chunks + (c < samples % Chunks ? 1 : 0);
+        var counter = new ProgressCounter(progress, $"Monte Carlo batches of {BatchSize} inputs ({samples} in all)",
+            Enumerable.Range(0, Chunks).Sum(c => (ChunkSize(c) + BatchSize - 1) / BatchSize));
         Parallel.For(0, Chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, c =>
         {
-            long count = samples / Chunks + (c < samples % Chunks ? 1 : 0);
+            long count = ChunkSize(c);
             var s1 = new double[p * p];
             var s2 = new double[p * p];
             var rng = stream.Child(c).CreateSampler();
@@ -47,6 +53,7 @@ public static class MonteCarloFisher
                 // Upper triangles only; the final loop reads (i, j ≥ i).
                 Syrk.MultiplyUpper(Op.Transpose, p, rows, 1.0, hb, p, 1.0, s1, p, maxDegreeOfParallelism);
                 Syrk.MultiplyUpper(Op.Transpose, p, rows, 1.0, h2.AsSpan(0, rows * p), p, 1.0, s2, p, maxDegreeOfParallelism);
+                counter.Advance();
             }
             sums[c] = s1; squares[c] = s2;
         });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Models;
@@ -60,8 +61,9 @@ public static class NaturalGradientSweep
     /// <summary>"Solves the training set to a tolerance that shrinks with width": the median residual's exponent must be negative (expected −1/2).</summary>
     public const double StepExponent = 0;
 
+    /// <summary>The sweep and its decisions; <paramref name="progress"/> counts the networks (every width's trials).</summary>
     public static NaturalGradientSweepResult Run(IActivation activation, int depth, IReadOnlyList<int> widths, double sigmaW2, double sigmaB2,
-        int samples, int trials, SeedSequence seed)
+        int samples, int trials, SeedSequence seed, IProgress<ProgressStep>? progress = null)
     {
         if (widths.Count < 1) throw new ArgumentException("give at least one width");
         if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
@@ -71,10 +73,16 @@ public static class NaturalGradientSweep
                 if (NaturalGradientScales.RankConditionViolation(metric, Enumerable.Repeat(m, depth).Append(1).ToArray(), samples) is string why)
                     throw new ArgumentException($"the {NaturalGradientScales.Name(metric)} scale needs full-rank factors, but {why} at width {m}");
         var rows = new List<NaturalGradientRow>();
+        var counter = new ProgressCounter(progress, $"natural-gradient networks at M = {string.Join(", ", sorted)}", (long)sorted.Count * trials);
         foreach (int m in sorted)
         {
             var outcomes = Enumerable.Range(0, trials)
-                .Select(k => NaturalGradientExperiment.Run(activation, depth, m, sigmaW2, sigmaB2, samples, seed.Child("ngd").Child(m).Child(k)))
+                .Select(k =>
+                {
+                    var outcome = NaturalGradientExperiment.Run(activation, depth, m, sigmaW2, sigmaB2, samples, seed.Child("ngd").Child(m).Child(k));
+                    counter.Advance();
+                    return outcome;
+                })
                 .ToArray();
             for (int j = 0; j < NaturalGradientScales.All.Length; j++)
             {

@@ -1,4 +1,5 @@
 using FimVerify.Numeric.Data;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Models;
@@ -13,8 +14,10 @@ public static class SgdTraining
     /// <summary>
     /// Trains the model in place. Epoch e visits the examples in the permutation drawn from
     /// seed.Child("sgd-epoch").Child(e) (Fisher–Yates), in batches of BatchSize (the last may be smaller).
+    /// <paramref name="progress"/> counts the epochs (no stage when there are none).
     /// </summary>
-    public static TrainingResult Train(SoftmaxClassifier model, ClassificationSet data, SgdSettings settings, SeedSequence seed)
+    public static TrainingResult Train(SoftmaxClassifier model, ClassificationSet data, SgdSettings settings, SeedSequence seed,
+        IProgress<ProgressStep>? progress = null)
     {
         if (settings.Epochs < 0 || settings.BatchSize < 1 || !(settings.LearningRate > 0) || !double.IsFinite(settings.LearningRate))
             throw new ArgumentException("SGD needs a non-negative number of epochs, a batch size of at least 1 and a positive finite learning rate");
@@ -24,6 +27,7 @@ public static class SgdTraining
         int n = data.Count, d = data.Dimension, c = data.Classes, steps = 0;
         var order = new int[n];
         var gradient = new double[model.ParameterCount];
+        var counter = new ProgressCounter(settings.Epochs > 0 ? progress : null, $"SGD epochs ({n} examples, batch {settings.BatchSize})", settings.Epochs);
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             for (int k = 0; k < n; k++) order[k] = k;
@@ -49,6 +53,7 @@ public static class SgdTraining
                 steps++;
             }
             if (model.Parameters.Any(x => !double.IsFinite(x))) throw new NumericalException($"SGD diverged in epoch {epoch} (learning rate {settings.LearningRate} too large?)");
+            counter.Advance();
         }
         var (loss1, acc1) = Evaluate(model, data);
         return new TrainingResult(loss0, loss1, acc0, acc1, steps);

@@ -1,6 +1,7 @@
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Spectra;
@@ -66,14 +67,15 @@ public static class DensityExperiment
     public const int SyntheticDimension = 16, SyntheticClasses = 4;
     public const double SyntheticSeparation = 3.0;
 
-    public static DensityExperimentResult Run(DensityExperimentSettings s, SeedSequence seed)
+    /// <summary>The experiment; <paramref name="progress"/> follows the SGD epochs and then each density panel.</summary>
+    public static DensityExperimentResult Run(DensityExperimentSettings s, SeedSequence seed, IProgress<ProgressStep>? progress = null)
     {
         var data = s.Data == DensityDataSet.FashionMnist
             ? FashionMnist.Load(s.Samples, directory: s.DataDirectory)
             : GaussianMixture.Generate(s.Samples, SyntheticDimension, SyntheticClasses, SyntheticSeparation, seed.Child("data"));
         var model = SoftmaxClassifier.Initialize([data.Dimension, .. s.Hidden, data.Classes], s.Activation, seed.Child("init"));
-        var training = SgdTraining.Train(model, data, s.Training, seed.Child("sgd"));
-        var panels = FisherDensityStudy.Run(new FisherDensitySettings(model, data, s.Density, seed.Child("density")));
+        var training = SgdTraining.Train(model, data, s.Training, seed.Child("sgd"), progress);
+        var panels = FisherDensityStudy.Run(new FisherDensitySettings(model, data, s.Density, seed.Child("density")), progress);
         return new DensityExperimentResult(s, data, model, training, panels);
     }
 }

@@ -2,6 +2,7 @@ using FimVerify.Numeric.Data;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Spectra;
@@ -76,7 +77,8 @@ public static class FisherDensityStudy
         return 0.01 * top;
     }
 
-    public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
+    /// <summary>The panels; <paramref name="progress"/> has one stage per panel (its Lanczos steps, the dense solve, the top eigenvalues).</summary>
+    public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s, IProgress<ProgressStep>? progress = null)
     {
         if (s.Options.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
         if (s.Options.Method == DensityMethod.Exact && s.Model.ParameterCount > s.Options.ExactLimit)
@@ -89,8 +91,13 @@ public static class FisherDensityStudy
         foreach (var (kind, blocks) in combinations)
         {
             var op = Operator(s, kind, blocks);
-            var dense = op.Dimension <= s.Options.ExactLimit ? op.Materialize() : null;
+            bool materialise = op.Dimension <= s.Options.ExactLimit;
+            int k = Math.Min(s.Options.TopEigenvalues, op.Dimension);
+            var counter = new ProgressCounter(progress, $"density panel {panels.Count + 1}/{combinations.Length}: {kind} Fisher, {blocks}",
+                (s.Options.Method == DensityMethod.Slq ? StochasticLanczosQuadrature.LockstepSteps(op, s.Options.Slq) : 0) + (materialise ? 1 : 0) + (k > 0 ? 1 : 0));
+            var dense = materialise ? op.Materialize() : null;
             double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
+            if (materialise) counter.Advance();
             var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
             IReadOnlyList<QuadratureRule> rules;
             double trace, traceSe;
@@ -101,7 +108,7 @@ public static class FisherDensityStudy
             }
             else
             {
-                var slq = StochasticLanczosQuadrature.Run(op, s.Options.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                var slq = StochasticLanczosQuadrature.Run(op, s.Options.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"), counter);
                 rules = slq.Rules;
                 if (rules.Count >= 2)
                 {
@@ -119,8 +126,8 @@ public static class FisherDensityStudy
             var density = new SpectralDensity(rules, sigma, grid);
             SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
             var distance = exact is null || s.Options.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
-            int k = Math.Min(s.Options.TopEigenvalues, op.Dimension);
             var top = k > 0 ? LanczosSolver.TopEigenvalues(op, k, s.Seed.Child("top").Child($"{kind}/{blocks}")) : null;
+            counter.Complete();
             double? topError = top is null || eigenvalues is null ? null
                 : top.Select((t, i) => Math.Abs(t - eigenvalues[^(i + 1)])).Max() / Math.Max(Math.Abs(eigenvalues[^1]), double.Epsilon);
             panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,

@@ -1,5 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Spectra;
@@ -28,12 +29,13 @@ public static class StochasticLanczosQuadrature
     /// <summary>Doubles the lockstep bases of one group may hold (2 GiB).</summary>
     public const long BasisBudget = 1L << 28;
 
-    public static SlqResult Run(ISymmetricOperator op, SlqSettings settings, SeedSequence seed)
+    /// <summary>The SLQ rules; <paramref name="progress"/> counts the lockstep Lanczos steps of every group of probes.</summary>
+    public static SlqResult Run(ISymmetricOperator op, SlqSettings settings, SeedSequence seed, ProgressCounter? progress = null)
     {
         if (settings.Probes < 1) throw new ArgumentException("SLQ needs at least one probe");
         if (settings.Steps < 1) throw new ArgumentException("SLQ needs at least one Lanczos step");
-        int n = op.Dimension, steps = Math.Min(settings.Steps, n);
-        int group = (int)Math.Clamp(BasisBudget / ((long)steps * n), 1, settings.Probes);
+        int n = op.Dimension, steps = EffectiveSteps(op, settings);
+        int group = Group(op, settings);
         var rules = new QuadratureRule[settings.Probes];
         for (int first = 0; first < settings.Probes; first += group)
         {
@@ -41,9 +43,22 @@ public static class StochasticLanczosQuadrature
             var starts = new double[(long)count * n];
             for (int k = 0; k < count; k++)
                 ProbeVectors.Draw(settings.Distribution, n, seed.Child("slq-probe"), first + k).CopyTo(starts, (long)k * n);
-            var tridiagonals = LanczosSolver.Tridiagonalise(op, starts, count, steps);
+            var tridiagonals = LanczosSolver.Tridiagonalise(op, starts, count, steps, progress);
             for (int k = 0; k < count; k++) rules[first + k] = LanczosQuadrature.FromTridiagonal(tridiagonals[k]);
         }
         return new SlqResult(rules, settings);
     }
+
+    /// <summary>Lanczos steps per probe: the asked number, capped at the dimension.</summary>
+    public static int EffectiveSteps(ISymmetricOperator op, SlqSettings settings) => Math.Min(settings.Steps, op.Dimension);
+
+    /// <summary>Lockstep steps of a whole run (one per step of each group of probes): what progress counts.</summary>
+    public static long LockstepSteps(ISymmetricOperator op, SlqSettings settings)
+    {
+        int group = Group(op, settings);
+        return (long)((settings.Probes + group - 1) / group) * EffectiveSteps(op, settings);
+    }
+
+    private static int Group(ISymmetricOperator op, SlqSettings settings) =>
+        (int)Math.Clamp(BasisBudget / ((long)EffectiveSteps(op, settings) * op.Dimension), 1, Math.Max(1, settings.Probes));
 }

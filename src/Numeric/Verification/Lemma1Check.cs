@@ -1,5 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using MathNet.Numerics.Distributions;
 
@@ -41,7 +42,8 @@ public static class Lemma1Check
     public static double BonferroniThreshold(int comparisons, double falseAlarmRate) =>
         Normal.InvCDF(0, 1, 1 - falseAlarmRate / (2.0 * comparisons));
 
-    public static Lemma1Result Run(Lemma1Parameters parameters)
+    /// <summary>The check; <paramref name="progress"/> follows the Monte Carlo batches (the rest is one closed form and one eigen-solve).</summary>
+    public static Lemma1Result Run(Lemma1Parameters parameters, IProgress<ProgressStep>? progress = null)
     {
         var (d, p) = (parameters.D, parameters.P);
         if (d < 1 || p < 1) throw new ArgumentOutOfRangeException(nameof(parameters), "d and p must be positive");
@@ -49,7 +51,7 @@ public static class Lemma1Check
         var root = SeedSequence.FromSeed(parameters.Seed);
         var net = ShallowReluNetwork.Sample(d, p, root);
         var j = net.FisherByLemma1();
-        var mc = MonteCarloFisher.Estimate(net, parameters.Samples, root);
+        var mc = MonteCarloFisher.Estimate(net, parameters.Samples, root, progress: progress);
 
         int m = p * (p + 1) / 2;
         double threshold = BonferroniThreshold(m, parameters.FalseAlarmRate);

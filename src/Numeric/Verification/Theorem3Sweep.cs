@@ -1,3 +1,5 @@
+using FimVerify.Numeric.Progress;
+
 namespace FimVerify.Numeric.Verification;
 
 /// <summary>One claim's failure counts across a p-sweep with the trend decision.</summary>
@@ -15,12 +17,15 @@ public static class Theorem3Sweep
     public static Theorem3Parameters PointParameters(int d, double delta, int p, bool withJ, Models.Lemma2Constant constant) =>
         Theorem3Parameters.WithDefaultSlack(d, p, delta, constant) with { WithJ = withJ };
 
-    /// <summary>Runs the trials of <paramref name="shard"/> (all by default) at every p; trial k of every p uses (seed, "theorem3", k).</summary>
+    /// <summary>
+    /// Runs the trials of <paramref name="shard"/> (all by default) at every p; trial k of every p uses (seed, "theorem3", k).
+    /// Progress: one stage per p.
+    /// </summary>
     public static Result Run(int d, double delta, IReadOnlyList<int> ps, long trials, long seed, double alpha, bool withJ, Models.Lemma2Constant constant,
-        Shard shard = default)
+        Shard shard = default, IProgress<ProgressStep>? progress = null)
     {
         if (ps.Count < 2) throw new ArgumentException("a sweep needs at least two values of p");
-        var reports = ps.Select(p => Theorem3Verification.Run(PointParameters(d, delta, p, withJ, constant), trials, seed, alpha, shard)).ToList();
+        var reports = ps.Select(p => Theorem3Verification.Run(PointParameters(d, delta, p, withJ, constant), trials, seed, alpha, shard, progress)).ToList();
         return FromReports(reports, alpha);
     }
 

@@ -1,4 +1,5 @@
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Verification;
@@ -28,12 +29,17 @@ public static class Theorem3Verification
     public static Lemma2Constant EstimatedConstant(int d, long columns = DefaultConstantColumns) =>
         Lemma2ConstantEstimator.MonteCarlo(d, columns, SeedSequence.FromSeed(0x1E33A2)).Constant;
 
-    public static Theorem3Report Run(Theorem3Parameters parameters, long trials, long seed, double alpha, Shard shard = default)
+    public static Theorem3Report Run(Theorem3Parameters parameters, long trials, long seed, double alpha, Shard shard = default,
+        IProgress<ProgressStep>? progress = null)
     {
         var experiment = new Theorem3Experiment(parameters);
-        var log = TrialRunner.Run(experiment, seed, trials, shard);
+        var log = TrialRunner.Run(experiment, seed, trials, shard, progress: progress, stage: StageName(parameters));
         return Analyse(parameters, log, seed, alpha, shard.Count == 0 ? Shard.All : shard);
     }
+
+    /// <summary>The progress stage of one run: "Theorem 3 trials at p = P" (Lemma 2 only when J is not evaluated).</summary>
+    public static string StageName(Theorem3Parameters parameters) =>
+        $"{(parameters.WithJ ? "Theorem 3" : "Lemma 2")} trials at p = {parameters.P}";
 
     public static Theorem3Report Analyse(Theorem3Parameters parameters, TrialLog log, long seed, double alpha, Shard shard)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Verification;
@@ -31,6 +32,9 @@ public readonly record struct Shard(int Index, int Count)
         if (Count < 1 || Index < 0 || Index >= Count) throw new ArgumentOutOfRangeException(nameof(Index), "a shard is i/N with 0 ≤ i < N");
         for (long k = Index; k < total; k += Count) yield return k;
     }
+
+    /// <summary>How many of the trials 0 … total − 1 are this shard's.</summary>
+    public long CountOf(long total) => total <= Index ? 0 : (total - Index + Count - 1) / Count;
 }
 
 /// <summary>
@@ -42,13 +46,19 @@ public static class TrialRunner
     public static SeedSequence TrialSeed(long runSeed, string experiment, long trial) =>
         SeedSequence.FromSeed(runSeed).Child(experiment).Child(trial);
 
-    public static TrialLog Run(ITrialExperiment experiment, long runSeed, long trials, Shard shard = default, int maxDegreeOfParallelism = -1)
+    /// <summary>Runs the shard's trials in parallel; <paramref name="progress"/> counts them under <paramref name="stage"/> (default "NAME trials").</summary>
+    public static TrialLog Run(ITrialExperiment experiment, long runSeed, long trials, Shard shard = default, int maxDegreeOfParallelism = -1,
+        IProgress<ProgressStep>? progress = null, string? stage = null)
     {
         if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
         if (shard.Count == 0) shard = Shard.All;
         var results = new ConcurrentDictionary<long, TrialOutcome>();
-        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-            k => results[k] = RunOne(experiment, TrialSeed(runSeed, experiment.Name, k), k));
+        var counter = new ProgressCounter(progress, stage ?? $"{experiment.Name} trials", shard.CountOf(trials));
+        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, k =>
+        {
+            results[k] = RunOne(experiment, TrialSeed(runSeed, experiment.Name, k), k);
+            counter.Advance();
+        });
         return new TrialLog(experiment.Claims, experiment.MeasurementNames, new SortedDictionary<long, TrialOutcome>(results));
     }
 

@@ -19,6 +19,8 @@ public sealed class ShardMergeTests : IDisposable
             "--sigma-w2", "3", "--sigma-b2", "0.64", "--trials", "12"], "--sigma-b2", "0.5", "sigmaB2"),
         ["fim-stats-softmax"] = (["fim-stats", "--activation", "erf", "--depth", "2", "--width", "30", "--samples", "4", "--outputs", "3",
             "--sigma-w2", "2", "--sigma-b2", "0.2", "--trials", "12", "--variant", "softmax"], "--width", "31", "width"),
+        ["fim-stats-mean-subtracted"] = (["fim-stats", "--activation", "tanh", "--depth", "3", "--width", "40", "--samples", "10", "--outputs", "2",
+            "--sigma-w2", "3", "--sigma-b2", "0.64", "--trials", "12", "--variant", "mean-subtracted"], "--samples", "8", "samples"),
         ["fim-stats-blocks"] = (["fim-stats", "--activation", "relu", "--depth", "3", "--width", "30", "--samples", "4", "--outputs", "2",
             "--sigma-w2", "2", "--sigma-b2", "0.1", "--trials", "12", "--variant", "blocks", "--widths", "1,2,1"], "--seed", "2", "seed"),
     };
@@ -207,6 +209,13 @@ public sealed class ShardMergeTests : IDisposable
         int metrics = stats.IndexOf("\"metrics\"", StringComparison.Ordinal);
         AssertRefusedNaming(Write("no-variant.json", stats.Replace("\"variant\": \"blocks\"", "\"variant\": \"hessian\"")), Run("merge", Path.Combine(_dir, "no-variant.json")));
         AssertRefusedNaming(Write("no-metrics.json", stats[..metrics] + stats[metrics..].Replace("\"metrics\"", "\"metricz\"")), Run("merge", Path.Combine(_dir, "no-metrics.json")));
+        // The per-trial numbers the softmax prediction and the mean-subtraction bounds are built from must be there.
+        string softmax = File.ReadAllText(Part("fim-stats-softmax", 0, 1));
+        Assert.Contains("\"secondMoment\"", softmax[softmax.IndexOf("\"softmaxPrediction\"", StringComparison.Ordinal)..]);
+        AssertRefusedNaming(Write("no-softmax-s.json", System.Text.RegularExpressions.Regex.Replace(softmax, "(\"softmaxPrediction\": \\{[^}]*)\"secondMoment\"", "$1\"secondMomentz\"")),
+            Run("merge", Path.Combine(_dir, "no-softmax-s.json")));
+        string centred = File.ReadAllText(Part("fim-stats-mean-subtracted", 0, 1));
+        AssertRefusedNaming(Write("no-c2.json", centred.Replace("\"meanSubtractionC2\"", "\"c2\"")), Run("merge", Path.Combine(_dir, "no-c2.json")));
     }
 
     [Fact]

@@ -20,12 +20,14 @@ public class FimStatisticsTests
         r.Metrics.SelectMany(m => new[] { m.Mean, m.SecondMoment, m.LambdaMax }
                 .SelectMany(s => new[] { s.Predicted, s.Measured, s.StandardError })
                 .Concat([m.Largest]).Concat(m.Top))
-            .Concat(r.Claims.Select(c => c.Value)).Concat([r.CriticalLearningRate]);
+            .Concat(r.Claims.Select(c => c.Value)).Concat([r.CriticalLearningRate])
+            .Concat(r.MeanSubtraction is { } b ? [b.Rho, b.LowerBound, b.LambdaMax, b.LambdaMaxStdErr, b.C2, b.C2StdErr, b.UpperBound] : []);
 
     [Theory]
     [InlineData(FimVariant.Regression)]
     [InlineData(FimVariant.Softmax)]
     [InlineData(FimVariant.Blocks)]
+    [InlineData(FimVariant.MeanSubtracted)]
     public void ShardsRecombineIntoTheUnshardedResultExactly(FimVariant variant)
     {
         var prm = Parameters(variant, trials: 5);
@@ -33,7 +35,7 @@ public class FimStatisticsTests
         var parts = new[] { new Shard(2, 3), new Shard(0, 3), new Shard(1, 3) }.SelectMany(s => FimStatistics.RunTrials(prm, s)).ToList();
         var merged = FimStatistics.Analyse(prm, parts, Shard.All);
         Assert.Equal(5, merged.TrialsRun);
-        // Bitwise: NaN standard errors and predictions (softmax s_λ) compare equal to themselves.
+        // Bitwise: NaN standard errors compare equal to themselves.
         Assert.Equal(Numbers(whole).Select(BitConverter.DoubleToInt64Bits), Numbers(merged).Select(BitConverter.DoubleToInt64Bits));
         Assert.Equal(whole.Claims.Select(c => (c.Trial, c.Holds)), merged.Claims.Select(c => (c.Trial, c.Holds)));
         // A shard alone really is partial.
@@ -68,6 +70,63 @@ public class FimStatisticsTests
             Assert.Equal(ev[prm.Outputs - 1] / ev[prm.Outputs], r.Claims[k].Value, 12);
             Assert.Equal(r.Claims[k].Value > 2, r.Claims[k].Holds);
         }
+    }
+
+    [Fact]
+    public void SoftmaxPredictionIsEachNetworksOwnQStatisticsThroughPredictionsSoftmax()
+    {
+        var prm = Parameters(FimVariant.Softmax, trials: 3) with { Outputs = 3 };
+        var r = FimStatistics.Run(prm);
+        var predictions = new Predictions(OrderParameters.Compute(GaussianKernels.For(prm.Activation), prm.Shape), prm.Width, prm.Samples, prm.Outputs);
+        // Independently: each network's softmax probabilities from its forward pass, g_t = softmax(f_t), and Predictions.Softmax of their Q statistics.
+        var expected = Enumerable.Range(0, prm.Trials).Select(k =>
+        {
+            var seed = TrialRunner.TrialSeed(prm.Seed, "fim-stats", k);
+            var net = Mlp.Sample(prm.Activation, prm.Shape, prm.Width, prm.Outputs, seed);
+            var f = net.Forward(net.SampleInputs(prm.Samples, seed), prm.Samples).Outputs;
+            var g = new double[prm.Samples * prm.Outputs];
+            for (int t = 0; t < prm.Samples; t++)
+            {
+                var row = Enumerable.Range(0, prm.Outputs).Select(i => f[t * prm.Outputs + i]).ToArray();
+                double top = row.Max(), z = row.Sum(x => Math.Exp(x - top));
+                for (int i = 0; i < prm.Outputs; i++) g[t * prm.Outputs + i] = Math.Exp(row[i] - top) / z;
+            }
+            return predictions.Softmax(SoftmaxQStatistics.Of(g, prm.Outputs));
+        }).ToList();
+        var metric = Assert.Single(r.Metrics);
+        Assert.Equal(expected.Average(e => e.Mean), metric.Mean.Predicted, 12);
+        Assert.Equal(expected.Average(e => e.SecondMoment), metric.SecondMoment.Predicted, 12);
+        Assert.Equal(expected.Average(e => e.LambdaMax), metric.LambdaMax.Predicted, 12);
+        Assert.True(double.IsFinite(metric.SecondMoment.Ratio));
+    }
+
+    [Fact]
+    public void MeanSubtractionBoundsComeFromEachNetworksOwnSpectrum()
+    {
+        var prm = Parameters(FimVariant.MeanSubtracted, trials: 3);
+        var r = FimStatistics.Run(prm);
+        var bounds = new MeanSubtractionBounds(OrderParameters.Compute(GaussianKernels.For(prm.Activation), prm.Shape), prm.Width, prm.Samples, prm.Outputs);
+        var spectra = Enumerable.Range(0, prm.Trials).Select(k => FimSpectrumExperiment.Run(prm.Activation, prm.Shape, prm.Width, prm.Samples,
+            prm.Outputs, FimVariant.MeanSubtracted, TrialRunner.TrialSeed(prm.Seed, "fim-stats", k))[0]).ToList();
+        var b = r.MeanSubtraction!;
+        Assert.Equal(bounds.LowerBound, b.LowerBound);
+        Assert.Equal((double)prm.Width / prm.Samples, b.Rho);
+        Assert.Equal(spectra.Average(s => s.LambdaMax), b.LambdaMax, 12);
+        Assert.Equal(b.LambdaMax - b.LowerBound, b.C1, 12);
+        var c2 = spectra.Select(s => bounds.C2(s.EigenvaluesDescending.Sum(), s.EigenvaluesDescending.Sum(x => x * x))).ToArray();
+        Assert.Equal(c2.Average(), b.C2, 12);
+        Assert.Equal(bounds.UpperBound(c2.Average()), b.UpperBound, 12);
+        // One lower-bound claim per trial, decided on λ_max(F̄) − ρα(κ₁ − κ₂), after the structural claims.
+        var lower = r.Claims.Skip(prm.Trials).ToList();
+        Assert.Equal(prm.Trials, lower.Count);
+        for (int k = 0; k < prm.Trials; k++)
+        {
+            Assert.Equal(spectra[k].LambdaMax - bounds.LowerBound, lower[k].Value, 12);
+            Assert.Equal(lower[k].Value >= 0, lower[k].Holds);
+        }
+        Assert.Null(FimStatistics.Run(Parameters(FimVariant.Regression, trials: 1)).MeanSubtraction);
+        Assert.False(FimStatistics.LowerBoundClaim(0, -1e-12).Holds);
+        Assert.True(FimStatistics.LowerBoundClaim(0, 0).Holds);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;
+using FimVerify.Numeric.Progress;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -16,7 +17,7 @@ public sealed class DensityPart : IReportPart
     public string Id => "density";
     public string Title => "Spectral densities of Fisher approximations by SLQ (seed 003, synthetic data)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         int samples = settings.Int("samples", 200, 10, 100_000);
         int hidden = settings.Int("hidden", 16, 1, 1000);
@@ -24,16 +25,16 @@ public sealed class DensityPart : IReportPart
         int probes = settings.Int("probes", context.Quick ? 10 : 20, 1, 10_000);
         int steps = settings.Int("steps", context.Quick ? 40 : 60, 2, 10_000);
         settings.EnsureAllUsed();
-        return () => Run(context, samples, hidden, epochs, probes, steps);
+        return progress => Run(context, samples, hidden, epochs, probes, steps, progress);
     }
 
-    private ReportSection Run(ReportContext context, int samples, int hidden, int epochs, int probes, int steps)
+    private ReportSection Run(ReportContext context, int samples, int hidden, int epochs, int probes, int steps, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
         var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.Synthetic, samples, [hidden, hidden], HiddenActivation.Relu,
             new SgdSettings(epochs, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical, FisherKind.KroneckerFactored],
                 [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000, TopEigenvalues: 5)),
-            SeedSequence.FromSeed(context.Seed).Child(Id));
+            SeedSequence.FromSeed(context.Seed).Child(Id), progress);
         var (data, model, training, panels) = (result.Data, result.Model, result.Training, result.Panels);
         string caption = $"{data.Name}, N = {data.Count}, hidden {hidden},{hidden}, {epochs} epochs, seed {context.Seed}";
         string png = context.PathFor("density-six-panel.png"), svg = context.PathFor("density-six-panel.svg");

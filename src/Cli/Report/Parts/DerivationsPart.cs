@@ -14,14 +14,14 @@ public sealed class DerivationsPart : IReportPart
     public string Id => "derivations";
     public string Title => "Derivation files checked step by step (examples/derivations)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         string folder = settings.String("folder", "") is { Length: > 0 } f ? f : Locate();
         if (folder.Length > 0 && !Directory.Exists(folder))
             throw new CommandLine.UsageException($"The derivations folder '{folder}' does not exist.");
         int points = settings.Int("points", 24, 1, 1000);
         settings.EnsureAllUsed();
-        return () => Run(context, folder, points);
+        return _ => Run(context, folder, points);
     }
 
     /// <summary>examples/derivations of the source tree: from the working directory or above the executable.</summary>

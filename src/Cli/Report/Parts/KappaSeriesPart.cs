@@ -11,11 +11,11 @@ public sealed class KappaSeriesPart : IReportPart
     public string Id => "kappa-series";
     public string Title => "Arcsin expansion of J_ij (Lemma 1 / Theorem 2 of seed 000)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         int terms = settings.Int("terms", context.Quick ? 40 : 400, 10, 5000);
         settings.EnsureAllUsed();
-        return () => Run(terms);
+        return _ => Run(terms);
     }
 
     private ReportSection Run(int terms)

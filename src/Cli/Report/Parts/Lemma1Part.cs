@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FimVerify.Cli.Plots;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.Progress;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -12,21 +13,21 @@ public sealed class Lemma1Part : IReportPart
     public string Id => "lemma1";
     public string Title => "Lemma 1: J by the arc-cosine kernel vs Monte Carlo";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         int d = settings.Int("d", 5, 1, 1000);
         int p = settings.Int("p", context.Quick ? 80 : 200, 2, 2000);
         long samples = settings.Long("samples", context.Quick ? 50_000 : 200_000, 2, 100_000_000);
         double alpha = settings.Double("alpha", 1e-3, 0, 0.5);
         settings.EnsureAllUsed();
-        return () => Run(context, new Lemma1Parameters(d, p, samples, context.Seed, alpha));
+        return progress => Run(context, new Lemma1Parameters(d, p, samples, context.Seed, alpha), progress);
     }
 
-    private ReportSection Run(ReportContext context, Lemma1Parameters parameters)
+    private ReportSection Run(ReportContext context, Lemma1Parameters parameters, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
         var (d, p, samples) = (parameters.D, parameters.P, parameters.Samples);
-        var r = Lemma1Check.Run(parameters);
+        var r = Lemma1Check.Run(parameters, progress);
         var descending = r.Eigenvalues.Reverse().ToArray();
         var spectrum = SpectrumPlot.Create($"Spectrum of J (d = {d}, p = {p}) with Theorem 2's levels", descending,
             [

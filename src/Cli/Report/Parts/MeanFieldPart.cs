@@ -21,7 +21,7 @@ public sealed class MeanFieldPart : ITrialReportPart
         ["tanh"] = (3.0, 0.64), ["relu"] = (2.0, 0.1), ["erf"] = (2.0, 0.2), ["linear"] = (1.0, 0.5),
     };
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
+    public SectionWork Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
 
     public SectionTrials PrepareTrials(ReportContext context, PartSettings settings)
     {
@@ -30,10 +30,12 @@ public sealed class MeanFieldPart : ITrialReportPart
         int samples = settings.Int("samples", 20, 2, 500);
         int outputs = settings.Int("outputs", 3, 1, 20);
         int trials = settings.Int("trials", context.Quick ? 3 : 16, 1, 100);
-        int maxWidth = settings.Int("max_width", context.Quick ? 400 : 1600, 200, 4000);
+        // Issue 5's widths M = 250, 500, 1000, 2000 by default; quick keeps 100, 200, 400. A trend needs two widths at least.
+        int minWidth = settings.Int("min_width", context.Quick ? 100 : 250, 50, 2000);
+        int maxWidth = settings.Int("max_width", context.Quick ? 400 : 2000, 2 * minWidth, 4000);
         settings.EnsureAllUsed();
         var widths = new List<int>();
-        for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
+        for (int m = minWidth; m <= maxWidth; m *= 2) widths.Add(m);
         var chosen = which == "all" ? Defaults.Keys.ToList() : [which];
         var sweeps = chosen.Select(name => (Activation: ActivationCatalog.Parse(name), Shape: new NetworkShape(depth, Defaults[name].SigmaW2, Defaults[name].SigmaB2))).ToList();
         // One family per (activation, width): trial k at width M of activation a draws from seed/"mean-field"/a/"width-sweep"/M/k.

@@ -5,6 +5,7 @@ using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Progress;
 using ScottPlot;
 
 namespace FimVerify.Cli.Report.Parts;
@@ -18,7 +19,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
     public string Id => "mean-field-variants";
     public string Title => "Wide networks: mean subtraction bounds and the softmax FIM (seeds 001, 002)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         double rho = settings.Double("rho", 4, 0, 100);
         // Quick keeps M up to 800: the trends need a factor of 8 in width to be decided reliably.
@@ -27,19 +28,19 @@ public sealed class MeanFieldVariantsPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
-        return () => Run(context, rho, trials, widths);
+        return progress => Run(context, rho, trials, widths, progress);
     }
 
-    private ReportSection Run(ReportContext context, double rho, int trials, List<int> widths)
+    private ReportSection Run(ReportContext context, double rho, int trials, List<int> widths, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
         string G(double x) => x.ToString("G4", c);
         var seed = SeedSequence.FromSeed(context.Seed).Child(Id);
         // The settings of the property tests (MeanFieldTrends), so the report and the tests agree.
-        var deep = MeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, rho, 3, trials, seed.Child("tanh"));
-        var shallow = MeanSubtractionSweep.Run(new Linear(), new NetworkShape(1, 1, 0.1), widths, rho, 3, trials, seed.Child("depth-1"));
+        var deep = MeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, rho, 3, trials, seed.Child("tanh"), progress);
+        var shallow = MeanSubtractionSweep.Run(new Linear(), new NetworkShape(1, 1, 0.1), widths, rho, 3, trials, seed.Child("depth-1"), progress);
         // Twice the networks for softmax: each network's own Q̄ spreads the ratios (and it is the cheap sweep, CT = 150).
-        var softmax = SoftmaxWidthSweep.Run(new Tanh(), new NetworkShape(3, 1, 0.5), widths, 50, 3, 2 * trials, seed.Child("softmax"));
+        var softmax = SoftmaxWidthSweep.Run(new Tanh(), new NetworkShape(3, 1, 0.5), widths, 50, 3, 2 * trials, seed.Child("softmax"), progress);
 
         var rows = new List<IReadOnlyList<string>>();
         foreach (var (label, sweep) in new[] { ("mean subtraction, tanh L = 3", deep), ("mean subtraction, depth 1", shallow) })

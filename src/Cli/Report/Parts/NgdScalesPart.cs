@@ -5,6 +5,7 @@ using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Progress;
 using ScottPlot;
 
 namespace FimVerify.Cli.Report.Parts;
@@ -15,7 +16,7 @@ public sealed class NgdScalesPart : IReportPart
     public string Id => "ngd-scales";
     public string Title => "Approximate natural gradient: Θ̄ = αI for exact, layer-wise, K-FAC and unit-wise Fishers (seed 002)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         string activationName = settings.Choice("activation", ["relu", "tanh", "erf", "linear", "sigmoid", "gelu"], "relu");
         int depth = settings.Int("depth", 3, 2, 10);
@@ -28,14 +29,14 @@ public sealed class NgdScalesPart : IReportPart
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
         if (samples > widths[0]) throw new ArgumentException($"[ngd-scales] needs samples ≤ the smallest width {widths[0]} (full-rank factors)");
         var activation = ActivationCatalog.Parse(activationName);
-        return () => Run(context, activation, depth, samples, trials, widths);
+        return progress => Run(context, activation, depth, samples, trials, widths, progress);
     }
 
-    private ReportSection Run(ReportContext context, IActivation activation, int depth, int samples, int trials, List<int> widths)
+    private ReportSection Run(ReportContext context, IActivation activation, int depth, int samples, int trials, List<int> widths, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
         string G(double x) => double.IsFinite(x) ? x.ToString("G4", c) : "—";
-        var r = NaturalGradientSweep.Run(activation, depth, widths, 2, 0.1, samples, trials, SeedSequence.FromSeed(context.Seed).Child(Id));
+        var r = NaturalGradientSweep.Run(activation, depth, widths, 2, 0.1, samples, trials, SeedSequence.FromSeed(context.Seed).Child(Id), progress);
         var rows = r.Rows.Select(row => (IReadOnlyList<string>)[NaturalGradientScales.Name(row.Metric), row.Width.ToString(c), G(row.Alpha), G(row.SourceAlpha),
             G(row.RmsDistance), G(row.RmsLinearResidual), G(row.MedianStepResidual), G(row.MedianLargestPreactivationChange)]).ToList();
 

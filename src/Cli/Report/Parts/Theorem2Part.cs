@@ -11,11 +11,11 @@ public sealed class Theorem2Part : IReportPart
     public string Id => "theorem2";
     public string Title => "Theorem 2: J = main part + R with R ⪰ 0 (seed 000)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         int p = settings.Int("p", context.Quick ? 150 : 400, 10, 3000);
         settings.EnsureAllUsed();
-        return () => Run(context, p);
+        return _ => Run(context, p);
     }
 
     private ReportSection Run(ReportContext context, int p)

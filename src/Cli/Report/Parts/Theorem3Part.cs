@@ -14,7 +14,7 @@ public sealed class Theorem3Part : ITrialReportPart
     public string Id => "theorem3";
     public string Title => "Lemma 2 and Theorem 3: eigenvalue bounds with their stated probabilities (seed 000)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
+    public SectionWork Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
 
     public SectionTrials PrepareTrials(ReportContext context, PartSettings settings)
     {

@@ -1,7 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
-using MathNet.Numerics;
 
 namespace FimVerify.Numeric.Verification;
 
@@ -98,11 +97,15 @@ public sealed class Theorem3Experiment : ITrialExperiment
         ];
     }
 
-    /// <summary>P(tr J > (d/2)(1+δ)) = P(χ²_{dp} > dp(1+δ)), since p‖W‖_F² ~ χ²(dp) and tr J = ‖W‖_F²/2.</summary>
-    public static double TraceFailureProbability(int d, long p, double delta)
+    /// <summary>P(tr J > (d/2)(1+δ)) = P(χ²_{dp} > dp(1+δ)), since p‖W‖_F² ~ χ²(dp) and tr J = ‖W‖_F²/2. Underflows to 0 at
+    /// large dp; <see cref="TraceFailureLog10Probability"/> keeps the digits.</summary>
+    public static double TraceFailureProbability(int d, long p, double delta) => Math.Pow(10, TraceFailureLog10Probability(d, p, delta));
+
+    /// <summary>log₁₀ P(χ²_{dp} > dp(1+δ)), computed in log space (<see cref="GammaTail"/>).</summary>
+    public static double TraceFailureLog10Probability(int d, long p, double delta)
     {
         double k = (double)d * p;
-        return SpecialFunctions.GammaUpperRegularized(k / 2, k * (1 + delta) / 2);
+        return GammaTail.Log10ChiSquareUpper(k, k * (1 + delta));
     }
 
     public TrialOutcome Run(SeedSequence seed)

@@ -83,6 +83,17 @@ public class ShallowClaimsCliTests
     }
 
     [Fact]
+    public void TheExactTraceTailIsPrintedAsAPowerOfTenWhereADoubleUnderflows()
+    {
+        // d·p = 3·10⁵: P(χ²_{dp} > 1.5·dp) ≈ 10^−6161.08 (mpmath), far below the smallest double.
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--lemma2-only");
+        Assert.Equal(0, code);
+        Assert.Contains("= P(χ²_{dp} > dp(1+δ)) = 10^-6161.0834", output);
+        var (_, json, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--lemma2-only", "--format", "json");
+        Assert.Equal(-6161.083407571292, JsonDocument.Parse(json).RootElement.GetProperty("exactTraceFailureLog10Probability").GetDouble(), 9);
+    }
+
+    [Fact]
     public void SpectrumJsonLabelsTheGroups()
     {
         var (code, output, _) = Run("spectrum", "shallow", "--d", "3", "--p", "400", "--top", "10", "--format", "json");

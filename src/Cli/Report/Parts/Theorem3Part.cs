@@ -45,6 +45,7 @@ public sealed class Theorem3Part : IReportPart
         {
             ["p"] = r.Parameters.P, ["trials"] = r.Log.Trials, ["bound"] = r.Parameters.Bound, ["eigenvalueClaims"] = r.Parameters.EigenvalueClaims,
             ["exactTraceFailureProbability"] = r.ExactTraceFailureProbability,
+            ["exactTraceFailureLog10Probability"] = r.ExactTraceFailureLog10Probability,
             ["claims"] = ClaimSections.Json(r.Results.Select(x => x.Verdict)),
             ["smallestConsistentC"] = new JsonArray(r.Results.Select(x => (JsonNode?)(double.IsFinite(x.SmallestC) ? x.SmallestC : null)).ToArray()),
         };

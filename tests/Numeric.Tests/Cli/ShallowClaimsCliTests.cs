@@ -43,7 +43,7 @@ public class ShallowClaimsCliTests
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(output).RootElement;
         var claims = root.GetProperty("claims").EnumerateArray().ToList();
-        Assert.Equal(5, claims.Count);
+        Assert.Equal(7, claims.Count);
         Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
         Assert.Equal(0.5 + 3 / (2 * Math.PI), root.GetProperty("traceRatio").GetDouble(), 12);
     }

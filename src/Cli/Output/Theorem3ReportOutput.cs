@@ -47,6 +47,13 @@ public static class Theorem3ReportOutput
                 w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
                 w.Number("exactTraceFailureLog10Probability", report.ExactTraceFailureLog10Probability);
                 w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
+                w.WriteString("jMethod", lemma2Only ? "none" : prm.Certified ? "certified-truncation" : "dense");
+                if (prm.Certified)
+                {
+                    w.WriteNumber("truncationOrder", prm.TruncationOrder);
+                    w.WriteNumber("truncationRank", TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder));
+                    w.Number("largestRemainderBound", report.Log.Measurement("truncation.remainder").Max());
+                }
                 w.WriteBoolean("lemma2Only", lemma2Only);
                 ClaimReport.WriteClaims(w, verdicts, (jw, v) =>
                 {
@@ -68,7 +75,9 @@ public static class Theorem3ReportOutput
                 report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
             stdout.WriteLine($"  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {ProbabilityText(report.ExactTraceFailureProbability, report.ExactTraceFailureLog10Probability)}");
             if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
-            else if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
+            else if (prm.Certified)
+                stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p > {0}): J_K = ΦΦᵀ, K = {1}, rank {2}, ‖J − J_K‖₂ ≤ {3:G3} (largest over trials); UNDECIDED where an interval straddles its threshold",
+                    prm.DenseLimit, prm.TruncationOrder, TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder), report.Log.Measurement("truncation.remainder").Max()));
             ClaimReport.WriteTable(stdout, verdicts, v =>
             {
                 var r = byName[v.Claim.Name];

@@ -29,7 +29,7 @@ namespace FimVerify.Numeric.Verification;
 public sealed class TruncatedKernelBounds
 {
     /// <summary>Rows of Φ generated at a time.</summary>
-    public const int BlockRows = 2048;
+    public const int BlockRows = 8192;
 
     public int Order { get; }
     public int Rank { get; }
@@ -66,8 +66,9 @@ public sealed class TruncatedKernelBounds
     }
 
     /// <summary>
-    /// The largest even K ≥ 2 whose rank keeps the Gram work p·r² within <paramref name="flopBudget"/> (at least K = 2, the
-    /// Theorem 2 main part, and at most 60): e.g. K = 8 (r = 98) for d = 3 at p = 10⁵.
+    /// The largest even K ≥ 2 whose rank keeps the Gram work p·r² within <paramref name="flopBudget"/> and the truncation low-rank
+    /// (r ≤ p/4, r ≤ 1000), at least K = 2 (Theorem 2's main part) and at most 60: e.g. K = 8 (r = 98) for d = 3 at p = 10⁵,
+    /// K = 16 (r = 528) at p = 2500.
     /// </summary>
     public static int DefaultOrder(int d, long p, double flopBudget = 2e9)
     {
@@ -75,7 +76,7 @@ public sealed class TruncatedKernelBounds
         for (int k = 4; k <= 60; k += 2)
         {
             double r = RankOf(d, k);
-            if (p * r * r > flopBudget) break;
+            if (p * r * r > flopBudget || r > p / 4.0 || r > 1000) break;
             order = k;
         }
         return order;
@@ -89,14 +90,13 @@ public sealed class TruncatedKernelBounds
         if (order < 2 || order + 2 >= kappa.Order) throw new ArgumentOutOfRangeException(nameof(order), $"the order must lie in 2..{kappa.Order - 3}");
         foreach (var v in units) if (v.Length != p) throw new ArgumentException($"every vector must have length p = {p}");
         var degrees = Enumerable.Range(0, order + 1).Where(m => kappa.C[m] > 0).ToArray();
-        var features = degrees.Select(m => new MonomialFeatures(d, m)).ToArray();
-        var offsets = new int[features.Length + 1];
-        for (int k = 0; k < features.Length; k++) offsets[k + 1] = offsets[k] + features[k].Count;
-        int r = offsets[^1];
         int q = order + 1;
         while (!(kappa.C[q] > 0)) q++;
-        var schurFeatures = new MonomialFeatures(d, q);
-        int rq = schurFeatures.Count;
+        var monomials = new MonomialFeatures(d, q);
+        var offsets = new int[degrees.Length + 1];
+        for (int k = 0; k < degrees.Length; k++) offsets[k + 1] = offsets[k] + monomials.CountOfDegree(degrees[k]);
+        int r = offsets[^1];
+        int rq = monomials.CountOfDegree(q);
         int firstHigher = Array.FindIndex(degrees, m => m > 2);
         int higherStart = firstHigher < 0 ? r : offsets[firstHigher]; // K = 2: J_K is Theorem 2's main part, R = R_K
 
@@ -111,22 +111,31 @@ public sealed class TruncatedKernelBounds
         for (int i0 = 0; i0 < p; i0 += BlockRows)
         {
             int rows = Math.Min(BlockRows, p - i0);
-            Parallel.For(0, rows, () => (new double[d], new double[(q + 1) * d]), (row, _, scratch) =>
+            Parallel.For(0, rows, () => (new double[d], new double[monomials.Count], new double[monomials.Count]), (row, _, scratch) =>
             {
-                var (w, powers) = scratch;
+                var (w, all, work) = scratch;
                 int i = i0 + row;
                 double n = norms[i];
                 for (int l = 0; l < d; l++) w[l] = n > 0 ? net.Weight(l, i) / n : 0;
+                monomials.Evaluate(w, all, work);
                 var target = phi.AsSpan(row * r, r);
-                for (int k = 0; k < features.Length; k++)
-                    features[k].Evaluate(w, n * roots[k], target.Slice(offsets[k], features[k].Count), powers);
-                schurFeatures.Evaluate(w, n > 0 ? 1 : 0, psi.AsSpan(row * rq, rq), powers);
+                for (int k = 0; k < degrees.Length; k++)
+                {
+                    double scale = n * roots[k];
+                    var source = all.AsSpan(monomials.Offset(degrees[k]), offsets[k + 1] - offsets[k]);
+                    var into = target.Slice(offsets[k], source.Length);
+                    for (int e = 0; e < source.Length; e++) into[e] = scale * source[e];
+                }
+                var schur = psi.AsSpan(row * rq, rq);
+                if (n > 0) all.AsSpan(monomials.Offset(q), rq).CopyTo(schur); else schur.Clear();
                 for (int a = 0; a < vectors; a++) ub[row * vectors + a] = units[a][i];
                 return scratch;
             }, _ => { });
-            Syrk.MultiplyUpper(Op.Transpose, r, rows, 1, phi.AsSpan(0, rows * r), r, 1, g, r);
-            Syrk.MultiplyUpper(Op.Transpose, rq, rows, 1, psi.AsSpan(0, rows * rq), rq, 1, gq, rq);
-            if (vectors > 0) Gemm.Multiply(Op.Transpose, Op.None, r, vectors, rows, 1, phi.AsSpan(0, rows * r), r, ub.AsSpan(0, rows * vectors), vectors, 1, projections, vectors);
+            // Products of r ≈ 100 columns are too small to gain from threads (trials run in parallel anyway).
+            Syrk.MultiplyUpper(Op.Transpose, r, rows, 1, phi.AsSpan(0, rows * r), r, 1, g, r, maxDegreeOfParallelism: 1);
+            Syrk.MultiplyUpper(Op.Transpose, rq, rows, 1, psi.AsSpan(0, rows * rq), rq, 1, gq, rq, maxDegreeOfParallelism: 1);
+            if (vectors > 0)
+                Gemm.Multiply(Op.Transpose, Op.None, r, vectors, rows, 1, phi.AsSpan(0, rows * r), r, ub.AsSpan(0, rows * vectors), vectors, 1, projections, vectors, maxDegreeOfParallelism: 1);
         }
         Syrk.MirrorUpper(r, g, r);
         Syrk.MirrorUpper(rq, gq, rq);

@@ -94,6 +94,39 @@ public class ShallowClaimsCliTests
     }
 
     [Fact]
+    public void AtPOneHundredThousandEveryClaimRunsByCertifiedIntervals()
+    {
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--seed", "4", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("certified-truncation", root.GetProperty("jMethod").GetString());
+        Assert.Equal(8, root.GetProperty("truncationOrder").GetInt32());
+        Assert.Equal(98, root.GetProperty("truncationRank").GetInt32());
+        var claims = root.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(17, claims.Count);
+        Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
+        Assert.All(claims, c => Assert.False(c.TryGetProperty("undecided", out _)));
+    }
+
+    [Fact]
+    public void CertifiedShardsMergeIntoTheUnshardedRun()
+    {
+        // The undecided flags travel as measurements, so a merge reproduces the unsharded verdicts of a certified run.
+        string dir = Directory.CreateTempSubdirectory("fimverify-certified-").FullName;
+        try
+        {
+            string[] run = ["verify", "theorem3", "--d", "3", "--p", "2100", "--delta", "0.1", "--trials", "4", "--seed", "3"];
+            var parts = Enumerable.Range(0, 2).Select(i => Path.Combine(dir, $"part-{i}.json")).ToArray();
+            for (int i = 0; i < 2; i++) Assert.True(Run([.. run, "--shard", $"{i}/2", "--partial", parts[i]]).Code is 0 or 1);
+            var whole = Run([.. run, "--format", "json"]);
+            var merged = Run(["merge", .. parts, "--format", "json"]);
+            Assert.Equal(whole.Code, merged.Code);
+            Assert.Equal(whole.Out, merged.Out);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void SpectrumJsonLabelsTheGroups()
     {
         var (code, output, _) = Run("spectrum", "shallow", "--d", "3", "--p", "400", "--top", "10", "--format", "json");

@@ -11,21 +11,32 @@ public class TruncatedKernelBoundsTests
     [Theory]
     [InlineData(1, 5)]
     [InlineData(3, 0)]
-    [InlineData(3, 4)]
+    [InlineData(3, 7)]
     [InlineData(5, 6)]
-    public void MonomialFeaturesReproducePowersOfTheDotProduct(int d, int m)
+    public void MonomialFeaturesReproducePowersOfTheDotProduct(int d, int maxDegree)
     {
-        var f = new MonomialFeatures(d, m);
-        Assert.Equal(MonomialFeatures.CountOf(d, m), f.Count);
-        var rng = SeedSequence.FromSeed(d * 10 + m).CreateSampler();
+        var f = new MonomialFeatures(d, maxDegree);
+        Assert.Equal(Enumerable.Range(0, maxDegree + 1).Sum(m => MonomialFeatures.CountOf(d, m)), f.Count);
+        var rng = SeedSequence.FromSeed(d * 10 + maxDegree).CreateSampler();
         var w = new double[d]; var v = new double[d];
         rng.FillGaussian(w); rng.FillGaussian(v);
-        var fw = new double[f.Count]; var fv = new double[f.Count]; var powers = new double[(m + 1) * d];
-        f.Evaluate(w, 1, fw, powers);
-        f.Evaluate(v, 1, fv, powers);
-        double dot = 0, expected = Math.Pow(w.Zip(v, (a, b) => a * b).Sum(), m);
-        for (int k = 0; k < f.Count; k++) dot += fw[k] * fv[k];
-        Assert.True(Math.Abs(dot - expected) <= 1e-13 * Math.Max(1, Math.Pow(w.Sum(x => x * x) * v.Sum(x => x * x), m / 2.0)), $"{dot:R} vs {expected:R}");
+        var fw = new double[f.Count]; var fv = new double[f.Count]; var scratch = new double[f.Count];
+        f.Evaluate(w, fw, scratch);
+        f.Evaluate(v, fv, scratch);
+        double t = w.Zip(v, (a, b) => a * b).Sum(), scale = Math.Sqrt(w.Sum(x => x * x) * v.Sum(x => x * x));
+        for (int m = 0; m <= maxDegree; m++)
+        {
+            Assert.Equal(MonomialFeatures.CountOf(d, m), f.CountOfDegree(m));
+            double dot = 0;
+            for (int k = f.Offset(m); k < f.Offset(m) + f.CountOfDegree(m); k++)
+            {
+                int degree = 0;
+                for (int l = 0; l < d; l++) degree += f.Exponent(k, l);
+                Assert.Equal(m, degree);
+                dot += fw[k] * fv[k];
+            }
+            Assert.True(Math.Abs(dot - Math.Pow(t, m)) <= 1e-13 * Math.Max(1, Math.Pow(scale, m)), $"degree {m}: {dot:R} vs {Math.Pow(t, m):R}");
+        }
     }
 
     /// <summary>J_K = D_n(Σ_{m≤K} c_m T^{∘m})D_n entry by entry (the slow, independent route).</summary>
@@ -112,6 +123,8 @@ public class TruncatedKernelBoundsTests
         Assert.Equal(98, TruncatedKernelBounds.RankOf(3, 8));
         Assert.Equal(4, TruncatedKernelBounds.DefaultOrder(5, 100_000));   // r = 91
         Assert.Equal(2, TruncatedKernelBounds.DefaultOrder(30, 100_000));
+        Assert.Equal(16, TruncatedKernelBounds.DefaultOrder(3, 2500));    // r = 528 ≤ p/4
+        Assert.Equal(8, TruncatedKernelBounds.DefaultOrder(3, 400));      // r = 98 ≤ 100
     }
 
     [Fact]

@@ -36,7 +36,17 @@ public class EigenBenchmarks
 
     [Benchmark] public double LanczosTop20OnDenseJ() => LanczosSolver.TopEigenvalues(new DenseOperator(_j), 20, SeedSequence.FromSeed(2))[19];
 
+    /// <summary>What the library does: dsyevd_2stage (eigenvalues only) with every core from order 2048 on.</summary>
     [Benchmark] public double FullSpectrumDense() => DenseSymmetricEigen.Eigenvalues(_j)[0];
+
+    // The options weighed for the full spectrum (native LAPACK only; each says which routine and how many OpenBLAS threads).
+    [Benchmark] public double FullSpectrumDsyevdOneThread() => Native(twoStage: false, threads: 1);
+    [Benchmark] public double FullSpectrumDsyevdAllThreads() => Native(twoStage: false, threads: Environment.ProcessorCount);
+    [Benchmark] public double FullSpectrumTwoStageOneThread() => Native(twoStage: true, threads: 1);
+    [Benchmark] public double FullSpectrumTwoStageAllThreads() => Native(twoStage: true, threads: Environment.ProcessorCount);
+
+    private double Native(bool twoStage, int threads) =>
+        NativeLapack.IsAvailable ? NativeLapack.SymmetricEigen(_j.N, (double[])_j.Data.Clone(), computeVectors: false, twoStage, threads)[0] : double.NaN;
 
     [Benchmark] public double Top20Dsyevr() => DenseSymmetricEigen.Top(_j, 20).Values[19];
 }

@@ -25,6 +25,9 @@ public class ShallowClaimsCliTests
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--n", "0")]
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "2")]
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--top", "0")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "5000")]                           // matrix-free needs --top
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "5000", "--top", "10", "--n", "100")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "30000", "--top", "10")]
     [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "50")]
     [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "2,50")]
     public void BadInputGivesOneSentenceAndExitCode2(params string[] args)
@@ -124,6 +127,18 @@ public class ShallowClaimsCliTests
             Assert.Equal(whole.Out, merged.Out);
         }
         finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void AboveTheDenseLimitTheSpectrumIsMatrixFree()
+    {
+        var (code, output, _) = Run("spectrum", "shallow", "--d", "3", "--p", "3500", "--top", "10", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.StartsWith("block Lanczos", root.GetProperty("eigenBackend").GetString());
+        var e = root.GetProperty("eigenvalues").EnumerateArray().ToList();
+        Assert.Equal(["mean", "linear", "linear", "linear", "quadratic", "quadratic", "quadratic", "quadratic", "quadratic", "remainder"],
+            e.Select(x => x.GetProperty("group").GetString()));
     }
 
     [Fact]

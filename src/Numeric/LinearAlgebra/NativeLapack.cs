@@ -48,8 +48,15 @@ public static unsafe class NativeLapack
     /// <summary>OpenBLAS's current thread count (1 between calls), or 1 when the library has no such setting.</summary>
     public static int CurrentThreads => GetThreads != null ? GetThreads() : 1;
 
-    /// <summary>OpenBLAS threads for a large call: all cores (serialised: one such call at a time, reset to 1 afterwards).</summary>
-    public static int LargeProblemThreads => CanSetThreads ? Environment.ProcessorCount : 1;
+    /// <summary>
+    /// OpenBLAS threads for a large call: all cores (serialised: one such call at a time, reset to 1 afterwards), or the value
+    /// of the environment variable FIMVERIFY_LAPACK_THREADS (1 keeps every call on one thread: best on a machine already
+    /// loaded by other processes, where OpenBLAS's spinning workers lose more than they gain).
+    /// </summary>
+    public static int LargeProblemThreads => !CanSetThreads ? 1 : RequestedThreads ?? Environment.ProcessorCount;
+
+    private static readonly int? RequestedThreads =
+        int.TryParse(Environment.GetEnvironmentVariable("FIMVERIFY_LAPACK_THREADS"), out int t) && t >= 1 ? t : null;
 
     // Single-threaded calls run concurrently (readers); a multi-threaded call runs alone (writer), since the count is global.
     private static readonly ReaderWriterLockSlim ThreadCount = new();

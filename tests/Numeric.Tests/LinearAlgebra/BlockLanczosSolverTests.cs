@@ -8,15 +8,8 @@ namespace FimVerify.Numeric.Tests.LinearAlgebra;
 
 public class BlockLanczosSolverTests
 {
-    private static void AssertTopMatches(double[] expectedAscending, double[] topDescending, double relative)
-    {
-        double scale = expectedAscending.Max(Math.Abs);
-        for (int j = 0; j < topDescending.Length; j++)
-        {
-            double expected = expectedAscending[^(j + 1)];
-            Assert.True(Math.Abs(topDescending[j] - expected) <= relative * scale, $"λ{j}: {topDescending[j]:R} vs {expected:R}");
-        }
-    }
+    private static void AssertTopMatches(double[] expectedAscending, double[] topDescending, double relative) =>
+        LanczosSolverTests.AssertTopMatches(expectedAscending, topDescending, relative);
 
     [Theory]
     [InlineData(0)]   // default block size
@@ -118,16 +111,10 @@ public class BlockLanczosSolverTests
             BlockLanczosSolver.TopEigenpairs(new DenseOperator(a), 5, SeedSequence.FromSeed(1), new BlockLanczosOptions(BlockSize: 5, MaxDimension: 10)));
     }
 
-    private sealed class NaNOperator : ISymmetricOperator
-    {
-        public int Dimension => 10;
-        public void Apply(ReadOnlySpan<double> source, Span<double> destination) => destination.Fill(double.NaN);
-    }
-
     [Fact]
     public void NaNFromTheOperatorIsANumericalError()
     {
-        Assert.Throws<NumericalException>(() => BlockLanczosSolver.TopEigenvalues(new NaNOperator(), 2, SeedSequence.FromSeed(1)));
+        Assert.Throws<NumericalException>(() => BlockLanczosSolver.TopEigenvalues(new LanczosSolverTests.NaNOperator(), 2, SeedSequence.FromSeed(1)));
     }
 
     [Fact]

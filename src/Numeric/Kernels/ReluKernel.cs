@@ -140,34 +140,41 @@ public static class ReluKernel
 
     /// <summary>
     /// A tile of κ∘(ŴᵀŴ): tile[r·ldt + c] = κ(Σ_l Ŵ[l, i0 + r]·Ŵ[l, j0 + c]) for r &lt; rows, c &lt; cols (Ŵ row-major d×p
-    /// with unit columns), the kernel values that <see cref="PanelProduct"/> then applies to many vectors at once.
+    /// with unit columns), the kernel values that <see cref="PanelProduct"/> then applies to many vectors at once; with
+    /// <paramref name="scales"/> (length p) each entry is multiplied by scales[i0 + r]·scales[j0 + c] (n_i n_j: a tile of J).
     /// SIMD where available; <see cref="KappaTileScalar"/> is its twin.
     /// </summary>
-    public static void KappaTile(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt)
+    public static void KappaTile(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt,
+        ReadOnlySpan<double> scales = default)
     {
-        CheckTile(unitColumns, d, p, i0, rows, j0, cols, tile, ldt);
+        CheckTile(unitColumns, d, p, i0, rows, j0, cols, tile, ldt, scales);
         for (int r = 0; r < rows; r++)
         {
             int done = 0;
             var row = tile.Slice(r * ldt, cols);
             unsafe
             {
-                fixed (double* w = unitColumns, t = row)
+                fixed (double* w = unitColumns, t = row, sc = scales)
                 {
-                    if (Lanes512.IsSupported) done = KappaTileRow<Lanes512>(w, d, p, i0 + r, j0, cols, t);
-                    else if (Lanes256.IsSupported) done = KappaTileRow<Lanes256>(w, d, p, i0 + r, j0, cols, t);
+                    double rowScale = scales.IsEmpty ? 1 : scales[i0 + r];
+                    double* columnScales = scales.IsEmpty ? null : sc + j0;
+                    if (Lanes512.IsSupported) done = KappaTileRow<Lanes512>(w, d, p, i0 + r, j0, cols, t, rowScale, columnScales);
+                    else if (Lanes256.IsSupported) done = KappaTileRow<Lanes256>(w, d, p, i0 + r, j0, cols, t, rowScale, columnScales);
                 }
             }
-            for (int c = done; c < cols; c++) row[c] = KappaReference(Cosine(unitColumns, d, p, i0 + r, j0 + c));
+            for (int c = done; c < cols; c++) row[c] = Scaled(KappaReference(Cosine(unitColumns, d, p, i0 + r, j0 + c)), scales, i0 + r, j0 + c);
         }
     }
 
+    private static double Scaled(double kappa, ReadOnlySpan<double> scales, int i, int j) => scales.IsEmpty ? kappa : kappa * scales[i] * scales[j];
+
     /// <summary>Scalar reference of <see cref="KappaTile"/> (κ from Math.Acos).</summary>
-    public static void KappaTileScalar(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt)
+    public static void KappaTileScalar(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt,
+        ReadOnlySpan<double> scales = default)
     {
-        CheckTile(unitColumns, d, p, i0, rows, j0, cols, tile, ldt);
+        CheckTile(unitColumns, d, p, i0, rows, j0, cols, tile, ldt, scales);
         for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) tile[r * ldt + c] = KappaReference(Cosine(unitColumns, d, p, i0 + r, j0 + c));
+            for (int c = 0; c < cols; c++) tile[r * ldt + c] = Scaled(KappaReference(Cosine(unitColumns, d, p, i0 + r, j0 + c)), scales, i0 + r, j0 + c);
     }
 
     private static double Cosine(ReadOnlySpan<double> unitColumns, int d, int p, int i, int j)
@@ -177,22 +184,28 @@ public static class ReluKernel
         return t;
     }
 
-    private static void CheckTile(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt)
+    private static void CheckTile(ReadOnlySpan<double> unitColumns, int d, int p, int i0, int rows, int j0, int cols, Span<double> tile, int ldt,
+        ReadOnlySpan<double> scales)
     {
+        if (!scales.IsEmpty && scales.Length < p) throw new ArgumentException("scales must hold p entries", nameof(scales));
         if (d < 1 || p < 1 || unitColumns.Length < (long)d * p) throw new ArgumentException("Ŵ must hold d×p entries", nameof(unitColumns));
         if (rows < 0 || cols < 0 || i0 < 0 || j0 < 0 || i0 + rows > p || j0 + cols > p) throw new ArgumentOutOfRangeException(nameof(rows), "tile outside 0..p");
         if (cols > ldt || (rows > 0 && (long)(rows - 1) * ldt + cols > tile.Length)) throw new ArgumentException("the tile buffer is too small", nameof(tile));
     }
 
-    private static unsafe int KappaTileRow<TV>(double* w, int d, int p, int i, int j0, int cols, double* tile) where TV : struct, ILanes<TV>
+    private static unsafe int KappaTileRow<TV>(double* w, int d, int p, int i, int j0, int cols, double* tile, double rowScale, double* columnScales)
+        where TV : struct, ILanes<TV>
     {
         int lanes = TV.Count, c = 0;
+        var si = TV.Broadcast(rowScale);
         for (; c + lanes <= cols; c += lanes)
         {
             double* col = w + j0 + c;
             var t = TV.Multiply(TV.Broadcast(w[i]), TV.Load(col));
             for (int l = 1; l < d; l++) t = TV.MultiplyAdd(TV.Broadcast(w[(long)l * p + i]), TV.Load(col + (long)l * p), t);
-            TV.Store(KappaLanes(t), tile + c);
+            var k = KappaLanes(t);
+            if (columnScales != null) k = TV.Multiply(TV.Multiply(k, si), TV.Load(columnScales + c));
+            TV.Store(k, tile + c);
         }
         return c;
     }

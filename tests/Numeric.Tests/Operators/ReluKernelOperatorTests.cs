@@ -108,6 +108,15 @@ public class ReluKernelOperatorTests
             ReluKernel.KappaTile(unit, d, p, i0, rows, j0, cols, fast, 160);
             ReluKernel.KappaTileScalar(unit, d, p, i0, rows, j0, cols, slow, 160);
             for (int e = 0; e < fast.Length; e++) Assert.True(Math.Abs(fast[e] - slow[e]) <= 2e-15, $"entry {e}: {fast[e]:R} vs {slow[e]:R}");
+            // Scaled by n_i n_j: a tile of J itself.
+            ReluKernel.KappaTile(unit, d, p, i0, rows, j0, cols, fast, 160, net.ColumnNorms);
+            ReluKernel.KappaTileScalar(unit, d, p, i0, rows, j0, cols, slow, 160, net.ColumnNorms);
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    double scale = net.ColumnNorms[i0 + r] * net.ColumnNorms[j0 + c];
+                    Assert.True(Math.Abs(fast[r * 160 + c] - slow[r * 160 + c]) <= 3e-15 * scale);
+                }
         }
         Assert.Throws<ArgumentException>(() => ReluKernel.KappaTile(unit, d, p, 0, 2, 0, 10, new double[15], 10));
     }

@@ -61,9 +61,17 @@ public static unsafe class NativeLapack
     // Single-threaded calls run concurrently (readers); a multi-threaded call runs alone (writer), since the count is global.
     private static readonly ReaderWriterLockSlim ThreadCount = new();
 
+    /// <summary>
+    /// The environment variable that overrides the search: a library name or path to load instead, or "managed" for none
+    /// (so a machine with OpenBLAS can reproduce one with only reference LAPACK, or with none).
+    /// </summary>
+    public const string LibraryVariable = "FIMVERIFY_LAPACK";
+
     static NativeLapack()
     {
-        foreach (var name in Candidates)
+        string? requested = Environment.GetEnvironmentVariable(LibraryVariable);
+        if (string.Equals(requested, "managed", StringComparison.OrdinalIgnoreCase)) return;
+        foreach (var name in string.IsNullOrEmpty(requested) ? Candidates : [requested])
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
             if (NativeLibrary.TryGetExport(handle, "dsyevd_", out var evd) && NativeLibrary.TryGetExport(handle, "dsyevr_", out var evr))

@@ -141,6 +141,26 @@ public class ShallowClaimsCliTests
             e.Select(x => x.GetProperty("group").GetString()));
     }
 
+    [Theory]
+    [InlineData("managed", "MathNet.Numerics managed")]
+    [InlineData("/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3", "liblapack.so.3")]   // reference LAPACK, when installed
+    public void TheLapackLibraryCanBeChosenAndTheOutputNamesIt(string library, string expected)
+    {
+        if (library.StartsWith('/') && !File.Exists(library)) return; // nothing to choose on this machine (a CI without it)
+        // The library is fixed once per process, so this runs the command in a child process.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(Dispatcher).Assembly.Location, "spectrum", "shallow", "--d", "2", "--p", "40", "--top", "3", "--format", "json" },
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["FIMVERIFY_LAPACK"] = library;
+        using var child = System.Diagnostics.Process.Start(start)!;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        Assert.Equal(0, child.ExitCode);
+        Assert.Contains(expected, JsonDocument.Parse(output).RootElement.GetProperty("eigenBackend").GetString());
+    }
+
     [Fact]
     public void SpectrumJsonLabelsTheGroups()
     {

@@ -43,3 +43,38 @@ public class SymbolicBenchmarks
     [Benchmark]
     public double EvaluateCompiled() => _compiled.Invoke(new[] { 0.3 });
 }
+
+/// <summary>
+/// The mean-field closed forms: a compiled symbolic kernel call against the same formula typed in C# (the per-call
+/// cost the recurrences see), and the warm cost of deriving the forms (the first use in a process adds JIT time).
+/// </summary>
+[MemoryDiagnoser]
+public class MeanFieldClosedFormBenchmarks
+{
+    private readonly FimVerify.Numeric.MeanField.ReluGaussianKernel _relu = new();
+    private readonly FimVerify.Numeric.MeanField.ErfGaussianKernel _erf = new();
+    private double _b = 0.3;
+
+    [Benchmark]
+    public double CompiledReluCorrelation() => _relu.Correlation(1.7, _b);
+
+    [Benchmark(Baseline = true)]
+    public double HandTypedReluCorrelation()
+    {
+        double a = 1.7, c = Math.Clamp(_b / a, -1, 1);
+        return a / (2 * Math.PI) * (Math.Sqrt(1 - c * c) + (Math.PI - Math.Acos(c)) * c);
+    }
+
+    [Benchmark]
+    public double CompiledErfCorrelation() => _erf.Correlation(1.7, _b);
+
+    [Benchmark]
+    public int DeriveErfForms() => MeanFieldKernels.deriveErf().Parameters.Length;
+
+    [Benchmark]
+    public int DeriveReluForms() => MeanFieldKernels.deriveRelu().Parameters.Length;
+
+    [Benchmark]
+    public bool DeriveStatisticsDepth3WithChecks() => MeanFieldStatistics.derive(3).Holds;
+}
+

@@ -28,7 +28,7 @@ let tests =
     testList "Derivation checker" [
         test "the example files: Lemma 1 and Theorem 2 have no FALSE step; the wrong file has exactly its two wrong steps FALSE" {
             let outcomes name = check (File.ReadAllText(Path.Combine(examples, name)))
-            for name in [ "lemma1-from-theorem1.txt"; "theorem2-coefficients.txt" ] do
+            for name in [ "lemma1-from-theorem1.txt"; "theorem2-coefficients.txt"; "erf-kernel-by-price.txt" ] do
                 for o in outcomes name do
                     Expect.isFalse (isFalse o.Verdict) $"{name} line {o.Step.Line}"
                     Expect.isFalse (match o.Verdict with Undecided _ -> true | _ -> false) $"{name} line {o.Step.Line} decided"
@@ -81,5 +81,12 @@ sin(x) = x - x^3/6
             Expect.equal e.Line 1 "reserved name"
             let e = parseError "symbol t\n"
             Expect.stringContains e.Message "no step" "empty derivation"
+            let e = parseError "symbol t: 1 < t < 0\nt = t\n"
+            Expect.equal (e.Line, e.Column) (1, 11) "empty interval"
+            Expect.stringContains e.Message "empty interval" "the reason"
+            let e = parseError "symbol t: 1 < t < 1\nt = t\n"
+            Expect.stringContains e.Message "empty interval" "a strict interval with equal ends is empty too"
+            let e = parseError "\u0000\u0001 binary\n"
+            Expect.equal e.Line 1 "binary garbage is a parse error, not a crash"
         }
     ]

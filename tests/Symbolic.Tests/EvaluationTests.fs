@@ -90,6 +90,15 @@ let compiled =
             let f = Compiler.compile symbolNames a
             let args = symbolNames |> List.map (fun s -> p[s]) |> Array.ofList
             closeEnough (f.Invoke args) (Floating.evaluate p a)))
+        testPropertyWithConfig config "fixed-arity delegates (compile1/2/3) agree with the array delegate" (forAll2' smooth point (fun a p ->
+            let args = symbolNames |> List.map (fun s -> p[s]) |> Array.ofList
+            let reference = (Compiler.compile symbolNames a).Invoke args
+            let f3 = Compiler.compile3 "x" "y" "z" a
+            let onlyX = Substitute.many (Map.ofList [ "y", X.number (Rational.make 1 3); "z", X.number (Rational.make -2 7) ]) a
+            let viaArray = (Compiler.compile symbolNames onlyX).Invoke args
+            closeEnough (f3.Invoke(args[0], args[1], args[2])) reference
+            && closeEnough ((Compiler.compile1 "x" onlyX).Invoke args[0]) viaArray
+            && closeEnough ((Compiler.compile2 "z" "x" onlyX).Invoke(0.0, args[0])) viaArray))
         test "symbols are read in the stated order" {
             let f = Compiler.compile [ "y"; "x" ] (InfixParser.parse "x - 2*y^2")
             Expect.equal (f.Invoke [| 3.0; 1.0 |]) -17.0 "x = 1, y = 3"

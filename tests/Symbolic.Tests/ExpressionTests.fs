@@ -124,3 +124,53 @@ let infixText =
             if back <> a then failwith $"round trip changed {text} into {Infix.format back}"
             true))
     ]
+
+/// Radicals of rationals: one canonical radical per product, so structural equality decides their identities.
+[<Tests>]
+let radicals =
+    let primes = [ 2; 3; 5; 7; 11 ]
+    let rationalOfExponents (exponents: int list) =
+        List.zip primes exponents |> List.fold (fun acc (p, k) -> acc * Rational.pow (Rational.ofInt p) k) Rational.One
+    // A random real radical Π p^(a_p/q_p) over small primes (a_p ∈ −6..6, q_p ∈ {1, 2, 3, 4, 6}).
+    let radicalExponents =
+        Gen.listOfLength primes.Length (Gen.zip (Gen.choose (-6, 6)) (Gen.elements [ 1; 2; 3; 4; 6 ]))
+    let lcm (a: int) (b: int) = a / int (Numerics.BigInteger.GreatestCommonDivisor(Numerics.BigInteger a, Numerics.BigInteger b)) * b
+    testList "Radicals of rationals" [
+        test "products and quotients combine; square-free part and rational factor are canonical" {
+            let s k = X.sqrt (n k)
+            Expect.equal (s 2 * s 3) (s 6) "√2·√3 = √6"
+            Expect.equal (s 12) (n 2 * s 3) "√12 = 2√3"
+            Expect.equal (s 6 / s 2) (s 3) "√6/√2 = √3"
+            Expect.equal (s 2 * s 8) (n 4) "√2·√8 = 4"
+            Expect.equal (X.sqrt (X.rational 1 6)) (s 6 / n 6) "√(1/6) = √6/6"
+            Expect.equal (X.sqrt (X.rational 3 2)) (s 6 / n 2) "√(3/2) = √6/2"
+            Expect.equal (X.pow (n 4) (X.rational 1 6)) (X.pow (n 2) (X.rational 1 3)) "4^(1/6) = 2^(1/3)"
+            Expect.equal (s 2 * X.pow (n 3) (X.rational 1 3)) (X.pow (n 72) (X.rational 1 6)) "√2·∛3 = 72^(1/6)"
+            Expect.equal (X.sqrt (n 2 * s 3)) (X.pow (n 12) (X.rational 1 4)) "√(2√3) = 12^(1/4)"
+            Expect.equal (Expand.expand ((s 2 + s 3) ** 2)) (n 5 + n 2 * s 6) "(√2 + √3)² = 5 + 2√6"
+            Expect.equal (s 6 * x / (s 3 * x)) (s 2) "with a symbol alongside"
+            Expect.equal (X.sqrt (n -2) * X.sqrt (n -3)) (X.mul [ X.sqrt (n -2); X.sqrt (n -3) ]) "non-real radicals are left alone (√−2·√−3 ≠ √6)"
+        }
+        testPropertyWithConfig config "every grouping of a product of radicals gives the same tree" (Prop.forAll (Arb.fromGen radicalExponents) (fun parts ->
+            let factors = List.zip primes parts |> List.map (fun (p, (a, q)) -> X.pow (n p) (X.rational a q))
+            let oneByOne = X.mul factors
+            let reversed = List.rev factors |> List.fold (fun acc f -> acc * f) X.one
+            // The same value as one radical: Π p^(a_p/q_p) = (Π p^(a_p·Q/q_p))^(1/Q), Q = lcm q_p.
+            let common = parts |> List.fold (fun acc (_, q) -> lcm acc q) 1
+            let single = X.pow (X.number (rationalOfExponents (parts |> List.map (fun (a, q) -> a * common / q)))) (X.rational 1 common)
+            // And as a square root of the squares.
+            let squared = X.mul (List.zip primes parts |> List.map (fun (p, (a, q)) -> X.pow (n (p * p)) (X.rational a (2 * q))))
+            oneByOne = reversed && oneByOne = single && oneByOne = squared))
+        testPropertyWithConfig config "the canonical radical keeps the value (60 digits, against exp(Σ e log p))" (Prop.forAll (Arb.fromGen radicalExponents) (fun parts ->
+            let canonical = X.mul (List.zip primes parts |> List.map (fun (p, (a, q)) -> X.pow (n p) (X.rational a q)))
+            let logValue = List.zip primes parts |> List.fold (fun acc (p, (a, q)) -> acc + Real.OfRational(Rational.make a q) * Real.log (Real.OfRational(Rational.ofInt p))) (Real.OfRational Rational.Zero)
+            let expected = Real.exp logValue
+            let actual = Precise.evaluate Map.empty canonical
+            let relative = Rational.abs ((actual.ToRational() - expected.ToRational()) / expected.ToRational())
+            relative < Rational(Numerics.BigInteger.One, Numerics.BigInteger.Pow(Numerics.BigInteger 10, 60))))
+        testPropertyWithConfig config "radicals of distinct values are distinct trees" (Prop.forAll (Arb.fromGen (Gen.zip radicalExponents radicalExponents)) (fun (u, v) ->
+            let build parts = X.mul (List.zip primes parts |> List.map (fun (p, (a, q)) -> X.pow (n p) (X.rational a q)))
+            // Equal values ⟺ equal exponent of every prime (unique factorisation).
+            let sameValue = List.forall2 (fun (a, q) (b, r) -> Rational.make a q = Rational.make b r) u v
+            (build u = build v) = sameValue))
+    ]

@@ -94,3 +94,73 @@ let expressionSeries =
             let value = series |> PowerSeries.evaluate (Floating.evaluate others) h
             closeEnough value (Floating.evaluate (p.Add("x", x0 + h)) a)))
     ]
+
+/// RationalSeries' fast routes (prefix common denominators, ODE recurrences, Paterson–Stockmeyer, Newton) against the
+/// definitional PowerSeries routes, against each other at high order, and against evaluation.
+[<Tests>]
+let fastSeries =
+    let config = { FsCheckConfig.defaultConfig with maxTest = 40; replay = Some(20261124UL, 11UL, None) }
+    let n = 24
+    // Random series with small rational coefficients; `tail` ones vanish at 0 (inner series of a composition).
+    let coefficient = Gen.map2 (fun p q -> Rational.make p q) (Gen.choose (-9, 9)) (Gen.choose (1, 7))
+    let series = Gen.arrayOfLength n coefficient |> Gen.map PowerSeries.ofCoeffs
+    let tail = series |> Gen.map (fun s -> PowerSeries.ofCoeffs (Array.init n (fun k -> if k = 0 then Rational.Zero else s.Coeffs[k])))
+    let unit = series |> Gen.map (fun s -> PowerSeries.ofCoeffs (Array.init n (fun k -> if k = 0 then Rational.One else s.Coeffs[k])))
+    let invertible = tail |> Gen.map (fun s -> PowerSeries.ofCoeffs (Array.init n (fun k -> if k = 1 && s.Coeffs[1].IsZero then Rational.make 2 3 else s.Coeffs[k])))
+    let forAll g f = Prop.forAll (Arb.fromGen g) f
+    testList "Fast rational series" [
+        testPropertyWithConfig config "mul, divide and reciprocal equal the definitional routes" (forAll (Gen.zip series unit) (fun (a, b) ->
+            RationalSeries.mul a b = PowerSeries.mul a b
+            && RationalSeries.divide a b = PowerSeries.divide a b
+            && RationalSeries.reciprocal b = PowerSeries.reciprocal b))
+        testPropertyWithConfig config "exp, log, powers, sin and cos of a series equal composition with the standard series" (forAll (Gen.zip tail unit) (fun (g, u) ->
+            let oneMinus = PowerSeries.sub u (PowerSeries.constant n Rational.One)   // u − 1 vanishes at 0
+            let sinG, cosG = RationalSeries.sinCos g
+            RationalSeries.exp g = PowerSeries.compose (StandardSeries.exp n) g
+            && RationalSeries.log u = PowerSeries.compose (StandardSeries.log1p n) oneMinus
+            && RationalSeries.rationalPower (Rational.make -2 3) u = PowerSeries.compose (StandardSeries.binomial (Rational.make -2 3) n) oneMinus
+            && RationalSeries.power 5 u = PowerSeries.power 5 u
+            && RationalSeries.power 3 g = PowerSeries.power 3 g
+            && sinG = PowerSeries.compose (StandardSeries.sin n) g
+            && cosG = PowerSeries.compose (StandardSeries.cos n) g))
+        testPropertyWithConfig config "Paterson–Stockmeyer composition and Newton reversion equal Horner and Lagrange" (forAll (Gen.zip series invertible) (fun (f, g) ->
+            RationalSeries.compose f g = PowerSeries.compose f g
+            && RationalSeries.revert g = PowerSeries.revert g
+            && RationalSeries.compose g (RationalSeries.revert g) = PowerSeries.z n))
+        test "two fast routes agree at 200 terms: exp∘sin by composition and by the ODE; reversions of sin, exp − 1, arctan" {
+            let n = 200
+            let sin, exp = StandardSeries.sin n, StandardSeries.exp n
+            Expect.equal (RationalSeries.compose exp sin) (RationalSeries.exp sin) "exp∘sin"
+            Expect.equal (RationalSeries.revert sin) (StandardSeries.arcsin n) "sin⁻¹ = arcsin"
+            Expect.equal (RationalSeries.revert (PowerSeries.sub exp (PowerSeries.constant n Rational.One))) (StandardSeries.log1p n) "(exp − 1)⁻¹ = log1p"
+            let tan = RationalSeries.divide sin (StandardSeries.cos n)
+            Expect.equal (RationalSeries.revert (StandardSeries.arctan n)) tan "arctan⁻¹ = tan"
+            let sqrtOnePlus = RationalSeries.rationalPower (Rational.make 1 2) (PowerSeries.add (PowerSeries.constant n Rational.One) (PowerSeries.z n))
+            Expect.equal (RationalSeries.mul sqrtOnePlus sqrtOnePlus) (PowerSeries.add (PowerSeries.constant n Rational.One) (PowerSeries.z n)) "√(1+z)² = 1 + z"
+            Expect.equal (RationalSeries.log (RationalSeries.exp sin)) sin "log(exp(sin)) = sin"
+        }
+        testPropertyWithConfig config "fast routes match evaluation at random points (|z| ≤ 0.3, 60 terms)" (Prop.forAll (Arb.fromGen (Gen.choose (-300, 300))) (fun k ->
+            let x = float k / 1000.0
+            let n = 60
+            let ev s = RationalSeries.evaluate x s
+            let close a b = abs (a - b) <= 1e-14
+            let sin = StandardSeries.sin n
+            let onePlusSin = PowerSeries.add (PowerSeries.constant n Rational.One) sin
+            let sinSin, cosSin = RationalSeries.sinCos sin
+            close (ev (RationalSeries.exp sin)) (Math.Exp(Math.Sin x))
+            && close (ev (RationalSeries.compose (StandardSeries.exp n) sin)) (Math.Exp(Math.Sin x))
+            && close (ev (RationalSeries.log onePlusSin)) (Math.Log(1.0 + Math.Sin x))
+            && close (ev (RationalSeries.rationalPower (Rational.make 1 3) onePlusSin)) (Math.Cbrt(1.0 + Math.Sin x))
+            && close (ev sinSin) (Math.Sin(Math.Sin x)) && close (ev cosSin) (Math.Cos(Math.Sin x))
+            && close (ev (RationalSeries.revert (StandardSeries.arctan n))) (Math.Tan x)
+            && close (ev (RationalSeries.divide sin (StandardSeries.cos n))) (Math.Tan x)))
+        test "the standard series: √(1 − z)² = 1 − z, erf′ ∝ exp(−z²), arccos = π/2 − arcsin, log1p′ = 1/(1 + z), to 300 terms" {
+            let n = 300
+            let s = StandardSeries.sqrtOneMinus n
+            Expect.equal (RationalSeries.mul s s) (PowerSeries.sub (PowerSeries.constant n Rational.One) (PowerSeries.z n)) "√(1 − z)²"
+            let minusZ2 = PowerSeries.neg (RationalSeries.mul (PowerSeries.z n) (PowerSeries.z n))
+            Expect.equal (PowerSeries.derivative (StandardSeries.erfScaled (n + 1))) (RationalSeries.exp minusZ2) "erfScaled′ = exp(−z²)"
+            Expect.equal (PowerSeries.derivative (StandardSeries.log1p (n + 1))) (RationalSeries.reciprocal (PowerSeries.add (PowerSeries.constant n Rational.One) (PowerSeries.z n))) "log1p′"
+            Expect.equal (RationalSeries.exp (StandardSeries.log1p n)) (PowerSeries.add (PowerSeries.constant n Rational.One) (PowerSeries.z n)) "exp(log(1 + z)) = 1 + z"
+        }
+    ]

@@ -23,5 +23,6 @@ public static class CommandCatalog
         new DensityCommand(),
         new DeriveOrderParamsCommand(),
         new FimStatsCommand(),
+        new VerifyNgdScalesCommand(),
     ];
 }

@@ -58,6 +58,12 @@ public static class Dispatcher
             stderr.WriteLine($"fimverify: invalid input: {FirstSentence(e.Message)}");
             return BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file that cannot be read or written (permissions, a full disk, a vanished folder) is the user's to fix.
+            stderr.WriteLine($"fimverify: file error: {e.Message}");
+            return BadInput;
+        }
     }
 
     private static string FirstSentence(string message)

@@ -31,13 +31,17 @@ public sealed class CheckCommand : ICommand
         if (args.Positionals.Count == 0) throw new UsageException("Give the derivation file to check (see --help).");
         string file = args.Positionals[0];
         args.EnsureAllUsed(allowedPositionals: 1);
+        if (Directory.Exists(file)) throw new UsageException($"'{file}' is a directory, not a derivation file.");
         if (!File.Exists(file)) throw new UsageException($"The file '{file}' does not exist.");
+        string text;
+        try { text = File.ReadAllText(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"The file '{file}' cannot be read ({e.Message.TrimEnd('.')})."); }
 
         DerivationFile parsed;
         Microsoft.FSharp.Collections.FSharpList<StepOutcome> outcomes;
         try
         {
-            var result = StepChecker.checkText(points, seed, File.ReadAllText(file));
+            var result = StepChecker.checkText(points, seed, text);
             parsed = result.Item1;
             outcomes = result.Item2;
         }

@@ -14,19 +14,21 @@ namespace FimVerify.Cli.Commands;
 public sealed class DensityCommand : ICommand
 {
     public string Path => "density";
-    public string Summary => "Eigenvalue density of exact/MC/empirical Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
+    public string Summary => "Eigenvalue density of exact/MC/empirical/K-FAC Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
     public string Help => """
         Usage: fimverify density [--data synthetic|fashion-mnist] [--samples N] [--hidden 16,16] [--activation relu|tanh]
-                                 [--fisher exact|mc|emp|all] [--blocks full|layerwise|all] [--method slq|exact]
+                                 [--fisher exact|mc|emp|kfac|all|LIST] [--blocks full|layerwise|all] [--method slq|exact]
                                  [--probes K] [--steps M] [--probe-distribution rademacher|gaussian] [--sigma S] [--grid G]
-                                 [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P]
+                                 [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P] [--top k]
                                  [--seed N] [--data-dir DIR] [--plot FILE.png|FILE.svg] [--format text|json]
           --data           synthetic: 16-dimensional 4-class Gaussian mixture (separation 3); fashion-mnist: the
                            training images of Debian's dataset-fashion-mnist package (default synthetic)
           --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
           --hidden         hidden widths, comma-separated (default 16,16)
-          --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), or all
+          --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), kfac
+                           (K-FAC of the exact Fisher, layer-wise only), all (= exact,mc,emp), or a comma-separated list (all,kfac)
           --blocks         full, layerwise (block-diagonal per layer), or all; all × all draws seed 003's six panels
+                           (default full, layerwise when --fisher is kfac alone)
           --method         slq (matrix-free) or exact (dense eigenvalues, needs P ≤ --exact-limit)
           --probes K       SLQ start vectors (default 20); --steps M Lanczos steps per probe (default 100)
           --sigma S        Gaussian broadening width (default: 1% of the largest eigenvalue estimate, reported)
@@ -34,14 +36,17 @@ public sealed class DensityCommand : ICommand
           --epochs E       SGD epochs before taking the density (default 0: at initialisation); --batch B (default 32),
                            --learning-rate η (default 0.05)
           --exact-limit P  materialise F and compare with its dense eigenvalues when P ≤ this (default 2000)
+          --top k          also find the k largest eigenvalues matrix-free (Lanczos, full reorthogonalisation; default 0);
+                           with the dense reference, the claim is |Δλ_i| ≤ 1e-8·λ_max
           --seed N         run seed (data, initialisation, SGD, MC labels and probes all derive from it; default 1)
+          --data-dir DIR   where the Fashion-MNIST IDX files are (default /usr/share/datasets/fashion-mnist)
         When the dense reference is available, each SLQ panel reports W1 to it, moment errors, and the moment claim:
         |Z_k| ≤ z(1 − 0.001/8) for k = 1..4 with the exact null variance of the probes (Bonferroni, family-wise 0.001). Exit code 0 when every
         checked claim holds (or none was checkable), 1 when one fails, 2 on bad input.
         Example: fimverify density --data synthetic --hidden 16,16 --fisher all --blocks all --probes 20 --steps 60 --plot fig.png
         """;
 
-    private static readonly string[] Kinds = ["exact", "mc", "emp", "all"];
+    private static readonly string[] KindNames = ["exact", "mc", "emp", "kfac"];
     private static readonly string[] BlockChoices = ["full", "layerwise", "all"];
 
     public int Run(ArgumentReader args, TextWriter stdout)
@@ -51,8 +56,9 @@ public sealed class DensityCommand : ICommand
         int samples = args.Int("--samples", mnist ? 1000 : 200, 1, mnist ? 60000 : 1_000_000);
         int[] hidden = ParseWidths(args.String("--hidden", "16,16"));
         var activation = args.Choice("--activation", ["relu", "tanh"], "relu") == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh;
-        string fisher = args.Choice("--fisher", Kinds, "exact");
-        string blocks = args.Choice("--blocks", BlockChoices, "full");
+        var kinds = ParseKinds(args.String("--fisher", "exact"));
+        bool kfacAlone = kinds is [FisherKind.KroneckerFactored];
+        var blockList = ExpandBlocks(args.Choice("--blocks", BlockChoices, kfacAlone ? "layerwise" : "full"));
         var method = args.Choice("--method", ["slq", "exact"], "slq") == "slq" ? DensityMethod.Slq : DensityMethod.Exact;
         int probes = args.Int("--probes", 20, 1, 100_000);
         int steps = args.Int("--steps", 100, 1, 10_000);
@@ -64,32 +70,37 @@ public sealed class DensityCommand : ICommand
         int batch = args.Int("--batch", 32, 1, 1_000_000);
         double learningRate = args.Double("--learning-rate", 0.05, 0, 100);
         int exactLimit = args.Int("--exact-limit", 2000, 0, 20_000);
+        int top = args.Int("--top", 0, 0, 1000);
         long seed = args.Long("--seed", 1);
+        if (!mnist && args.Has("--data-dir")) throw new UsageException("The option --data-dir applies to --data fashion-mnist only.");
         string dataDir = args.String("--data-dir", FashionMnist.DefaultDirectory);
         string? plotPath = args.OptionalString("--plot");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !plotPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"The option --plot needs a file name ending in .png or .svg, but got '{plotPath}'.");
+        if (plotPath is not null && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(plotPath)) is string plotDir && !Directory.Exists(plotDir))
+            throw new UsageException($"The directory of the --plot file, {plotDir}, does not exist.");
+        if (kfacAlone && blockList.SequenceEqual([FisherBlocks.Full]))
+            throw new UsageException("K-FAC is block-diagonal by construction: use --blocks layerwise (or all) with --fisher kfac.");
         if (mnist && !FashionMnist.IsInstalled(dataDir))
             throw new UsageException(dataDir == FashionMnist.DefaultDirectory ? FashionMnist.InstallHint
                 : $"No Fashion-MNIST IDX files in {dataDir}; install them with 'sudo apt-get install dataset-fashion-mnist' or point --data-dir at them.");
 
-        var run = SeedSequence.FromSeed(seed);
-        var data = mnist ? FashionMnist.Load(samples, directory: dataDir) : GaussianMixture.Generate(samples, 16, 4, 3.0, run.Child("data"));
-        var model = SoftmaxClassifier.Initialize([data.Dimension, .. hidden, data.Classes], activation, run.Child("init"));
-        var training = SgdTraining.Train(model, data, new SgdSettings(epochs, batch, learningRate), run.Child("sgd"));
-        var settings = new FisherDensitySettings(model, data, Expand(fisher), ExpandBlocks(blocks), method,
-            new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, run.Child("density"));
-        var panels = FisherDensityStudy.Run(settings);
-        bool holds = panels.All(p => p.Moments is null || p.Moments.All(m => m.Consistent));
-        string verdict = panels.Any(p => p.Moments is not null) ? (holds ? "PASS" : "FAIL") : "NOT CHECKED";
+        DensityExperimentResult result;
+        try
+        {
+            result = DensityExperiment.Run(new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
+                hidden, activation, new SgdSettings(epochs, batch, learningRate),
+                new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top), dataDir),
+                SeedSequence.FromSeed(seed));
+        }
+        catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
         if (plotPath is not null)
-            DensityFigure.Save(panels, plotPath, $"{data.Name}, N = {data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
-
-        if (format == OutputFormat.Json) WriteJson(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
-        else WriteText(stdout, data, model, training, epochs, settings, panels, verdict, plotPath);
-        return holds ? 0 : 1;
+            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
+        if (format == OutputFormat.Json) WriteJson(stdout, result, plotPath);
+        else WriteText(stdout, result, plotPath);
+        return result.Holds ? 0 : 1;
     }
 
     private static int[] ParseWidths(string text)
@@ -102,13 +113,20 @@ public sealed class DensityCommand : ICommand
         return widths;
     }
 
-    private static FisherKind[] Expand(string fisher) => fisher switch
+    /// <summary>A comma-separated list of exact, mc, emp, kfac and all (= exact, mc, emp), each Fisher at most once, in the order given.</summary>
+    private static FisherKind[] ParseKinds(string text)
     {
-        "exact" => [FisherKind.Exact],
-        "mc" => [FisherKind.MonteCarlo],
-        "emp" => [FisherKind.Empirical],
-        _ => [FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical],
-    };
+        var names = text.Split(',', StringSplitOptions.TrimEntries).SelectMany(n => n == "all" ? ["exact", "mc", "emp"] : new[] { n }).ToArray();
+        if (names.Any(n => !KindNames.Contains(n)) || names.Distinct().Count() != names.Length)
+            throw new UsageException($"The option --fisher needs a list of distinct Fishers among {string.Join(", ", KindNames)} and all, but got '{text}'.");
+        return names.Select(n => n switch
+        {
+            "exact" => FisherKind.Exact,
+            "mc" => FisherKind.MonteCarlo,
+            "emp" => FisherKind.Empirical,
+            _ => FisherKind.KroneckerFactored,
+        }).ToArray();
+    }
 
     private static FisherBlocks[] ExpandBlocks(string blocks) => blocks switch
     {
@@ -119,14 +137,16 @@ public sealed class DensityCommand : ICommand
 
     private static string BlocksName(FisherBlocks b) => b == FisherBlocks.Full ? "full" : "layerwise";
 
-    private static void WriteText(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
-        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    private static void WriteText(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
         var c = CultureInfo.InvariantCulture;
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
+        int epochs = r.Settings.Training.Epochs;
         o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
         o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
         o.WriteLine(s.Method == DensityMethod.Slq
-            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {s.Slq.Steps} Lanczos steps (float64, full reorthogonalisation)"
+            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {Math.Min(s.Slq.Steps, model.ParameterCount)} Lanczos steps"
+              + (s.Slq.Steps > model.ParameterCount ? $" (capped at P; {s.Slq.Steps} asked)" : "") + " (float64, full reorthogonalisation, probes in lockstep)"
             : "  method                  dense eigenvalues");
         foreach (var p in panels)
         {
@@ -135,22 +155,28 @@ public sealed class DensityCommand : ICommand
             o.WriteLine(string.Format(c, "    trace                 {0:G6}{1}{2}", p.TraceEstimate, double.IsFinite(p.TraceStandardError) && p.TraceStandardError > 0 ? string.Format(c, " ± {0:G3} (SE)", p.TraceStandardError) : "",
                 p.ExactTrace is double t ? string.Format(c, "   exact {0:G6}", t) : ""));
             o.WriteLine(string.Format(c, "    largest eigenvalue    {0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""));
+            if (p.TopEigenvalues is { } topValues)
+                o.WriteLine(string.Format(c, "    top eigenvalues       {0} (Lanczos){1}", string.Join(", ", topValues.Select(x => x.ToString("G6", c))),
+                    p.TopEigenvalueError is double e ? string.Format(c, "; max |Δ| vs dense = {0:0.0e+00}·λ_max: {1}", e, e <= FisherDensityStudy.TopEigenvalueTolerance ? "PASS" : "FAIL") : ""));
             if (p.Distance is { } d)
                 o.WriteLine(string.Format(c, "    distance to exact     W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))));
-            if (p.Wasserstein1ToExactFisher is double toExact)
-                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3} between the dense densities (σ of fisher_exact / {1})", toExact, BlocksName(p.Blocks)));
+            if (p.ToExactFisher is { } toExact)
+                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3}, overlap {1:F3} between the dense densities (σ of fisher_exact / {2})", toExact.Wasserstein1, toExact.Overlap, BlocksName(p.Blocks)));
             if (p.Moments is { } ms)
                 o.WriteLine(string.Format(c, "    moment claim          max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
                     ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
                     Math.Abs(ms[0].Estimate - 1), ms.All(m => m.Consistent) ? "PASS" : "FAIL"));
         }
+        foreach (var (kind, holds) in r.Interlacing)
+            o.WriteLine($"  interlacing             fisher_{DensityFigure.Name(kind)}: layer-wise largest eigenvalue ≤ full one's: {(holds ? "PASS" : "FAIL")}");
         if (plotPath is not null) o.WriteLine($"  plot                    {plotPath}");
-        o.WriteLine($"  verdict                 {verdict}");
+        o.WriteLine($"  verdict                 {r.Verdict}");
     }
 
-    private static void WriteJson(TextWriter o, ClassificationSet data, SoftmaxClassifier model, TrainingResult training, int epochs,
-        FisherDensitySettings s, IReadOnlyList<FisherDensityPanel> panels, string verdict, string? plotPath)
+    private static void WriteJson(TextWriter o, DensityExperimentResult r, string? plotPath)
     {
+        var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
+        int epochs = r.Settings.Training.Epochs;
         o.WriteLine(JsonOutput.Write(w =>
         {
             w.WriteStartObject();
@@ -174,12 +200,14 @@ public sealed class DensityCommand : ICommand
                 if (p.ExactTrace is double t) w.Number("exactTrace", t);
                 w.Number("largestNode", p.LargestNode);
                 if (p.LargestEigenvalue is double l) w.Number("largestEigenvalue", l);
+                if (p.TopEigenvalues is { } topValues) { w.WriteStartArray("topEigenvalues"); foreach (double x in topValues) w.WriteNumberValue(x); w.WriteEndArray(); }
+                if (p.TopEigenvalueError is double topError) w.Number("topEigenvalueRelativeError", topError);
                 if (p.Distance is { } d)
                 {
-                    w.Number("wasserstein1", d.Wasserstein1);
+                    w.Number("wasserstein1", d.Wasserstein1); w.Number("overlap", d.Overlap);
                     w.WriteStartArray("momentRelativeErrors"); foreach (double e in d.MomentRelativeErrors) w.WriteNumberValue(e); w.WriteEndArray();
                 }
-                if (p.Wasserstein1ToExactFisher is double toExact) w.Number("wasserstein1ToExactFisher", toExact);
+                if (p.ToExactFisher is { } toExact) { w.Number("wasserstein1ToExactFisher", toExact.Wasserstein1); w.Number("overlapWithExactFisher", toExact.Overlap); }
                 if (p.Moments is { } ms)
                 {
                     w.WriteStartArray("momentChecks");
@@ -200,8 +228,14 @@ public sealed class DensityCommand : ICommand
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteStartArray("interlacing");
+            foreach (var (kind, holds) in r.Interlacing)
+            {
+                w.WriteStartObject(); w.WriteString("fisher", DensityFigure.Name(kind)); w.WriteBoolean("holds", holds); w.WriteEndObject();
+            }
+            w.WriteEndArray();
             if (plotPath is not null) w.WriteString("plot", plotPath);
-            w.WriteString("verdict", verdict);
+            w.WriteString("verdict", r.Verdict);
             w.WriteEndObject();
         }));
     }

@@ -10,8 +10,8 @@ public sealed class DeriveTianCommand : ICommand
     public string Path => "derive tian";
     public string Summary => "Tian's Theorem 1 E[F(e,w)] = (1/2π)[(π−θ)w + ‖w‖ sin θ e] by an exact arc integral; Lemma 1 and ReLU kernels from it.";
     public string Help => """
-        Usage: fimverify derive tian [--format text|json]
-          --format F   text (default) or json
+        Usage: fimverify derive tian [--format text|latex|json]
+          --format F   text (default), latex (an align* environment), or json
         In the plane of e and w (e = (1,0), w = ‖w‖(cos θ, sin θ), x = r(cos φ, sin φ)), E r² = 2 and φ is uniform;
         both indicators are 1 on the arc φ ∈ (θ − π/2, π/2) of length π − θ. The integrand (cos φ, sin φ)(x·w) is a
         trigonometric polynomial, integrated exactly and evaluated at the arc ends; c = cos θ, s = sin θ with
@@ -20,9 +20,16 @@ public sealed class DeriveTianCommand : ICommand
         Example: fimverify derive tian
         """;
 
+    /// <summary>n_w, n_i, n_j for the norms; the rest by the default rendering (theta → \\theta).</summary>
+    private static Microsoft.FSharp.Core.FSharpOption<string> TianSymbol(string name) => name switch
+    {
+        "nw" or "ni" or "nj" => Microsoft.FSharp.Core.FSharpOption<string>.Some($"n_{name[1]}"),
+        _ => Microsoft.FSharp.Core.FSharpOption<string>.None,
+    };
+
     public int Run(ArgumentReader args, TextWriter stdout)
     {
-        var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Latex, OutputFormat.Json);
         args.EnsureAllUsed();
         var t = TianTheorem1.derive();
         bool holds = t.Holds && t.Lemma1Holds;
@@ -56,6 +63,29 @@ public sealed class DeriveTianCommand : ICommand
                 w.WriteBoolean("lemma1Holds", t.Lemma1Holds);
                 w.WriteEndObject();
             }));
+        }
+        else if (format == OutputFormat.Latex)
+        {
+            string X(Expression x) => DerivedExpressionWriter.Latex(x, TianSymbol);
+            string TrigLatex(TrigPolynomial p) => string.Join(" + ", p.Terms.Select(kv =>
+                kv.Key == 0 ? $"\\left({X(kv.Value.Item1)}\\right)"
+                            : $"\\left({X(kv.Value.Item1)}\\right)\\cos({(kv.Key == 1 ? "" : kv.Key.ToString())}\\varphi) + \\left({X(kv.Value.Item2)}\\right)\\sin({(kv.Key == 1 ? "" : kv.Key.ToString())}\\varphi)"));
+            stdout.WriteLine("% Tian's Theorem 1 in the plane of e and w: c = cos theta, s = sin theta, n_w = |w|, components along e and e-perp");
+            stdout.WriteLine("\\begin{align*}");
+            stdout.WriteLine($"\\mathbb{{E}}\\, r^2 &= {t.RadialSecondMoment} \\\\");
+            stdout.WriteLine($"\\frac{{(x \\cdot e)(x \\cdot w)}}{{r^2 n_w}} &= {TrigLatex(t.Integrand.Item1)} \\\\");
+            stdout.WriteLine($"\\frac{{(x \\cdot e_\\perp)(x \\cdot w)}}{{r^2 n_w}} &= {TrigLatex(t.Integrand.Item2)} \\\\");
+            stdout.WriteLine($"\\varphi &\\in \\left({X(t.ArcLower.ToExpression(TianTheorem1.theta))}, {X(t.ArcUpper.ToExpression(TianTheorem1.theta))}\\right), \\quad \\text{{length }} {X(t.ArcLength)} \\\\");
+            stdout.WriteLine($"\\mathbb{{E}}[F(e, w)]_e &= {X(t.Result.Item1)} \\\\");
+            stdout.WriteLine($"\\mathbb{{E}}[F(e, w)]_{{e_\\perp}} &= {X(t.Result.Item2)} \\\\");
+            stdout.WriteLine($"J_{{ij}} &= {X(t.Lemma1)} \\\\");
+            stdout.WriteLine($"J_{{ii}} &= {X(t.Diagonal)} \\\\");
+            stdout.WriteLine($"I_\\phi[a, b] &= {X(t.ReluKernel)} \\quad (c = b/a) \\\\");
+            stdout.WriteLine($"\\int Dz\\, \\phi(\\sqrt{{q}} z)^2 &= {X(t.ReluSquare)} \\\\");
+            stdout.WriteLine($"I_{{\\phi'}}[a, b] &= {X(t.ReluDerivativeKernel)} \\quad (\\theta = \\arccos c) \\\\");
+            stdout.WriteLine($"\\int Dz\\, \\phi'(\\sqrt{{q}} z)^2 &= {X(t.ReluDerivativeSquare)}");
+            stdout.WriteLine("\\end{align*}");
+            stdout.WriteLine($"% Theorem 1: derived = stated {(t.Holds ? "HOLDS (canonical equality)" : "FAILS")}; Lemma 1 {(t.Lemma1Holds ? "HOLDS" : "FAILS")}.");
         }
         else
         {

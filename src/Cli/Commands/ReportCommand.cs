@@ -1,9 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Report;
 using FimVerify.Cli.Report.Suite;
+using FimVerify.Cli.Sharding;
 
 namespace FimVerify.Cli.Commands;
 
@@ -14,6 +13,7 @@ public sealed class ReportCommand : ICommand
     public string Summary => "Run every claim FimVerify knows and write a report (Markdown, HTML, plots, results.json, JUnit).";
     public string Help => """
         Usage: fimverify report [--suite FILE] [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE] [--format text|json]
+                                [--shard i/N --partial FILE]
           --suite FILE  a user suite, .toml or .json: run fields (seed, quick) and one table per section with its
                         parameters, e.g. [lemma1] p = 150; only the sections it names run (docs/report.md)
           --out DIR     output folder (default fimverify-report); created if missing
@@ -22,89 +22,74 @@ public sealed class ReportCommand : ICommand
           --only IDS    run only these sections (comma-separated ids, see the table of contents)
           --junit FILE  also write JUnit XML with one test case per section
           --format F    text (default) prints a summary table; json prints results.json
-        Exit code 0 when every claim holds, 1 when one fails, 2 on bad input.
+          --shard i/N   run only the trials g with g mod N = i of the trial-based sections (theorem3, mean-field),
+                        numbered across sections, and write them to --partial FILE; no report is written:
+                        `fimverify merge` of all N parts (with --out, --junit) writes the report the unsharded run writes
+        Exit code 0 when every claim holds, 1 when one fails, 2 on bad input; a shard exits 0 (the merge decides).
         Example: fimverify report --quick --out /tmp/fv --junit /tmp/fv/junit.xml
+        Sharded: fimverify report --shard 0/4 --partial report-0.json   (… 3/4), then
+                 fimverify merge report-*.json --out fimverify-report   (see docs/sharding.md)
         """;
 
     public int Run(ArgumentReader args, TextWriter stdout)
     {
         string? suitePath = args.OptionalString("--suite");
+        bool outGiven = args.Has("--out");
         string outDir = args.String("--out", "fimverify-report");
-        bool quickFlag = args.Flag("--quick");
-        bool seedGiven = args.Has("--seed");
-        long seedOption = args.Long("--seed", 1);
+        bool quick = args.Flag("--quick");
+        long? seed = args.Has("--seed") ? args.Long("--seed", 1) : null;
         string? only = args.OptionalString("--only");
         string? junit = args.OptionalString("--junit");
+        var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
 
-        var suite = suitePath is null ? null : SuiteFile.Load(suitePath);
-        suite?.EnsureKnownRunFields();
-        // Command-line options win over the suite's run fields.
-        long seed = seedGiven || suite is null ? seedOption : suite.Seed(seedOption);
-        bool quick = quickFlag || (suite?.Quick(false) ?? false);
-        var parts = ReportSuite.Default();
-        if (suite is not null && suite.Sections.Count > 0)
-        {
-            foreach (var s in suite.Sections)
-                if (parts.All(p => p.Id != s.Id))
-                    throw suite.Error(s.Line, $"unknown section [{s.Id}]; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
-            parts = parts.Where(p => suite.Sections.Any(s => s.Id == p.Id)).ToList();
-        }
-        if (only is not null)
-        {
-            var wanted = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var unknown = wanted.Where(w => parts.All(p => p.Id != w)).ToList();
-            if (unknown.Count > 0)
-                throw new UsageException($"Unknown section '{unknown[0]}' in --only; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
-            parts = parts.Where(p => wanted.Contains(p.Id)).ToList();
-        }
-        try { Directory.CreateDirectory(outDir); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot create the output folder '{outDir}': {e.Message}");
-        }
-        if (junit is not null && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(junit)) is { } junitDir && !Directory.Exists(junitDir))
-            throw new UsageException($"The folder of the JUnit file '{junit}' does not exist.");
+        var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only);
+        if (sharding.IsSharded || sharding.PartialPath is not null) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout);
 
-        var context = new ReportContext(outDir, quick, seed);
-        var prepared = parts
-            .Select(p => (p, p.Prepare(context, new PartSettings(suite, suite?.Sections.FirstOrDefault(s => s.Id == p.Id)))))
-            .ToList();
-        var sections = ProgressReporter.RunAll(prepared, Console.Error);
-        string header = $"fimverify {Dispatcher.Version}, seed {seed}, {(quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.";
-        File.WriteAllText(System.IO.Path.Combine(outDir, "report.md"), MarkdownReport.Render(sections, header));
-        File.WriteAllText(System.IO.Path.Combine(outDir, "report.html"), HtmlReport.Render(sections, header));
-        var json = ResultsJson(sections, seed, quick);
-        File.WriteAllText(System.IO.Path.Combine(outDir, "results.json"), json);
-        if (junit is not null) JunitReport.Render(sections).Save(junit);
-
-        if (format == OutputFormat.Json) stdout.WriteLine(json);
-        else
-        {
-            int width = sections.Max(s => s.Title.Length);
-            foreach (var s in sections) stdout.WriteLine($"{s.Title.PadRight(width)}  {MarkdownReport.Word(s.Verdict),-8} {s.Seconds,6:F1} s");
-            stdout.WriteLine($"report written to {System.IO.Path.GetFullPath(outDir)} (report.md, report.html, results.json)");
-        }
-        return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
+        ReportFiles.Prepare(outDir, junit);
+        var sections = ProgressReporter.RunAll(plan.Prepare(outDir), Console.Error);
+        return ReportFiles.Write(sections, plan, outDir, junit, format, stdout);
     }
 
-    private static string ResultsJson(IReadOnlyList<ReportSection> sections, long seed, bool quick)
+    /// <summary>One shard: the trial-based sections' trials of the shard, written to the partial file; no report.</summary>
+    private static int RunShard(ReportPlan plan, ShardOptions sharding, bool reportOutputs, OutputFormat format, TextWriter stdout)
     {
-        var root = new JsonObject
+        string partial = sharding.PartialPath
+            ?? throw new UsageException("A report shard needs --partial FILE: its trials are only of use to `fimverify merge`.");
+        if (reportOutputs) throw new UsageException("A report shard writes only its partial file: give --out and --junit to `fimverify merge`.");
+        var trials = ReportTrials.Of(plan, plan.Context("."));
+        if (trials.Sections.Count == 0)
+            throw new UsageException($"None of the selected sections ({string.Join(", ", plan.Parts.Select(p => p.Id))}) runs trials, so there is nothing to shard: run `fimverify report` without --shard.");
+        sharding.Validate(trials.Trials);
+        var (outcomes, runs) = trials.Run(sharding.Shard, Console.Error);
+        ReportPartial.Write(partial, plan, trials, sharding.Shard, outcomes);
+        var shard = $"{sharding.Shard.Index}/{sharding.Shard.Count}";
+        if (format == OutputFormat.Json)
         {
-            ["fimverify"] = Dispatcher.Version,
-            ["seed"] = seed,
-            ["quick"] = quick,
-            ["sections"] = new JsonArray(sections.Select(s => (JsonNode)new JsonObject
+            stdout.WriteLine(JsonOutput.Write(w =>
             {
-                ["id"] = s.Id,
-                ["title"] = s.Title,
-                ["verdict"] = MarkdownReport.Word(s.Verdict),
-                ["seconds"] = Math.Round(s.Seconds, 3),
-                ["results"] = s.Results.DeepClone(),
-            }).ToArray()),
-        };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                w.WriteStartObject();
+                w.WriteString("shard", shard); w.WriteString("partial", partial); w.WriteNumber("trials", trials.Trials);
+                w.WriteStartArray("sections");
+                foreach (var r in runs)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", r.Section.Part.Id); w.WriteNumber("trials", r.Section.Trials.Trials); w.WriteNumber("ran", r.Ran);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            int width = runs.Max(r => r.Section.Part.Title.Length);
+            foreach (var r in runs) stdout.WriteLine($"{r.Section.Part.Title.PadRight(width)}  {r.Ran,6} of {r.Section.Trials.Trials} trials {r.Seconds,6:F1} s");
+            var others = plan.Parts.Where(p => runs.All(r => r.Section.Part != p)).Select(p => p.Id).ToList();
+            stdout.WriteLine($"shard {shard} written to {System.IO.Path.GetFullPath(partial)}; `fimverify merge` of all parts writes the report"
+                + (others.Count > 0 ? $" (and runs {string.Join(", ", others)} once)" : ""));
+        }
+        return Dispatcher.Holds;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Sharding;
@@ -28,7 +27,7 @@ public sealed class VerifyTheorem3Command : ICommand
           --xi-pair X   ξ(d−2) for the v^(α,β) claims (default 2/(d+2), the exact offset of E‖v^(α,β)‖² from 1)
           --xi-diag X   ξ(d−1) for the v^(γ) claims (default 3/(d+2), the exact offset of E‖v^(γ)‖² from 1)
           --shard i/N   run only the trials k with k mod N = i (results per trial do not depend on the sharding)
-          --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/1) for `fimverify merge`
+          --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/2) for `fimverify merge`
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (derived exactly by
@@ -52,31 +51,20 @@ public sealed class VerifyTheorem3Command : ICommand
         double alpha = args.Double("--alpha", 1e-6, 0, 0.25);
         double? xiPair = args.Has("--xi-pair") ? args.Double("--xi-pair", 0, -1e-300) : null;
         double? xiDiag = args.Has("--xi-diag") ? args.Double("--xi-diag", 0, -1e-300) : null;
-        var shard = ReadShard(args.OptionalString("--shard"));
+        var sharding = ShardOptions.Read(args);
         bool lemma2Only = args.Flag("--lemma2-only");
-        string? partial = args.OptionalString("--partial");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
         if ((long)d * p > 200_000_000) throw new UsageException($"d·p = {(long)d * p} exceeds the 2·10⁸ weights one trial may hold.");
 
-        if (partial is not null) PartialResultFile.EnsureWritable(partial);
+        sharding.Validate(trials);
         var constant = Theorem3Verification.ConstantFor(d);
         var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
         prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
-        var report = Theorem3Verification.Run(prm, trials, seed, alpha, shard);
-        if (partial is not null) PartialResultFile.Write(partial, report, trials);
+        var report = Theorem3Verification.Run(prm, trials, seed, alpha, sharding.Shard);
+        if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
         Theorem3ReportOutput.Write(report, format, stdout);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
-    }
-
-    private static Shard ReadShard(string? text)
-    {
-        if (text is null) return Shard.All;
-        var parts = text.Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1 || i >= n)
-            throw new UsageException($"The option --shard needs i/N with 0 ≤ i < N, but got '{text}'.");
-        return new Shard(i, n);
     }
 }

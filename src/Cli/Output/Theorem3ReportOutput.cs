@@ -36,13 +36,7 @@ public static class Theorem3ReportOutput
                 w.WriteString("shard", $"{report.Shard.Index}/{report.Shard.Count}");
                 w.Number("alpha", report.Alpha);
                 w.Number("entryCountD", report.EntryCount);
-                w.WriteStartObject("constantC");
-                w.Number("value", constant.Value);
-                w.WriteBoolean("estimate", constant.IsEstimate);
-                w.Number("standardError", constant.StandardError);
-                w.WriteString("source", constant.Source);
-                w.WriteString("worstEntry", constant.WorstEntry);
-                w.WriteEndObject();
+                WriteConstant(w, constant);
                 w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
                 w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
                 w.Number("exactTraceFailureLog10Probability", report.ExactTraceFailureLog10Probability);
@@ -86,5 +80,17 @@ public static class Theorem3ReportOutput
                 return s;
             }, "smallest consistent constants");
         }
+    }
+
+    /// <summary>C(d) with its provenance as the "constantC" object (also the partial files' form).</summary>
+    public static void WriteConstant(System.Text.Json.Utf8JsonWriter w, Numeric.Models.Lemma2Constant constant)
+    {
+        w.WriteStartObject("constantC");
+        w.Number("value", constant.Value);
+        w.WriteBoolean("estimate", constant.IsEstimate);
+        w.Number("standardError", constant.StandardError);
+        w.WriteString("source", constant.Source);
+        w.WriteString("worstEntry", constant.WorstEntry);
+        w.WriteEndObject();
     }
 }

@@ -23,6 +23,9 @@ public static class DensityFigure
         var plots = new Plot[rows.Count, columns.Count];
         foreach (var panel in panels)
             plots[rows.IndexOf(panel.Kind), columns.IndexOf(panel.Blocks)] = Panel(panel);
+        for (int r = 0; r < rows.Count; r++)
+            for (int c = 0; c < columns.Count; c++)
+                plots[r, c] ??= Absent(rows[r], columns[c]);
         // One eigenvalue axis per row, so that the layer-wise spectrum's narrower range shows against the full one.
         foreach (var kind in rows)
         {
@@ -60,6 +63,21 @@ public static class DensityFigure
         else throw new ArgumentException($"the plot file must end in .png or .svg, but is '{path}'");
     }
 
+    /// <summary>A blank cell for a combination that does not exist (K-FAC with full blocks).</summary>
+    private static Plot Absent(FisherKind kind, FisherBlocks blocks)
+    {
+        var plot = new Plot();
+        plot.Title($"fisher_{Name(kind)} / {(blocks == FisherBlocks.Full ? "full" : "layer_wise")}: none", 13);
+        var text = plot.Add.Text(kind == FisherKind.KroneckerFactored ? "K-FAC is layer-wise by construction" : "not computed", 0, 0);
+        text.LabelFontSize = 14;
+        text.LabelAlignment = Alignment.MiddleCenter;
+        plot.HideGrid();
+        plot.Axes.SetLimits(-1, 1, -1, 1);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.EmptyTickGenerator();
+        return plot;
+    }
+
     private static Plot Panel(FisherDensityPanel panel)
     {
         var plot = new Plot();
@@ -77,7 +95,7 @@ public static class DensityFigure
         if (method != "exact") estimate.LinePattern = LinePattern.Dashed;
         plot.Title($"fisher_{Name(panel.Kind)} / {(panel.Blocks == FisherBlocks.Full ? "full" : "layer_wise")}  (P = {panel.Dimension})", 13);
         plot.XLabel($"eigenvalue  (σ = {panel.Density.Sigma.ToString("G3", CultureInfo.InvariantCulture)})", 12);
-        plot.YLabel("log₁₀ density", 12);
+        plot.YLabel("log₁₀ density (per unit eigenvalue)", 12);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
         plot.Axes.Left.TickLabelStyle.FontSize = 11;
         plot.ShowLegend(Alignment.UpperRight);
@@ -91,7 +109,8 @@ public static class DensityFigure
     {
         FisherKind.Exact => "exact",
         FisherKind.MonteCarlo => "mc",
-        _ => "emp",
+        FisherKind.Empirical => "emp",
+        _ => "kfac",
     };
 
     private static double[] Log(double[] values)

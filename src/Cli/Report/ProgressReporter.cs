@@ -8,35 +8,40 @@ namespace FimVerify.Cli.Report;
 /// </summary>
 public static class ProgressReporter
 {
-    public static List<ReportSection> RunAll(IReadOnlyList<(IReportPart Part, Func<ReportSection> Work)> parts, TextWriter log)
+    public static List<ReportSection> RunAll(IReadOnlyList<(IReportPart Part, Func<ReportSection> Work)> parts, TextWriter log) =>
+        Run(parts.Select(p => (p.Part.Title, (Func<ReportSection>)(() => Timed(p.Work)))).ToList(),
+            s => MarkdownReport.Word(s.Verdict), s => s.Seconds, log);
+
+    /// <summary>Runs each item in turn, showing its title while it runs and then <paramref name="describe"/> of its result.</summary>
+    public static List<T> Run<T>(IReadOnlyList<(string Title, Func<T> Work)> items, Func<T, string> describe, Func<T, double> seconds, TextWriter log)
     {
-        var results = new List<ReportSection>();
+        var results = new List<T>();
         if (!Console.IsErrorRedirected && log == Console.Error)
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             console.Progress().AutoClear(false).Start(ctx =>
             {
-                foreach (var (part, work) in parts)
+                foreach (var (title, work) in items)
                 {
-                    var task = ctx.AddTask(Markup.Escape(part.Title), maxValue: 1);
+                    var task = ctx.AddTask(Markup.Escape(title), maxValue: 1);
                     task.IsIndeterminate = true;
-                    var section = Timed(work);
+                    var result = work();
                     task.IsIndeterminate = false;
-                    task.Description = Markup.Escape($"{part.Title}: {MarkdownReport.Word(section.Verdict)}");
+                    task.Description = Markup.Escape($"{title}: {describe(result)}");
                     task.Increment(1);
-                    results.Add(section);
+                    results.Add(result);
                 }
             });
         }
         else
         {
-            for (int k = 0; k < parts.Count; k++)
+            for (int k = 0; k < items.Count; k++)
             {
-                var (part, work) = parts[k];
-                log.WriteLine($"[{k + 1}/{parts.Count}] {part.Title} …");
-                var section = Timed(work);
-                log.WriteLine($"[{k + 1}/{parts.Count}] {part.Title}: {MarkdownReport.Word(section.Verdict)} in {section.Seconds:F1} s");
-                results.Add(section);
+                var (title, work) = items[k];
+                log.WriteLine($"[{k + 1}/{items.Count}] {title} …");
+                var result = work();
+                log.WriteLine($"[{k + 1}/{items.Count}] {title}: {describe(result)} in {seconds(result):F1} s");
+                results.Add(result);
             }
         }
         return results;

@@ -13,6 +13,8 @@ public static class ReportSuite
         new Theorem2Part(),
         new Theorem3Part(),
         new MeanFieldPart(),
+        new MeanFieldVariantsPart(),
+        new NgdScalesPart(),
         new DensityPart(),
     ];
 }

@@ -168,4 +168,106 @@ public static class LanczosSolver
     {
         foreach (var v in x) if (!double.IsFinite(v)) throw new NumericalException(message);
     }
+
+    /// <summary>
+    /// Tridiagonalises the operator from the given start vector (normalised here): float64, full
+    /// reorthogonalisation, and a stop — not a restart — at an invariant subspace, where the coefficients already
+    /// describe the start vector's spectral measure exactly (what Gauss quadrature and SLQ need).
+    /// </summary>
+    public static LanczosTridiagonal Tridiagonalise(ISymmetricOperator op, ReadOnlySpan<double> start, int steps) =>
+        Tridiagonalise(op, start, 1, steps)[0];
+
+    /// <summary>
+    /// <see cref="Tridiagonalise(ISymmetricOperator, ReadOnlySpan{double}, int)"/> for <paramref name="count"/> start vectors
+    /// stored one after another, run in lockstep: every step is one <see cref="ISymmetricOperator.ApplyBlock"/> of the
+    /// vectors still running, and the reorthogonalisations (independent per vector) run in parallel. Each sequence does
+    /// the same arithmetic as when run alone, so the result does not depend on count or on the thread count.
+    /// Memory: count·steps·n doubles for the bases.
+    /// </summary>
+    public static LanczosTridiagonal[] Tridiagonalise(ISymmetricOperator op, ReadOnlySpan<double> starts, int count, int steps)
+    {
+        int n = op.Dimension;
+        if (count < 1 || starts.Length != (long)count * n) throw new ArgumentException($"expected {count} start vector(s) of length {n}");
+        if (steps < 1 || steps > n) throw new ArgumentException($"Lanczos steps must lie between 1 and the dimension {n}");
+        // basis[j] holds step j's vectors of all sequences (sequence c at c·n), so while all run it is the product's input as it lies.
+        var basis = new double[steps][];
+        basis[0] = new double[(long)count * n];
+        for (int c = 0; c < count; c++)
+        {
+            var z = starts.Slice(c * n, n);
+            double norm = Math.Sqrt(Dot.Product(z, z));
+            if (!(norm > 0) || !double.IsFinite(norm)) throw new ArgumentException($"Lanczos start vector {c} must be non-zero and finite");
+            var q = basis[0].AsSpan(c * n, n);
+            for (int i = 0; i < n; i++) q[i] = z[i] / norm;
+        }
+        var alpha = new List<double>[count];
+        var beta = new List<double>[count];
+        var scale = new double[count];
+        var invariant = new bool[count];
+        for (int c = 0; c < count; c++) { alpha[c] = new List<double>(steps); beta[c] = new List<double>(steps); }
+        var running = Enumerable.Range(0, count).ToList();
+        var gathered = new double[(long)count * n];
+        var images = new double[(long)count * n];
+        for (int j = 0; j < steps && running.Count > 0; j++)
+        {
+            int active = running.Count;
+            ReadOnlySpan<double> input = basis[j];
+            if (active < count)
+            {
+                for (int r = 0; r < active; r++) basis[j].AsSpan(running[r] * n, n).CopyTo(gathered.AsSpan(r * n, n));
+                input = gathered.AsSpan(0, active * n);
+            }
+            op.ApplyBlock(input, images.AsSpan(0, active * n), active);
+            bool last = j == steps - 1;
+            if (!last) basis[j + 1] = new double[(long)count * n];
+            var stopped = new bool[active];
+            var nonFinite = new bool[active];
+            Parallel.For(0, active, r =>
+            {
+                int c = running[r];
+                var w = images.AsSpan(r * n, n);
+                var q = basis[j].AsSpan(c * n, n);
+                double a = Dot.Product(q, w);
+                if (!double.IsFinite(a)) { nonFinite[r] = true; return; }
+                alpha[c].Add(a);
+                if (last) return;
+                // The three-term recurrence first, so that the sweeps only remove rounding; then full reorthogonalisation
+                // against every basis vector so far by modified Gram–Schmidt (each q_i is read twice back to back, so it
+                // streams from memory once), and a second sweep only when the first cancelled most of w (Kahan–Parlett
+                // "twice is enough"), which is when orthogonality is at risk.
+                Dot.Axpy(-a, q, w);
+                if (j > 0) Dot.Axpy(-beta[c][j - 1], basis[j - 1].AsSpan(c * n, n), w);
+                double before = Math.Sqrt(Dot.Product(w, w));
+                double b = SweepOut(basis, j, c, n, w);
+                if (b < 0.7 * before) b = SweepOut(basis, j, c, n, w);
+                scale[c] = Math.Max(scale[c], Math.Abs(a) + b);
+                if (b <= 1e-12 * Math.Max(scale[c], double.Epsilon)) { invariant[c] = true; stopped[r] = true; return; }
+                beta[c].Add(b);
+                var next = basis[j + 1].AsSpan(c * n, n);
+                for (int i = 0; i < n; i++) next[i] = w[i] / b;
+            });
+            int bad = Array.IndexOf(nonFinite, true);
+            if (bad >= 0) throw new NumericalException($"Lanczos step {j} of start vector {running[bad]} produced a non-finite Rayleigh quotient");
+            running = running.Where((_, r) => !stopped[r]).ToList();
+        }
+        return Enumerable.Range(0, count).Select(c => new LanczosTridiagonal(alpha[c].ToArray(), beta[c].ToArray(), invariant[c])).ToArray();
+    }
+
+    /// <summary>One modified Gram–Schmidt sweep of w against sequence c's basis vectors of steps 0..j; returns ‖w‖ after it.</summary>
+    private static double SweepOut(double[][] basis, int j, int c, int n, Span<double> w)
+    {
+        for (int i = 0; i <= j; i++)
+        {
+            var b = basis[i].AsSpan(c * n, n);
+            Dot.Axpy(-Dot.Product(b, w), b, w);
+        }
+        return Math.Sqrt(Dot.Product(w, w));
+    }
 }
+
+/// <summary>
+/// The Lanczos coefficients from one start vector: the symmetric tridiagonal T with diagonal α_1..α_j and
+/// off-diagonal β_1..β_{j−1}. <see cref="InvariantSubspace"/> is true when the recurrence stopped before the steps asked
+/// for because the Krylov space became invariant (then T's spectral measure seen from e_1 is exact).
+/// </summary>
+public sealed record LanczosTridiagonal(double[] Alpha, double[] Beta, bool InvariantSubspace);

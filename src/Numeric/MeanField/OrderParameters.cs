@@ -11,17 +11,14 @@ public sealed record OrderParameters(NetworkShape Shape, string Method,
     public int Depth => Shape.Depth;
     public double Alpha => Shape.Alpha;
 
-    /// <summary>κ₁ = Σ_l (α_{l−1}/α) q̂^{l−1}₁ q̃^l₁ (NaN when α = 0, i.e. L = 1).</summary>
-    public double Kappa1 => WeightedSum(QHat1, QTilde1) / Alpha;
+    /// <summary>κ₁ = Σ_l (α_{l−1}/α) q̂^{l−1}₁ q̃^l₁ (not finite when α = 0, i.e. L = 1), derived and compiled by the symbolic layer.</summary>
+    public double Kappa1 => CompiledMeanFieldStatistics.Kappa(this, 1);
     /// <summary>κ₂ = Σ_l (α_{l−1}/α) q̂^{l−1}₂ q̃^l₂.</summary>
-    public double Kappa2 => WeightedSum(QHat2, QTilde2) / Alpha;
+    public double Kappa2 => CompiledMeanFieldStatistics.Kappa(this, 2);
     /// <summary>NTK parameterisation: κ′₁ = Σ_l q̃^l₁ q^l₁.</summary>
-    public double NtkKappa1 => Enumerable.Range(1, Depth).Sum(l => QTilde1[l] * Q1[l]);
+    public double NtkKappa1 => CompiledMeanFieldStatistics.NtkKappa(this, 1);
     /// <summary>κ′₂ = Σ_l q̃^l₂ q^l₂.</summary>
-    public double NtkKappa2 => Enumerable.Range(1, Depth).Sum(l => QTilde2[l] * Q2[l]);
-
-    private double WeightedSum(double[] hat, double[] tilde) =>
-        Enumerable.Range(1, Depth).Sum(l => Shape.WidthRatios[l - 1] * hat[l - 1] * tilde[l]);
+    public double NtkKappa2 => CompiledMeanFieldStatistics.NtkKappa(this, 2);
 
     /// <summary>Runs the forward recurrence l = 1…L and the backward one l = L…1.</summary>
     public static OrderParameters Compute(IGaussianKernel kernel, NetworkShape shape)

@@ -18,10 +18,12 @@ public sealed record FixedPoint(double? QStar, double Chi, Phase Phase)
         {
             double next = sigmaW2 * kernel.SecondMoment(q) + sigmaB2;
             if (!double.IsFinite(next) || next > 1e200) break;
-            if (Math.Abs(next - q) <= 1e-14 * Math.Max(1, q)) { star = next; break; }
+            double step = Math.Abs(next - q);
+            if (step <= 1e-14 * Math.Max(1, q)) { star = next; break; }
             q = next;
-            // At the edge of chaos the approach to q* is algebraic, not geometric: accept a stalled iterate.
-            if (it == 99_999 && Math.Abs(next - q) <= 1e-9 * Math.Max(1, q)) star = q;
+            // At the edge of chaos the approach to q* is algebraic, not geometric: accept a stalled iterate, but only one
+            // whose last step is tiny (the step is taken before q moves on, so steady growth is never mistaken for a stall).
+            if (it == 99_999 && step <= 1e-9 * Math.Max(1, q)) star = q;
         }
         // Without bias, q = 0 is a fixed point; the iterate approaches it only algebraically at the edge (tanh at
         // σ_w² = 1: q ~ 1/n), so a stalled small iterate means q* = 0, where χ = σ_w² φ′(0)².

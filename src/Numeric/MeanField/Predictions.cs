@@ -22,8 +22,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public EigenvalueStatistics Regression()
     {
         RequireHidden();
-        double k1 = op.Kappa1, k2 = op.Kappa2, a = op.Alpha;
-        return new(k1 * C / M, a * C * (Fraction * k2 * k2 + k1 * k1 / T), a * (Fraction * k2 + k1 / T) * M);
+        return CompiledMeanFieldStatistics.Regression(op.Kappa1, op.Kappa2, op.Alpha, T, C, M);
     }
 
     /// <summary>The C(T−1)-fold bulk eigenvalue of the leading-order dual: (αM/T)(κ₁ − κ₂).</summary>
@@ -72,8 +71,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     /// </summary>
     public EigenvalueStatistics Ntk()
     {
-        double k1 = op.NtkKappa1, k2 = op.NtkKappa2;
-        return new(k1, k1 * k1 + (T - 1) * k2 * k2, k1 + (T - 1) * k2);
+        return CompiledMeanFieldStatistics.Ntk(op.NtkKappa1, op.NtkKappa2, T, C);
     }
 
     /// <summary>
@@ -93,6 +91,20 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     {
         RequireHidden();
         return op.Kappa1 * meanTraceQ / M;
+    }
+
+    /// <summary>
+    /// Softmax statistics from the leading dual (αM/T)[(κ₁ − κ₂) ⊕_t R_tR_tᵀ + κ₂ (R_s R_tᵀ)_{s,t}] (MATH.md's seed-001
+    /// Theorem 3.3 lost its formulas; re-derived here): its trace gives m = κ₁ mean_t tr Q_t / M, its Frobenius norm
+    /// s = α[(κ₁² − κ₂²) mean_t tr Q_t²/T + κ₂² tr Q̄²] (Q_t = I gives Theorem 3.1's s), and λ_max is the mean of the
+    /// C − 1 outliers of <see cref="SoftmaxOutliers"/>.
+    /// </summary>
+    public EigenvalueStatistics Softmax(Models.SoftmaxQStatistics q)
+    {
+        RequireHidden();
+        double k1 = op.Kappa1, k2 = op.Kappa2;
+        var outliers = SoftmaxOutliers(q.MeanQEigenvaluesDescending.Take(Math.Max(1, C - 1)).ToArray());
+        return new(SoftmaxMean(q.MeanTrace), op.Alpha * ((k1 * k1 - k2 * k2) * q.MeanTraceOfSquare / T + k2 * k2 * q.TraceOfMeanSquared), outliers.Average());
     }
 
     /// <summary>

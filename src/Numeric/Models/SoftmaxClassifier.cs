@@ -108,39 +108,54 @@ public sealed class SoftmaxClassifier
     /// the layers firstLayer..lastLayer of v are read (the others are taken as zero, and layers below
     /// firstLayer are skipped, which is what makes a layer-wise block cheap).
     /// </summary>
-    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue) =>
+        Jvp(pass, v, 1, logitTangent, firstLayer, lastLayer);
+
+    /// <summary>
+    /// Jacobian-vector products of <paramref name="directions"/> directions at once: v holds them one after another
+    /// (directions × P), and row n·directions + k of logitTangent ((count·directions) × C) is ∂z_L(x_n)/∂θ · v_k.
+    /// Every layer is one GEMM for all directions: the first layer's inputs multiply the directions' weights laid
+    /// side by side (fan-in × directions·fan-out), which is exactly the (input, direction)-major layout of the
+    /// tangent the next layer multiplies by W_l. Each entry is summed in the same order as with one direction.
+    /// </summary>
+    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         CheckPass(pass);
-        if (v.Length != ParameterCount) throw new ArgumentException($"expected a direction of length {ParameterCount}");
+        if (directions < 1) throw new ArgumentException("at least one direction is needed");
+        if (v.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} direction(s) of length {ParameterCount}");
         lastLayer = Math.Min(lastLayer, LayerCount - 1);
-        int count = pass.Count;
-        if (logitTangent.Length != count * Classes) throw new ArgumentException("the logit tangent has the wrong length");
+        int rows = pass.Count * directions; // (input, direction) pairs
+        if (logitTangent.Length != (long)rows * Classes) throw new ArgumentException("the logit tangent has the wrong length");
         bool haveTangent = false; // tangent of the layer's input (zero below firstLayer)
-        double[] current = pass.ScratchA, next = pass.ScratchB;
+        int hidden = pass.WidestHidden * rows;
+        Span<double> current = pass.Buffer(ScratchSlot.TangentA, hidden), next = pass.Buffer(ScratchSlot.TangentB, hidden);
         for (int l = firstLayer; l < LayerCount; l++)
         {
             int fanIn = Widths[l], fanOut = Widths[l + 1];
-            Span<double> dz = l == LayerCount - 1 ? logitTangent : next.AsSpan(0, count * fanOut);
+            Span<double> dz = l == LayerCount - 1 ? logitTangent : next[..(rows * fanOut)];
             double beta = 0;
             if (haveTangent)
             {
-                Gemm.Multiply(Op.None, Op.None, count, fanOut, fanIn, 1, current.AsSpan(0, count * fanIn), fanIn, Weights(l), fanOut, 0, dz, fanOut);
+                Gemm.Multiply(Op.None, Op.None, rows, fanOut, fanIn, 1, current[..(rows * fanIn)], fanIn, Weights(l), fanOut, 0, dz, fanOut);
                 beta = 1;
             }
             if (l <= lastLayer)
             {
-                var (offset, _) = LayerBlock(l);
-                Gemm.Multiply(Op.None, Op.None, count, fanOut, fanIn, 1, pass.LayerInput(l), fanIn, v.Slice(offset, fanIn * fanOut), fanOut, beta, dz, fanOut);
-                var db = v.Slice(offset + fanIn * fanOut, fanOut);
-                for (int n = 0; n < count; n++)
-                    for (int j = 0; j < fanOut; j++) dz[n * fanOut + j] += db[j];
+                var (offset, length) = LayerBlock(l);
+                var side = SideBySideWeights(pass, v, directions, offset, fanIn, fanOut);
+                Gemm.Multiply(Op.None, Op.None, pass.Count, directions * fanOut, fanIn, 1, pass.LayerInput(l), fanIn, side, directions * fanOut, beta, dz, directions * fanOut);
+                for (int r = 0; r < rows; r++)
+                {
+                    var db = v.Slice((r % directions) * ParameterCount + offset + fanIn * fanOut, fanOut);
+                    var row = dz.Slice(r * fanOut, fanOut);
+                    for (int j = 0; j < fanOut; j++) row[j] += db[j];
+                }
             }
             else if (!haveTangent) dz.Clear();
             if (l == LayerCount - 1) break;
-            var slope = pass.Slopes[l];
-            for (int k = 0; k < dz.Length; k++) dz[k] *= slope[k];
+            MultiplyBySlopes(dz, pass.Slopes[l], directions, fanOut);
             haveTangent = true;
-            (current, next) = (next, current);
+            var swap = current; current = next; next = swap;
         }
     }
 
@@ -148,30 +163,103 @@ public sealed class SoftmaxClassifier
     /// Vector-Jacobian product summed over the inputs of the pass: gradient ← Σ_n (∂z_L(x_n)/∂θ)ᵀ g_n for the
     /// cotangents g (count × C). Layers below lowestLayer are not computed and their entries are left untouched.
     /// </summary>
-    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, Span<double> gradient, int lowestLayer = 0)
+    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, Span<double> gradient, int lowestLayer = 0) =>
+        Vjp(pass, logitCotangent, 1, gradient, lowestLayer);
+
+    /// <summary>
+    /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets at once: row n·directions + k of
+    /// logitCotangent ((count·directions) × C) is input n's cotangent for set k, and gradient (directions × P) receives
+    /// Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each k. Each layer's weight gradients for all sets are one GEMM
+    /// (layer inputsᵀ × the cotangents side by side), and the backward step is one GEMM over all (input, set) rows.
+    /// </summary>
+    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
     {
         CheckPass(pass);
-        int count = pass.Count;
-        if (logitCotangent.Length != count * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
-        if (gradient.Length != ParameterCount) throw new ArgumentException($"expected a gradient of length {ParameterCount}");
+        if (directions < 1) throw new ArgumentException("at least one direction is needed");
+        int rows = pass.Count * directions;
+        if (logitCotangent.Length != (long)rows * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
         ReadOnlySpan<double> g = logitCotangent;
-        double[] buffer = pass.ScratchA, spare = pass.ScratchB;
+        int hidden = pass.WidestHidden * rows;
+        Span<double> buffer = pass.Buffer(ScratchSlot.TangentA, hidden), spare = pass.Buffer(ScratchSlot.TangentB, hidden);
         for (int l = LayerCount - 1; l >= lowestLayer; l--)
         {
             int fanIn = Widths[l], fanOut = Widths[l + 1];
             var (offset, _) = LayerBlock(l);
-            Gemm.Multiply(Op.Transpose, Op.None, fanIn, fanOut, count, 1, pass.LayerInput(l), fanIn, g, fanOut, 0, gradient.Slice(offset, fanIn * fanOut), fanOut);
-            var db = gradient.Slice(offset + fanIn * fanOut, fanOut);
-            db.Clear();
-            for (int n = 0; n < count; n++)
-                for (int j = 0; j < fanOut; j++) db[j] += g[n * fanOut + j];
+            if (directions == 1)
+                Gemm.Multiply(Op.Transpose, Op.None, fanIn, fanOut, pass.Count, 1, pass.LayerInput(l), fanIn, g, fanOut, 0, gradient.Slice(offset, fanIn * fanOut), fanOut);
+            else
+            {
+                // All sets' weight gradients side by side (fan-in × directions·fan-out), then each set's columns to its gradient.
+                int width = directions * fanOut;
+                var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * width);
+                Gemm.Multiply(Op.Transpose, Op.None, fanIn, width, pass.Count, 1, pass.LayerInput(l), fanIn, g, width, 0, side, width);
+                SideBySide.Scatter(side, directions, offset, fanIn, fanOut, gradient);
+            }
+            for (int k = 0; k < directions; k++) gradient.Slice(k * ParameterCount + offset + fanIn * fanOut, fanOut).Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                var db = gradient.Slice((r % directions) * ParameterCount + offset + fanIn * fanOut, fanOut);
+                var row = g.Slice(r * fanOut, fanOut);
+                for (int j = 0; j < fanOut; j++) db[j] += row[j];
+            }
             if (l == lowestLayer) break;
-            var below = buffer.AsSpan(0, count * fanIn);
-            Gemm.Multiply(Op.None, Op.Transpose, count, fanIn, fanOut, 1, g, fanOut, Weights(l), fanOut, 0, below, fanIn);
-            var slope = pass.Slopes[l - 1];
-            for (int k = 0; k < below.Length; k++) below[k] *= slope[k];
+            var below = buffer[..(rows * fanIn)];
+            BackwardStep(pass, l, g, directions, below);
             g = below;
-            (buffer, spare) = (spare, buffer);
+            var swap = buffer; buffer = spare; spare = swap;
+        }
+    }
+
+    /// <summary>
+    /// The cotangents of every layer's pre-activation output, δ_l = ∂(g · z_L)/∂s_l with s_l = σ(z_l)·W_l + b_l (s_{L−1} the
+    /// logits, so δ_{L−1} = g), for (count·directions) logit cotangent rows as in <see cref="Vjp(ClassifierForwardPass, ReadOnlySpan{double}, int, Span{double}, int)"/>:
+    /// entry l is (count·directions) × fan-out of layer l. K-FAC's output factors are Gram matrices of these.
+    /// </summary>
+    public double[][] PreActivationCotangents(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions)
+    {
+        CheckPass(pass);
+        int rows = pass.Count * directions;
+        if (directions < 1 || logitCotangent.Length != (long)rows * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        var delta = new double[LayerCount][];
+        delta[LayerCount - 1] = logitCotangent.ToArray();
+        for (int l = LayerCount - 1; l > 0; l--)
+        {
+            delta[l - 1] = new double[rows * Widths[l]];
+            BackwardStep(pass, l, delta[l], directions, delta[l - 1]);
+        }
+        return delta;
+    }
+
+    /// <summary>below ← (g·W_lᵀ) ⊙ σ'(z_l): from layer l's output cotangents (rows × fan-out) to layer l−1's.</summary>
+    private void BackwardStep(ClassifierForwardPass pass, int l, ReadOnlySpan<double> g, int directions, Span<double> below)
+    {
+        int rows = pass.Count * directions, fanIn = Widths[l], fanOut = Widths[l + 1];
+        Gemm.Multiply(Op.None, Op.Transpose, rows, fanIn, fanOut, 1, g, fanOut, Weights(l), fanOut, 0, below, fanIn);
+        MultiplyBySlopes(below, pass.Slopes[l - 1], directions, fanIn);
+    }
+
+    /// <summary>
+    /// Layer l's weights of every direction laid side by side (fan-in × directions·fan-out), the right operand that
+    /// turns the first product of a layer into one GEMM; a single direction is used where it lies.
+    /// </summary>
+    private static ReadOnlySpan<double> SideBySideWeights(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, int offset, int fanIn, int fanOut)
+    {
+        if (directions == 1) return v.Slice(offset, fanIn * fanOut);
+        var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * directions * fanOut);
+        SideBySide.Gather(v, directions, offset, fanIn, fanOut, side);
+        return side;
+    }
+
+    /// <summary>Row n·directions + k of x (width entries) times input n's activation slopes.</summary>
+    private static void MultiplyBySlopes(Span<double> x, ReadOnlySpan<double> slopes, int directions, int width)
+    {
+        int rows = x.Length / width;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = x.Slice(r * width, width);
+            var s = slopes.Slice(r / directions * width, width);
+            for (int j = 0; j < width; j++) row[j] *= s[j];
         }
     }
 
@@ -194,7 +282,7 @@ public sealed class SoftmaxClassifier
 
 /// <summary>
 /// What one forward pass keeps: hidden activations σ(z_l), slopes σ'(z_l), logits and probabilities, plus
-/// two scratch buffers that Jacobian products reuse (so a pass serves one product at a time).
+/// scratch buffers that Jacobian products reuse (so a pass serves one product at a time).
 /// </summary>
 public sealed class ClassifierForwardPass
 {
@@ -211,9 +299,7 @@ public sealed class ClassifierForwardPass
         }
         Logits = new double[count * model.Classes];
         Probabilities = new double[count * model.Classes];
-        int widest = model.Widths.Max();
-        ScratchA = new double[count * widest];
-        ScratchB = new double[count * widest];
+        WidestHidden = hiddenLayers == 0 ? 0 : model.Widths.Skip(1).Take(hiddenLayers).Max();
     }
 
     public SoftmaxClassifier Model { get; }
@@ -223,9 +309,21 @@ public sealed class ClassifierForwardPass
     public double[][] Slopes { get; }
     public double[] Logits { get; }
     public double[] Probabilities { get; }
-    internal double[] ScratchA { get; }
-    internal double[] ScratchB { get; }
+    internal int WidestHidden { get; }
+
+    private readonly double[][] _scratch = new double[Enum.GetValues<ScratchSlot>().Length][];
+
+    /// <summary>A scratch buffer of at least the given length, grown on demand and kept for the next product.</summary>
+    internal Span<double> Buffer(ScratchSlot slot, int length)
+    {
+        ref var b = ref _scratch[(int)slot];
+        if (b is null || b.Length < length) b = new double[length];
+        return b.AsSpan(0, length);
+    }
 
     /// <summary>The input of layer l: the data for l = 0, else the activations of hidden layer l.</summary>
     public ReadOnlySpan<double> LayerInput(int l) => l == 0 ? Inputs : Hidden[l - 1];
 }
+
+/// <summary>The scratch buffers of a forward pass: two tangent buffers that alternate between layers, and one for side-by-side weights.</summary>
+internal enum ScratchSlot { TangentA, TangentB, SideBySide }

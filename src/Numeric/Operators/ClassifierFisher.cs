@@ -9,6 +9,8 @@ namespace FimVerify.Numeric.Operators;
 /// Jacobian-vector product, a C×C product per input and one batched vector-Jacobian product, so no P×P
 /// matrix is ever formed. The layer-wise variant keeps only the diagonal blocks F_ll (layer l's weights
 /// and biases); block l costs a product that starts at layer l and a backward pass that stops there.
+/// <see cref="ApplyBlock"/> multiplies many vectors with the same passes (each layer one GEMM for all of them),
+/// with results identical to one <see cref="Apply"/> per vector.
 /// The model's parameters are copied at construction: the operator is a fixed matrix. One product at a time.
 /// </summary>
 public sealed class ClassifierFisher : ISymmetricOperator
@@ -16,7 +18,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     private readonly SoftmaxClassifier _model;
     private readonly ClassifierForwardPass _pass;
     private readonly OutputCurvature _curvature;
-    private readonly double[] _tangent, _cotangent, _gradient;
+    private double[] _tangent = [], _cotangent = [], _gradient = [];
 
     public FisherKind Kind { get; }
     public FisherBlocks Blocks { get; }
@@ -26,9 +28,6 @@ public sealed class ClassifierFisher : ISymmetricOperator
     private ClassifierFisher(SoftmaxClassifier model, ClassifierForwardPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
     {
         _model = model; _pass = pass; _curvature = curvature; Kind = kind; Blocks = blocks;
-        _tangent = new double[pass.Count * model.Classes];
-        _cotangent = new double[pass.Count * model.Classes];
-        _gradient = blocks == FisherBlocks.LayerWise ? new double[model.ParameterCount] : [];
     }
 
     /// <param name="labels">The data labels (read by the empirical Fisher only).</param>
@@ -38,16 +37,8 @@ public sealed class ClassifierFisher : ISymmetricOperator
         FisherBlocks blocks, int monteCarloSamples, SeedSequence seed)
     {
         var frozen = model.Clone();
-        int count = labels.Length;
-        var pass = frozen.Forward(inputs, count);
-        var curvature = kind switch
-        {
-            FisherKind.Exact => OutputCurvature.Exact(pass.Probabilities, frozen.Classes),
-            FisherKind.MonteCarlo => OutputCurvature.MonteCarlo(pass.Probabilities, frozen.Classes, monteCarloSamples, seed.Child("fisher-mc-labels")),
-            FisherKind.Empirical => OutputCurvature.Empirical(pass.Probabilities, frozen.Classes, labels),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
-        return new ClassifierFisher(frozen, pass, curvature, kind, blocks);
+        var pass = frozen.Forward(inputs, labels.Length);
+        return new ClassifierFisher(frozen, pass, OutputCurvature.For(kind, pass.Probabilities, frozen.Classes, labels, monteCarloSamples, seed), kind, blocks);
     }
 
     /// <summary>The parameter ranges of the diagonal blocks (one per layer, or one covering θ when full).</summary>
@@ -57,24 +48,43 @@ public sealed class ClassifierFisher : ISymmetricOperator
     public void Apply(ReadOnlySpan<double> source, Span<double> destination)
     {
         if (source.Length != Dimension || destination.Length != Dimension) throw new ArgumentException($"vectors must have length {Dimension}");
+        ApplyBlock(source, destination, 1);
+    }
+
+    public void ApplyBlock(ReadOnlySpan<double> source, Span<double> destination, int count)
+    {
+        int p = Dimension;
+        if (count < 1 || source.Length < (long)count * p || destination.Length < (long)count * p)
+            throw new ArgumentException("source and destination must hold count vectors of the operator's dimension");
+        source = source[..(count * p)];
+        destination = destination[..(count * p)];
+        int logits = _pass.Count * count * _model.Classes;
+        if (_tangent.Length < logits) { _tangent = new double[logits]; _cotangent = new double[logits]; }
+        var tangent = _tangent.AsSpan(0, logits);
+        var cotangent = _cotangent.AsSpan(0, logits);
         double scale = 1.0 / _pass.Count;
         if (Blocks == FisherBlocks.Full)
         {
-            _model.Jvp(_pass, source, _tangent);
-            _curvature.Apply(_tangent, _cotangent);
-            _model.Vjp(_pass, _cotangent, destination);
+            _model.Jvp(_pass, source, count, tangent);
+            _curvature.Apply(tangent, cotangent, count);
+            _model.Vjp(_pass, cotangent, count, destination);
             for (int k = 0; k < destination.Length; k++) destination[k] *= scale;
             return;
         }
+        if (_gradient.Length < count * p) _gradient = new double[count * p];
+        var gradient = _gradient.AsSpan(0, count * p);
         for (int l = 0; l < _model.LayerCount; l++)
         {
-            _model.Jvp(_pass, source, _tangent, firstLayer: l, lastLayer: l);
-            _curvature.Apply(_tangent, _cotangent);
-            _model.Vjp(_pass, _cotangent, _gradient, lowestLayer: l);
+            _model.Jvp(_pass, source, count, tangent, firstLayer: l, lastLayer: l);
+            _curvature.Apply(tangent, cotangent, count);
+            _model.Vjp(_pass, cotangent, count, gradient, lowestLayer: l);
             var (offset, length) = _model.LayerBlock(l);
-            var block = _gradient.AsSpan(offset, length);
-            var target = destination.Slice(offset, length);
-            for (int k = 0; k < length; k++) target[k] = scale * block[k];
+            for (int c = 0; c < count; c++)
+            {
+                var block = gradient.Slice(c * p + offset, length);
+                var target = destination.Slice(c * p + offset, length);
+                for (int k = 0; k < length; k++) target[k] = scale * block[k];
+            }
         }
     }
 }

@@ -9,6 +9,11 @@ public enum FisherKind
     MonteCarlo,
     /// <summary>The data's labels in place of samples from the model.</summary>
     Empirical,
+    /// <summary>
+    /// K-FAC of the exact Fisher: each layer block F_ll replaced by E[ā āᵀ] ⊗ E[δ δᵀ] (<see cref="KroneckerFactoredFisher"/>);
+    /// block-diagonal by construction, so it exists only with <see cref="FisherBlocks.LayerWise"/>.
+    /// </summary>
+    KroneckerFactored,
 }
 
 /// <summary>Whether the operator keeps the cross-layer blocks (full) or only the diagonal layer blocks.</summary>

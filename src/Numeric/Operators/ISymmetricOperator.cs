@@ -32,17 +32,26 @@ public interface ISymmetricOperator
 
 public static class SymmetricOperatorExtensions
 {
-    /// <summary>The dense matrix of a (small) operator, column by column from unit vectors: the slow twin of every fast operator.</summary>
+    /// <summary>
+    /// The dense matrix of a (small) operator from its products with unit vectors: the slow twin of every fast operator.
+    /// The unit vectors go 64 at a time through <see cref="ISymmetricOperator.ApplyBlock"/>, one pass per 64 columns.
+    /// </summary>
     public static SymmetricMatrix Materialize(this ISymmetricOperator op)
     {
-        int n = op.Dimension;
+        int n = op.Dimension, chunk = Math.Min(n, 64);
         var m = new SymmetricMatrix(n);
-        var e = new double[n];
-        var column = new double[n];
-        for (int j = 0; j < n; j++)
+        var units = new double[chunk * n];
+        var columns = new double[chunk * n];
+        for (int first = 0; first < n; first += chunk)
         {
-            e[j] = 1; op.Apply(e, column); e[j] = 0;
-            for (int i = 0; i < n; i++) m[i, j] = column[i];
+            int count = Math.Min(chunk, n - first);
+            for (int c = 0; c < count; c++) units[c * n + first + c] = 1;
+            op.ApplyBlock(units.AsSpan(0, count * n), columns.AsSpan(0, count * n), count);
+            for (int c = 0; c < count; c++)
+            {
+                units[c * n + first + c] = 0;
+                for (int i = 0; i < n; i++) m[i, first + c] = columns[c * n + i];
+            }
         }
         return m;
     }

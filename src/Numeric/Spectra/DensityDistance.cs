@@ -3,7 +3,8 @@ namespace FimVerify.Numeric.Spectra;
 /// <summary>How far an estimated density lies from a reference one on the same grid.</summary>
 /// <param name="Wasserstein1">∫ |Φ_a(t) − Φ_b(t)| dt between the cumulative distributions of the two broadened densities.</param>
 /// <param name="MomentRelativeErrors">|m_k(a) − m_k(b)| / |m_k(b)| for k = 1..4, moments of the broadened densities in closed form.</param>
-public sealed record DensityDistance(double Wasserstein1, double[] MomentRelativeErrors)
+/// <param name="Overlap">∫ min(φ_a, φ_b) dt of the two densities normalised to unit mass: 1 for equal shapes, 0 for disjoint ones.</param>
+public sealed record DensityDistance(double Wasserstein1, double[] MomentRelativeErrors, double Overlap)
 {
     public static DensityDistance Between(SpectralDensity estimate, SpectralDensity reference)
     {
@@ -14,7 +15,8 @@ public sealed record DensityDistance(double Wasserstein1, double[] MomentRelativ
             double a = estimate.BroadenedMoment(k), b = reference.BroadenedMoment(k);
             errors[k - 1] = Math.Abs(a - b) / Math.Abs(b);
         }
-        return new DensityDistance(Wasserstein1Distance(estimate.Values, reference.Values, estimate.Grid.Step), errors);
+        return new DensityDistance(Wasserstein1Distance(estimate.Values, reference.Values, estimate.Grid.Step), errors,
+            OverlapCoefficient(estimate.Values, reference.Values, estimate.Grid.Step));
     }
 
     /// <summary>
@@ -35,6 +37,18 @@ public sealed record DensityDistance(double Wasserstein1, double[] MomentRelativ
             distance += 0.5 * step * (previous + Math.Abs(cdfA - cdfB));
         }
         return distance;
+    }
+
+    /// <summary>The trapezoidal ∫ min(a/‖a‖₁, b/‖b‖₁) of two densities on one grid.</summary>
+    public static double OverlapCoefficient(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double step)
+    {
+        if (a.Length != b.Length || a.Length < 2) throw new ArgumentException("densities must share a grid of at least 2 points");
+        double massA = TrapezoidMass(a, step), massB = TrapezoidMass(b, step);
+        if (!(massA > 0) || !(massB > 0)) throw new NumericalException("a density has no mass on its grid");
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+            s += (i == 0 || i == a.Length - 1 ? 0.5 : 1) * Math.Min(a[i] / massA, b[i] / massB);
+        return s * step;
     }
 
     private static double TrapezoidMass(ReadOnlySpan<double> f, double step)

@@ -8,10 +8,12 @@ namespace FimVerify.Numeric.Spectra;
 
 public enum DensityMethod { Slq, Exact }
 
-/// <summary>What seed 003's experiment needs: a classifier on a data set, which Fishers, and how to take their densities.</summary>
-public sealed record FisherDensitySettings(
-    SoftmaxClassifier Model,
-    ClassificationSet Data,
+/// <summary>Which Fishers' densities to take, and how.</summary>
+/// <param name="Sigma">Broadening width, or null for <see cref="FisherDensityStudy.AutomaticSigma"/>.</param>
+/// <param name="MonteCarloSamples">Labels drawn per input for the Monte Carlo Fisher (m = 1 in seed 003).</param>
+/// <param name="ExactLimit">Largest P for which each operator is also materialised and its dense eigenvalues taken.</param>
+/// <param name="TopEigenvalues">How many largest eigenvalues <see cref="LanczosSolver"/> finds matrix-free per panel (0: none).</param>
+public sealed record DensityOptions(
     IReadOnlyList<FisherKind> Kinds,
     IReadOnlyList<FisherBlocks> Blocks,
     DensityMethod Method,
@@ -20,7 +22,10 @@ public sealed record FisherDensitySettings(
     int GridPoints,
     int MonteCarloSamples,
     int ExactLimit,
-    SeedSequence Seed);
+    int TopEigenvalues = 0);
+
+/// <summary>What seed 003's study needs: a classifier on a data set, the options, and the seed of MC labels and probes.</summary>
+public sealed record FisherDensitySettings(SoftmaxClassifier Model, ClassificationSet Data, DensityOptions Options, SeedSequence Seed);
 
 /// <summary>One panel: a Fisher variant's density, and the exact density on the same grid when P ≤ the exact limit.</summary>
 public sealed record FisherDensityPanel(
@@ -38,10 +43,16 @@ public sealed record FisherDensityPanel(
     IReadOnlyList<MomentComparison>? Moments)
 {
     /// <summary>
-    /// For the MC and empirical Fishers: W1 between this operator's dense-eigenvalue density and the exact Fisher's
-    /// (same blocks, the exact Fisher's σ, a grid covering both), when both were materialised.
+    /// For the MC, empirical and K-FAC Fishers: how far this operator's dense-eigenvalue density lies from the exact
+    /// Fisher's (same blocks, the exact Fisher's σ, a grid covering both): W1, moment errors and overlap, when both were materialised.
     /// </summary>
-    public double? Wasserstein1ToExactFisher { get; init; }
+    public DensityDistance? ToExactFisher { get; init; }
+
+    /// <summary>The largest eigenvalues by <see cref="LanczosSolver"/> (descending), when asked for.</summary>
+    public double[]? TopEigenvalues { get; init; }
+
+    /// <summary>max_i |Lanczos λ_i − dense λ_i| / λ_max over the top eigenvalues, when both exist.</summary>
+    public double? TopEigenvalueError { get; init; }
 }
 
 /// <summary>
@@ -54,6 +65,9 @@ public static class FisherDensityStudy
     /// <summary>Family-wise false-alarm rate of the moment check reported with each panel.</summary>
     public const double MomentCheckAlpha = 1e-3;
 
+    /// <summary>The claim on matrix-free top eigenvalues: within this fraction of λ_max of the dense ones.</summary>
+    public const double TopEigenvalueTolerance = 1e-8;
+
     /// <summary>σ when none is given: 1% of the largest node, the scale on which the seed's plots resolve the bulk.</summary>
     public static double AutomaticSigma(IEnumerable<QuadratureRule> rules)
     {
@@ -64,57 +78,73 @@ public static class FisherDensityStudy
 
     public static IReadOnlyList<FisherDensityPanel> Run(FisherDensitySettings s)
     {
-        if (s.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
-        if (s.Method == DensityMethod.Exact && s.Model.ParameterCount > s.ExactLimit)
-            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.ExactLimit} parameters; use SLQ");
+        if (s.Options.Sigma is double given && (!(given > 0) || !double.IsFinite(given))) throw new ArgumentException("the broadening width σ must be positive and finite");
+        if (s.Options.Method == DensityMethod.Exact && s.Model.ParameterCount > s.Options.ExactLimit)
+            throw new ArgumentException($"the exact method materialises a {s.Model.ParameterCount}×{s.Model.ParameterCount} matrix, above the limit of {s.Options.ExactLimit} parameters; use SLQ");
+        // K-FAC is block-diagonal by construction: it has a layer-wise panel only.
+        var combinations = s.Options.Kinds.SelectMany(kind => s.Options.Blocks.Select(blocks => (kind, blocks)))
+            .Where(x => x.kind != FisherKind.KroneckerFactored || x.blocks == FisherBlocks.LayerWise).ToArray();
+        if (combinations.Length == 0) throw new ArgumentException("no panel to compute (K-FAC exists with layer-wise blocks only)");
         var panels = new List<FisherDensityPanel>();
-        foreach (var kind in s.Kinds)
-            foreach (var blocks in s.Blocks)
+        foreach (var (kind, blocks) in combinations)
+        {
+            var op = Operator(s, kind, blocks);
+            var dense = op.Dimension <= s.Options.ExactLimit ? op.Materialize() : null;
+            double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
+            var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
+            IReadOnlyList<QuadratureRule> rules;
+            double trace, traceSe;
+            if (s.Options.Method == DensityMethod.Exact)
             {
-                var op = ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.MonteCarloSamples, s.Seed.Child("fisher"));
-                var dense = op.Dimension <= s.ExactLimit ? op.Materialize() : null;
-                double[]? eigenvalues = dense is null ? null : DenseSymmetricEigen.Eigenvalues(dense);
-                var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
-                IReadOnlyList<QuadratureRule> rules;
-                double trace, traceSe;
-                if (s.Method == DensityMethod.Exact)
-                {
-                    rules = [exactRule!];
-                    trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
-                }
-                else
-                {
-                    var slq = StochasticLanczosQuadrature.Run(op, s.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
-                    rules = slq.Rules;
-                    if (rules.Count >= 2)
-                    {
-                        var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
-                        trace = mean * op.Dimension; traceSe = se * op.Dimension;
-                    }
-                    else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
-                }
-                var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
-                double sigma = s.Sigma ?? AutomaticSigma(all);
-                var grid = DensityGrid.Covering(all, sigma, s.GridPoints);
-                var density = new SpectralDensity(rules, sigma, grid);
-                SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
-                var distance = exact is null || s.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
-                panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
-                    exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
-                    rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
-                    eigenvalues is not null && s.Method == DensityMethod.Slq && rules.Count >= 2
-                        ? SlqMomentCheck.Compare(new SlqResult(rules, s.Slq), dense!, MomentCheckAlpha) : null));
+                rules = [exactRule!];
+                trace = exactRule!.Moment(1) * op.Dimension; traceSe = 0;
             }
-        return panels.Select(p => p with { Wasserstein1ToExactFisher = DistanceToExactFisher(p, panels, s.GridPoints) }).ToArray();
+            else
+            {
+                var slq = StochasticLanczosQuadrature.Run(op, s.Options.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"));
+                rules = slq.Rules;
+                if (rules.Count >= 2)
+                {
+                    var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
+                    trace = mean * op.Dimension; traceSe = se * op.Dimension;
+                }
+                else { trace = rules[0].Moment(1) * op.Dimension; traceSe = double.NaN; }
+            }
+            var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
+            double sigma = s.Options.Sigma ?? AutomaticSigma(all);
+            var grid = DensityGrid.Covering(all, sigma, s.Options.GridPoints);
+            // The trapezoidal rule on a Gaussian of width σ errs by about 2·exp(−2π²σ²/h²): ≤ 3e-9 for a step h ≤ σ.
+            if (grid.Step > sigma)
+                throw new ArgumentException($"the broadening width σ = {sigma:G3} is below the grid spacing {grid.Step:G3} of fisher {kind}/{blocks}, so the density would be undersampled; raise σ or the grid points");
+            var density = new SpectralDensity(rules, sigma, grid);
+            SpectralDensity? exact = exactRule is null ? null : new SpectralDensity([exactRule], sigma, grid);
+            var distance = exact is null || s.Options.Method == DensityMethod.Exact ? null : DensityDistance.Between(density, exact);
+            int k = Math.Min(s.Options.TopEigenvalues, op.Dimension);
+            var top = k > 0 ? LanczosSolver.TopEigenvalues(op, k, s.Seed.Child("top").Child($"{kind}/{blocks}")) : null;
+            double? topError = top is null || eigenvalues is null ? null
+                : top.Select((t, i) => Math.Abs(t - eigenvalues[^(i + 1)])).Max() / Math.Max(Math.Abs(eigenvalues[^1]), double.Epsilon);
+            panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
+                exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
+                rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
+                eigenvalues is not null && s.Options.Method == DensityMethod.Slq && rules.Count >= 2
+                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Options.Slq), dense!, MomentCheckAlpha) : null)
+            { TopEigenvalues = top, TopEigenvalueError = topError });
+        }
+        return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.Options.GridPoints) }).ToArray();
     }
 
-    private static double? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
+    /// <summary>The Fisher operator of a panel; K-FAC approximates the exact Fisher (its G_l average the exact output curvature).</summary>
+    public static ISymmetricOperator Operator(FisherDensitySettings s, FisherKind kind, FisherBlocks blocks) => kind == FisherKind.KroneckerFactored
+        ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.Options.MonteCarloSamples, s.Seed.Child("fisher"))
+        : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.Options.MonteCarloSamples, s.Seed.Child("fisher"));
+
+    private static DensityDistance? DistanceToExactFisher(FisherDensityPanel p, IReadOnlyList<FisherDensityPanel> panels, int gridPoints)
     {
         var reference = panels.FirstOrDefault(q => q.Kind == FisherKind.Exact && q.Blocks == p.Blocks);
         if (p.Kind == FisherKind.Exact || p.Exact is null || reference?.Exact is null) return null;
         var rules = new[] { p.Exact.Rules[0], reference.Exact.Rules[0] };
         double sigma = reference.Exact.Sigma;
         var grid = DensityGrid.Covering(rules, sigma, gridPoints);
-        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid)).Wasserstein1;
+        return DensityDistance.Between(new SpectralDensity([rules[0]], sigma, grid), new SpectralDensity([rules[1]], sigma, grid));
     }
 }

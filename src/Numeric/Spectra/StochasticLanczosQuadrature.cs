@@ -1,3 +1,4 @@
+using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 
@@ -19,18 +20,29 @@ public sealed record SlqResult(IReadOnlyList<QuadratureRule> Rules, SlqSettings 
 /// Stochastic Lanczos Quadrature (Golub–Meurant; as in PyHessian): for a unit start vector v, m Lanczos steps
 /// give a tridiagonal T whose eigenpairs (τ_k, y_k) are the nodes and weights y_k[0]² of the Gauss rule for the
 /// spectral measure of A seen from v; averaging over random v estimates φ(t) = (1/n) Σ δ(t − λ_i).
+/// The probes run in lockstep (every Lanczos step is one block product of all of them), in groups whose bases fit
+/// in <see cref="BasisBudget"/> doubles; a probe's rule does not depend on the grouping.
 /// </summary>
 public static class StochasticLanczosQuadrature
 {
+    /// <summary>Doubles the lockstep bases of one group may hold (2 GiB).</summary>
+    public const long BasisBudget = 1L << 28;
+
     public static SlqResult Run(ISymmetricOperator op, SlqSettings settings, SeedSequence seed)
     {
         if (settings.Probes < 1) throw new ArgumentException("SLQ needs at least one probe");
         if (settings.Steps < 1) throw new ArgumentException("SLQ needs at least one Lanczos step");
+        int n = op.Dimension, steps = Math.Min(settings.Steps, n);
+        int group = (int)Math.Clamp(BasisBudget / ((long)steps * n), 1, settings.Probes);
         var rules = new QuadratureRule[settings.Probes];
-        for (int k = 0; k < settings.Probes; k++)
+        for (int first = 0; first < settings.Probes; first += group)
         {
-            var start = ProbeVectors.Draw(settings.Distribution, op.Dimension, seed.Child("slq-probe"), k);
-            rules[k] = LanczosQuadrature.FromStart(op, start, Math.Min(settings.Steps, op.Dimension));
+            int count = Math.Min(group, settings.Probes - first);
+            var starts = new double[(long)count * n];
+            for (int k = 0; k < count; k++)
+                ProbeVectors.Draw(settings.Distribution, n, seed.Child("slq-probe"), first + k).CopyTo(starts, (long)k * n);
+            var tridiagonals = LanczosSolver.Tridiagonalise(op, starts, count, steps);
+            for (int k = 0; k < count; k++) rules[first + k] = LanczosQuadrature.FromTridiagonal(tridiagonals[k]);
         }
         return new SlqResult(rules, settings);
     }

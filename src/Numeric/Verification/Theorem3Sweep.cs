@@ -11,22 +11,36 @@ public static class Theorem3Sweep
 {
     public sealed record Result(IReadOnlyList<Theorem3Report> Reports, IReadOnlyList<ClaimTrend> Trends);
 
-    public static Result Run(int d, double delta, IReadOnlyList<int> ps, long trials, long seed, double alpha, bool withJ, Models.Lemma2Constant constant)
+    /// <summary>The experiment at one sweep point: the default slacks ξ of d, J evaluated or not.</summary>
+    public static Theorem3Parameters PointParameters(int d, double delta, int p, bool withJ, Models.Lemma2Constant constant) =>
+        Theorem3Parameters.WithDefaultSlack(d, p, delta, constant) with { WithJ = withJ };
+
+    /// <summary>Runs the trials of <paramref name="shard"/> (all by default) at every p; trial k of every p uses (seed, "theorem3", k).</summary>
+    public static Result Run(int d, double delta, IReadOnlyList<int> ps, long trials, long seed, double alpha, bool withJ, Models.Lemma2Constant constant,
+        Shard shard = default)
     {
         if (ps.Count < 2) throw new ArgumentException("a sweep needs at least two values of p");
-        var reports = ps.Select(p =>
-        {
-            var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant) with { WithJ = withJ };
-            return Theorem3Verification.Run(prm, trials, seed, alpha);
-        }).ToList();
+        var reports = ps.Select(p => Theorem3Verification.Run(PointParameters(d, delta, p, withJ, constant), trials, seed, alpha, shard)).ToList();
+        return FromReports(reports, alpha);
+    }
+
+    /// <summary>The sweep's verdicts from trial logs (one per point, e.g. the union of shards), as <see cref="Run"/> derives them.</summary>
+    public static Result Analyse(IReadOnlyList<Theorem3Parameters> points, IReadOnlyList<TrialLog> logs, long seed, double alpha)
+    {
+        if (points.Count < 2 || logs.Count != points.Count) throw new ArgumentException("a sweep needs at least two points, each with its log");
+        return FromReports(points.Select((prm, i) => Theorem3Verification.Analyse(prm, logs[i], seed, alpha, Shard.All)).ToList(), alpha);
+    }
+
+    private static Result FromReports(IReadOnlyList<Theorem3Report> reports, double alpha)
+    {
         // Claims common to every p (the eigenvalue claims exist only where J is dense).
         var names = reports.Select(r => r.Results.Select(x => x.Verdict.Claim.Name).ToHashSet())
             .Aggregate((a, b) => { a.IntersectWith(b); return a; });
         var trends = reports[0].Results.Select(x => x.Verdict.Claim)
             .Where(c => names.Contains(c.Name) && c.Kind == BoundKind.AtMost)
             .Select(c => new ClaimTrend(c.Name, TrendCheck.DecaysAtLeastLike(
-                reports.Select(r => r.Results.First(x => x.Verdict.Claim.Name == c.Name).Verdict)
-                       .Select((v, k) => new SweepPoint(ps[k], v.Failures, v.Trials)).ToList(), 1.0, alpha)))
+                reports.Select(r => (r.Parameters.P, r.Results.First(x => x.Verdict.Claim.Name == c.Name).Verdict))
+                       .Select(x => new SweepPoint(x.P, x.Verdict.Failures, x.Verdict.Trials)).ToList(), 1.0, alpha)))
             .ToList();
         return new Result(reports, trends);
     }

@@ -52,16 +52,20 @@ public static class TrialRunner
         if (trials < 1) throw new ArgumentOutOfRangeException(nameof(trials), "at least one trial is needed");
         if (shard.Count == 0) shard = Shard.All;
         var results = new ConcurrentDictionary<long, TrialOutcome>();
-        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, k =>
-        {
-            var outcome = experiment.Run(TrialSeed(runSeed, experiment.Name, k));
-            if (outcome.Failed.Length != experiment.Claims.Count || outcome.Measurements.Length != experiment.MeasurementNames.Count)
-                throw new InvalidOperationException($"experiment '{experiment.Name}' returned an outcome of the wrong shape");
-            foreach (var m in outcome.Measurements)
-                if (!double.IsFinite(m)) throw new NumericalException($"trial {k} of '{experiment.Name}' produced a non-finite measurement");
-            results[k] = outcome;
-        });
+        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            k => results[k] = RunOne(experiment, TrialSeed(runSeed, experiment.Name, k), k));
         return new TrialLog(experiment.Claims, experiment.MeasurementNames, new SortedDictionary<long, TrialOutcome>(results));
+    }
+
+    /// <summary>Trial k on the given stream, its outcome checked: the experiment's shape, finite measurements.</summary>
+    public static TrialOutcome RunOne(ITrialExperiment experiment, SeedSequence seed, long trial)
+    {
+        var outcome = experiment.Run(seed);
+        if (outcome.Failed.Length != experiment.Claims.Count || outcome.Measurements.Length != experiment.MeasurementNames.Count)
+            throw new InvalidOperationException($"experiment '{experiment.Name}' returned an outcome of the wrong shape");
+        foreach (var m in outcome.Measurements)
+            if (!double.IsFinite(m)) throw new NumericalException($"trial {trial} of '{experiment.Name}' produced a non-finite measurement");
+        return outcome;
     }
 }
 

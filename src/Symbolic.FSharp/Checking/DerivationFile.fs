@@ -131,6 +131,14 @@ module DerivationFile =
                         | [ n; x ], [ o ] when isName n -> if less o then None, Some { Value = bound x; Strict = strict o } else Some { Value = bound x; Strict = strict o }, None
                         | [ x; n ], [ o ] when isName n -> if less o then Some { Value = bound x; Strict = strict o }, None else None, Some { Value = bound x; Strict = strict o }
                         | _ -> fail lineNo assumptionColumn $"expected an assumption like `0 < {name} < 1`, `{name} > 0` or `{name} <= pi`"
+                match lower, upper with
+                | Some lo, Some hi ->
+                    // An empty interval would leave no point to test at: say so rather than decide vacuously.
+                    let l, h = Floating.evaluate Map.empty lo.Value, Floating.evaluate Map.empty hi.Value
+                    if not (l < h || (l = h && not lo.Strict && not hi.Strict)) then
+                        let text = defaultArg assumption ""
+                        fail lineNo (assumptionColumn + text.Length - text.TrimStart().Length) $"the assumption on '{name}' describes an empty interval (lower bound {l} is not below the upper bound {h})"
+                | _ -> ()
                 symbols.Add { Name = name; Lower = lower; Upper = upper; Line = lineNo }
             elif body.StartsWith "let " then
                 let rest, _ = splitComment (body.Substring 4)

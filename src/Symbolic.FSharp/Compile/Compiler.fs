@@ -1,7 +1,6 @@
 namespace FimVerify.Symbolic
 
 open System
-open Microsoft.FSharp.Quotations
 type private Linq = System.Linq.Expressions.Expression
 type private Parameter = System.Linq.Expressions.ParameterExpression
 
@@ -9,37 +8,48 @@ type private Parameter = System.Linq.Expressions.ParameterExpression
 /// The delegate reads symbol i of `symbols` from its argument array at index i.
 [<RequireQualifiedAccess>]
 module Compiler =
-    let private methodOf (q: Expr) =
-        match q with
-        | Patterns.Call(_, m, _) -> m
-        | _ -> invalidOp "not a method call"
+    // Methods found by reflection rather than from quotations: quotations pull in much of FSharp.Core's
+    // machinery, which costs tens of milliseconds of JIT at the first compile of a process.
+    let private unary (t: Type) (name: string) = t.GetMethod(name, [| typeof<float> |])
 
     let private mathFunction (f: Function) =
         match f with
-        | Exp -> methodOf <@ Math.Exp 0.0 @>
-        | Log -> methodOf <@ Math.Log 0.0 @>
-        | Sin -> methodOf <@ Math.Sin 0.0 @>
-        | Cos -> methodOf <@ Math.Cos 0.0 @>
-        | Arcsin -> methodOf <@ Math.Asin 0.0 @>
-        | Arccos -> methodOf <@ Math.Acos 0.0 @>
-        | Arctan -> methodOf <@ Math.Atan 0.0 @>
-        | Erf -> methodOf <@ SpecialFunctions.erf 0.0 @>
+        | Exp -> unary typeof<Math> "Exp"
+        | Log -> unary typeof<Math> "Log"
+        | Sin -> unary typeof<Math> "Sin"
+        | Cos -> unary typeof<Math> "Cos"
+        | Arcsin -> unary typeof<Math> "Asin"
+        | Arccos -> unary typeof<Math> "Acos"
+        | Arctan -> unary typeof<Math> "Atan"
+        | Erf -> unary (typeof<Function>.Assembly.GetType("FimVerify.Symbolic.SpecialFunctions", true)) "erf"
 
-    let private powMethod = methodOf <@ Math.Pow(0.0, 0.0) @>
-    let private sqrtMethod = methodOf <@ Math.Sqrt 0.0 @>
+    let private powMethod = typeof<Math>.GetMethod("Pow", [| typeof<float>; typeof<float> |])
+    let private sqrtMethod = unary typeof<Math> "Sqrt"
 
-    /// The expression tree of x, reading symbols from `input`.
-    let rec private build (index: Map<string, int>) (input: Parameter) (x: Expression) : Linq =
-        let recurse = build index input
+    /// The factors of a product (or one power) above and below the line: b^(−r) goes below as b^r.
+    let private splitQuotient (x: Expression) : Expression list * Expression list =
+        let factors = match x with Product fs -> fs | f -> [ f ]
+        factors
+        |> List.fold (fun (up, down) f ->
+            match f with
+            | Power(b, Number r) when r.Sign < 0 -> up, Expression.pow b (Number(-r)) :: down
+            | f -> f :: up, down) ([], [])
+        |> fun (up, down) -> List.rev up, List.rev down
+
+    /// The expression tree of x, reading each symbol through `symbol`.
+    let rec private build (symbol: string -> Linq) (x: Expression) : Linq =
+        let recurse = build symbol
         match x with
         | Number r -> Linq.Constant(r.ToDouble()) :> Linq
         | Constant Pi -> Linq.Constant Math.PI :> Linq
         | Constant E -> Linq.Constant Math.E :> Linq
-        | Symbol s ->
-            match index.TryFind s with
-            | Some i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq
-            | None -> invalidArg "symbols" $"the symbol {s} is not in the argument list"
+        | Symbol s -> symbol s
         | Sum ts -> ts |> List.map recurse |> List.reduce (fun a b -> Linq.Add(a, b) :> Linq)
+        | Product _ | Power(_, Number _) when not (List.isEmpty (snd (splitQuotient x))) ->
+            // p/q with one division rather than p·(1/q) (one rounding fewer, and √ rather than Pow for ^(−1/2)).
+            let above, below = splitQuotient x
+            let product (fs: Expression list) = fs |> List.map recurse |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
+            Linq.Divide((if above.IsEmpty then Linq.Constant 1.0 :> Linq else product above), product below) :> Linq
         | Product fs -> fs |> List.map recurse |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
         | Power(b, Number r) when r.IsInteger && abs r.Num <= Numerics.BigInteger 4 ->
             // Small integer powers as products (exact as Math.Pow, and faster).
@@ -52,8 +62,34 @@ module Compiler =
         | Power(b, e) -> Linq.Call(powMethod, recurse b, recurse e) :> Linq
         | Apply(f, a) -> Linq.Call(mathFunction f, recurse a) :> Linq
 
+    let private unknown (s: string) : Linq = invalidArg "symbols" $"the symbol {s} is not in the argument list"
+
     /// Compiles x to a delegate; `symbols` fixes the argument order (every free symbol must be listed).
     let compile (symbols: string list) (x: Expression) : Func<float[], float> =
         let input = Linq.Parameter(typeof<float[]>, "values")
-        let index = symbols |> List.mapi (fun i s -> s, i) |> Map.ofList
-        Linq.Lambda<Func<float[], float>>(build index input x, input).Compile()
+        let index = Collections.Generic.Dictionary<string, int>()
+        symbols |> List.iteri (fun i s -> index[s] <- i)
+        let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
+        Linq.Lambda<Func<float[], float>>(build symbol x, input).Compile()
+
+    /// The body of x over one double parameter per symbol, for the fixed-arity delegates below (no array per call).
+    let private body (symbols: string list) (x: Expression) : Linq * Parameter list =
+        let parameters = symbols |> List.map (fun s -> Linq.Parameter(typeof<float>, s))
+        let index = Collections.Generic.Dictionary<string, Parameter>()
+        List.iter2 (fun s p -> index[s] <- p) symbols parameters
+        build (fun s -> match index.TryGetValue s with | true, p -> p :> Linq | _ -> unknown s) x, parameters
+
+    /// x as a function of one symbol.
+    let compile1 (s1: string) (x: Expression) : Func<float, float> =
+        let b, ps = body [ s1 ] x
+        Linq.Lambda<Func<float, float>>(b, ps).Compile()
+
+    /// x as a function of two symbols, in this order.
+    let compile2 (s1: string) (s2: string) (x: Expression) : Func<float, float, float> =
+        let b, ps = body [ s1; s2 ] x
+        Linq.Lambda<Func<float, float, float>>(b, ps).Compile()
+
+    /// x as a function of three symbols, in this order.
+    let compile3 (s1: string) (s2: string) (s3: string) (x: Expression) : Func<float, float, float, float> =
+        let b, ps = body [ s1; s2; s3 ] x
+        Linq.Lambda<Func<float, float, float, float>>(b, ps).Compile()

@@ -161,19 +161,82 @@ module Expression =
                 if y >= x then go <- false else x <- y
             if BigInteger.Pow(x, k) = n then Some x else None
 
+    /// The primes below 1000, for trial division of radicands.
+    let private smallPrimes =
+        let sieve = Array.create 1000 true
+        [| for n in 2 .. 999 do
+             if sieve[n] then
+                 for m in n * n .. n .. 999 do sieve[m] <- false
+                 yield BigInteger n |]
+
     /// n = outside^k · inside, with every prime below 1000 whose k-th power divides n moved outside, and
     /// inside moved out entirely when it is itself a perfect k-th power.
     let private splitPerfectPower (n: BigInteger) (k: int) : BigInteger * BigInteger =
         let mutable outside = BigInteger.One
         let mutable inside = n
-        for p in 2 .. 1000 do
-            let pk = BigInteger.Pow(BigInteger p, k)
-            while inside >= pk && (inside % pk).IsZero do
+        let mutable i = 0
+        while i < smallPrimes.Length && BigInteger.Pow(smallPrimes[i], k) <= inside do
+            let p = smallPrimes[i]
+            let pk = BigInteger.Pow(p, k)
+            while (inside % pk).IsZero do
                 inside <- inside / pk
-                outside <- outside * BigInteger p
+                outside <- outside * p
+            i <- i + 1
         match exactRoot inside k with
         | Some r -> outside * r, BigInteger.One
         | None -> outside, inside
+
+    /// The canonical q-th root of a positive integer n: n^(1/q) = outside · inside^(1/root) with root | q,
+    /// inside free of k-th powers of primes below 1000 and not a perfect d-th power for any d | root, d > 1
+    /// (so 4^(1/6) is 2^(1/3), 12^(1/2) is 2·3^(1/2)). Returns (outside, inside, root); inside = 1 when the root is exact.
+    let rec private canonicalRoot (n: BigInteger) (q: int) : BigInteger * BigInteger * int =
+        let outside, inside = splitPerfectPower n q
+        if inside.IsOne then outside, inside, 1
+        else
+            // inside = s^d with d | q gives inside^(1/q) = s^(1/(q/d)); take the largest such d.
+            let divisor =
+                seq { q .. -1 .. 2 } |> Seq.filter (fun d -> q % d = 0) |> Seq.tryPick (fun d -> exactRoot inside d |> Option.map (fun s -> d, s))
+            match divisor with
+            | Some(d, s) ->
+                let o, i, r = canonicalRoot s (q / d)
+                outside * o, i, r
+            | None -> outside, inside, q
+
+    /// A numeric radical factor: n^e with n a positive integer and e a non-integer rational (negative bases,
+    /// which are not real, are left alone).
+    let private isNumericRadical (f: Expression) =
+        match f with
+        | Power(Number n, Number e) -> n.Sign > 0 && n.IsInteger && not e.IsInteger
+        | _ -> false
+
+    /// Radicals above this common root index, or whose combined radicand would exceed this many bits, are
+    /// left as separate factors rather than combined (a guard against huge radicands, not a mathematical limit).
+    let private maxRootIndex = 64
+    let private maxRadicandBits = 4096L
+
+    let private radicand (f: Expression) =
+        match f with
+        | Power(Number n, Number e) -> n.Num, e
+        | _ -> invalidArg "f" "not a numeric radical"
+
+    /// Π n_i^(p_i/q_i) = c · R^(1/q) with q = lcm q_i, R = Π n_i^(p_i q/q_i), canonicalised; None when the
+    /// combined radicand would be too large.
+    let private combineRadicals (radicals: Expression list) : (BigInteger * Expression list) option =
+        let parts = radicals |> List.map radicand
+        let q = parts |> List.fold (fun acc (_, e) -> let d = int e.Den in acc / int (BigInteger.GreatestCommonDivisor(BigInteger acc, BigInteger d)) * d) 1
+        let bits = parts |> List.sumBy (fun (n, e) -> int64 (n.GetBitLength()) * int64 (e.Num * BigInteger q / e.Den))
+        if q > maxRootIndex || bits > maxRadicandBits then None
+        else
+            let r = parts |> List.fold (fun acc (n, e) -> acc * BigInteger.Pow(n, int (e.Num * BigInteger q / e.Den))) BigInteger.One
+            let outside, inside, root = canonicalRoot r q
+            Some(outside, (if inside.IsOne then [] else [ Power(Number(Rational.ofBigInt inside), Number(Rational.make 1 root)) ]))
+
+    /// A positive rational or a real radical of one (so its real powers obey (xy)^e = x^e y^e).
+    let private isPositiveNumeric (f: Expression) =
+        match f with
+        | Number r -> r.Sign > 0
+        | Power(Number n, Number _) -> n.Sign > 0
+        | _ -> false
 
     let rec add (terms: Expression list) : Expression =
         let mutable constant = Rational.Zero
@@ -241,6 +304,14 @@ module Expression =
                 match p with
                 | Apply(Exp, _) -> rebuilt.Add p
                 | p -> absorb (Constant E) p
+            // Radicals of rationals combine into one (√2·√3 = √6, √6/√2 = √3), so structural equality decides them.
+            if not again && (rebuilt |> Seq.filter isNumericRadical |> Seq.truncate 2 |> Seq.length) = 2 then
+                match combineRadicals (rebuilt |> Seq.filter isNumericRadical |> List.ofSeq) with
+                | Some(outside, radical) ->
+                    rebuilt.RemoveAll(fun f -> isNumericRadical f) |> ignore
+                    coefficient <- coefficient * Rational.ofBigInt outside
+                    rebuilt.AddRange radical
+                | None -> ()
             if again then mul (Number coefficient :: List.ofSeq rebuilt)
             elif coefficient.IsZero then zero
             else
@@ -258,22 +329,24 @@ module Expression =
             Number(Rational.pow b (int e.Num))
         elif b.Sign < 0 then Power(Number b, Number e)
         else
-            // b^(p/q) = b^⌊p/q⌋ · b^(frac), with exact q-th roots taken where they exist.
-            let q = int e.Den
+            // b^(p/q) = b^⌊p/q⌋ · b^f with f = p'/q in (0, 1); with b = n/d, b^f = d^(−1) · (n^p' d^(q−p'))^(1/q),
+            // so the radical is one q-th root of an integer (denominators rationalised).
             let whole = BigInteger.Divide(e.Num - (if e.Num.Sign < 0 then e.Den - BigInteger.One else BigInteger.Zero), e.Den)
             let frac = e - Rational.ofBigInt whole
-            let wholePart = Rational.pow b (int whole)
-            // n^f = outside^(q·f) · inside^f with outside^q the largest q-th power found by trial division.
-            let radical (n: BigInteger) (f: Rational) : Expression list =
-                let outside, inside = splitPerfectPower n q
-                let inner = if inside.IsOne then [] else [ Power(Number(Rational.ofBigInt inside), Number f) ]
-                Number(Rational.pow (Rational.ofBigInt outside) (int f.Num)) :: inner
-            let numeratorPart = radical b.Num frac
-            // d^(−f) = d^(−1) · d^(1−f), so the radical keeps a positive exponent below 1.
-            let denominatorPart =
-                if b.Den.IsOne then []
-                else Number(Rational(BigInteger.One, b.Den)) :: radical b.Den (Rational.One - frac)
-            mul (Number wholePart :: numeratorPart @ denominatorPart)
+            let wholePart = Number(Rational.pow b (int whole))
+            let q = int frac.Den
+            let p = int frac.Num
+            // Perfect q-th powers come out first (n = on^q·in, d = od^q·id), so the radicand stays small.
+            let on, inN = splitPerfectPower b.Num q
+            let od, inD = splitPerfectPower b.Den q
+            let bits = int64 (inN.GetBitLength()) * int64 p + int64 (inD.GetBitLength()) * int64 (q - p)
+            if q > maxRootIndex || bits > maxRadicandBits then mul [ wholePart; Power(Number b, Number frac) ]
+            else
+                let r = BigInteger.Pow(inN, p) * BigInteger.Pow(inD, q - p)
+                let outside, inside, root = canonicalRoot r q
+                let rational = Rational.pow (Rational(on, od)) p * Rational(outside, inD)
+                let radical = if inside.IsOne then [] else [ Power(Number(Rational.ofBigInt inside), Number(Rational.make 1 root)) ]
+                mul (wholePart :: Number rational :: radical)
 
     and pow (b: Expression) (e: Expression) : Expression =
         match b, e with
@@ -285,6 +358,9 @@ module Expression =
         | Number r, Number s -> powNumber r s
         | Power(b', e'), Number n when n.IsInteger -> pow b' (mul [ e'; e ])
         | Product fs, Number n when n.IsInteger -> mul (fs |> List.map (fun f -> pow f e))
+        // A positive number's powers multiply for any exponent: (n^f)^e = n^(f·e), (c·n^f)^e = c^e·n^(f·e).
+        | Power(Number n, Number f), Number _ when n.Sign > 0 -> pow (Number n) (mul [ Number f; e ])
+        | Product fs, Number _ when fs |> List.forall isPositiveNumeric -> mul (fs |> List.map (fun f -> pow f e))
         | Apply(Exp, a), e -> apply Exp (mul [ a; e ])
         | Constant E, e -> apply Exp e
         | b, e -> Power(b, e)

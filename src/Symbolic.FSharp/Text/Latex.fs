@@ -18,10 +18,27 @@ module Latex =
         let magnitude = if r.IsInteger then string (abs r.Num) else $"\\frac{{{abs r.Num}}}{{{r.Den}}}"
         if r.Sign < 0 then { Text = "-" + magnitude; Precedence = 2 } else atom magnitude
 
-    let rec private print (x: Expression) : Printed =
+    let private greek =
+        set [ "alpha"; "beta"; "gamma"; "delta"; "epsilon"; "zeta"; "eta"; "theta"; "iota"; "kappa"; "lambda"; "mu"; "nu"; "xi"
+              "rho"; "sigma"; "tau"; "phi"; "chi"; "psi"; "omega"; "Gamma"; "Delta"; "Theta"; "Lambda"; "Sigma"; "Phi"; "Omega" ]
+
+    /// The default rendering of a symbol name: Greek letter names as letters, other multi-letter names upright,
+    /// and a name_sub (or a name ending in digits) with a subscript: alpha_0 → \alpha_{0}, kappa1 → \kappa_{1}.
+    let defaultSymbol (name: string) : string =
+        let stem (s: string) = if greek.Contains s then "\\" + s elif s.Length > 1 then $"\\mathrm{{{s}}}" else s
+        let underscore = name.IndexOf '_'
+        if underscore > 0 && underscore < name.Length - 1 then $"{stem name[.. underscore - 1]}_{{{name[underscore + 1 ..]}}}"
+        else
+            let letters = name.TrimEnd([| '0' .. '9' |])
+            if letters.Length > 0 && letters.Length < name.Length then $"{stem letters}_{{{name[letters.Length ..]}}}" else stem name
+
+    /// Printing with a symbol renderer (None falls back to `defaultSymbol`).
+    let rec private print (symbol: string -> string option) (x: Expression) : Printed =
+        let print = print symbol
+        let printProduct = printProduct symbol
         match x with
         | Number r -> numberText r
-        | Symbol s -> atom (if s.Length > 1 && not (s.Contains "_") then $"\\mathrm{{{s}}}" else s)
+        | Symbol s -> atom (symbol s |> Option.defaultWith (fun () -> defaultSymbol s))
         | Constant Pi -> atom "\\pi"
         | Constant E -> atom "e"
         | Apply(f, a) -> atom $"{functionName f}\\left({(print a).Text}\\right)"
@@ -39,7 +56,8 @@ module Latex =
             { Text = wrap 1 (print t) + String.concat "" rest; Precedence = 1 }
         | Sum [] -> atom "0"
 
-    and private printProduct (c: Rational) (fs: Expression list) : Printed =
+    and private printProduct (symbol: string -> string option) (c: Rational) (fs: Expression list) : Printed =
+        let print = print symbol
         let above = fs |> List.filter (function Power(_, Number r) -> r.Sign >= 0 | _ -> true)
         let below = fs |> List.choose (function Power(b, Number r) when r.Sign < 0 -> Some(Expression.pow b (Number(-r))) | _ -> None)
         let join (items: Expression list) (number: System.Numerics.BigInteger) =
@@ -56,4 +74,7 @@ module Latex =
         { Text = (if c.Sign < 0 then "-" else "") + text; Precedence = precedence }
 
     /// The LaTeX text of an expression (math mode, without delimiters).
-    let format (x: Expression) : string = (print x).Text
+    let format (x: Expression) : string = (print (fun _ -> None) x).Text
+
+    /// The LaTeX text with some symbols rendered by `symbol` (e.g. qhat1_0 as \hat{q}^{0}_{1}).
+    let formatWith (symbol: string -> string option) (x: Expression) : string = (print symbol x).Text

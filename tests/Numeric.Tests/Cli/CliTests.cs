@@ -48,6 +48,22 @@ public class CliTests
     }
 
     [Fact]
+    public void AFileThatCannotBeWrittenIsOneSentenceAndExitCode2()
+    {
+        // --junit names an existing folder: the write fails with an I/O error the command did not anticipate.
+        string folder = Directory.CreateTempSubdirectory("fimverify-cli-").FullName;
+        try
+        {
+            var (code, _, error) = Run("report", "--quick", "--only", "kappa-series", "--out", Path.Combine(folder, "report"), "--junit", folder);
+            Assert.Equal(2, code);
+            string last = error.TrimEnd().Split('\n')[^1];
+            Assert.StartsWith("fimverify: file error: ", last);
+            Assert.DoesNotContain("   at ", error);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
     public void VerifyLemma1JsonReportsAPassingVerdict()
     {
         var (code, output, _) = Run("verify", "lemma1", "--d", "3", "--p", "30", "--samples", "50000", "--seed", "3", "--format", "json");

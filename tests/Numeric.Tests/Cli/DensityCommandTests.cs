@@ -66,6 +66,29 @@ public class DensityCommandTests
     [InlineData("density", "--method", "exact", "--hidden", "64,64", "--exact-limit", "100")]
     [InlineData("density", "--data", "cifar")]
     [InlineData("density", "--data", "fashion-mnist", "--data-dir", "/nonexistent/fimverify")]
+    [InlineData("density", "--data-dir", "/tmp")]
+    [InlineData("density", "--fisher", "kfac", "--blocks", "full")]
+    [InlineData("density", "--fisher", "exact,exact")]
+    [InlineData("density", "--fisher", "exact,fim")]
+    [InlineData("density", "--fisher", "all,mc")]
+    [InlineData("density", "--top", "-1")]
+    [InlineData("density", "--plot", "/nonexistent/fimverify/six.png")]
+    [InlineData("density", "--samples", "30", "--hidden", "4", "--sigma", "1e-9")]
+    [InlineData("density", "--samples", "0")]
+    [InlineData("density", "--steps", "0")]
+    [InlineData("density", "--grid", "1")]
+    [InlineData("density", "--mc-labels", "0")]
+    [InlineData("density", "--epochs", "-1")]
+    [InlineData("density", "--batch", "0")]
+    [InlineData("density", "--learning-rate", "0")]
+    [InlineData("density", "--exact-limit", "-1")]
+    [InlineData("density", "--seed", "x")]
+    [InlineData("density", "--activation", "gelu")]
+    [InlineData("density", "--probe-distribution", "uniform")]
+    [InlineData("density", "--method", "dense")]
+    [InlineData("density", "--format", "xml")]
+    [InlineData("density", "--probes")]
+    [InlineData("density", "--bogus", "1")]
     public void BadInputGivesOneSentenceAndExitCode2(params string[] args)
     {
         var (code, output, error) = Run(args);
@@ -73,6 +96,34 @@ public class DensityCommandTests
         Assert.Equal("", output);
         Assert.StartsWith("fimverify: ", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void KfacPanelIsLayerWiseAndComparedWithTheExactFisher()
+    {
+        var (code, output, error) = Run("density", "--samples", "50", "--hidden", "6", "--fisher", "exact, kfac", "--blocks", "all",
+            "--probes", "10", "--steps", "20", "--grid", "300", "--format", "json");
+        Assert.True(code == 0, error + output);
+        var root = JsonDocument.Parse(output).RootElement;
+        var panels = root.GetProperty("panels").EnumerateArray().ToArray();
+        Assert.Equal(["exact/full", "exact/layerwise", "kfac/layerwise"], panels.Select(p => $"{p.GetProperty("fisher").GetString()}/{p.GetProperty("blocks").GetString()}"));
+        var kfac = panels[2];
+        Assert.Equal(5, kfac.GetProperty("momentChecks").GetArrayLength());
+        Assert.InRange(kfac.GetProperty("overlapWithExactFisher").GetDouble(), 0.0, 1.0);
+        Assert.True(kfac.GetProperty("wasserstein1ToExactFisher").GetDouble() > 0);
+        Assert.Equal("PASS", root.GetProperty("verdict").GetString());
+        // --top: matrix-free top eigenvalues against the dense ones (the claim: within 1e-8·λ_max).
+        var (topCode, topOutput, topError) = Run("density", "--samples", "50", "--hidden", "6", "--fisher", "mc", "--probes", "4", "--steps", "10",
+            "--top", "4", "--grid", "300", "--format", "json");
+        Assert.True(topCode == 0, topError + topOutput);
+        var topPanel = JsonDocument.Parse(topOutput).RootElement.GetProperty("panels")[0];
+        Assert.Equal(4, topPanel.GetProperty("topEigenvalues").GetArrayLength());
+        Assert.Equal(topPanel.GetProperty("largestEigenvalue").GetDouble(), topPanel.GetProperty("topEigenvalues")[0].GetDouble(), 9);
+        Assert.True(topPanel.GetProperty("topEigenvalueRelativeError").GetDouble() <= 1e-8);
+        // --fisher kfac alone defaults to layer-wise blocks.
+        var (alone, text, _) = Run("density", "--samples", "30", "--hidden", "4", "--fisher", "kfac", "--probes", "4", "--steps", "10");
+        Assert.Equal(0, alone);
+        Assert.Contains("fisher_kfac / layerwise", text);
     }
 
     [Fact]

@@ -75,13 +75,59 @@ public class DerivationCommandTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>Every derive subcommand speaks text, LaTeX and JSON (issue 3: --format text|latex|json everywhere).</summary>
+    [Theory]
+    [InlineData("jij", "--terms", "8")]
+    [InlineData("jij-coefficient", "--terms", "40")]
+    [InlineData("tian")]
+    [InlineData("theorem2", "--d", "3")]
+    [InlineData("moments", "--d", "3")]
+    [InlineData("order-params", "--activation", "erf", "--depth", "3", "--sigma-w2", "1.5", "--sigma-b2", "0.1")]
+    [InlineData("order-params", "--activation", "tanh", "--depth", "2", "--sigma-w2", "1.5", "--sigma-b2", "0.1")]
+    public void EveryDeriveSubcommandSpeaksTextLatexAndJson(params string[] rest)
+    {
+        string[] Args(string format) => ["derive", .. rest, "--format", format];
+        var (textCode, text, _) = Run(Args("text"));
+        Assert.Equal(0, textCode);
+        Assert.False(string.IsNullOrWhiteSpace(text));
+        var (latexCode, latex, _) = Run(Args("latex"));
+        Assert.Equal(0, latexCode);
+        Assert.Contains("\\frac", latex);
+        Assert.Equal(latex.Count(ch => ch == '{'), latex.Count(ch => ch == '}'));
+        var (jsonCode, json, _) = Run(Args("json"));
+        Assert.Equal(0, jsonCode);
+        Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(json).RootElement.ValueKind);
+    }
+
+    [Fact]
+    public void OrderParamsPrintTheDerivedClosedFormsAndStatistics()
+    {
+        var (code, output, _) = Run("derive", "order-params", "--activation", "erf", "--depth", "3", "--sigma-w2", "1.5", "--sigma-b2", "0.1", "--format", "json", "--steps");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("2*arcsin(2*b/(1 + 2*a))/pi", root.GetProperty("closedForms").GetProperty("correlation").GetProperty("infix").GetString());
+        var stats = root.GetProperty("statistics");
+        Assert.Equal("C*kappa1/M", stats.GetProperty("mean").GetProperty("infix").GetString());
+        Assert.Equal("alpha_0*alpha_1 + alpha_1*alpha_2", stats.GetProperty("alpha").GetProperty("infix").GetString());
+        Assert.Contains("\\hat{q}^{0}_{1}", stats.GetProperty("kappa1").GetProperty("latex").GetString());
+        Assert.True(root.GetProperty("derivationHolds").GetBoolean());
+        Assert.All(root.GetProperty("steps").EnumerateArray(), s => Assert.True(s.GetProperty("holds").GetBoolean(), s.GetProperty("statement").GetString()));
+        // Quadrature activations have no closed forms, but the statistics are still derived.
+        var (_, tanh, _) = Run("derive", "order-params", "--activation", "tanh", "--depth", "2", "--sigma-w2", "1.5", "--sigma-b2", "0.1", "--format", "json");
+        var t = JsonDocument.Parse(tanh).RootElement;
+        Assert.Equal(JsonValueKind.Null, t.GetProperty("closedForms").ValueKind);
+        Assert.Equal("(alpha_0*qhat1_0*qtilde1_1 + alpha_1*qhat1_1*qtilde1_2)/alpha", t.GetProperty("statistics").GetProperty("kappa1").GetProperty("infix").GetString());
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("check", "/no/such/file.txt")]
     [InlineData("check", "a.txt", "b.txt")]
+    [InlineData("check", "/")]
     [InlineData("derive", "theorem2", "--d", "0")]
     [InlineData("derive", "moments", "--d", "x")]
     [InlineData("derive", "jij-coefficient", "--terms", "3")]
-    [InlineData("derive", "tian", "--format", "latex")]
+    [InlineData("derive", "tian", "--format", "xml")]
+    [InlineData("derive", "order-params", "--activation", "relu", "--depth", "2", "--sigma-w2", "2", "--sigma-b2", "0", "--format", "markdown")]
     public void BadInputExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
 }

@@ -67,6 +67,8 @@ public class ReportCommandTests
     [InlineData("wrong-kind.json", "{\n \"seed\": 3,\n \"lemma1\": {\n   \"p\": \"many\"\n }\n}\n", "wrong-kind.json:4: field 'p' of [lemma1] must be an integer")]
     [InlineData("not-json.json", "{\n \"seed\": 3,\n oops\n}", "not-json.json:3:")]
     [InlineData("suite.yaml", "seed: 1\n", "must end in .toml or .json")]
+    [InlineData("section-value.json", "{\n \"seed\": 3,\n \"lemma1\": 5\n}\n", "section-value.json:3: section [lemma1] must be a table")]
+    [InlineData("section-value.toml", "lemma1 = 5\n", "section-value.toml:1: section [lemma1] must be a table")]
     public void BadSuiteFilesNameTheLineAndField(string name, string content, string expected)
     {
         string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));

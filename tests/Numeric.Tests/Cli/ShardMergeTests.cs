@@ -1,34 +1,54 @@
 using System.Text.Json;
-using FimVerify.Cli;
-using FimVerify.Cli.CommandLine;
 using Xunit;
 
 namespace FimVerify.Numeric.Tests.Cli;
 
 /// <summary>
-/// `verify theorem3 --shard i/N --partial F` then `merge`: the merged output must be the unsharded run's output, and
-/// every way the parts can disagree must be refused with one sentence naming the file (exit 2).
+/// Every trial-based command run as `--shard i/N --partial F`, then `merge`: the merged output must be the unsharded
+/// run's output byte for byte (text and JSON, exit code included), and every way the parts can disagree must be refused
+/// with one sentence naming the file (exit 2).
 /// </summary>
 public sealed class ShardMergeTests : IDisposable
 {
-    private static readonly string[] Theorem3 = ["verify", "theorem3", "--d", "3", "--p", "60", "--delta", "0.5", "--trials", "12", "--seed", "5"];
+    /// <summary>Each shardable command at a small size, with one parameter another run could differ in.</summary>
+    private static readonly Dictionary<string, (string[] Args, string Option, string Other, string Field)> Commands = new()
+    {
+        ["theorem3"] = (["verify", "theorem3", "--d", "3", "--p", "60", "--delta", "0.5", "--trials", "12", "--seed", "5"], "--delta", "0.4", "delta"),
+        ["theorem3-sweep"] = (["verify", "theorem3-sweep", "--d", "3", "--delta", "0.3", "--p-list", "20,40,80", "--trials", "12", "--seed", "3"], "--p-list", "20,40,60", "pList"),
+        ["fim-stats"] = (["fim-stats", "--activation", "tanh", "--depth", "3", "--width", "40", "--samples", "5", "--outputs", "2",
+            "--sigma-w2", "3", "--sigma-b2", "0.64", "--trials", "12"], "--sigma-b2", "0.5", "sigmaB2"),
+        ["fim-stats-softmax"] = (["fim-stats", "--activation", "erf", "--depth", "2", "--width", "30", "--samples", "4", "--outputs", "3",
+            "--sigma-w2", "2", "--sigma-b2", "0.2", "--trials", "12", "--variant", "softmax"], "--width", "31", "width"),
+        ["fim-stats-blocks"] = (["fim-stats", "--activation", "relu", "--depth", "3", "--width", "30", "--samples", "4", "--outputs", "2",
+            "--sigma-w2", "2", "--sigma-b2", "0.1", "--trials", "12", "--variant", "blocks", "--widths", "1,2,1"], "--seed", "2", "seed"),
+    };
+
+    public static TheoryData<string> Names => [.. Commands.Keys];
+
     private readonly string _dir = Directory.CreateTempSubdirectory("fimverify-shard-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
-    private string Part(int i, int n, params string[] overrides)
+    private static string[] With(string[] args, params string[] overrides)
     {
-        string file = Path.Combine(_dir, $"part-{i}-of-{n}{(overrides.Length > 0 ? "-x" : "")}.json");
-        var args = Theorem3.ToList();
-        for (int k = 0; k < overrides.Length; k += 2) args[args.IndexOf(overrides[k]) + 1] = overrides[k + 1];
-        var (code, _, err) = Run([.. args, "--shard", $"{i}/{n}", "--partial", file]);
+        var list = args.ToList();
+        for (int k = 0; k < overrides.Length; k += 2)
+        {
+            int at = list.IndexOf(overrides[k]);
+            if (at < 0) list.AddRange([overrides[k], overrides[k + 1]]); else list[at + 1] = overrides[k + 1];
+        }
+        return [.. list];
+    }
+
+    private string Part(string name, int i, int n, params string[] overrides)
+    {
+        string file = Path.Combine(_dir, $"{name}-{i}-of-{n}{(overrides.Length > 0 ? "-" + string.Join("", overrides).GetHashCode().ToString("x") : "")}.json");
+        var (code, _, err) = Run([.. With(Commands[name].Args, overrides), "--shard", $"{i}/{n}", "--partial", file]);
         Assert.True(code is 0 or 1, err);
         return file;
     }
-
-    private static string Claims(string json) => JsonDocument.Parse(json).RootElement.GetProperty("claims").GetRawText();
 
     private static void AssertRefusedNaming(string file, (int Code, string Out, string Err) result)
     {
@@ -39,82 +59,186 @@ public sealed class ShardMergeTests : IDisposable
         Assert.Contains($"'{file}'", result.Err);
     }
 
-    [Fact]
-    public void MergedThreeShardsPrintExactlyTheUnshardedRun()
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void MergedShardsPrintExactlyTheUnshardedRun(string name)
     {
-        var parts = Enumerable.Range(0, 3).Select(i => Part(i, 3)).ToArray();
-        var whole = Run([.. Theorem3, "--format", "json"]);
-        // Given out of order on purpose: the merge must not depend on it.
-        var merged = Run(["merge", parts[2], parts[0], parts[1], "--format", "json"]);
-        Assert.Equal(whole.Code, merged.Code);
-        Assert.Equal(Claims(whole.Out), Claims(merged.Out));
-        Assert.Equal(whole.Out, merged.Out);   // the header too: trials 12, shard 0/1, same constants
-        Assert.Equal(Run([.. Theorem3]).Out, Run(["merge", .. parts]).Out);
+        var args = Commands[name].Args;
+        var parts = Enumerable.Range(0, 3).Select(i => Part(name, i, 3)).ToArray();
+        foreach (var format in new[] { "text", "json" })
+        {
+            var whole = Run([.. args, "--format", format]);
+            // Given out of order on purpose: the merge must not depend on it.
+            var merged = Run(["merge", parts[2], parts[0], parts[1], "--format", format]);
+            Assert.True(whole.Code is 0 or 1, whole.Err);
+            Assert.Equal(whole.Code, merged.Code);
+            Assert.Equal(whole.Out, merged.Out);
+        }
+        // Shards of different N that still cover every trial once.
+        string half = Part(name, 0, 2), quarter1 = Part(name, 1, 4), quarter3 = Part(name, 3, 4);
+        Assert.Equal(Run(args).Out, Run("merge", quarter3, half, quarter1).Out);
+    }
 
-        // The shards really are partial: each alone counts only its own 4 trials.
-        var shard = JsonDocument.Parse(Run([.. Theorem3, "--shard", "1/3", "--format", "json"]).Out).RootElement;
-        Assert.All(shard.GetProperty("claims").EnumerateArray(), c => Assert.Equal(4, c.GetProperty("trials").GetInt64()));
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void AShardAloneCountsOnlyItsOwnTrials(string name)
+    {
+        var (code, output, err) = Run([.. Commands[name].Args, "--shard", "1/3"]);
+        Assert.True(code is 0 or 1, err);
+        Assert.Contains("4 trial", output);       // 12 trials, shard 1/3: trials 1, 4, 7, 10
+        Assert.Contains("shard 1/3", output);
+        var json = JsonDocument.Parse(Run([.. Commands[name].Args, "--shard", "1/3", "--format", "json"]).Out).RootElement;
+        Assert.Equal(4, json.GetProperty("trials").GetInt64());
+        Assert.Equal("1/3", json.GetProperty("shard").GetString());
+        if (name == "theorem3")
+            Assert.All(json.GetProperty("claims").EnumerateArray(), c => Assert.Equal(4, c.GetProperty("trials").GetInt64()));
     }
 
     [Fact]
     public void MeasurementsRoundTripBitForBit()
     {
-        string file = Part(0, 1);
-        var stored = JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("outcomes").EnumerateArray()
-            .SelectMany(o => o.GetProperty("measurements").EnumerateArray()).ToList();
-        Assert.NotEmpty(stored);
-        foreach (var m in stored)
-            Assert.Equal(m.GetRawText(), JsonSerializer.Serialize(m.GetDouble()));
-        // Measurements with many significant digits exist, so the round trip is not trivially satisfied by short numbers.
-        Assert.Contains(stored, m => m.GetRawText().Length >= 15);
+        foreach (var name in new[] { "theorem3", "fim-stats" })
+        {
+            string file = Part(name, 0, 1);
+            var stored = JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("outcomes").EnumerateArray()
+                .SelectMany(Doubles).ToList();
+            Assert.NotEmpty(stored);
+            foreach (var m in stored)
+                Assert.Equal(m.GetRawText(), JsonSerializer.Serialize(m.GetDouble()));
+            // Numbers with many significant digits exist, so the round trip is not trivially satisfied by short numbers.
+            Assert.Contains(stored, m => m.GetRawText().Length >= 15);
+        }
+
+        static IEnumerable<JsonElement> Doubles(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().Where(p => p.Name != "trial").SelectMany(p => Doubles(p.Value)),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany(Doubles),
+            JsonValueKind.Number => [e],
+            _ => [],
+        };
     }
 
-    [Fact]
-    public void OverlappingShardsAreRefused()
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void OverlappingShardsAreRefused(string name)
     {
-        string a = Part(0, 3), b = Part(1, 3), c = Part(2, 3), overlap = Part(0, 2);
+        string a = Part(name, 0, 3), b = Part(name, 1, 3), c = Part(name, 2, 3), overlap = Part(name, 0, 2);
         AssertRefusedNaming(overlap, Run("merge", a, b, c, overlap));
         AssertRefusedNaming(b, Run("merge", a, b, c, b));
+        Assert.Contains("given twice", Run("merge", a, b, c, b).Err);
     }
 
-    [Fact]
-    public void AMissingShardIsRefused()
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void AMissingShardIsRefused(string name)
     {
-        string a = Part(0, 3), c = Part(2, 3);
+        string a = Part(name, 0, 3), c = Part(name, 2, 3);
         var result = Run("merge", a, c);
         AssertRefusedNaming(a, result);
         Assert.Contains("trial 1 ", result.Err);
         Assert.Contains("1/3", result.Err);
     }
 
-    [Fact]
-    public void MismatchedParametersAreRefused()
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void MismatchedParametersAreRefused(string name)
     {
-        string a = Part(0, 3), b = Part(1, 3), other = Part(2, 3, "--delta", "0.4");
-        var result = Run("merge", a, b, other);
+        var (_, option, other, field) = Commands[name];
+        string a = Part(name, 0, 3), b = Part(name, 1, 3), different = Part(name, 2, 3, option, other);
+        var result = Run("merge", a, b, different);
+        AssertRefusedNaming(different, result);
+        Assert.Contains(field, result.Err);
+        string trials = Part(name, 2, 3, "--trials", "13");
+        AssertRefusedNaming(trials, Run("merge", a, b, trials));
+    }
+
+    [Theory]
+    [InlineData("simd")]
+    [InlineData("eigenBackend")]
+    [InlineData("fimverify")]
+    public void PartsFromAnotherNumericPathOrVersionAreRefused(string field)
+    {
+        string a = Part("theorem3", 0, 2), b = Part("theorem3", 1, 2);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(b))!;
+        doc["parameters"]![field] = "elsewhere";
+        string other = Path.Combine(_dir, $"other-{field}.json");
+        File.WriteAllText(other, doc.ToJsonString());
+        var result = Run("merge", a, other);
         AssertRefusedNaming(other, result);
-        Assert.Contains("delta", result.Err);
-        AssertRefusedNaming(Part(2, 3, "--seed", "6"), Run("merge", a, b, Part(2, 3, "--seed", "6")));
+        Assert.Contains($"{field} = \"elsewhere\"", result.Err);
+    }
+
+    [Fact]
+    public void PartsOfDifferentExperimentsAreRefused()
+    {
+        string theorem3 = Part("theorem3", 0, 2), stats = Part("fim-stats", 1, 2), sweep = Part("theorem3-sweep", 1, 2);
+        var result = Run("merge", theorem3, stats);
+        AssertRefusedNaming(stats, result);
+        Assert.Contains("fim-stats", result.Err);
+        Assert.Contains("theorem3", result.Err);
+        AssertRefusedNaming(sweep, Run("merge", theorem3, sweep));
     }
 
     [Fact]
     public void CorruptOrMalformedFilesAreRefused()
     {
-        string good = Part(0, 1);
+        string good = Part("theorem3", 0, 1);
         string text = File.ReadAllText(good);
-        string truncated = Path.Combine(_dir, "truncated.json");
-        File.WriteAllText(truncated, text[..(text.Length / 2)]);
-        AssertRefusedNaming(truncated, Run("merge", truncated));
+        string Write(string file, string content)
+        {
+            string path = Path.Combine(_dir, file);
+            File.WriteAllText(path, content);
+            return path;
+        }
+        foreach (var bad in new[]
+        {
+            Write("truncated.json", text[..(text.Length / 2)]),
+            Write("wrong-shape.json", text.Replace("\"trial\": 3,", "\"trial\": \"three\",")),
+            Write("not-partial.json", "{\"claims\": []}"),
+            Write("old-format.json", text.Replace("fimverify-partial/2", "fimverify-partial/1")),
+            Write("unknown-experiment.json", text.Replace("\"experiment\": \"theorem3\"", "\"experiment\": \"theorem9\"")),
+            Write("missing-trial.json", text.Replace("\"trial\": 3,", "\"trial\": 12,")),
+            Write("bad-shard.json", text.Replace("\"shard\": \"0/1\"", "\"shard\": \"1/1\"")),
+            Path.Combine(_dir, "no-such-part.json"),
+        })
+            AssertRefusedNaming(bad, Run("merge", bad));
 
-        string wrongShape = Path.Combine(_dir, "wrong-shape.json");
-        File.WriteAllText(wrongShape, text.Replace("\"trial\": 3,", "\"trial\": \"three\","));
-        AssertRefusedNaming(wrongShape, Run("merge", wrongShape));
+        string stats = File.ReadAllText(Part("fim-stats-blocks", 0, 1));
+        int metrics = stats.IndexOf("\"metrics\"", StringComparison.Ordinal);
+        AssertRefusedNaming(Write("no-variant.json", stats.Replace("\"variant\": \"blocks\"", "\"variant\": \"hessian\"")), Run("merge", Path.Combine(_dir, "no-variant.json")));
+        AssertRefusedNaming(Write("no-metrics.json", stats[..metrics] + stats[metrics..].Replace("\"metrics\"", "\"metricz\"")), Run("merge", Path.Combine(_dir, "no-metrics.json")));
+    }
 
-        string notPartial = Path.Combine(_dir, "not-partial.json");
-        File.WriteAllText(notPartial, "{\"claims\": []}");
-        AssertRefusedNaming(notPartial, Run("merge", notPartial));
+    [Fact]
+    public void ShardOptionsAreValidatedBeforeAnyTrialRuns()
+    {
+        foreach (var name in new[] { "theorem3", "theorem3-sweep", "fim-stats" })
+        {
+            var args = Commands[name].Args;
+            foreach (var shard in new[] { "3/3", "1/0", "a/b", "-1/3", "1/3/4" })
+            {
+                var (code, output, err) = Run([.. args, "--shard", shard]);
+                Assert.Equal(2, code);
+                Assert.Equal("", output);
+                Assert.Contains("--shard", err);
+            }
+            var empty = Run([.. args, "--shard", "12/13"]);     // 12 trials: shard 12 has none
+            Assert.Equal(2, empty.Code);
+            Assert.Contains("holds no trial", empty.Err);
+            var noFolder = Run([.. args, "--partial", Path.Combine(_dir, "missing", "part.json")]);
+            Assert.Equal(2, noFolder.Code);
+            Assert.Contains("does not exist", noFolder.Err);
+        }
+    }
 
-        string missing = Path.Combine(_dir, "no-such-part.json");
-        AssertRefusedNaming(missing, Run("merge", missing));
+    [Fact]
+    public void PartialWithoutShardIsTheWholeRunAndMergesAlone()
+    {
+        string file = Path.Combine(_dir, "whole.json");
+        var whole = Run([.. Commands["fim-stats"].Args, "--partial", file]);
+        Assert.True(whole.Code is 0 or 1, whole.Err);
+        var merged = Run("merge", file);
+        Assert.Equal((whole.Code, whole.Out), (merged.Code, merged.Out));
+        Assert.Equal("0/1", JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("shard").GetString());
     }
 }

@@ -59,6 +59,36 @@ public class GaussianIntegralTests
         }
     }
 
+    /// <summary>
+    /// The compiled symbolic forms against the formulas typed by hand from MATH.md (a separate route: a transcription
+    /// error in either would show), to 1e−13 relative on a grid of variances and correlations including c = ±1.
+    /// </summary>
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("leaky-relu:0.2")]
+    [InlineData("leaky-relu:0.7")]
+    [InlineData("linear")]
+    [InlineData("erf")]
+    public void SymbolicClosedFormsMatchTheHandTypedFormulas(string name)
+    {
+        var kernel = GaussianKernels.For(ActivationCatalog.Parse(name));
+        Assert.IsAssignableFrom<ClosedFormGaussianKernel>(kernel);
+        foreach (double a in Variances)
+            foreach (double c in Correlations.Append(-1))
+            {
+                var hand = HandTypedClosedForms.At(name, a, a, c * a);
+                string at = $"{name} at a = q = {a}, c = {c}";
+                Near(hand.Mean, kernel.Mean(a), $"mean {at}");
+                Near(hand.Second, kernel.SecondMoment(a), $"∫φ² {at}");
+                Near(hand.Correlation, kernel.Correlation(a, c * a), $"I_φ {at}");
+                Near(hand.DerivativeSecond, kernel.DerivativeSecondMoment(a), $"∫φ′² {at}");
+                Near(hand.DerivativeCorrelation, kernel.DerivativeCorrelation(a, c * a), $"I_φ′ {at}");
+            }
+    }
+
+    private static void Near(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-13 * Math.Max(1, Math.Abs(expected)), $"{what}: hand-typed {expected:R}, symbolic {actual:R}");
+
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-10 * Math.Max(1, Math.Abs(expected)), $"{what}: closed form {expected:R}, quadrature {actual:R}");
 

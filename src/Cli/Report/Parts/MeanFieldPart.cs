@@ -10,7 +10,7 @@ using ScottPlot;
 namespace FimVerify.Cli.Report.Parts;
 
 /// <summary>Theorem 3.1 of seeds 001/004: m_λ, s_λ and λ_max of wide networks' FIM against theory as the width grows.</summary>
-public sealed class MeanFieldPart : IReportPart
+public sealed class MeanFieldPart : ITrialReportPart
 {
     public string Id => "mean-field";
     public string Title => "Wide networks: FIM eigenvalue statistics vs mean-field theory (Theorem 3.1)";
@@ -21,7 +21,9 @@ public sealed class MeanFieldPart : IReportPart
         ["tanh"] = (3.0, 0.64), ["relu"] = (2.0, 0.1), ["erf"] = (2.0, 0.2), ["linear"] = (1.0, 0.5),
     };
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
+
+    public SectionTrials PrepareTrials(ReportContext context, PartSettings settings)
     {
         string which = settings.Choice("activation", ["all", .. Defaults.Keys], "all");
         int depth = settings.Int("depth", 3, 2, 20);
@@ -34,10 +36,14 @@ public sealed class MeanFieldPart : IReportPart
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
         var chosen = which == "all" ? Defaults.Keys.ToList() : [which];
         var sweeps = chosen.Select(name => (Activation: ActivationCatalog.Parse(name), Shape: new NetworkShape(depth, Defaults[name].SigmaW2, Defaults[name].SigmaB2))).ToList();
-        return () => Run(context, sweeps, widths, samples, outputs, trials);
+        // One family per (activation, width): trial k at width M of activation a draws from seed/"mean-field"/a/"width-sweep"/M/k.
+        var families = sweeps.SelectMany(s => widths.Select(m => new TrialFamily(new WidthSweepTrial(s.Activation, s.Shape, m, samples, outputs), trials,
+            k => WidthSweep.TrialSeed(SeedSequence.FromSeed(context.Seed).Child(Id).Child(s.Activation.Name), m, k)))).ToList();
+        return new SectionTrials(families, logs => Run(context, sweeps, widths, samples, outputs, trials, logs));
     }
 
-    private ReportSection Run(ReportContext context, List<(IActivation Activation, NetworkShape Shape)> sweeps, List<int> widths, int samples, int outputs, int trials)
+    private ReportSection Run(ReportContext context, List<(IActivation Activation, NetworkShape Shape)> sweeps, List<int> widths, int samples, int outputs, int trials,
+        IReadOnlyList<Numeric.Verification.TrialLog> logs)
     {
         var c = CultureInfo.InvariantCulture;
         string G(double x) => x.ToString("G5", c);
@@ -50,7 +56,8 @@ public sealed class MeanFieldPart : IReportPart
         for (int a = 0; a < sweeps.Count; a++)
         {
             var (activation, shape) = sweeps[a];
-            var r = WidthSweep.Run(activation, shape, widths, samples, outputs, trials, SeedSequence.FromSeed(context.Seed).Child(Id).Child(activation.Name));
+            var measured = widths.Select((_, w) => (IReadOnlyList<double[]>)logs[a * widths.Count + w].Outcomes.Values.Select(o => o.Measurements).ToList()).ToList();
+            var r = WidthSweep.Analyse(activation, shape, widths, samples, outputs, measured);
             allConverging &= r.AllConverging;
             foreach (var row in r.Rows)
                 rows.Add([$"{activation.Name} (σ_w² {G(shape.SigmaW2)}, σ_b² {G(shape.SigmaB2)})", row.Width.ToString(c), G(row.Predicted.LambdaMax),

@@ -10,12 +10,14 @@ namespace FimVerify.Cli.Report.Parts;
 /// the bound C·D/(δ²p) is below 1: one with J dense, and one at p = 10⁵ where the claims on J are decided by certified
 /// intervals from the truncation J_K (<see cref="TruncatedKernelBounds"/>).
 /// </summary>
-public sealed class Theorem3Part : IReportPart
+public sealed class Theorem3Part : ITrialReportPart
 {
     public string Id => "theorem3";
     public string Title => "Lemma 2 and Theorem 3: eigenvalue bounds with their stated probabilities (seed 000)";
 
-    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings)
+    public Func<ReportSection> Prepare(ReportContext context, PartSettings settings) => PrepareTrials(context, settings).RunAll();
+
+    public SectionTrials PrepareTrials(ReportContext context, PartSettings settings)
     {
         int d = settings.Int("d", 3, 2, 20);
         double delta = settings.Double("delta", 0.5, 0, 10);
@@ -25,15 +27,21 @@ public sealed class Theorem3Part : IReportPart
         long largeTrials = settings.Long("large_trials", context.Quick ? 5 : 100, 1, 100_000);
         double alpha = settings.Double("alpha", 1e-6, 0, 0.25);
         settings.EnsureAllUsed();
-        return () => Run(context, d, delta, p, trials, largeP, largeTrials, alpha);
+        var constant = Theorem3Verification.ConstantFor(d);
+        var fullParameters = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
+        var largeParameters = Theorem3Parameters.WithDefaultSlack(d, largeP, delta, constant);
+        return new SectionTrials(
+            [TrialFamily.Addressed(new Theorem3Experiment(fullParameters), trials, context.Seed),
+             TrialFamily.Addressed(new Theorem3Experiment(largeParameters), largeTrials, context.Seed)],
+            logs => Run(context, d, delta, p, trials, largeP, largeTrials, alpha, constant,
+                Theorem3Verification.Analyse(fullParameters, logs[0], context.Seed, alpha, Shard.All),
+                Theorem3Verification.Analyse(largeParameters, logs[1], context.Seed, alpha, Shard.All)));
     }
 
-    private ReportSection Run(ReportContext context, int d, double delta, int p, long trials, int largeP, long largeTrials, double alpha)
+    private ReportSection Run(ReportContext context, int d, double delta, int p, long trials, int largeP, long largeTrials, double alpha,
+        Numeric.Models.Lemma2Constant constant, Theorem3Report full, Theorem3Report large)
     {
         var c = CultureInfo.InvariantCulture;
-        var constant = Theorem3Verification.ConstantFor(d);
-        var full = Theorem3Verification.Run(Theorem3Parameters.WithDefaultSlack(d, p, delta, constant), trials, context.Seed, alpha);
-        var large = Theorem3Verification.Run(Theorem3Parameters.WithDefaultSlack(d, largeP, delta, constant), largeTrials, context.Seed, alpha);
         var rows = new List<IReadOnlyList<string>>();
         var all = new List<ClaimVerdict>();
         foreach (var (report, label) in new[] { (full, $"p = {p}: "), (large, $"p = {largeP}: ") })

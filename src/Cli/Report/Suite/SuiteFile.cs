@@ -21,13 +21,19 @@ public sealed record SuiteFile(string Path, IReadOnlyDictionary<string, SuiteVal
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"Cannot read the suite file '{path}': {e.Message}"); }
-        return System.IO.Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".toml" => TomlSuiteReader.Read(path, text),
-            ".json" => JsonSuiteReader.Read(path, text),
-            var ext => throw new UsageException($"The suite file '{path}' must end in .toml or .json, not '{ext}'."),
-        };
+        return FromText(path, text);
     }
+
+    /// <summary>Parses a suite's text, TOML or JSON by the extension of <paramref name="path"/> (also how a sharded report's merge re-reads it).</summary>
+    public static SuiteFile FromText(string path, string text) => (System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".toml" => TomlSuiteReader.Read(path, text),
+        ".json" => JsonSuiteReader.Read(path, text),
+        var ext => throw new UsageException($"The suite file '{path}' must end in .toml or .json, not '{ext}'."),
+    }) with { Text = text };
+
+    /// <summary>The suite as written.</summary>
+    public string Text { get; init; } = "";
 
     /// <summary>The error for a field: names the file, line and field.</summary>
     public UsageException Error(int line, string message) => new($"{System.IO.Path.GetFileName(Path)}:{line}: {message}");

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Output;
+using FimVerify.Numeric.Activations;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Cli.Commands;
+
+/// <summary>`verify ngd-scales`: the isotropic condition Θ̄ = αI of exact and approximate natural gradient (seed 002).</summary>
+public sealed class VerifyNgdScalesCommand : ICommand
+{
+    public string Path => "verify ngd-scales";
+    public string Summary => "Approximate natural gradient (seed 002): Θ̄ = J G⁺ Jᵀ/N = αI for exact, layer-wise, K-FAC and unit-wise Fishers, and one step with η = 1/α.";
+    public string Help => """
+        Usage: fimverify verify ngd-scales --depth L --width M[,M2,…] --samples N [--activation A] [--sigma-w2 X] [--sigma-b2 Y]
+                                           [--trials K] [--seed S] [--format text|json]
+          --depth L        weight layers, 2 … 10 (L − 1 hidden layers, one output: C = 1)
+          --width M,…      one or more hidden widths (the input has the same width), N … 4000; two or more decide the trends
+          --samples N      training inputs, 2 … 200, at most every width (the rank conditions need N ≤ M)
+          --activation A   relu (default), leaky-relu[:slope], linear, erf, tanh, sigmoid, gelu
+          --sigma-w2 X     weight variance, default 2;  --sigma-b2 Y  bias variance, default 0.1
+          --trials K       networks per width, 1 … 100 (default 4); trial k at width M uses the stream S/"ngd"/M/k
+          --seed S         run seed (default 1);  --format F  text (default) or json
+        Θ̄ is computed through N×N Grams in the zero-damping limit (pseudo-inverses). Ours: α = 1 (exact), L (layer-wise),
+        N(L−1) + 1 (K-FAC: the output layer gives 1, not N), 1 + M(L−1)/2 (ReLU unit-wise, as M → ∞) or 1 + M(L−1) (unit-wise
+        for activations with φ′ ≠ 0, exactly). Claims: exact cases ‖Θ̄/α − I‖₂ ≤ 1e−8; the asymptotic one a fitted exponent
+        in [−0.8, −0.3]; one real step θ − G⁺∇L/α leaves a median residual ‖f₁ − y‖/‖f₀ − y‖ that shrinks with M (negative
+        fitted exponent, smaller at the largest M) while the largest hidden pre-activation change shrinks (unit-wise: the
+        linearised step). Seed 002's own
+        values (K-FAC N·L, unit-wise M(L−1)/2, unit-wise one-step convergence) are checked and printed, not scored.
+        Exit code 0 when our claims hold, 1 when one fails, 2 on bad input.
+        Example: fimverify verify ngd-scales --depth 3 --width 100,200,400,800 --samples 10 --seed 1
+        """;
+
+    public int Run(ArgumentReader args, TextWriter stdout)
+    {
+        if (!args.Has("--depth")) throw new UsageException("The option --depth is required.");
+        int depth = args.Int("--depth", 0, 2, 10);
+        string widthText = args.OptionalString("--width") ?? throw new UsageException("The option --width is required (e.g. --width 100,200,400).");
+        if (!args.Has("--samples")) throw new UsageException("The option --samples is required.");
+        int samples = args.Int("--samples", 0, 2, 200);
+        string activationName = args.String("--activation", "relu");
+        double sw = args.Double("--sigma-w2", 2, 0, 1e6);
+        double sb = args.Double("--sigma-b2", 0.1, double.NegativeInfinity, 1e6);
+        if (sb < 0) throw new UsageException($"The option --sigma-b2 must be non-negative, but got {sb.ToString(CultureInfo.InvariantCulture)}.");
+        int trials = args.Int("--trials", 4, 1, 100);
+        long seed = args.Long("--seed", 1);
+        var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
+        args.EnsureAllUsed();
+
+        var widths = widthText.Split(',', StringSplitOptions.TrimEntries).Select(s =>
+            int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is >= 2 and <= 4000 ? v
+            : throw new UsageException($"Every width in --width must be a whole number from 2 to 4000, but got '{s}'.")).Distinct().Order().ToList();
+        IActivation activation;
+        try
+        {
+            activation = ActivationCatalog.Parse(activationName);
+            NaturalGradientScales.ActiveFraction(activation);
+        }
+        catch (ArgumentException e) { throw new UsageException(char.ToUpperInvariant(e.Message[0]) + e.Message[1..] + "."); }
+        foreach (int m in widths)
+            foreach (var metric in NaturalGradientScales.All)
+                if (NaturalGradientScales.RankConditionViolation(metric, Enumerable.Repeat(m, depth).Append(1).ToArray(), samples) is string why)
+                    throw new UsageException($"The {NaturalGradientScales.Name(metric)} scale is derived for full-rank factors, but {why} at width {m}: use --samples at most the smallest width.");
+
+        var r = NaturalGradientSweep.Run(activation, depth, widths, sw, sb, samples, trials, SeedSequence.FromSeed(seed));
+        if (format == OutputFormat.Json) stdout.WriteLine(Json(r, activation, depth, samples, sw, sb, trials, seed, widths));
+        else WriteText(stdout, r, activation, depth, samples, sw, sb, trials, seed, widths);
+        return r.AllHold ? Dispatcher.Holds : Dispatcher.ClaimFailed;
+    }
+
+    private static string G(double v) => double.IsFinite(v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "—";
+
+    private static void WriteText(TextWriter o, NaturalGradientSweepResult r, IActivation activation, int depth, int samples, double sw, double sb,
+        int trials, long seed, List<int> widths)
+    {
+        o.WriteLine($"Natural gradient in function space (seed 002): {activation.Name}, L = {depth}, N = {samples}, C = 1, σ_w² = {G(sw)}, σ_b² = {G(sb)}, "
+            + $"widths {string.Join(", ", widths)}, {trials} trial(s) per width, seed {seed}");
+        o.WriteLine("Θ̄ = J G⁺ Jᵀ/N (pseudo-inverse: the zero-damping limit); one step θ ← θ − G⁺∇L/α from initialisation, y ~ N(0, 1)");
+        o.WriteLine($"  {"metric",-11}{"M",6}{"α ours",10}{"α seed 002",12}{"mean Θ̄ₙₙ",12}{"‖Θ̄/α−I‖₂",12}{"linearised",12}{"step res.",12}{"max |Δu|",10}");
+        foreach (var row in r.Rows)
+            o.WriteLine($"  {NaturalGradientScales.Name(row.Metric),-11}{row.Width,6}{G(row.Alpha),10}{G(row.SourceAlpha),12}{G(row.MeanDiagonal),12}"
+                + $"{G(row.RmsDistance),12}{G(row.RmsLinearResidual),12}{G(row.MedianStepResidual),12}{G(row.MedianLargestPreactivationChange),10}");
+        o.WriteLine("  (distances and linearised residuals: RMS over trials; step residual ‖f₁ − y‖/‖f₀ − y‖ and largest hidden pre-activation change: medians)");
+        o.WriteLine("claims (they set the exit code):");
+        foreach (var c in r.Claims) o.WriteLine($"  {c.Word(false),-10} {c.Name}: {c.Detail}");
+        o.WriteLine("seed 002's own statements (checked, not scored):");
+        foreach (var c in r.SourceChecks) o.WriteLine($"  {c.Word(true),-10} {c.Name}: {c.Detail}");
+        if (r.SourceChecks.Any(c => c.Holds == false))
+            o.WriteLine("  (REFUTED: the sweep contradicts seed 002's statement under the rule shown in --format json; see docs/mean-field.md)");
+    }
+
+    private static string Json(NaturalGradientSweepResult r, IActivation activation, int depth, int samples, double sw, double sb, int trials,
+        long seed, List<int> widths) => JsonOutput.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("activation", activation.Name);
+        w.WriteNumber("depth", depth); w.WriteNumber("samples", samples); w.WriteNumber("outputs", 1);
+        w.Number("sigmaW2", sw); w.Number("sigmaB2", sb); w.WriteNumber("trials", trials); w.WriteNumber("seed", seed);
+        w.WriteStartArray("widths"); foreach (int m in widths) w.WriteNumberValue(m); w.WriteEndArray();
+        w.WriteStartArray("rows");
+        foreach (var row in r.Rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("metric", NaturalGradientScales.Name(row.Metric)); w.WriteNumber("width", row.Width);
+            w.Number("alpha", row.Alpha);
+            if (double.IsFinite(row.SourceAlpha)) w.Number("sourceAlpha", row.SourceAlpha); else w.WriteNull("sourceAlpha");
+            w.Number("meanDiagonal", row.MeanDiagonal); w.Number("rmsDistance", row.RmsDistance); w.Number("maxDistance", row.MaxDistance);
+            if (double.IsFinite(row.RmsSourceDistance)) w.Number("rmsSourceDistance", row.RmsSourceDistance); else w.WriteNull("rmsSourceDistance");
+            w.Number("rmsLinearResidual", row.RmsLinearResidual); w.Number("medianStepResidual", row.MedianStepResidual);
+            if (double.IsFinite(row.MedianSourceStepResidual)) w.Number("medianSourceStepResidual", row.MedianSourceStepResidual); else w.WriteNull("medianSourceStepResidual");
+            w.Number("medianLargestPreactivationChange", row.MedianLargestPreactivationChange);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteClaims(w, "claims", r.Claims);
+        WriteClaims(w, "sourceChecks", r.SourceChecks);
+        w.WriteString("verdict", r.AllHold ? "PASS" : "FAIL");
+        w.WriteEndObject();
+    });
+
+    private static void WriteClaims(Utf8JsonWriter w, string name, IReadOnlyList<NaturalGradientClaim> claims)
+    {
+        w.WriteStartArray(name);
+        foreach (var c in claims)
+        {
+            w.WriteStartObject();
+            w.WriteString("claim", c.Name); w.WriteString("rule", c.Rule);
+            if (c.Holds is bool h) w.WriteBoolean("holds", h); else w.WriteNull("holds");
+            w.WriteString("detail", c.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+}

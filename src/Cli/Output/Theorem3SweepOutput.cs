@@ -1,0 +1,68 @@
+using System.Globalization;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Cli.Output;
+
+/// <summary>
+/// Renders a Theorem 3 p-sweep as text or JSON. Shared by `verify theorem3-sweep` and `merge`, so a merged run prints
+/// exactly what the unsharded run would. A shard's run says which shard it is; an unsharded one does not.
+/// </summary>
+public static class Theorem3SweepOutput
+{
+    public static void Write(Theorem3Sweep.Result r, OutputFormat format, TextWriter stdout)
+    {
+        var first = r.Reports[0];
+        var (prm, constant, shard) = (first.Parameters, first.Parameters.Constant, first.Shard);
+        var ps = r.Reports.Select(x => x.Parameters.P).ToList();
+        long trials = first.Log.Trials;
+        bool sharded = shard.Count > 1;
+        var c = CultureInfo.InvariantCulture;
+        if (format == OutputFormat.Json)
+        {
+            stdout.WriteLine(JsonOutput.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("d", prm.D); w.Number("delta", prm.Delta); w.WriteNumber("trials", trials); w.WriteNumber("seed", first.Seed);
+                if (sharded) w.WriteString("shard", $"{shard.Index}/{shard.Count}");
+                w.Number("alpha", first.Alpha);
+                w.Number("constantC", constant.Value); w.WriteBoolean("constantIsEstimate", constant.IsEstimate);
+                w.WriteStartArray("trends");
+                foreach (var t in r.Trends)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", t.Claim);
+                    w.WriteStartArray("points");
+                    foreach (var pt in t.Trend.Points)
+                    {
+                        w.WriteStartObject();
+                        w.Number("p", pt.X); w.WriteNumber("failures", pt.Failures); w.WriteNumber("trials", pt.Trials);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    if (double.IsFinite(t.Trend.FittedSlope)) w.Number("fittedSlope", t.Trend.FittedSlope);
+                    w.WriteString("rule", t.Trend.Rule);
+                    w.WriteString("verdict", t.Trend.Refuted ? "FAIL" : "PASS");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            string perP = sharded ? $"{trials} trials per p (shard {shard.Index}/{shard.Count})" : $"{trials} trials per p";
+            stdout.WriteLine(string.Format(c, "Theorem 3 p-sweep: d = {0}, δ = {1}, {2}, seed {3}, α = {4:G3}; C = {5:F4}{6}",
+                prm.D, prm.Delta, perP, first.Seed, first.Alpha, constant.Value, constant.IsEstimate ? " [ESTIMATE]" : ""));
+            stdout.WriteLine("  bound C·D/(δ²p): " + string.Join(", ", ps.Select(p => string.Format(c, "p={0}: {1:G3}", p, constant.Bound(prm.Delta, p)))));
+            stdout.WriteLine("  rule: " + (r.Trends.FirstOrDefault()?.Trend.Rule ?? ""));
+            foreach (var t in r.Trends)
+            {
+                string rates = string.Join("  ", t.Trend.Points.Select(pt => $"{pt.Failures}/{pt.Trials}"));
+                string slope = double.IsFinite(t.Trend.FittedSlope) ? t.Trend.FittedSlope.ToString("F2", c) : "n/a";
+                stdout.WriteLine($"  {t.Claim,-24} {rates,-40} slope {slope,-6} {(t.Trend.Refuted ? "FAIL" : "PASS")}");
+            }
+        }
+    }
+
+    public static int ExitCode(Theorem3Sweep.Result r) => r.Trends.Any(t => t.Trend.Refuted) ? 1 : 0;
+}

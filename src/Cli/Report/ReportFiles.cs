@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Output;
+
+namespace FimVerify.Cli.Report;
+
+/// <summary>
+/// Writes a report's files (report.md, report.html, results.json, optionally JUnit) and prints its summary; shared by
+/// `report` and by `merge` of a sharded report, so both write the same report.
+/// </summary>
+public static class ReportFiles
+{
+    /// <summary>Creates the output folder and checks the JUnit file's folder before any section runs.</summary>
+    public static void Prepare(string outputDirectory, string? junit)
+    {
+        try { Directory.CreateDirectory(outputDirectory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot create the output folder '{outputDirectory}': {e.Message}");
+        }
+        if (junit is not null && Path.GetDirectoryName(Path.GetFullPath(junit)) is { } junitDir && !Directory.Exists(junitDir))
+            throw new UsageException($"The folder of the JUnit file '{junit}' does not exist.");
+    }
+
+    /// <summary>Writes every file and the summary (or results.json with --format json); returns the exit code.</summary>
+    public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, string outputDirectory, string? junit, OutputFormat format, TextWriter stdout)
+    {
+        string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.";
+        File.WriteAllText(Path.Combine(outputDirectory, "report.md"), MarkdownReport.Render(sections, header));
+        File.WriteAllText(Path.Combine(outputDirectory, "report.html"), HtmlReport.Render(sections, header));
+        var json = ResultsJson(sections, plan.Seed, plan.Quick);
+        File.WriteAllText(Path.Combine(outputDirectory, "results.json"), json);
+        if (junit is not null) JunitReport.Render(sections).Save(junit);
+
+        if (format == OutputFormat.Json) stdout.WriteLine(json);
+        else
+        {
+            int width = sections.Max(s => s.Title.Length);
+            foreach (var s in sections) stdout.WriteLine($"{s.Title.PadRight(width)}  {MarkdownReport.Word(s.Verdict),-8} {s.Seconds,6:F1} s");
+            stdout.WriteLine($"report written to {Path.GetFullPath(outputDirectory)} (report.md, report.html, results.json)");
+        }
+        return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
+    }
+
+    private static string ResultsJson(IReadOnlyList<ReportSection> sections, long seed, bool quick)
+    {
+        var root = new JsonObject
+        {
+            ["fimverify"] = Dispatcher.Version,
+            ["seed"] = seed,
+            ["quick"] = quick,
+            ["sections"] = new JsonArray(sections.Select(s => (JsonNode)new JsonObject
+            {
+                ["id"] = s.Id,
+                ["title"] = s.Title,
+                ["verdict"] = MarkdownReport.Word(s.Verdict),
+                ["seconds"] = Math.Round(s.Seconds, 3),
+                ["results"] = s.Results.DeepClone(),
+            }).ToArray()),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}

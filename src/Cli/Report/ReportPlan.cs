@@ -1,0 +1,66 @@
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Report.Suite;
+
+namespace FimVerify.Cli.Report;
+
+/// <summary>
+/// The sections one report run selects, in reading order, and the run's seed and size: from the default suite, a user
+/// suite and --only. Built the same way by `report` and by `merge` of a sharded report's parts.
+/// </summary>
+public sealed class ReportPlan
+{
+    private ReportPlan(SuiteFile? suite, long seed, bool quick, IReadOnlyList<IReportPart> parts)
+    {
+        Suite = suite; Seed = seed; Quick = quick; Parts = parts;
+    }
+
+    public SuiteFile? Suite { get; }
+    public long Seed { get; }
+    public bool Quick { get; }
+    public IReadOnlyList<IReportPart> Parts { get; }
+
+    /// <param name="seed">--seed when given: it wins over the suite's seed (default 1).</param>
+    /// <param name="quick">--quick: with the suite's quick, either makes the run quick.</param>
+    /// <param name="only">--only: comma-separated section ids, or null for all the suite names.</param>
+    public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only)
+    {
+        var parts = ReportSuite.Default();
+        if (suite is not null)
+        {
+            foreach (var (name, v) in suite.RunFields)
+                if (parts.Any(p => p.Id == name))
+                    throw suite.Error(v.Line, $"section [{name}] must be a table (TOML) or an object (JSON) of its fields, not a single value.");
+            suite.EnsureKnownRunFields();
+        }
+        long runSeed = seed ?? suite?.Seed(1) ?? 1;
+        bool runQuick = quick || (suite?.Quick(false) ?? false);
+        if (suite is not null && suite.Sections.Count > 0)
+        {
+            foreach (var s in suite.Sections)
+                if (parts.All(p => p.Id != s.Id))
+                    throw suite.Error(s.Line, $"unknown section [{s.Id}]; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
+            parts = parts.Where(p => suite.Sections.Any(s => s.Id == p.Id)).ToList();
+        }
+        if (only is not null)
+        {
+            var wanted = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = wanted.Where(w => parts.All(p => p.Id != w)).ToList();
+            if (unknown.Count > 0)
+                throw new UsageException($"Unknown section '{unknown[0]}' in --only; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
+            parts = parts.Where(p => wanted.Contains(p.Id)).ToList();
+        }
+        return new ReportPlan(suite, runSeed, runQuick, parts);
+    }
+
+    /// <summary>Fresh settings of a part: its suite section's fields, or the defaults.</summary>
+    public PartSettings Settings(IReportPart part) => new(Suite, Suite?.Sections.FirstOrDefault(s => s.Id == part.Id));
+
+    public ReportContext Context(string outputDirectory) => new(outputDirectory, Quick, Seed);
+
+    /// <summary>Every part prepared (settings validated, nothing run yet), in reading order.</summary>
+    public List<(IReportPart Part, Func<ReportSection> Work)> Prepare(string outputDirectory)
+    {
+        var context = Context(outputDirectory);
+        return Parts.Select(p => (p, p.Prepare(context, Settings(p)))).ToList();
+    }
+}

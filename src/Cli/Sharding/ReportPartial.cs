@@ -1,0 +1,108 @@
+using System.Text.Json;
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Report;
+using FimVerify.Cli.Report.Suite;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Cli.Sharding;
+
+/// <summary>
+/// `report --shard i/N --partial FILE` parts: the run's configuration (seed, quick, the sections, the suite as written)
+/// and the trials g of the trial-based sections with g mod N = i, numbered across sections (<see cref="ReportTrials"/>);
+/// each payload names its section and holds the trial's outcome. The merge rebuilds the plan from the configuration,
+/// builds the trial-based sections from the union of the trials, runs the sections without trials once itself, and
+/// writes the report folder, results.json and JUnit exactly as the unsharded `report` does (bar the timings and date).
+/// </summary>
+public sealed class ReportPartial : IShardedExperiment
+{
+    public string Tag => "report";
+
+    public static void Write(string path, ReportPlan plan, ReportTrials trials, Shard shard, IReadOnlyDictionary<long, TrialOutcome> outcomes)
+    {
+        PartialResultFile.Write(path, "report", trials.Trials, shard, w =>
+        {
+            w.WriteNumber("seed", plan.Seed);
+            w.WriteBoolean("quick", plan.Quick);
+            w.WriteStartArray("sections");
+            foreach (var part in plan.Parts) w.WriteStringValue(part.Id);
+            w.WriteEndArray();
+            w.WriteStartObject("sectionTrials");
+            foreach (var s in trials.Sections) w.WriteNumber(s.Part.Id, s.Trials.Trials);
+            w.WriteEndObject();
+            if (plan.Suite is null) w.WriteNull("suite");
+            else
+            {
+                w.WriteStartObject("suite");
+                w.WriteString("name", Path.GetFileName(plan.Suite.Path));
+                w.WriteString("text", plan.Suite.Text);
+                w.WriteEndObject();
+            }
+        }, outcomes.OrderBy(kv => kv.Key).Select(kv => (kv.Key, (Action<Utf8JsonWriter>)(w =>
+        {
+            w.WriteString("section", Section(trials, kv.Key).Part.Id);
+            TrialOutcomeJson.WriteOutcome(w, kv.Value);
+        }))));
+    }
+
+    private static TrialSection Section(ReportTrials trials, long g) =>
+        trials.Sections.First(s => g >= s.Offset && g < s.Offset + s.Trials.Trials);
+
+    public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
+    {
+        var first = parts[0];
+        var (plan, stored) = first.Read(() => Plan(first));
+        string outDir = options.OutputDirectory ?? "fimverify-report";
+        ReportFiles.Prepare(outDir, options.Junit);
+        var context = plan.Context(outDir);
+        var trials = ReportTrials.Of(plan, context);
+        var prepared = trials.Sections.ToDictionary(s => s.Part.Id, s => s.Trials.Trials);
+        if (trials.Trials != first.Trials || prepared.Count != stored.Count || prepared.Any(kv => !stored.TryGetValue(kv.Key, out long n) || n != kv.Value))
+            throw first.Bad($"was written for the trials {Show(stored)}, but this fimverify prepares {Show(prepared)} from the same configuration: merge with the version that ran the shards");
+
+        var owner = new Dictionary<long, (PartialResult Part, JsonElement Payload)>();
+        foreach (var part in parts)
+            foreach (var (g, e) in part.Outcomes) owner[g] = (part, e);
+        var work = new Dictionary<string, Func<ReportSection>>();
+        foreach (var s in trials.Sections)
+        {
+            var outcomes = new Dictionary<long, TrialOutcome>();
+            for (long j = 0; j < s.Trials.Trials; j++)
+            {
+                long g = s.Offset + j;
+                var (part, e) = owner[g];
+                var family = s.Trials.Locate(j).Family;
+                outcomes[j] = part.Read(() =>
+                {
+                    string section = part.Field(e, "section").GetString() ?? "";
+                    if (section != s.Part.Id) throw part.Bad($"holds trial {g} as one of section '{section}', but it is one of '{s.Part.Id}'");
+                    return TrialOutcomeJson.ReadOutcome(part, g, e, family.Experiment);
+                });
+            }
+            work[s.Part.Id] = () => s.Trials.Finish(s.Trials.Logs(outcomes));
+        }
+        var sections = ProgressReporter.RunAll(
+            plan.Parts.Select(p => (p, work.TryGetValue(p.Id, out var w) ? w : p.Prepare(context, plan.Settings(p)))).ToList(), Console.Error);
+        return ReportFiles.Write(sections, plan, outDir, options.Junit, options.Format, stdout);
+    }
+
+    private static (ReportPlan Plan, Dictionary<string, long> SectionTrials) Plan(PartialResult part)
+    {
+        long seed = part.Parameter("seed").GetInt64();
+        bool quick = part.Parameter("quick").GetBoolean();
+        var ids = part.Parameter("sections").EnumerateArray().Select(x => x.GetString() ?? "").ToList();
+        var stored = part.Parameter("sectionTrials").EnumerateObject().ToDictionary(x => x.Name, x => x.Value.GetInt64());
+        var suiteJson = part.Parameter("suite");
+        SuiteFile? suite = null;
+        if (suiteJson.ValueKind != JsonValueKind.Null)
+        {
+            string name = part.Field(suiteJson, "name").GetString() ?? "";
+            try { suite = SuiteFile.FromText(name, part.Field(suiteJson, "text").GetString() ?? ""); }
+            catch (UsageException e) { throw part.Bad($"holds a suite that does not read back ({e.Message.TrimEnd('.')})"); }
+        }
+        if (ids.Count == 0) throw part.Bad("names no section");
+        try { return (ReportPlan.Create(suite, seed, quick, string.Join(",", ids)), stored); }
+        catch (UsageException e) { throw part.Bad($"holds a configuration this fimverify does not accept ({e.Message.TrimEnd('.')})"); }
+    }
+
+    private static string Show(IReadOnlyDictionary<string, long> counts) => string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"));
+}

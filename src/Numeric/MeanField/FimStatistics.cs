@@ -1,0 +1,189 @@
+using FimVerify.Numeric.Activations;
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Numeric.MeanField;
+
+/// <summary>The parameters of the FIM-statistics experiment behind `fim-stats`: K networks of one architecture.</summary>
+public sealed record FimStatsParameters(IActivation Activation, NetworkShape Shape, int Width, int Samples, int Outputs,
+    FimVariant Variant, long Seed, int Trials)
+{
+    /// <summary>The address of the experiment's randomness: trial k draws from (seed, "fim-stats", k).</summary>
+    public const string Experiment = "fim-stats";
+
+    /// <summary>How many top eigenvalues λ_max is compared as the mean of: C, or C − 1 for softmax (Q·1 = 0).</summary>
+    public int TopCount => Variant == FimVariant.Softmax ? Math.Max(1, Outputs - 1) : Outputs;
+
+    public FimStatsParameters Validated()
+    {
+        if (Shape.Depth < 2) throw new ArgumentException("the FIM statistics need at least one hidden layer (depth ≥ 2), since α = 0 at depth 1");
+        if (Width < 2 || Samples < 2 || Outputs < 1) throw new ArgumentException("the width and the samples must be at least 2, the outputs at least 1");
+        if ((long)Outputs * Samples > 4000) throw new ArgumentException($"the dual has C·T = {(long)Outputs * Samples} rows; keep C·T at most 4000");
+        if (Trials < 1) throw new ArgumentException("at least one trial is needed");
+        return this;
+    }
+}
+
+/// <summary>One metric's spectrum measured on one network: its statistics (λ_max as the top-count mean), λ₁ and the top eigenvalues.</summary>
+public sealed record MetricMeasurement(EigenvalueStatistics Statistics, double Largest, double[] Top);
+
+/// <summary>
+/// One trial's measurements: one metric (one per layer for blocks), the structural claim's quantity when the variant has
+/// one (null for regression when the dual has no (C+1)-th eigenvalue, and for NTK, blocks and input), and for softmax the
+/// per-network prediction (mean and λ_max; it needs the measured Q).
+/// </summary>
+public sealed record FimStatsTrial(long Trial, IReadOnlyList<MetricMeasurement> Metrics, double? ClaimQuantity, EigenvalueStatistics? SoftmaxPrediction);
+
+/// <summary>A predicted statistic against the measured mean over trials, with its standard error (NaN for one trial or no prediction).</summary>
+public sealed record StatisticComparison(double Predicted, double Measured, double StandardError)
+{
+    public double Ratio => Measured / Predicted;
+}
+
+/// <summary>One compared metric over all trials. <paramref name="Block"/> is the layer l of F_ll, or null.</summary>
+public sealed record FimStatsMetric(int? Block, StatisticComparison Mean, StatisticComparison SecondMoment, StatisticComparison LambdaMax,
+    double Largest, double[] Top);
+
+/// <summary>A structural claim decided on one trial: "Statement" holds iff the "Quantity" has the stated value range.</summary>
+public sealed record FimStatsClaim(long Trial, string Statement, string Quantity, double Value, bool Holds);
+
+public sealed record FimStatsResult(FimStatsParameters Parameters, Shard Shard, OrderParameters OrderParameters, double CriticalLearningRate,
+    long TrialsRun, IReadOnlyList<FimStatsMetric> Metrics, IReadOnlyList<FimStatsClaim> Claims)
+{
+    public bool Holds => Claims.All(c => c.Holds);
+}
+
+/// <summary>
+/// The library entry point behind `fim-stats`: samples random MLPs, measures the requested metric's spectrum through its
+/// CT×CT dual and compares m_λ, s_λ and λ_max with the mean-field predictions (MATH.md §2); decides the variant's
+/// structural claim per trial. Trials are pure functions of (seed, k), so <see cref="RunTrials"/> on disjoint shards
+/// followed by <see cref="Analyse"/> on their union gives exactly <see cref="Run"/>.
+/// </summary>
+public static class FimStatistics
+{
+    public static FimStatsResult Run(FimStatsParameters parameters, Shard shard = default)
+    {
+        shard = shard.Count == 0 ? Shard.All : shard;
+        return Analyse(parameters, RunTrials(parameters, shard), shard);
+    }
+
+    /// <summary>The trials k of <paramref name="shard"/>, in increasing k.</summary>
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard)
+    {
+        parameters.Validated();
+        shard = shard.Count == 0 ? Shard.All : shard;
+        var prediction = Predict(parameters);
+        return shard.Trials(parameters.Trials).Select(k => RunTrial(parameters, prediction, k)).ToList();
+    }
+
+    /// <summary>Statistics, ratios and claims over the given trials (sorted by trial; any subset, e.g. one shard's).</summary>
+    public static FimStatsResult Analyse(FimStatsParameters parameters, IReadOnlyList<FimStatsTrial> trials, Shard shard)
+    {
+        parameters.Validated();
+        if (trials.Count == 0) throw new ArgumentException("no trials to analyse");
+        var ordered = trials.OrderBy(t => t.Trial).ToList();
+        var prediction = Predict(parameters);
+        int metrics = ordered[0].Metrics.Count;
+        if (ordered.Any(t => t.Metrics.Count != metrics)) throw new ArgumentException("every trial must measure the same metrics");
+        var rows = Enumerable.Range(0, metrics).Select(i => Metric(parameters, prediction, ordered, i)).ToList();
+        var claims = ordered.Where(t => t.ClaimQuantity is not null).Select(t => Claim(parameters.Variant, t.Trial, t.ClaimQuantity!.Value)).ToList();
+        return new FimStatsResult(parameters, shard, prediction.OrderParameters, prediction.CriticalLearningRate(), ordered.Count, rows, claims);
+    }
+
+    private static Predictions Predict(FimStatsParameters p) =>
+        new(OrderParameters.Compute(GaussianKernels.For(p.Activation), p.Shape), p.Width, p.Samples, p.Outputs);
+
+    private static FimStatsTrial RunTrial(FimStatsParameters prm, Predictions prediction, long k)
+    {
+        var seed = TrialRunner.TrialSeed(prm.Seed, FimStatsParameters.Experiment, k);
+        int C = prm.Outputs, T = prm.Samples, top = prm.TopCount;
+        var net = Mlp.Sample(prm.Activation, prm.Shape, prm.Width, C, seed);
+        var fwd = net.Forward(net.SampleInputs(T, seed), T);
+        var dual = new MlpDualGram(new MlpBackward(fwd));
+        var spectra = FimSpectrumExperiment.Spectra(dual, prm.Variant);
+        var metrics = spectra.Select(s => new MetricMeasurement(s.Statistics(top), s.LambdaMax, s.Top(top))).ToList();
+        double? quantity = null;
+        EigenvalueStatistics? softmax = null;
+        switch (prm.Variant)
+        {
+            case FimVariant.Regression when spectra[0].EigenvaluesDescending.Length > C:
+                quantity = spectra[0].EigenvaluesDescending[C - 1] / spectra[0].EigenvaluesDescending[C];
+                break;
+            case FimVariant.MeanSubtracted:
+                var full = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount);
+                quantity = spectra[0].LambdaMax / full.EigenvaluesDescending[C - 1];
+                break;
+            case FimVariant.Softmax:
+                var f = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount).EigenvaluesDescending;
+                var fc = spectra[0].EigenvaluesDescending;
+                // Sorted eigenvalues of F_cross dominated by F's, up to rounding relative to each and to λ₁(F).
+                quantity = fc.Select((v, j) => v - f[j] * (1 + 1e-10) - 1e-12 * f[0]).Max();
+                var (_, probabilities) = MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, C, T);
+                softmax = SoftmaxPrediction(prediction, probabilities, C, T);
+                break;
+        }
+        return new FimStatsTrial(k, metrics, quantity, softmax);
+    }
+
+    /// <summary>Softmax prediction for one network: outliers ακ₂M(T−1)/T·eig(mean Q), mean κ₁·mean tr Q/M (no s_λ).</summary>
+    private static EigenvalueStatistics SoftmaxPrediction(Predictions p, double[] prob, int C, int T)
+    {
+        var q = new double[C * C];
+        double trace = 0;
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < C; i++)
+            {
+                double gi = prob[t * C + i];
+                trace += gi * (1 - gi) / T;
+                for (int j = 0; j < C; j++) q[i * C + j] += ((i == j ? gi : 0) - gi * prob[t * C + j]) / T;
+            }
+        var ev = DenseSymmetricEigen.Eigenvalues(new SymmetricMatrix(C, q)).Reverse().Take(Math.Max(1, C - 1)).ToArray();
+        return new EigenvalueStatistics(p.SoftmaxMean(trace), double.NaN, p.SoftmaxOutliers(ev).Average());
+    }
+
+    private static EigenvalueStatistics? Predicted(FimVariant v, Predictions p, int index) => v switch
+    {
+        FimVariant.Regression => p.Regression(),
+        FimVariant.MeanSubtracted => p.MeanSubtracted(),
+        FimVariant.Ntk => p.Ntk(),
+        FimVariant.Blocks => p.Block(index + 1),
+        FimVariant.Input => p.InputMetric(),
+        _ => null, // softmax: from the measured Q of each network
+    };
+
+    private static FimStatsMetric Metric(FimStatsParameters prm, Predictions prediction, IReadOnlyList<FimStatsTrial> trials, int i)
+    {
+        var measured = trials.Select(t => t.Metrics[i]).ToList();
+        var softmax = trials.Where(t => t.SoftmaxPrediction is not null).Select(t => t.SoftmaxPrediction!).ToList();
+        var predicted = Predicted(prm.Variant, prediction, i) ?? (softmax.Count == 0 ? null
+            : new EigenvalueStatistics(softmax.Average(s => s.Mean), double.NaN, softmax.Average(s => s.LambdaMax)));
+        StatisticComparison Compare(double? pv, Func<EigenvalueStatistics, double> pick)
+        {
+            var (mean, se) = MeanAndStandardError(measured.Select(m => pick(m.Statistics)).ToList());
+            return new StatisticComparison(pv ?? double.NaN, mean, se);
+        }
+        int top = measured[0].Top.Length;
+        return new FimStatsMetric(prm.Variant == FimVariant.Blocks ? i + 1 : null,
+            Compare(predicted?.Mean, s => s.Mean), Compare(predicted?.SecondMoment, s => s.SecondMoment), Compare(predicted?.LambdaMax, s => s.LambdaMax),
+            measured.Average(m => m.Largest), Enumerable.Range(0, top).Select(j => measured.Average(m => m.Top[j])).ToArray());
+    }
+
+    private static (double Mean, double StandardError) MeanAndStandardError(IReadOnlyList<double> xs)
+    {
+        double mean = xs.Average();
+        if (xs.Count < 2) return (mean, double.NaN);
+        double variance = xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1);
+        return (mean, Math.Sqrt(variance / xs.Count));
+    }
+
+    /// <summary>The variant's structural claim on one trial, decided from its quantity.</summary>
+    public static FimStatsClaim Claim(FimVariant variant, long trial, double value) => variant switch
+    {
+        FimVariant.Regression => new(trial, "outliers separated (λ_C > 2 λ_(C+1))", "λ_C/λ_(C+1)", value, value > 2),
+        FimVariant.MeanSubtracted => new(trial, "mean subtraction removes the outliers (λ_max(F̄) < λ_C(F)/2)", "λ_max(F̄)/λ_C(F)", value, value < 0.5),
+        FimVariant.Softmax => new(trial, "F_cross ⪯ F (sorted eigenvalues dominated)", "max(λ_i(F_cross) − λ_i(F))", value, value <= 0),
+        _ => throw new ArgumentException($"the variant {variant} makes no structural claim"),
+    };
+}

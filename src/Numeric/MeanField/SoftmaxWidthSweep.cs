@@ -1,0 +1,57 @@
+using FimVerify.Numeric.Activations;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.MeanField;
+
+/// <summary>The softmax sweep: the width-sweep decision plus, per width, the median and smallest outlier gap λ_{C−1}/λ_C over trials.</summary>
+public sealed record SoftmaxSweepResult(WidthSweepResult Sweep, double[] MedianGapRatios, double[] SmallestGapRatios);
+
+/// <summary>
+/// The softmax cross-entropy FIM F_cross against <see cref="Predictions.Softmax"/> as M grows, each trial's prediction
+/// using that network's own Q̄ (the softmax outputs are O(1) random, so eig(Q̄) is measured, not predicted). Decision
+/// as in <see cref="WidthSweep"/> for m_λ, s_λ and the mean of the top C − 1 eigenvalues. The outliers are O(M) but so
+/// is the bulk at fixed T (≈ (αM/T)(κ₁ − κ₂) eig Q_t), so their separation λ_{C−1}/λ_C does not grow with M: it needs
+/// κ₂ T μ_{C−1} ≫ (κ₁ − κ₂) max_t λ_max(Q_t), a large-T condition that also depends on the network's own O(1) outputs
+/// (a network whose softmax is peaked has a small μ_{C−1}, whatever M), so the gap is reported per width as the median
+/// and the smallest over networks for the caller's rule.
+/// Trial k at width M uses seed/"softmax-sweep"/M/k.
+/// </summary>
+public static class SoftmaxWidthSweep
+{
+    public static SoftmaxSweepResult Run(IActivation activation, NetworkShape shape, IReadOnlyList<int> widths,
+        int samples, int outputs, int trials, SeedSequence seed)
+    {
+        if (widths.Count < 2) throw new ArgumentException("a trend needs at least two widths");
+        if (outputs < 2) throw new ArgumentException("softmax needs at least two classes");
+        var op = OrderParameters.Compute(GaussianKernels.For(activation), shape);
+        var rows = new List<WidthSweepRow>();
+        var gaps = new List<double>();
+        var medians = new List<double>();
+        foreach (int m in widths.Order())
+        {
+            var p = new Predictions(op, m, samples, outputs);
+            var ratios = new double[trials][];
+            var predicted = new EigenvalueStatistics[trials];
+            var gap = new double[trials];
+            for (int k = 0; k < trials; k++)
+            {
+                var trialSeed = seed.Child("softmax-sweep").Child(m).Child(k);
+                var net = Mlp.Sample(activation, shape, m, outputs, trialSeed);
+                var fwd = net.Forward(net.SampleInputs(samples, trialSeed), samples);
+                var (dual, prob) = MlpDualGram.Softmax(new MlpDualGram(new MlpBackward(fwd)).Fisher(), fwd.Outputs, outputs, samples);
+                var spectrum = MeasuredSpectrum.Of(dual, net.ParameterCount);
+                var st = spectrum.Statistics(outputs - 1);
+                predicted[k] = p.Softmax(SoftmaxQStatistics.Of(prob, outputs));
+                ratios[k] = [st.Mean / predicted[k].Mean, st.SecondMoment / predicted[k].SecondMoment, st.LambdaMax / predicted[k].LambdaMax];
+                gap[k] = spectrum.EigenvaluesDescending[outputs - 2] / spectrum.EigenvaluesDescending[outputs - 1];
+            }
+            var mean = new EigenvalueStatistics(predicted.Average(x => x.Mean), predicted.Average(x => x.SecondMoment), predicted.Average(x => x.LambdaMax));
+            rows.Add(WidthSweepRow.FromRatios(m, mean, ratios));
+            gaps.Add(gap.Min());
+            var sorted = gap.Order().ToArray();
+            medians.Add(trials % 2 == 1 ? sorted[trials / 2] : (sorted[trials / 2 - 1] + sorted[trials / 2]) / 2);
+        }
+        return new SoftmaxSweepResult(WidthSweepResult.Decide(rows), medians.ToArray(), gaps.ToArray());
+    }
+}

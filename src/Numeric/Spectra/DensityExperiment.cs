@@ -1,0 +1,79 @@
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Operators;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Spectra;
+
+public enum DensityDataSet { Synthetic, FashionMnist }
+
+/// <summary>Seed 003's whole experiment: which data, which classifier and training, and how to take which Fishers' densities.</summary>
+/// <param name="Samples">Inputs the Fishers average over (the first ones of Fashion-MNIST's training split, or mixture draws).</param>
+/// <param name="Hidden">Hidden widths; the input width and the class count come from the data.</param>
+public sealed record DensityExperimentSettings(
+    DensityDataSet Data,
+    int Samples,
+    IReadOnlyList<int> Hidden,
+    HiddenActivation Activation,
+    SgdSettings Training,
+    DensityOptions Density,
+    string DataDirectory = FashionMnist.DefaultDirectory);
+
+/// <summary>What an experiment produced, and the verdicts of its claims.</summary>
+public sealed record DensityExperimentResult(
+    DensityExperimentSettings Settings,
+    ClassificationSet Data,
+    SoftmaxClassifier Model,
+    TrainingResult Training,
+    IReadOnlyList<FisherDensityPanel> Panels)
+{
+    /// <summary>The SLQ moment claim per checked panel (null when no panel had a dense reference).</summary>
+    public bool? MomentsHold => Panels.Any(p => p.Moments is not null) ? Panels.All(p => p.Moments is null || p.Moments.All(m => m.Consistent)) : null;
+
+    /// <summary>
+    /// Cauchy interlacing, per Fisher kind whose full and layer-wise panels both have dense eigenvalues: each layer
+    /// block is a principal submatrix of the full Fisher, so the layer-wise largest eigenvalue never exceeds the full one's.
+    /// </summary>
+    public IReadOnlyList<(FisherKind Kind, bool Holds)> Interlacing => Panels
+        .Where(p => p.Blocks == FisherBlocks.LayerWise && p.LargestEigenvalue is not null)
+        .Select(lw => (lw, full: Panels.FirstOrDefault(p => p.Kind == lw.Kind && p.Blocks == FisherBlocks.Full && p.LargestEigenvalue is not null)))
+        .Where(x => x.full is not null)
+        .Select(x => (x.lw.Kind, x.lw.LargestEigenvalue <= x.full!.LargestEigenvalue * (1 + 1e-10)))
+        .ToArray();
+
+    /// <summary>True when every panel was checked against dense eigenvalues (moments and, where paired, interlacing).</summary>
+    public bool AllPanelsChecked => Panels.All(p => p.Moments is not null && p.LargestEigenvalue is not null);
+
+    /// <summary>Matrix-free top eigenvalues within <see cref="FisherDensityStudy.TopEigenvalueTolerance"/>·λ_max of the dense ones (null when not checked).</summary>
+    public bool? TopEigenvaluesHold => Panels.Any(p => p.TopEigenvalueError is not null)
+        ? Panels.All(p => p.TopEigenvalueError is null || p.TopEigenvalueError <= FisherDensityStudy.TopEigenvalueTolerance) : null;
+
+    /// <summary>No checked claim failed.</summary>
+    public bool Holds => MomentsHold != false && TopEigenvaluesHold != false && Interlacing.All(x => x.Holds);
+
+    /// <summary>PASS, FAIL, or NOT CHECKED when no claim could be checked (no panel small enough for dense eigenvalues).</summary>
+    public string Verdict => MomentsHold is null && TopEigenvaluesHold is null && Interlacing.Count == 0 ? "NOT CHECKED" : Holds ? "PASS" : "FAIL";
+}
+
+/// <summary>
+/// The one entry point behind `fimverify density` and the report's density section: data → seeded classifier →
+/// seeded SGD → <see cref="FisherDensityStudy"/>. Seeds: data from seed.Child("data"), initialisation from
+/// seed.Child("init"), SGD from seed.Child("sgd"), the Fishers' MC labels and the probes from seed.Child("density").
+/// </summary>
+public static class DensityExperiment
+{
+    /// <summary>The synthetic set: a 16-dimensional, 4-class Gaussian mixture with class separation 3.</summary>
+    public const int SyntheticDimension = 16, SyntheticClasses = 4;
+    public const double SyntheticSeparation = 3.0;
+
+    public static DensityExperimentResult Run(DensityExperimentSettings s, SeedSequence seed)
+    {
+        var data = s.Data == DensityDataSet.FashionMnist
+            ? FashionMnist.Load(s.Samples, directory: s.DataDirectory)
+            : GaussianMixture.Generate(s.Samples, SyntheticDimension, SyntheticClasses, SyntheticSeparation, seed.Child("data"));
+        var model = SoftmaxClassifier.Initialize([data.Dimension, .. s.Hidden, data.Classes], s.Activation, seed.Child("init"));
+        var training = SgdTraining.Train(model, data, s.Training, seed.Child("sgd"));
+        var panels = FisherDensityStudy.Run(new FisherDensitySettings(model, data, s.Density, seed.Child("density")));
+        return new DensityExperimentResult(s, data, model, training, panels);
+    }
+}

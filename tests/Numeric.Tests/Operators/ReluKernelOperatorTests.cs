@@ -65,23 +65,8 @@ public class ReluKernelOperatorTests
     [InlineData(4, 301, 7)]    // ragged tiles, one panel
     [InlineData(5, 520, 24)]   // a full AVX-512 panel
     [InlineData(2, 260, 30)]   // more than one panel
-    public void BlockProductMatchesOneProductPerVector(int d, int p, int count)
-    {
-        var net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed(d * 100 + count));
-        var op = new ReluKernelOperator(net);
-        var u = new double[p * count];
-        SeedSequence.FromSeed(count).CreateSampler().FillGaussian(u);
-        var block = new double[p * count];
-        op.ApplyBlock(u, block, count);
-        var single = new double[p];
-        for (int c = 0; c < count; c++)
-        {
-            op.Apply(u.AsSpan(c * p, p), single);
-            double scale = single.Max(Math.Abs);
-            for (int i = 0; i < p; i++)
-                Assert.True(Math.Abs(block[c * p + i] - single[i]) <= 1e-14 * scale, $"vector {c}, entry {i}: {block[c * p + i]:R} vs {single[i]:R}");
-        }
-    }
+    public void BlockProductMatchesOneProductPerVector(int d, int p, int count) =>
+        BlockProducts.AssertBlockEqualsSingles(new ReluKernelOperator(ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed(d * 100 + count))), count, count);
 
     [Fact]
     public void BlockProductIsBitwiseIndependentOfThreadCount()

@@ -1,26 +1,11 @@
 module FimVerify.Properties.Lemma1Properties
 
-open System
-open FsCheck
-open FsCheck.FSharp
 open FsCheck.Xunit
 open FimVerify.Numeric.Models
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.LinearAlgebra
 
-/// Shapes (d, p, seed) for the deterministic identities of Lemma 1: they hold for every W, so any failing
-/// case is a counterexample (no statistics needed). FsCheck's own seed is fixed by Replay for reproducibility.
-type Shapes =
-    static member Shape() =
-        gen {
-            let! d = Gen.choose (1, 8)
-            let! p = Gen.choose (1, 60)
-            let! seed = Gen.choose (0, Int32.MaxValue)
-            return d, p, int64 seed
-        }
-        |> Arb.fromGen
-
-[<Property(Arbitrary = [| typeof<Shapes> |], MaxTest = 60, Replay = "(20261124,1)")>]
+[<Property(Arbitrary = [| typeof<ShallowShapes.Lemma1> |], MaxTest = 60, Replay = "(20261124,1)")>]
 let ``J by Lemma 1 is symmetric PSD with trace ‖W‖²/2 for every W`` (d: int, p: int, seed: int64) =
     let net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed seed)
     let j = net.FisherByLemma1()
@@ -31,7 +16,7 @@ let ``J by Lemma 1 is symmetric PSD with trace ‖W‖²/2 for every W`` (d: int
     && abs (trace - 0.5 * net.FrobeniusNormSquared()) <= 1e-12 * trace
     && Seq.forall (fun i -> abs (j[i, i] - 0.5 * net.ColumnNorms[i] ** 2.0) <= 1e-15 * (1.0 + net.ColumnNorms[i] ** 2.0)) [ 0 .. p - 1 ]
 
-[<Property(Arbitrary = [| typeof<Shapes> |], MaxTest = 60, Replay = "(20261124,3)")>]
+[<Property(Arbitrary = [| typeof<ShallowShapes.Lemma1> |], MaxTest = 60, Replay = "(20261124,3)")>]
 let ``J_ij is bounded by the Cauchy–Schwarz envelope n_i n_j / 2 and is non-negative`` (d: int, p: int, seed: int64) =
     // κ is increasing on [−1, 1] from κ(−1) = 0 to κ(1) = 1/2, so 0 ≤ J_ij ≤ n_i n_j / 2.
     let net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed seed)

@@ -1,7 +1,5 @@
 module FimVerify.Properties.Theorem2Properties
 
-open System
-open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open FimVerify.Numeric.Models
@@ -9,19 +7,7 @@ open FimVerify.Numeric.Random
 open FimVerify.Numeric.Verification
 open FimVerify.Numeric.LinearAlgebra
 
-/// Shapes (d, p, seed) for the deterministic identities of Theorem 2: they hold for every W, so any failing case is a
-/// counterexample. FsCheck's own seed is fixed by Replay.
-type Shapes =
-    static member Shape() =
-        gen {
-            let! d = Gen.choose (2, 6)
-            let! extra = Gen.choose (0, 70)
-            let! seed = Gen.choose (0, Int32.MaxValue)
-            return d, d + extra, int64 seed
-        }
-        |> Arb.fromGen
-
-[<Property(Arbitrary = [| typeof<Shapes> |], MaxTest = 40, Replay = "(20261124,11)")>]
+[<Property(Arbitrary = [| typeof<ShallowShapes.Theorem2> |], MaxTest = 40, Replay = "(20261124,11)")>]
 let ``Theorem 2: J = main + series tail, R ⪰ 0, tr(main)/tr J = 1/2 + 3/(2π), Σ v^(γ) = 0, for every W`` (d: int, p: int, seed: int64) =
     let net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed seed)
     let m = Theorem2Check.Measure(net, seed)
@@ -29,7 +15,7 @@ let ``Theorem 2: J = main + series tail, R ⪰ 0, tr(main)/tr J = 1/2 + 3/(2π),
     (Array.forall not failures)
     |> Prop.label (sprintf "failures %A: tail %g, diag %g, λmin(R) %g, ratio %.16f" failures m.SeriesTailDiscrepancy m.DiagonalRemainderError m.RemainderSmallestEigenvalue m.TraceRatio)
 
-[<Property(Arbitrary = [| typeof<Shapes> |], MaxTest = 40, Replay = "(20261124,13)")>]
+[<Property(Arbitrary = [| typeof<ShallowShapes.Theorem2> |], MaxTest = 40, Replay = "(20261124,13)")>]
 let ``Theorem 3's Rayleigh bounds follow from Lemma 2's norms: u J uᵀ ≥ coefficient·‖v‖² for every direction v and every W`` (d: int, p: int, seed: int64) =
     // J = main + R with R ⪰ 0 and every group PSD, so for u = v/‖v‖: u J uᵀ ≥ c_group (u·v)² = c_group ‖v‖²
     // (for v^(γ) the whole group contributes Σ_γ' (u·v^(γ'))² ≥ ‖v^(γ)‖²). Hence Lemma 2's norm bounds imply Theorem 3's.
@@ -48,7 +34,7 @@ let ``Theorem 3's Rayleigh bounds follow from Lemma 2's norms: u J uᵀ ≥ coef
         q[a, a] >= c * norm2 - slack)
     |> Array.forall id
 
-[<Property(Arbitrary = [| typeof<Shapes> |], MaxTest = 30, Replay = "(20261124,17)")>]
+[<Property(Arbitrary = [| typeof<ShallowShapes.Theorem2> |], MaxTest = 30, Replay = "(20261124,17)")>]
 let ``Weyl: every eigenvalue of J beyond the first M − 1 is at most ‖R‖₂ (main has rank ≤ M − 1)`` (d: int, p: int, seed: int64) =
     let net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed seed)
     let t2 = Theorem2Decomposition.Compute net

@@ -16,7 +16,8 @@ public sealed class SpectrumShallowCommand : ICommand
     public string Help => """
         Usage: fimverify spectrum shallow --d D --p P [--n N] [--top K] [--seed S] [--format json|text]
           --d D        input dimension, at least 2
-          --p P        hidden units, d ≤ p ≤ 3000 (dense eigensolver)
+          --p P        hidden units, d ≤ p ≤ 3000 (dense eigensolver), or up to 20000 for J with --top K ≤ 100
+                       (block Lanczos on J matrix-free)
           --n N        use the empirical J⁽ⁿ⁾ = XᵀX/n from N inputs instead of J by Lemma 1
           --top K      how many leading eigenvalues (default all)
           --seed S     run seed (default 1); W comes from the stream (S, "spectrum", 0), the inputs from its child "inputs"
@@ -27,22 +28,29 @@ public sealed class SpectrumShallowCommand : ICommand
         Example: fimverify spectrum shallow --d 3 --p 500 --top 12 --format json
         """;
 
+    private const int DenseLimit = 3000, MatrixFreeLimit = 20_000;
+
     public int Run(ArgumentReader args, TextWriter stdout)
     {
         int d = args.Int("--d", 3, 2, 1000);
-        int p = args.Int("--p", 500, 1, 3000);
+        int p = args.Int("--p", 500, 1, MatrixFreeLimit);
         int? n = args.Has("--n") ? args.Int("--n", 1, 1, 10_000_000) : null;
         int top = args.Int("--top", int.MaxValue, 1);
         long seed = args.Long("--seed", 1);
         var format = OutputFormats.Read(args, OutputFormat.Json, OutputFormat.Text);
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
+        bool matrixFree = p > DenseLimit;
+        if (matrixFree && (n is not null || top > 100))
+            throw new UsageException($"Above p = {DenseLimit} only the top K ≤ 100 eigenvalues of J (no --n) are computed (matrix-free), but got --p {p}{(n is null ? "" : $" with --n {n}")}{(top > 100 ? (top == int.MaxValue ? " without --top" : $" with --top {top}") : "")}.");
         if (n is int nn && (long)nn * p > 400_000_000) throw new UsageException($"n·p = {(long)nn * p} exceeds the 4·10⁸ activations J⁽ⁿ⁾ may hold.");
 
         var stream = TrialRunner.TrialSeed(seed, "spectrum", 0);
         var net = ShallowReluNetwork.Sample(d, p, stream);
-        var j = n is int samples ? EmpiricalFisher.Compute(net, samples, stream) : net.FisherByLemma1();
-        var ranked = ShallowSpectrum.Ranked(net, j, top);
+        var j = matrixFree ? null : n is int samples ? EmpiricalFisher.Compute(net, samples, stream) : net.FisherByLemma1();
+        var ranked = j is null ? ShallowSpectrum.RankedMatrixFree(net, top, stream) : ShallowSpectrum.Ranked(net, j, top);
+        string backend = j is null ? ShallowSpectrum.MatrixFreeMethod : ShallowSpectrum.Backend;
+        double trace = j?.Trace() ?? net.FrobeniusNormSquared() / 2;
         string source = n is null ? "J by Lemma 1" : $"J^(n) = X^T X / n, n = {n}";
         string[] groupNames = ["mean", "linear", "quadratic"];
         string GroupName(DirectionGroup? g) => g switch { DirectionGroup.Mean => "mean", DirectionGroup.Linear => "linear", null => "remainder", _ => "quadratic" };
@@ -55,8 +63,8 @@ public sealed class SpectrumShallowCommand : ICommand
                 if (n is int s) w.WriteNumber("n", s);
                 w.WriteNumber("seed", seed);
                 w.WriteString("matrix", source);
-                w.WriteString("eigenBackend", ShallowSpectrum.Backend);
-                w.Number("trace", j.Trace());
+                w.WriteString("eigenBackend", backend);
+                w.Number("trace", trace);
                 w.WriteStartArray("eigenvalues");
                 foreach (var e in ranked)
                 {
@@ -79,7 +87,7 @@ public sealed class SpectrumShallowCommand : ICommand
         else
         {
             var c = CultureInfo.InvariantCulture;
-            stdout.WriteLine($"Spectrum of {source}: d = {d}, p = {p}, seed {seed} ({ShallowSpectrum.Backend})");
+            stdout.WriteLine($"Spectrum of {source}: d = {d}, p = {p}, seed {seed} ({backend})");
             stdout.WriteLine("  rank  eigenvalue      group      theorem level  limit Λ_k (k)     overlap mean/linear/quadratic");
             foreach (var e in ranked)
                 stdout.WriteLine(string.Format(c, "  {0,4}  {1,-14:G8}  {2,-9}  {3,-13:G6}  {4,-10:G6} ({5,2})   {6:F3} / {7:F3} / {8:F3}",

@@ -7,7 +7,7 @@ namespace FimVerify.Cli.Output;
 /// <summary>
 /// Renders claim verdicts, the one representation every verify command shares: a text table, and JSON of the shape
 /// {"claims":[{"name","bound","vacuous","failures","trials","ci":[lo,hi],"verdict", …}]} (extra keys: statement, kind,
-/// observedRate, alpha). Commands may add their own top-level keys next to "claims".
+/// observedRate, alpha, and "undecided" when some trials left the claim undecided). Commands may add their own top-level keys next to "claims".
 /// </summary>
 public static class ClaimReport
 {
@@ -15,6 +15,7 @@ public static class ClaimReport
     {
         Verdict.Pass => "PASS",
         Verdict.Fail => "FAIL",
+        Verdict.Undecided => "UNDECIDED",
         _ => "VACUOUS",
     };
 
@@ -33,6 +34,7 @@ public static class ClaimReport
             w.Number("bound", v.Claim.Bound);
             w.WriteBoolean("vacuous", v.Claim.Vacuous);
             w.WriteNumber("failures", v.Failures);
+            if (v.Undecided > 0) w.WriteNumber("undecided", v.Undecided);
             w.WriteNumber("trials", v.Trials);
             w.Number("observedRate", v.ObservedRate);
             w.WriteStartArray("ci");
@@ -52,12 +54,13 @@ public static class ClaimReport
     {
         var c = CultureInfo.InvariantCulture;
         int width = Math.Max(5, verdicts.Max(v => v.Claim.Name.Length)) + 2;
-        o.WriteLine($"  {"claim".PadRight(width)}{"failures",-16}{"ci (failure rate)",-24}{"bound",-12}{"verdict",-9}{extraHeader}");
+        o.WriteLine($"  {"claim".PadRight(width)}{"failures",-16}{"ci (failure rate)",-24}{"bound",-12}{"verdict",-10}{extraHeader}");
         foreach (var v in verdicts)
         {
             string ci = string.Format(c, "[{0:G3}, {1:G3}]", v.Interval.Lower, v.Interval.Upper);
             string bound = string.Format(c, "{0:G4}", v.Claim.Bound);
-            o.WriteLine($"  {v.Claim.Name.PadRight(width)}{$"{v.Failures}/{v.Trials}",-16}{ci,-24}{bound,-12}{VerdictWord(v.Verdict),-9}{extra?.Invoke(v) ?? ""}");
+            string tally = v.Undecided > 0 ? $"{v.Failures}(+{v.Undecided}?)/{v.Trials}" : $"{v.Failures}/{v.Trials}";
+            o.WriteLine($"  {v.Claim.Name.PadRight(width)}{tally,-16}{ci,-24}{bound,-12}{VerdictWord(v.Verdict),-10}{extra?.Invoke(v) ?? ""}");
         }
     }
 }

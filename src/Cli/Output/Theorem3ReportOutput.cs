@@ -9,6 +9,14 @@ namespace FimVerify.Cli.Output;
 /// </summary>
 public static class Theorem3ReportOutput
 {
+    /// <summary>A probability as 10^x (x to 4 decimals), with its plain value too while a double still holds it.</summary>
+    public static string ProbabilityText(double probability, double log10)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string power = string.Format(c, "10^{0:F4}", log10);
+        return probability >= 1e-300 ? string.Format(c, "{0:G4} = {1}", probability, power) : power;
+    }
+
     public static void Write(Theorem3Report report, OutputFormat format, TextWriter stdout)
     {
         var prm = report.Parameters;
@@ -31,7 +39,15 @@ public static class Theorem3ReportOutput
                 WriteConstant(w, constant);
                 w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
                 w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
+                w.Number("exactTraceFailureLog10Probability", report.ExactTraceFailureLog10Probability);
                 w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
+                w.WriteString("jMethod", lemma2Only ? "none" : prm.Certified ? "certified-truncation" : "dense");
+                if (prm.Certified)
+                {
+                    w.WriteNumber("truncationOrder", prm.TruncationOrder);
+                    w.WriteNumber("truncationRank", TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder));
+                    w.Number("largestRemainderBound", report.Log.Measurement("truncation.remainder").Max());
+                }
                 w.WriteBoolean("lemma2Only", lemma2Only);
                 ClaimReport.WriteClaims(w, verdicts, (jw, v) =>
                 {
@@ -51,9 +67,11 @@ public static class Theorem3ReportOutput
                 constant.Source, constant.WorstEntry, constant.IsEstimate ? " [ESTIMATE]" : ""));
             stdout.WriteLine(string.Format(c, "  D = {0}, bound C·D/(δ²p) = {1:G4}{2};  ξ(d−2) = {3:G4}, ξ(d−1) = {4:G4}",
                 report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
-            stdout.WriteLine(string.Format(c, "  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {0:G4}", report.ExactTraceFailureProbability));
+            stdout.WriteLine($"  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {ProbabilityText(report.ExactTraceFailureProbability, report.ExactTraceFailureLog10Probability)}");
             if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
-            else if (!prm.EigenvalueClaims) stdout.WriteLine("  eigenvalue claims not evaluated: p > 2000 needs an iterative eigensolver (Rayleigh quotients are evaluated matrix-free)");
+            else if (prm.Certified)
+                stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p > {0}): J_K = ΦΦᵀ, K = {1}, rank {2}, ‖J − J_K‖₂ ≤ {3:G3} (largest over trials); UNDECIDED where an interval straddles its threshold",
+                    prm.DenseLimit, prm.TruncationOrder, TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder), report.Log.Measurement("truncation.remainder").Max()));
             ClaimReport.WriteTable(stdout, verdicts, v =>
             {
                 var r = byName[v.Claim.Name];

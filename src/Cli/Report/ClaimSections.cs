@@ -13,7 +13,7 @@ public static class ClaimSections
     public static IReadOnlyList<string> Row(ClaimVerdict v, string? prefix = null)
     {
         var c = CultureInfo.InvariantCulture;
-        return [(prefix ?? "") + v.Claim.Name, $"{v.Failures} / {v.Trials}",
+        return [(prefix ?? "") + v.Claim.Name, v.Undecided > 0 ? $"{v.Failures} (+{v.Undecided} undecided) / {v.Trials}" : $"{v.Failures} / {v.Trials}",
             $"[{v.Interval.Lower.ToString("0.###e+0", c)}, {v.Interval.Upper.ToString("0.###e+0", c)}]",
             v.Claim.Kind == BoundKind.Exactly ? $"= {v.Claim.Bound.ToString("G4", c)}" : $"≤ {v.Claim.Bound.ToString("G4", c)}",
             ClaimReport.VerdictWord(v.Verdict)];

@@ -18,16 +18,17 @@ public enum EigenBackend
 public sealed record SymmetricEigenDecomposition(double[] Values, double[]? Vectors, string Backend);
 
 /// <summary>
-/// Dense symmetric eigen-solver: LAPACK dsyevd (divide and conquer) through <see cref="NativeLapack"/> when a
-/// LAPACK library loads, MathNet.Numerics' managed solver otherwise; reports say which ran.
+/// Dense symmetric eigen-solver through <see cref="NativeLapack"/> when a LAPACK library loads: dsyevd_2stage for eigenvalues
+/// alone (two-stage tridiagonalisation, mostly BLAS-3) where the library has it, dsyevd (divide and conquer) with vectors;
+/// from order 2048 on OpenBLAS may use every core for the call. MathNet.Numerics' managed solver otherwise; reports say which ran.
 /// </summary>
 public static class DenseSymmetricEigen
 {
-    /// <summary>Name of the backend <see cref="EigenBackend.Auto"/> uses on this machine (reports say which).</summary>
-    public static string Backend => NativeLapack.IsAvailable ? NativeName : ManagedName;
+    /// <summary>Name of the backend <see cref="EigenBackend.Auto"/> uses for eigenvalues on this machine (reports say which).</summary>
+    public static string Backend => NativeLapack.IsAvailable ? NativeName(false) : ManagedName;
 
     private const string ManagedName = "MathNet.Numerics managed";
-    private static string NativeName => $"LAPACK dsyevd ({NativeLapack.Library})";
+    private static string NativeName(bool vectors) => $"LAPACK {(vectors ? "dsyevd" : NativeLapack.EigenvaluesRoutine)} ({NativeLapack.Library})";
 
     /// <summary>All eigenvalues, ascending.</summary>
     public static double[] Eigenvalues(SymmetricMatrix a, EigenBackend backend = EigenBackend.Auto) =>
@@ -41,7 +42,7 @@ public static class DenseSymmetricEigen
         {
             var copy = (double[])a.Data.Clone();
             var values = NativeLapack.SymmetricEigen(a.N, copy, computeVectors);
-            return new SymmetricEigenDecomposition(values, computeVectors ? copy : null, NativeName);
+            return new SymmetricEigenDecomposition(values, computeVectors ? copy : null, NativeName(computeVectors));
         }
         return Managed(a, computeVectors);
     }

@@ -19,17 +19,59 @@ public static unsafe class NativeLapack
 
     // dsyevd(jobz, uplo, n, a, lda, w, work, lwork, iwork, liwork, info, len(jobz), len(uplo))
     private static readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void> Dsyevd;
+    // dsyevd_2stage: the same arguments; eigenvalues only (jobz = 'N') in LAPACK ≥ 3.7.
+    private static readonly delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void> Dsyevd2Stage;
     // dsyevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, m, w, z, ldz, isuppz, work, lwork, iwork, liwork, info, 3 lengths)
     private static readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void> Dsyevr;
+
+    private static readonly delegate* unmanaged<int, void> SetThreads;
+    private static readonly delegate* unmanaged<int> GetThreads;
 
     /// <summary>The library that loaded, or null when none did.</summary>
     public static string? Library { get; }
 
     public static bool IsAvailable => Library != null;
 
+    /// <summary>Whether the library has dsyevd_2stage (two-stage tridiagonalisation: dense → band by BLAS-3, band → tridiagonal by
+    /// bulge chasing), used for eigenvalues without vectors.</summary>
+    public static bool HasTwoStage => Dsyevd2Stage != null;
+
+    /// <summary>Whether the library's thread count can be set (OpenBLAS).</summary>
+    public static bool CanSetThreads => SetThreads != null;
+
+    /// <summary>
+    /// From this order on, one dense eigen-decomposition may use <see cref="LargeProblemThreads"/> OpenBLAS threads. Smaller
+    /// calls (those made from parallel trials) keep one thread, so OpenBLAS's spinning workers never compete with our own threads.
+    /// </summary>
+    public const int MultiThreadedOrder = 2048;
+
+    /// <summary>OpenBLAS's current thread count (1 between calls), or 1 when the library has no such setting.</summary>
+    public static int CurrentThreads => GetThreads != null ? GetThreads() : 1;
+
+    /// <summary>
+    /// OpenBLAS threads for a large call: all cores (serialised: one such call at a time, reset to 1 afterwards), or the value
+    /// of the environment variable FIMVERIFY_LAPACK_THREADS (1 keeps every call on one thread: best on a machine already
+    /// loaded by other processes, where OpenBLAS's spinning workers lose more than they gain).
+    /// </summary>
+    public static int LargeProblemThreads => !CanSetThreads ? 1 : RequestedThreads ?? Environment.ProcessorCount;
+
+    private static readonly int? RequestedThreads =
+        int.TryParse(Environment.GetEnvironmentVariable("FIMVERIFY_LAPACK_THREADS"), out int t) && t >= 1 ? t : null;
+
+    // Single-threaded calls run concurrently (readers); a multi-threaded call runs alone (writer), since the count is global.
+    private static readonly ReaderWriterLockSlim ThreadCount = new();
+
+    /// <summary>
+    /// The environment variable that overrides the search: a library name or path to load instead, or "managed" for none
+    /// (so a machine with OpenBLAS can reproduce one with only reference LAPACK, or with none).
+    /// </summary>
+    public const string LibraryVariable = "FIMVERIFY_LAPACK";
+
     static NativeLapack()
     {
-        foreach (var name in Candidates)
+        string? requested = Environment.GetEnvironmentVariable(LibraryVariable);
+        if (string.Equals(requested, "managed", StringComparison.OrdinalIgnoreCase)) return;
+        foreach (var name in string.IsNullOrEmpty(requested) ? Candidates : [requested])
         {
             if (!NativeLibrary.TryLoad(name, out var handle)) continue;
             if (NativeLibrary.TryGetExport(handle, "dsyevd_", out var evd) && NativeLibrary.TryGetExport(handle, "dsyevr_", out var evr))
@@ -37,11 +79,17 @@ public static unsafe class NativeLapack
                 Dsyevd = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)evd;
                 Dsyevr = (delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void>)evr;
                 Library = Path.GetFileName(name);
-                // One OpenBLAS thread: its spinning worker threads collapse when our own Parallel.For work (or a
-                // parallel test runner) already occupies the cores, and on this 2-vCPU machine a second thread
-                // gains ~10%. It also keeps results independent of OpenBLAS's thread count.
+                if (NativeLibrary.TryGetExport(handle, "dsyevd_2stage_", out var evd2))
+                    Dsyevd2Stage = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)evd2;
+                // One OpenBLAS thread by default: its spinning worker threads collapse when our own Parallel.For work (or a
+                // parallel test runner) already occupies the cores. Large single calls raise it for their duration (Threads).
                 if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setThreads))
-                    ((delegate* unmanaged<int, void>)setThreads)(1);
+                {
+                    SetThreads = (delegate* unmanaged<int, void>)setThreads;
+                    SetThreads(1);
+                    if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var getThreads))
+                        GetThreads = (delegate* unmanaged<int>)getThreads;
+                }
                 return;
             }
             NativeLibrary.Free(handle);
@@ -50,29 +98,68 @@ public static unsafe class NativeLapack
 
     /// <summary>
     /// All eigenvalues (ascending) of the symmetric n×n matrix in <paramref name="a"/> (row-major, overwritten) by dsyevd;
-    /// with vectors, a returns eigenvector j in row j.
+    /// with vectors, a returns eigenvector j in row j. Without vectors, dsyevd_2stage when <paramref name="twoStage"/> and the
+    /// library has it. <paramref name="threads"/> OpenBLAS threads for this call (0: <see cref="LargeProblemThreads"/> from
+    /// <see cref="MultiThreadedOrder"/> on, else 1); the count is restored to 1 afterwards.
     /// </summary>
-    public static double[] SymmetricEigen(int n, double[] a, bool computeVectors)
+    public static double[] SymmetricEigen(int n, double[] a, bool computeVectors, bool twoStage = true, int threads = 0)
     {
         if (!IsAvailable) throw new InvalidOperationException("no LAPACK library could be loaded");
         if (a.Length != (long)n * n) throw new ArgumentException($"expected {n * n} entries", nameof(a));
         var w = new double[n];
         if (n == 0) return w;
+        bool useTwoStage = !computeVectors && twoStage && HasTwoStage;
+        var routine = useTwoStage ? Dsyevd2Stage : Dsyevd;
+        string name = useTwoStage ? "dsyevd_2stage" : "dsyevd";
         byte jobz = computeVectors ? (byte)'V' : (byte)'N', uplo = (byte)'U';
         int nn = n, lda = n, info = 0, lwork = -1, liwork = -1, iworkQuery = 0;
         double workQuery = 0;
         fixed (double* pa = a, pw = w)
         {
-            Dsyevd(&jobz, &uplo, &nn, pa, &lda, pw, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1);
-            Check(info, "dsyevd workspace query");
+            routine(&jobz, &uplo, &nn, pa, &lda, pw, &workQuery, &lwork, &iworkQuery, &liwork, &info, 1, 1);
+            Check(info, name + " workspace query");
             lwork = checked((int)workQuery); liwork = iworkQuery;
             var work = new double[Math.Max(1, lwork)];
             var iwork = new int[Math.Max(1, liwork)];
+            using (ThreadScope.Enter(threads > 0 ? threads : n >= MultiThreadedOrder ? LargeProblemThreads : 1))
             fixed (double* pwork = work) fixed (int* piwork = iwork)
-                Dsyevd(&jobz, &uplo, &nn, pa, &lda, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
+                routine(&jobz, &uplo, &nn, pa, &lda, pw, pwork, &lwork, piwork, &liwork, &info, 1, 1);
         }
-        Check(info, "dsyevd");
+        Check(info, name);
         return w;
+    }
+
+    /// <summary>The routine <see cref="SymmetricEigen"/> uses for eigenvalues only.</summary>
+    public static string EigenvaluesRoutine => HasTwoStage ? "dsyevd_2stage" : "dsyevd";
+
+    /// <summary>
+    /// The OpenBLAS thread count for one LAPACK call: 1 runs concurrently with other 1-thread calls (a read lock); more runs
+    /// alone (the write lock, since the count is global) and is reset to 1 on leaving.
+    /// </summary>
+    private readonly struct ThreadScope : IDisposable
+    {
+        private readonly bool _exclusive;
+
+        private ThreadScope(bool exclusive) => _exclusive = exclusive;
+
+        public static ThreadScope Enter(int threads)
+        {
+            if (threads <= 1 || !CanSetThreads)
+            {
+                ThreadCount.EnterReadLock();
+                return new ThreadScope(false);
+            }
+            ThreadCount.EnterWriteLock();
+            SetThreads(threads);
+            return new ThreadScope(true);
+        }
+
+        public void Dispose()
+        {
+            if (!_exclusive) { ThreadCount.ExitReadLock(); return; }
+            SetThreads(1);
+            ThreadCount.ExitWriteLock();
+        }
     }
 
     /// <summary>
@@ -98,6 +185,7 @@ public static unsafe class NativeLapack
             lwork = checked((int)workQuery); liwork = iworkQuery;
             var work = new double[Math.Max(1, lwork)];
             var iwork = new int[Math.Max(1, liwork)];
+            using (ThreadScope.Enter(1))
             fixed (double* pwork = work) fixed (int* piwork = iwork)
                 Dsyevr(&jobz, &range, &uplo, &nn, pa, &lda, &vl, &vu, &il, &iu, &abstol, &found, pw, pz, &ldz, pis, pwork, &lwork, piwork, &liwork, &info, 1, 1, 1);
         }

@@ -18,6 +18,19 @@ public sealed class KappaCoefficients
     public const int DefaultOrder = 81;
     public static KappaCoefficients Default => Shared.Value;
 
+    /// <summary>The order of the sharp Theorem 2 tail check (|t| ≤ 0.9, where 0.9^201 times the tail is below rounding).</summary>
+    public const int HighOrder = 201;
+    private static readonly Lazy<KappaCoefficients> SharedHigh = new(() => new KappaCoefficients(HighOrder));
+    public static KappaCoefficients High => SharedHigh.Value;
+
+    /// <summary>Given coefficients c_0 … c_{K−1} (all ≥ 0; for tests that must see a wrong series caught).</summary>
+    public KappaCoefficients(double[] coefficients)
+    {
+        if (coefficients.Length < 5) throw new ArgumentOutOfRangeException(nameof(coefficients), "Theorem 2 needs the coefficients up to t⁴");
+        if (coefficients.Any(c => !(c >= 0) || !double.IsFinite(c))) throw new ArgumentException("every coefficient must be a non-negative finite number", nameof(coefficients));
+        C = (double[])coefficients.Clone();
+    }
+
     public KappaCoefficients(int order)
     {
         if (order < 5) throw new ArgumentOutOfRangeException(nameof(order), "Theorem 2 needs the coefficients up to t⁴");

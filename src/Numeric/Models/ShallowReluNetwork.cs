@@ -55,27 +55,28 @@ public sealed class ShallowReluNetwork
     {
         int p = P;
         var j = new SymmetricMatrix(p);
-        var inv = ColumnNorms.Select(n => n > 0 ? 1.0 / n : 0.0).ToArray();
-        // Upper triangle row by row (rows are independent, so any thread count gives the same bits),
-        // then mirrored so J is exactly symmetric.
+        var unit = UnitColumns();
+        // Upper triangle row by row, J_ik = n_i n_k κ(ŵ_i·ŵ_k) in one fused SIMD pass (rows are independent, so any thread
+        // count gives the same bits), then mirrored so J is exactly symmetric. The diagonal is not special-cased:
+        // ŵ_i·ŵ_i = 1 up to rounding and κ(1) = 1/2, which tests check.
         Parallel.For(0, p, i =>
         {
             var row = j.Row(i)[i..];
-            row.Clear();
-            for (int l = 0; l < D; l++)
-            {
-                if (useSimd) Dot.Axpy(Weight(l, i), Row(l)[i..], row);
-                else Dot.AxpyScalar(Weight(l, i), Row(l)[i..], row);
-            }
-            double ni = ColumnNorms[i], invI = inv[i];
-            for (int k = 0; k < row.Length; k++) row[k] *= invI * inv[i + k];  // cos θ_ik
-            if (useSimd) ReluKernel.Kappa(row, row); else ReluKernel.KappaScalar(row, row);
-            // The diagonal is not special-cased: t_ii = 1 up to rounding and κ(1) = 1/2, which tests check.
-            for (int k = 0; k < row.Length; k++) row[k] *= ni * ColumnNorms[i + k];
+            if (useSimd) ReluKernel.KappaTile(unit, D, p, i, 1, i, p - i, row, p - i, ColumnNorms);
+            else ReluKernel.KappaTileScalar(unit, D, p, i, 1, i, p - i, row, p - i, ColumnNorms);
         });
         Syrk.MirrorUpper(p, j.Data, p); // the blocked transpose shared with SYRK
         if (j.HasNonFinite()) throw new NumericalException("J by Lemma 1 has a non-finite entry (a zero column of W?)");
         return j;
+    }
+
+    /// <summary>Ŵ: W with every column divided by its norm (row-major d×p; a zero column stays zero).</summary>
+    public double[] UnitColumns()
+    {
+        var unit = new double[D * P];
+        for (int l = 0; l < D; l++)
+            for (int i = 0; i < P; i++) unit[l * P + i] = ColumnNorms[i] > 0 ? Weight(l, i) / ColumnNorms[i] : 0;
+        return unit;
     }
 
     /// <summary>Hidden activations X_j = ReLU(Σ_i x_i W_ij) for one input x ∈ R^d.</summary>

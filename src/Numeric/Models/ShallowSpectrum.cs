@@ -15,12 +15,30 @@ public static class ShallowSpectrum
 {
     public static string Backend => DenseSymmetricEigen.Backend;
 
+    /// <summary>How <see cref="RankedMatrixFree"/> finds the eigenpairs (for outputs).</summary>
+    public const string MatrixFreeMethod = "block Lanczos on J matrix-free (full reorthogonalisation, residuals ≤ 1e-10·‖J‖)";
+
+    /// <summary>The top eigenpairs of a dense J (or J⁽ⁿ⁾), labelled.</summary>
     public static IReadOnlyList<RankedEigenvalue> Ranked(ShallowReluNetwork net, SymmetricMatrix j, int top)
     {
         if (j.HasNonFinite()) throw new NumericalException("the matrix has a non-finite entry");
-        int p = j.N, d = net.D, m = DirectionVectors.Count(d);
-        top = Math.Min(top, p);
+        top = Math.Min(top, j.N);
         var evd = DenseSymmetricEigen.Top(j, top, computeVectors: true);   // descending, eigenvector r in row r
+        return Label(net, evd.Values, evd.Vectors!, top);
+    }
+
+    /// <summary>The top eigenpairs of J without forming it (<see cref="BlockLanczosSolver"/> on <see cref="Operators.ReluKernelOperator"/>), labelled.</summary>
+    public static IReadOnlyList<RankedEigenvalue> RankedMatrixFree(ShallowReluNetwork net, int top, Random.SeedSequence seed)
+    {
+        top = Math.Min(top, net.P);
+        var r = BlockLanczosSolver.TopEigenpairs(new Operators.ReluKernelOperator(net), top, seed.Child("spectrum-lanczos"),
+            new BlockLanczosOptions(ComputeVectors: true));
+        return Label(net, r.Values, r.Vectors!, top);
+    }
+
+    private static IReadOnlyList<RankedEigenvalue> Label(ShallowReluNetwork net, double[] values, double[] vectors, int top)
+    {
+        int p = net.P, d = net.D, m = DirectionVectors.Count(d);
         var dirs = DirectionVectors.Of(net);
         var spans = new[]
         {
@@ -36,14 +54,14 @@ public static class ShallowSpectrum
         var result = new List<RankedEigenvalue>(top);
         for (int r = 0; r < top; r++)
         {
-            var e = evd.Vectors!.AsSpan(r * p, p).ToArray();
+            var e = vectors.AsSpan(r * p, p).ToArray();
             var overlaps = spans.Select(basis => basis.Sum(b => { double s = Kernels.Dot.Product(b, e); return s * s; })).ToArray();
             int rank = r + 1;
             DirectionGroup? group = rank == 1 ? DirectionGroup.Mean : rank <= d + 1 ? DirectionGroup.Linear : rank <= m - 1 ? DirectionGroup.Pair : null;
             double theorem = group is DirectionGroup g ? Theorem2Decomposition.GroupCoefficient(g, d, KappaCoefficients.Default) : 0.0;
             int degree = r < degreeOfRank.Count ? degreeOfRank[r] : -1;
             double limit = degree < 0 ? 0.0 : levels.TryGetValue(degree, out var l) ? l : levels[degree] = LimitSpectrum.Level(d, degree);
-            result.Add(new RankedEigenvalue(rank, evd.Values[r], group, theorem, limit, degree, overlaps));
+            result.Add(new RankedEigenvalue(rank, values[r], group, theorem, limit, degree, overlaps));
         }
         return result;
     }

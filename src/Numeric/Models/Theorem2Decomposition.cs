@@ -75,28 +75,65 @@ public sealed class Theorem2Decomposition
     /// Worst ratio |R_ij − A_ij Σ_{2&lt;m&lt;K} c_m t_ij^m| / tolerance_ij over the off-diagonal entries (the diagonal, t = 1,
     /// is checked in closed form by <see cref="DiagonalRemainderError"/>), where the tolerance is the rigorous
     /// truncation bound A_ij |t_ij|^K Σ_{m≥K} c_m plus a rounding allowance 1e-13·A_ij. Below 1 means R equals the series tail.
+    /// Near |t| = 1 the truncation bound is the tail itself, so this ratio sits just below 1 by construction there;
+    /// <see cref="SeriesTailDiscrepancy(KappaCoefficients, double)"/> restricted to |t| ≤ 0.9 with a high order is the sharp check.
     /// </summary>
-    public double SeriesTailDiscrepancy()
+    public double SeriesTailDiscrepancy() => SeriesTailDiscrepancy(Kappa, 1.0).Worst;
+
+    /// <summary>The sharp series check on a given remainder (tests pass a corrupted one).</summary>
+    public static (double Worst, long Entries) SeriesTailDiscrepancy(ShallowReluNetwork net, SymmetricMatrix remainder, KappaCoefficients series, double maxAbsCosine) =>
+        TailDiscrepancy(net, remainder, maxAbsCosine, false, t =>
+            (series.TailPartialSum(t), Math.Pow(Math.Abs(t), series.Order) * series.TailFrom(series.Order)));
+
+    /// <summary>
+    /// The same ratio with the series <paramref name="series"/> (K = its order) over the off-diagonal entries with
+    /// |t_ij| ≤ <paramref name="maxAbsCosine"/>, and how many entries that was. With |t| ≤ 0.9 and K = 201 the truncation bound
+    /// 0.9^201·Σ_{m≥201} c_m ≈ 1e-14 is below the rounding allowance, so an error in any coefficient of the tail that moves an
+    /// entry by more than ~1e-13·A_ij is caught.
+    /// </summary>
+    public (double Worst, long Entries) SeriesTailDiscrepancy(KappaCoefficients series, double maxAbsCosine) =>
+        SeriesTailDiscrepancy(Network, Remainder, series, maxAbsCosine);
+
+    /// <summary>
+    /// Worst |R_ij − A_ij(κ(t) − c_0 − c_1 t − c_2 t²)| / (1e-13·A_ij) over the off-diagonal entries with |t_ij| &gt; <paramref name="minAbsCosine"/>,
+    /// κ from Math.Acos: the closed-form sum of the tail, sharp where the series converges slowly (near |t| = 1) and
+    /// independent of the SIMD κ that built J. Below 1 means R is the tail to rounding there.
+    /// </summary>
+    public (double Worst, long Entries) ClosedFormTailDiscrepancy(double minAbsCosine) => ClosedFormTailDiscrepancy(Network, Remainder, Kappa, minAbsCosine);
+
+    /// <summary>The closed-form check on a given remainder (tests pass a corrupted one).</summary>
+    public static (double Worst, long Entries) ClosedFormTailDiscrepancy(ShallowReluNetwork net, SymmetricMatrix remainder, KappaCoefficients kappa, double minAbsCosine) =>
+        TailDiscrepancy(net, remainder, minAbsCosine, true, t =>
+            (Kernels.ReluKernel.KappaReference(t) - kappa.C[0] - t * (kappa.C[1] + t * kappa.C[2]), 0.0));
+
+    /// <summary>Worst |R_ij − A_ij·tail(t)| / (A_ij·(bound(t) + 1e-13)) over off-diagonal entries with |t| ≤ limit (or &gt; limit when outside).</summary>
+    private static (double Worst, long Entries) TailDiscrepancy(ShallowReluNetwork net, SymmetricMatrix remainder, double limit, bool outside,
+        Func<double, (double Tail, double Bound)> tail)
     {
-        int p = Network.P;
-        var n = Network.ColumnNorms;
-        double tailAfter = Kappa.TailFrom(Kappa.Order);
-        double worst = 0;
-        for (int i = 0; i < p; i++)
+        int p = net.P;
+        var n = net.ColumnNorms;
+        var worstPerRow = new double[p];
+        var entriesPerRow = new long[p];
+        Parallel.For(0, p, i =>
         {
+            double worst = 0;
+            long entries = 0;
             for (int k = 0; k < p; k++)
             {
                 if (k == i) continue;
                 double dot = 0;
-                for (int l = 0; l < Network.D; l++) dot += Network.Weight(l, i) * Network.Weight(l, k);
+                for (int l = 0; l < net.D; l++) dot += net.Weight(l, i) * net.Weight(l, k);
                 double aik = n[i] * n[k];
                 double t = Math.Clamp(dot / aik, -1, 1);
-                double series = aik * Kappa.TailPartialSum(t);
-                double tol = aik * (Math.Pow(Math.Abs(t), Kappa.Order) * tailAfter + 1e-13);
-                worst = Math.Max(worst, Math.Abs(Remainder[i, k] - series) / tol);
+                if ((Math.Abs(t) <= limit) == outside) continue;
+                var (value, bound) = tail(t);
+                worst = Math.Max(worst, Math.Abs(remainder[i, k] - aik * value) / (aik * (bound + 1e-13)));
+                entries++;
             }
-        }
-        return worst;
+            worstPerRow[i] = worst;
+            entriesPerRow[i] = entries;
+        });
+        return (worstPerRow.Max(), entriesPerRow.Sum());
     }
 
     /// <summary>Largest |R_ii − n_i²(κ(1) − c_0 − c_1 − c_2)| relative to n_i²: the diagonal of R is known in closed form.</summary>

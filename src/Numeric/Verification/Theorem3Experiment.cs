@@ -1,21 +1,27 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
-using MathNet.Numerics;
 
 namespace FimVerify.Numeric.Verification;
 
 /// <summary>Parameters of the Theorem 3 / Lemma 2 experiment.</summary>
 /// <param name="XiPair">ξ(d − 2), the slack for v^(α,β); default the exact mean offset 2/(d+2).</param>
 /// <param name="XiDiagonal">ξ(d − 1), the slack for v^(γ); default the exact mean offset 3/(d+2).</param>
-/// <param name="DenseLimit">Largest p at which J is formed densely (then the eigenvalue claims are evaluated too).</param>
+/// <param name="DenseLimit">Largest p at which J is formed densely (exact eigenvalues and u J uᵀ); above it the claims on J are
+/// decided by certified intervals from the truncation J_K (<see cref="TruncatedKernelBounds"/>), K = <see cref="TruncationOrder"/>.</param>
 /// <param name="WithJ">False restricts the experiment to the claims that need only W (Lemma 2 and the trace): no J is computed.</param>
 public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000, bool WithJ = true)
 {
     public static Theorem3Parameters WithDefaultSlack(int d, int p, double delta, Lemma2Constant constant) =>
         new(d, p, delta, constant, Lemma2Slack.XiPair(d), Lemma2Slack.XiDiagonal(d));
 
-    public bool EigenvalueClaims => WithJ && P <= DenseLimit;
+    public bool EigenvalueClaims => WithJ;
+
+    /// <summary>The claims on J are decided by certified intervals (p above the dense limit) rather than exactly.</summary>
+    public bool Certified => WithJ && P > DenseLimit;
+
+    /// <summary>The truncation order K of the certified intervals: fixed by d and p alone (so shards agree).</summary>
+    public int TruncationOrder => TruncatedKernelBounds.DefaultOrder(D, P);
 
     /// <summary>The same parameters restricted to the claims that need only W (Lemma 2 and the trace).</summary>
     public Theorem3Parameters WithoutJ() => this with { WithJ = false };
@@ -36,7 +42,9 @@ public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Consta
 /// <summary>
 /// Lemma 2 (near-orthonormality of the direction vectors), Theorem 3's five inequalities, and the eigenvalue claims,
 /// evaluated jointly on W ~ N(0, 1/p)^{d×p} per trial. Each claim records whether it failed and the slack ξ (or the
-/// deviation) the trial needed, from which the smallest consistent ξ is derived afterwards.
+/// deviation) the trial needed, from which the smallest consistent ξ is derived afterwards. Up to the dense limit the claims
+/// on J use J itself; above it they use certified intervals (<see cref="TruncatedKernelBounds"/>, O(p r²) per trial), and a
+/// trial whose interval straddles a threshold leaves that claim undecided (measurement "undecided.&lt;claim&gt;").
 /// </summary>
 public sealed class Theorem3Experiment : ITrialExperiment
 {
@@ -45,7 +53,7 @@ public sealed class Theorem3Experiment : ITrialExperiment
     public IReadOnlyList<Claim> Claims { get; }
     public IReadOnlyList<string> MeasurementNames { get; }
 
-    // Claim indices (fixed order; eigenvalue claims last and only when J is dense).
+    // Claim indices (fixed order; the claims on J, from RayleighMean on, only when WithJ).
     public const int NormMean = 0, NormLinear = 1, NormPair = 2, NormDiagonal = 3, Orthogonality = 4, DiagonalDots = 5,
         Trace = 6, TraceExact = 7, RayleighMean = 8, RayleighLinear = 9, RayleighPair = 10, RayleighDiagonal = 11, All = 12,
         EigenLeading = 13, EigenLinear = 14, EigenQuadratic = 15, EigenGap = 16;
@@ -90,19 +98,30 @@ public sealed class Theorem3Experiment : ITrialExperiment
             claims.Add(new("eigen.gap", "λ_{M−1} > ‖R‖₂ ≥ λ_M: the leading M − 1 eigenvalues clear the remainder's norm (Weyl)", b));
         }
         Claims = claims;
-        MeasurementNames =
+        List<string> names =
         [
             "dev.norm.v0", "dev.norm.W", "xi.norm.pair", "xi.norm.diag", "dev.orthogonality", "xi.dots.diag",
             "trace", "rayleigh.v0", "rayleigh.W", "xi.rayleigh.pair", "xi.rayleigh.diag",
             "lambda.leading", "lambda.linear", "lambda.quadratic", "lambda.next", "remainder.norm", "xi.eigen.quadratic",
         ];
+        // Certified mode: which trials left a claim on J undecided, and the remainder bound ‖J − J_K‖₂ ≤ ρ_K of each trial.
+        if (parameters.Certified)
+        {
+            names.AddRange(claims.Skip(RayleighMean).Select(c => TrialLog.UndecidedPrefix + c.Name));
+            names.Add("truncation.remainder");
+        }
+        MeasurementNames = names;
     }
 
-    /// <summary>P(tr J > (d/2)(1+δ)) = P(χ²_{dp} > dp(1+δ)), since p‖W‖_F² ~ χ²(dp) and tr J = ‖W‖_F²/2.</summary>
-    public static double TraceFailureProbability(int d, long p, double delta)
+    /// <summary>P(tr J > (d/2)(1+δ)) = P(χ²_{dp} > dp(1+δ)), since p‖W‖_F² ~ χ²(dp) and tr J = ‖W‖_F²/2. Underflows to 0 at
+    /// large dp; <see cref="TraceFailureLog10Probability"/> keeps the digits.</summary>
+    public static double TraceFailureProbability(int d, long p, double delta) => Math.Pow(10, TraceFailureLog10Probability(d, p, delta));
+
+    /// <summary>log₁₀ P(χ²_{dp} > dp(1+δ)), computed in log space (<see cref="GammaTail"/>).</summary>
+    public static double TraceFailureLog10Probability(int d, long p, double delta)
     {
         double k = (double)d * p;
-        return SpecialFunctions.GammaUpperRegularized(k / 2, k * (1 + delta) / 2);
+        return GammaTail.Log10ChiSquareUpper(k, k * (1 + delta));
     }
 
     public TrialOutcome Run(SeedSequence seed)
@@ -155,49 +174,65 @@ public sealed class Theorem3Experiment : ITrialExperiment
             double s = 1.0 / Math.Sqrt(Kernels.Dot.Product(v.Values, v.Values));
             return v.Values.Select(x => x * s).ToArray();
         }).ToList();
-        Theorem2Decomposition? decomposition = prm.EigenvalueClaims ? Theorem2Decomposition.Compute(net) : null;
-        var q = decomposition is not null
-            ? ReluKernelQuadraticForms.FromDense(decomposition.J, units)
-            : ReluKernelQuadraticForms.Compute(net, units);
-        double rMean = q[0, 0], rLinear = double.PositiveInfinity, rPair = double.PositiveInfinity, rDiag = double.PositiveInfinity;
-        for (int a = 1; a < m; a++)
+        // Every quantity on J as an interval certain to contain it: exact values (zero width) when J is dense, the truncation
+        // bounds of J_K above the dense limit.
+        CertifiedInterval[] rayleigh;
+        Func<int, CertifiedInterval> lambda;           // λ_k, descending, 1-based
+        CertifiedInterval remainderNorm;              // ‖R‖₂ of Theorem 2
+        double truncationRemainder = 0;
+        if (!prm.Certified)
         {
-            switch (groups[a])
-            {
-                case DirectionGroup.Linear: rLinear = Math.Min(rLinear, q[a, a]); break;
-                case DirectionGroup.Pair: rPair = Math.Min(rPair, q[a, a]); break;
-                case DirectionGroup.Diagonal: rDiag = Math.Min(rDiag, q[a, a]); break;
-            }
-        }
-        double level3 = 1.0 / (2 * Math.PI * d);
-        double xiRayPair = Math.Max(0, 1 - delta - rPair / level3), xiRayDiag = Math.Max(0, 1 - delta - rDiag / level3);
-
-        failed[RayleighMean] = rMean < (2 * d + 1) / (4 * Math.PI) * (1 - delta);
-        failed[RayleighLinear] = rLinear < 0.25 * (1 - delta);
-        failed[RayleighPair] = rPair < level3 * (1 - delta - prm.XiPair);
-        failed[RayleighDiagonal] = rDiag < level3 * (1 - delta - prm.XiDiagonal);
-        failed[All] = Enumerable.Range(0, All).Where(c => c != TraceExact).Any(c => failed[c]);
-
-        double lLead = 0, lLinear = 0, lQuad = 0, lNext = 0, rNorm = 0, xiEigen = 0;
-        if (decomposition is not null)
-        {
+            var decomposition = Theorem2Decomposition.Compute(net);
+            var q = ReluKernelQuadraticForms.FromDense(decomposition.J, units);
+            rayleigh = Enumerable.Range(0, m).Select(a => new CertifiedInterval(q[a, a], q[a, a])).ToArray();
             var eig = DenseSymmetricEigen.Eigenvalues(decomposition.J);      // ascending
-            double Lambda(int k) => k <= p ? eig[p - k] : 0.0;                 // λ_k, descending, 1-based
-            lLead = Lambda(1); lLinear = Lambda(d + 1); lQuad = Lambda(m - 1); lNext = Lambda(m);
+            lambda = k => { double x = k <= p ? eig[p - k] : 0.0; return new CertifiedInterval(x, x); };
             var rEig = DenseSymmetricEigen.Eigenvalues(decomposition.Remainder);
-            rNorm = Math.Max(Math.Abs(rEig[0]), Math.Abs(rEig[^1]));
-            double xi = Math.Max(prm.XiPair, prm.XiDiagonal);
-            xiEigen = Math.Max(0, 1 - delta - lQuad / level3);
-            failed[EigenLeading] = lLead < (2 * d + 1) / (4 * Math.PI) * (1 - delta);
-            failed[EigenLinear] = lLinear < 0.25 * (1 - delta);
-            failed[EigenQuadratic] = lQuad < level3 * (1 - delta - xi);
-            failed[EigenGap] = !(lQuad > rNorm);
+            double rNorm = Math.Max(Math.Abs(rEig[0]), Math.Abs(rEig[^1]));
+            remainderNorm = new CertifiedInterval(rNorm, rNorm);
         }
-        return new TrialOutcome(failed,
+        else
+        {
+            var bounds = TruncatedKernelBounds.Compute(net, prm.TruncationOrder, units);
+            rayleigh = Enumerable.Range(0, m).Select(bounds.Rayleigh).ToArray();
+            lambda = bounds.Eigenvalue;
+            remainderNorm = bounds.TheoremTwoRemainderNorm;
+            truncationRemainder = bounds.RemainderNormBound;
+        }
+
+        double level3 = 1.0 / (2 * Math.PI * d);
+        double thresholdMean = (2 * d + 1) / (4 * Math.PI) * (1 - delta), thresholdLinear = 0.25 * (1 - delta);
+        Certainty Group(DirectionGroup g, double threshold) =>
+            CertifiedInterval.All(Enumerable.Range(0, m).Where(a => groups[a] == g).Select(a => rayleigh[a].AtLeast(threshold)));
+        double LowestInGroup(DirectionGroup g) => Enumerable.Range(0, m).Where(a => groups[a] == g).Min(a => rayleigh[a].Lower);
+        var certainty = new Certainty[Claims.Count];
+        certainty[RayleighMean] = rayleigh[0].AtLeast(thresholdMean);
+        certainty[RayleighLinear] = Group(DirectionGroup.Linear, thresholdLinear);
+        certainty[RayleighPair] = Group(DirectionGroup.Pair, level3 * (1 - delta - prm.XiPair));
+        certainty[RayleighDiagonal] = Group(DirectionGroup.Diagonal, level3 * (1 - delta - prm.XiDiagonal));
+        certainty[All] = CertifiedInterval.All(Enumerable.Range(0, All).Where(c => c != TraceExact)
+            .Select(c => c < RayleighMean ? (failed[c] ? Certainty.Fails : Certainty.Holds) : certainty[c]));
+        CertifiedInterval leading = lambda(1), linear = lambda(d + 1), quadratic = lambda(m - 1), next = lambda(m);
+        certainty[EigenLeading] = leading.AtLeast(thresholdMean);
+        certainty[EigenLinear] = linear.AtLeast(thresholdLinear);
+        certainty[EigenQuadratic] = quadratic.AtLeast(level3 * (1 - delta - Math.Max(prm.XiPair, prm.XiDiagonal)));
+        certainty[EigenGap] = quadratic.Exceeds(remainderNorm);
+        for (int c = RayleighMean; c < Claims.Count; c++) failed[c] = certainty[c] == Certainty.Fails;
+
+        // Measurements: the values (certified mode: the lower ends, so the ξ recorded are upper bounds of the ξ needed).
+        double rMean = rayleigh[0].Lower, rLinear = LowestInGroup(DirectionGroup.Linear);
+        double rPair = LowestInGroup(DirectionGroup.Pair), rDiag = LowestInGroup(DirectionGroup.Diagonal);
+        double xiRayPair = Math.Max(0, 1 - delta - rPair / level3), xiRayDiag = Math.Max(0, 1 - delta - rDiag / level3);
+        double lLead = leading.Lower, lLinear = linear.Lower, lQuad = quadratic.Lower, lNext = next.Upper, rNorm2 = remainderNorm.Upper;
+        double xiEigen = Math.Max(0, 1 - delta - lQuad / level3);
+        double[] measured =
         [
             devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots,
             trace, rMean, rLinear, xiRayPair, xiRayDiag,
-            lLead, lLinear, lQuad, lNext, rNorm, xiEigen,
-        ]);
+            lLead, lLinear, lQuad, lNext, rNorm2, xiEigen,
+        ];
+        if (prm.Certified)
+            measured = [.. measured, .. certainty.Skip(RayleighMean).Select(c => c == Certainty.Undecided ? 1.0 : 0.0), truncationRemainder];
+        return new TrialOutcome(failed, measured);
     }
 }

@@ -11,7 +11,7 @@ namespace FimVerify.Numeric.Verification;
 public sealed record Theorem3ClaimResult(ClaimVerdict Verdict, double SmallestC, double? SmallestXi, double? XiForZeroFailures);
 
 public sealed record Theorem3Report(Theorem3Parameters Parameters, long Seed, double Alpha, Shard Shard, TrialLog Log,
-    IReadOnlyList<Theorem3ClaimResult> Results, double EntryCount, double ExactTraceFailureProbability);
+    IReadOnlyList<Theorem3ClaimResult> Results, double EntryCount, double ExactTraceFailureProbability, double ExactTraceFailureLog10Probability);
 
 /// <summary>The library entry point behind `verify theorem3`: runs the trials and derives verdicts and constants.</summary>
 public static class Theorem3Verification
@@ -59,6 +59,7 @@ public static class Theorem3Verification
             return new Theorem3ClaimResult(v, smallestC, xi, xiZero);
         }).ToList();
         return new Theorem3Report(parameters, seed, alpha, shard, log, results, entries,
-            Theorem3Experiment.TraceFailureProbability(parameters.D, parameters.P, parameters.Delta));
+            Theorem3Experiment.TraceFailureProbability(parameters.D, parameters.P, parameters.Delta),
+            Theorem3Experiment.TraceFailureLog10Probability(parameters.D, parameters.P, parameters.Delta));
     }
 }

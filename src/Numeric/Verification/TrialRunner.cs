@@ -19,7 +19,12 @@ public interface ITrialExperiment
     TrialOutcome Run(SeedSequence seed);
 }
 
-/// <summary>One trial's result: Failed[c] for claim c, Measurements[m] for measurement m.</summary>
+/// <summary>
+/// One trial's result: Failed[c] for claim c, Measurements[m] for measurement m. A claim that a trial can leave undecided
+/// (its quantity known only to lie in an interval that straddles the threshold) has a measurement named
+/// <see cref="TrialLog.UndecidedPrefix"/> + claim name, 1 in the trials it left undecided (Failed is false there), 0 otherwise;
+/// kept among the measurements, it travels through shards and merges like every other number.
+/// </summary>
 public sealed record TrialOutcome(bool[] Failed, double[] Measurements);
 
 /// <summary>Which trials a process runs: trial k belongs to shard k mod Count. Shard(0, 1) is all of them.</summary>
@@ -94,6 +99,16 @@ public sealed class TrialLog(IReadOnlyList<Claim> claims, IReadOnlyList<string> 
 
     public long Failures(int claim) => outcomes.Values.LongCount(o => o.Failed[claim]);
 
+    /// <summary>Prefix of the measurement that marks the trials a claim left undecided.</summary>
+    public const string UndecidedPrefix = "undecided.";
+
+    /// <summary>Trials in which the claim was neither confirmed nor refuted (0 for claims every trial decides).</summary>
+    public long Undecided(int claim)
+    {
+        int m = MeasurementNames.ToList().IndexOf(UndecidedPrefix + Claims[claim].Name);
+        return m < 0 ? 0 : outcomes.Values.LongCount(o => o.Measurements[m] != 0);
+    }
+
     /// <summary>The values of one measurement in trial order.</summary>
     public double[] Measurement(string name)
     {
@@ -103,5 +118,5 @@ public sealed class TrialLog(IReadOnlyList<Claim> claims, IReadOnlyList<string> 
     }
 
     public IReadOnlyList<ClaimVerdict> Verdicts(double alpha) =>
-        Claims.Select((c, i) => ClaimVerdict.Decide(c, Failures(i), Trials, alpha)).ToList();
+        Claims.Select((c, i) => ClaimVerdict.Decide(c, Failures(i), Undecided(i), Trials, alpha)).ToList();
 }

@@ -9,6 +9,11 @@ public enum Verdict
     Fail,
     /// <summary>The stated bound is ≥ 1: it says nothing and cannot be refuted; the failures are still reported.</summary>
     Vacuous,
+    /// <summary>
+    /// Some trials could not be decided (a certified interval of the quantity straddled the threshold), and counting them as
+    /// failures or as successes leads to different verdicts: the observations settle nothing either way.
+    /// </summary>
+    Undecided,
 }
 
 /// <summary>
@@ -18,6 +23,25 @@ public enum Verdict
 public sealed record ClaimVerdict(Claim Claim, long Failures, long Trials, double Alpha, (double Lower, double Upper) Interval, Verdict Verdict)
 {
     public double ObservedRate => (double)Failures / Trials;
+
+    /// <summary>Trials in which the claim could be neither confirmed nor refuted (counted in neither Failures nor successes).</summary>
+    public long Undecided { get; init; }
+
+    /// <summary>
+    /// The decision with <paramref name="undecided"/> trials whose outcome is unknown: the verdict when all of them fail and
+    /// when none does; if the two agree, that verdict (each is a valid decision at rate α for its completion of the data),
+    /// else <see cref="Verdict.Undecided"/>. The interval runs from the lower bound with the certain failures to the upper
+    /// bound with every undecided trial counted as a failure.
+    /// </summary>
+    public static ClaimVerdict Decide(Claim claim, long failures, long undecided, long trials, double alpha)
+    {
+        if (undecided < 0 || failures + undecided > trials) throw new ArgumentOutOfRangeException(nameof(undecided), "undecided trials must lie in [0, trials − failures]");
+        var fewest = Decide(claim, failures, trials, alpha);
+        if (undecided == 0) return fewest;
+        var most = Decide(claim, failures + undecided, trials, alpha);
+        var verdict = fewest.Verdict == most.Verdict ? fewest.Verdict : Verdict.Undecided;
+        return fewest with { Interval = (fewest.Interval.Lower, most.Interval.Upper), Verdict = verdict, Undecided = undecided };
+    }
 
     /// <summary>
     /// The decision rule. AtMost: FAIL when P(X ≥ f | n, bound) &lt; α, i.e. the one-sided Clopper–Pearson lower

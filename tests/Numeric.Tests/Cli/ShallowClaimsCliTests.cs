@@ -25,6 +25,9 @@ public class ShallowClaimsCliTests
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--n", "0")]
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "2")]
     [InlineData("spectrum", "shallow", "--d", "3", "--p", "50", "--top", "0")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "5000")]                           // matrix-free needs --top
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "5000", "--top", "10", "--n", "100")]
+    [InlineData("spectrum", "shallow", "--d", "3", "--p", "30000", "--top", "10")]
     [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "50")]
     [InlineData("verify", "theorem3-sweep", "--d", "3", "--delta", "0.5", "--p-list", "2,50")]
     public void BadInputGivesOneSentenceAndExitCode2(params string[] args)
@@ -43,7 +46,7 @@ public class ShallowClaimsCliTests
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(output).RootElement;
         var claims = root.GetProperty("claims").EnumerateArray().ToList();
-        Assert.Equal(5, claims.Count);
+        Assert.Equal(7, claims.Count);
         Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
         Assert.Equal(0.5 + 3 / (2 * Math.PI), root.GetProperty("traceRatio").GetDouble(), 12);
     }
@@ -80,6 +83,82 @@ public class ShallowClaimsCliTests
         Assert.Equal(1, code);
         var claims = JsonDocument.Parse(output).RootElement.GetProperty("claims").EnumerateArray();
         Assert.Equal("FAIL", claims.First(c => c.GetProperty("name").GetString() == "lemma2.norm.pair").GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public void TheExactTraceTailIsPrintedAsAPowerOfTenWhereADoubleUnderflows()
+    {
+        // d·p = 3·10⁵: P(χ²_{dp} > 1.5·dp) ≈ 10^−6161.08 (mpmath), far below the smallest double.
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--lemma2-only");
+        Assert.Equal(0, code);
+        Assert.Contains("= P(χ²_{dp} > dp(1+δ)) = 10^-6161.0834", output);
+        var (_, json, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--lemma2-only", "--format", "json");
+        Assert.Equal(-6161.083407571292, JsonDocument.Parse(json).RootElement.GetProperty("exactTraceFailureLog10Probability").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void AtPOneHundredThousandEveryClaimRunsByCertifiedIntervals()
+    {
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--seed", "4", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("certified-truncation", root.GetProperty("jMethod").GetString());
+        Assert.Equal(8, root.GetProperty("truncationOrder").GetInt32());
+        Assert.Equal(98, root.GetProperty("truncationRank").GetInt32());
+        var claims = root.GetProperty("claims").EnumerateArray().ToList();
+        Assert.Equal(17, claims.Count);
+        Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
+        Assert.All(claims, c => Assert.False(c.TryGetProperty("undecided", out _)));
+    }
+
+    [Fact]
+    public void CertifiedShardsMergeIntoTheUnshardedRun()
+    {
+        // The undecided flags travel as measurements, so a merge reproduces the unsharded verdicts of a certified run.
+        string dir = Directory.CreateTempSubdirectory("fimverify-certified-").FullName;
+        try
+        {
+            string[] run = ["verify", "theorem3", "--d", "3", "--p", "2100", "--delta", "0.1", "--trials", "4", "--seed", "3"];
+            var parts = Enumerable.Range(0, 2).Select(i => Path.Combine(dir, $"part-{i}.json")).ToArray();
+            for (int i = 0; i < 2; i++) Assert.True(Run([.. run, "--shard", $"{i}/2", "--partial", parts[i]]).Code is 0 or 1);
+            var whole = Run([.. run, "--format", "json"]);
+            var merged = Run(["merge", .. parts, "--format", "json"]);
+            Assert.Equal(whole.Code, merged.Code);
+            Assert.Equal(whole.Out, merged.Out);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void AboveTheDenseLimitTheSpectrumIsMatrixFree()
+    {
+        var (code, output, _) = Run("spectrum", "shallow", "--d", "3", "--p", "3500", "--top", "10", "--format", "json");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.StartsWith("block Lanczos", root.GetProperty("eigenBackend").GetString());
+        var e = root.GetProperty("eigenvalues").EnumerateArray().ToList();
+        Assert.Equal(["mean", "linear", "linear", "linear", "quadratic", "quadratic", "quadratic", "quadratic", "quadratic", "remainder"],
+            e.Select(x => x.GetProperty("group").GetString()));
+    }
+
+    [Theory]
+    [InlineData("managed", "MathNet.Numerics managed")]
+    [InlineData("/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3", "liblapack.so.3")]   // reference LAPACK, when installed
+    public void TheLapackLibraryCanBeChosenAndTheOutputNamesIt(string library, string expected)
+    {
+        if (library.StartsWith('/') && !File.Exists(library)) return; // nothing to choose on this machine (a CI without it)
+        // The library is fixed once per process, so this runs the command in a child process.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(Dispatcher).Assembly.Location, "spectrum", "shallow", "--d", "2", "--p", "40", "--top", "3", "--format", "json" },
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["FIMVERIFY_LAPACK"] = library;
+        using var child = System.Diagnostics.Process.Start(start)!;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        Assert.Equal(0, child.ExitCode);
+        Assert.Contains(expected, JsonDocument.Parse(output).RootElement.GetProperty("eigenBackend").GetString());
     }
 
     [Fact]

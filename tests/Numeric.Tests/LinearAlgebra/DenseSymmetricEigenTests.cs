@@ -55,11 +55,29 @@ public class DenseSymmetricEigenTests
             return;
         }
         var native = DenseSymmetricEigen.Decompose(a, backend: EigenBackend.Native);
-        Assert.StartsWith("LAPACK dsyevd", native.Backend);
-        Assert.Equal(native.Backend, DenseSymmetricEigen.Backend);
+        Assert.StartsWith("LAPACK dsyevd (", native.Backend);   // with vectors: divide and conquer
+        var valuesOnly = DenseSymmetricEigen.Decompose(a, computeVectors: false, backend: EigenBackend.Native);
+        Assert.Equal(valuesOnly.Backend, DenseSymmetricEigen.Backend);
+        Assert.StartsWith($"LAPACK {NativeLapack.EigenvaluesRoutine} (", valuesOnly.Backend);
+        for (int i = 0; i < a.N; i++) Assert.True(Math.Abs(native.Values[i] - valuesOnly.Values[i]) <= 1e-13 * native.Values.Max(Math.Abs));
         var managed = DenseSymmetricEigen.Eigenvalues(a, EigenBackend.Managed);
         for (int i = 0; i < a.N; i++) Assert.Equal(managed[i], native.Values[i], 12);
         AssertEigenpairs(a, native.Values, native.Vectors!, a.N);
+    }
+
+    [Fact]
+    public void EveryNativeRoutineAndThreadCountGivesTheSameEigenvaluesAndTheCountIsRestored()
+    {
+        if (!NativeLapack.IsAvailable) return; // the managed path is tested above; nothing native to compare
+        var a = RandomSymmetric(300, 8);
+        var reference = NativeLapack.SymmetricEigen(a.N, (double[])a.Data.Clone(), computeVectors: false, twoStage: false, threads: 1);
+        foreach (var (twoStage, threads) in new[] { (true, 1), (false, 2), (true, 2) })
+        {
+            var values = NativeLapack.SymmetricEigen(a.N, (double[])a.Data.Clone(), computeVectors: false, twoStage, threads);
+            double scale = reference.Max(Math.Abs);
+            for (int i = 0; i < a.N; i++) Assert.True(Math.Abs(reference[i] - values[i]) <= 1e-13 * scale, $"λ{i}: {values[i]:R} vs {reference[i]:R}");
+            Assert.Equal(1, NativeLapack.CurrentThreads);
+        }
     }
 
     [Theory]

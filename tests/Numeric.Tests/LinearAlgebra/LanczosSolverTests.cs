@@ -8,7 +8,7 @@ namespace FimVerify.Numeric.Tests.LinearAlgebra;
 
 public class LanczosSolverTests
 {
-    private static void AssertTopMatches(double[] expectedAscending, double[] topDescending, double relative)
+    internal static void AssertTopMatches(double[] expectedAscending, double[] topDescending, double relative)
     {
         double scale = expectedAscending.Max(Math.Abs);
         for (int j = 0; j < topDescending.Length; j++)
@@ -79,7 +79,7 @@ public class LanczosSolverTests
             LanczosSolver.TopEigenpairs(new DenseOperator(a), 5, SeedSequence.FromSeed(1), new LanczosOptions(MaxIterations: 8)));
     }
 
-    private sealed class NaNOperator : ISymmetricOperator
+    internal sealed class NaNOperator : ISymmetricOperator
     {
         public int Dimension => 10;
         public void Apply(ReadOnlySpan<double> source, Span<double> destination) => destination.Fill(double.NaN);

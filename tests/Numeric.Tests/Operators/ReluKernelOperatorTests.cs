@@ -60,6 +60,70 @@ public class ReluKernelOperatorTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 37, 2)]
+    [InlineData(4, 301, 7)]    // ragged tiles, one panel
+    [InlineData(5, 520, 24)]   // a full AVX-512 panel
+    [InlineData(2, 260, 30)]   // more than one panel
+    public void BlockProductMatchesOneProductPerVector(int d, int p, int count) =>
+        BlockProducts.AssertBlockEqualsSingles(new ReluKernelOperator(ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed(d * 100 + count))), count, count);
+
+    [Fact]
+    public void BlockProductIsBitwiseIndependentOfThreadCount()
+    {
+        var net = ShallowReluNetwork.Sample(3, 1100, SeedSequence.FromSeed(18));
+        var u = new double[1100 * 9];
+        SeedSequence.FromSeed(19).CreateSampler().FillGaussian(u);
+        var one = new double[u.Length]; var two = new double[u.Length];
+        new ReluKernelOperator(net, maxDegreeOfParallelism: 1).ApplyBlock(u, one, 9);
+        new ReluKernelOperator(net, maxDegreeOfParallelism: 2).ApplyBlock(u, two, 9);
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void KappaTileMatchesItsScalarTwin()
+    {
+        int d = 3, p = 150;
+        var net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed(21));
+        var unit = new double[d * p];
+        for (int l = 0; l < d; l++) for (int i = 0; i < p; i++) unit[l * p + i] = net.Weight(l, i) / net.ColumnNorms[i];
+        foreach (var (i0, rows, j0, cols) in new[] { (0, 150, 0, 150), (10, 7, 100, 50), (149, 1, 3, 13), (5, 0, 5, 0) })
+        {
+            var fast = new double[160 * 160]; var slow = new double[160 * 160];
+            ReluKernel.KappaTile(unit, d, p, i0, rows, j0, cols, fast, 160);
+            ReluKernel.KappaTileScalar(unit, d, p, i0, rows, j0, cols, slow, 160);
+            for (int e = 0; e < fast.Length; e++) Assert.True(Math.Abs(fast[e] - slow[e]) <= 2e-15, $"entry {e}: {fast[e]:R} vs {slow[e]:R}");
+            // Scaled by n_i n_j: a tile of J itself.
+            ReluKernel.KappaTile(unit, d, p, i0, rows, j0, cols, fast, 160, net.ColumnNorms);
+            ReluKernel.KappaTileScalar(unit, d, p, i0, rows, j0, cols, slow, 160, net.ColumnNorms);
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    double scale = net.ColumnNorms[i0 + r] * net.ColumnNorms[j0 + c];
+                    Assert.True(Math.Abs(fast[r * 160 + c] - slow[r * 160 + c]) <= 3e-15 * scale);
+                }
+        }
+        Assert.Throws<ArgumentException>(() => ReluKernel.KappaTile(unit, d, p, 0, 2, 0, 10, new double[15], 10));
+    }
+
+    [Fact]
+    public void PanelProductMatchesItsScalarTwinBitwise()
+    {
+        // Both sum over the steps in increasing order with one fused multiply-add per step, so the bits agree.
+        int w = PanelProduct.Width, ld = 2 * w, steps = 37, outputs = 11;
+        var rng = SeedSequence.FromSeed(22).CreateSampler();
+        var k = new double[64 * 64]; var u = new double[steps * ld]; var y0 = new double[outputs * ld];
+        rng.FillGaussian(k); rng.FillGaussian(u); rng.FillGaussian(y0);
+        foreach (var (kq, ks) in new[] { (64, 1), (1, 64) })
+        {
+            var fast = (double[])y0.Clone(); var slow = (double[])y0.Clone();
+            PanelProduct.Accumulate(k, kq, ks, outputs, steps, u, fast, ld, 2 * w);
+            PanelProduct.AccumulateScalar(k, kq, ks, outputs, steps, u, slow, ld, 2 * w);
+            Assert.Equal(slow, fast);
+        }
+        Assert.Throws<ArgumentException>(() => PanelProduct.Accumulate(k, 64, 1, outputs, steps, u.AsSpan(0, 10), y0, ld, 2 * w));
+    }
+
     [Fact]
     public void ReluSimdMatchesScalarIncludingNaN()
     {

@@ -91,6 +91,27 @@ public class VerdictTests
     }
 
     [Fact]
+    public void UndecidedTrialsDecideOnlyWhenBothCompletionsAgree()
+    {
+        var c = new Claim("x", "s", 0.01);
+        // 30 certain failures refute 0.01 whatever the 10 undecided trials were.
+        var fail = ClaimVerdict.Decide(c, 30, 10, 1000, 1e-6);
+        Assert.Equal(Verdict.Fail, fail.Verdict);
+        Assert.Equal(10, fail.Undecided);
+        // 5 failures and 5 undecided: PASS either way.
+        Assert.Equal(Verdict.Pass, ClaimVerdict.Decide(c, 5, 5, 1000, 1e-6).Verdict);
+        // 20 failures PASS, 20 + 10 FAIL: nothing is settled.
+        var open = ClaimVerdict.Decide(c, 20, 10, 1000, 1e-6);
+        Assert.Equal(Verdict.Undecided, open.Verdict);
+        Assert.Equal(ClopperPearson.Lower(20, 1000, 1e-6), open.Interval.Lower, 15);
+        Assert.Equal(ClopperPearson.Upper(30, 1000, 1e-6), open.Interval.Upper, 15);
+        // A vacuous bound stays vacuous; no undecided trial is the plain decision.
+        Assert.Equal(Verdict.Vacuous, ClaimVerdict.Decide(new Claim("x", "s", 2), 3, 4, 10, 1e-6).Verdict);
+        Assert.Equal(ClaimVerdict.Decide(c, 20, 1000, 1e-6), ClaimVerdict.Decide(c, 20, 0, 1000, 1e-6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClaimVerdict.Decide(c, 20, 990, 1000, 1e-6));
+    }
+
+    [Fact]
     public void SmallestConsistentConstants()
     {
         // No failures: every C is consistent down to 0.

@@ -5,7 +5,7 @@ using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Report;
 
-/// <summary>Claim verdicts as report tables, JSON and a section verdict (FAIL if any fails, VACUOUS if all are).</summary>
+/// <summary>Claim verdicts as report tables, JSON and a section verdict (FAIL if any fails, else UNDECIDED if any is, VACUOUS if all are vacuous).</summary>
 public static class ClaimSections
 {
     public static readonly string[] Header = ["claim", "failures / trials", "Clopper–Pearson interval", "stated bound", "verdict"];
@@ -28,6 +28,7 @@ public static class ClaimSections
 
     public static SectionVerdict Verdict(IReadOnlyCollection<ClaimVerdict> verdicts) =>
         verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Fail) ? SectionVerdict.Fail
+        : verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Undecided) ? SectionVerdict.Undecided
         : verdicts.All(v => v.Verdict == Numeric.Verification.Verdict.Vacuous) ? SectionVerdict.Vacuous
         : SectionVerdict.Pass;
 }

@@ -14,7 +14,7 @@ public static class HtmlReport
         sb.AppendLine("<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45}"
             + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}"
             + "th{background:#f3f3f3}.PASS{color:#176f2c;font-weight:bold}.FAIL{color:#b00020;font-weight:bold}"
-            + ".VACUOUS{color:#8a6d00;font-weight:bold}.INFO{color:#345;font-weight:bold}img{max-width:100%;border:1px solid #eee}"
+            + ".VACUOUS{color:#8a6d00;font-weight:bold}.INFO{color:#345;font-weight:bold}.UNDECIDED{color:#a04a00;font-weight:bold}img{max-width:100%;border:1px solid #eee}"
             + "pre{white-space:pre-wrap}</style></head><body>");
         sb.AppendLine($"<h1>FimVerify report</h1><p>{E(header)}</p><table><tr><th>section</th><th>verdict</th><th>time</th></tr>");
         foreach (var s in sections)

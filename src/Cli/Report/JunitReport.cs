@@ -13,7 +13,7 @@ public static class JunitReport
             new XAttribute("name", "fimverify"),
             new XAttribute("tests", sections.Count),
             new XAttribute("failures", sections.Count(s => s.Verdict == SectionVerdict.Fail)),
-            new XAttribute("skipped", 0),
+            new XAttribute("skipped", sections.Count(s => s.Verdict == SectionVerdict.Undecided)),
             new XAttribute("time", sections.Sum(s => s.Seconds).ToString("F3", c)));
         foreach (var s in sections)
         {
@@ -24,6 +24,8 @@ public static class JunitReport
             string detail = string.Join(Environment.NewLine, s.Table.Rows.Select(r => string.Join("  ", r)));
             if (s.Verdict == SectionVerdict.Fail)
                 testCase.Add(new XElement("failure", new XAttribute("message", $"{s.Title}: a claim failed its decision rule"), detail));
+            else if (s.Verdict == SectionVerdict.Undecided)
+                testCase.Add(new XElement("skipped", new XAttribute("message", $"{s.Title}: a claim could not be decided (certified intervals straddle its threshold)")));
             // A vacuous bound claims nothing; it passes, and says so where CI shows output.
             testCase.Add(new XElement("system-out", $"verdict {MarkdownReport.Word(s.Verdict)}{Environment.NewLine}{detail}"));
             suite.Add(testCase);

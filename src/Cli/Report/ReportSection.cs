@@ -13,6 +13,11 @@ public enum SectionVerdict
     Vacuous,
     /// <summary>A derivation or measurement that makes no pass/fail claim.</summary>
     Info,
+    /// <summary>
+    /// No claim is refuted, but one could not be decided: counting its undecided trials (certified intervals that straddle
+    /// the threshold) as failures or as successes gives different verdicts. Not a failure (exit code 0), never shown as PASS.
+    /// </summary>
+    Undecided,
 }
 
 /// <summary>A table of already-formatted cells.</summary>

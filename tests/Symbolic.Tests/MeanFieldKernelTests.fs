@@ -208,7 +208,7 @@ let statistics =
             Expect.floatClose Accuracy.high (value vals d.Mean) (Array.sum eig / p) "m_λ = Σλ/P"
             Expect.floatClose Accuracy.high (value vals d.SecondMoment) ((eig |> Array.sumBy (fun e -> e * e)) / p) "s_λ = Σλ²/P"
             Expect.floatClose Accuracy.high (value vals d.LambdaMax) (Array.max eig) "λ_max"
-            let ntkVals = [ "ntkkappa1", k1; "ntkkappa2", k2; "T", float t; "C", float c ]
+            let ntkVals = [ "ntkKappa1", k1; "ntkKappa2", k2; "T", float t; "C", float c ]
             let ntk = Array.map (fun e -> e / (alpha * float m / float t)) eig
             Expect.floatClose Accuracy.high (value ntkVals d.NtkMean) (Array.average ntk) "NTK m"
             Expect.floatClose Accuracy.high (value ntkVals d.NtkSecondMoment) (ntk |> Array.averageBy (fun e -> e * e)) "NTK s"

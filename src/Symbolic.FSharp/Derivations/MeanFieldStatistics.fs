@@ -3,7 +3,7 @@ namespace FimVerify.Symbolic
 /// Theorem 3.1's FIM eigenvalue statistics (MATH.md §2) for a network of depth L, derived from the leading-order
 /// dual: symbols alpha_l (width ratios), qhat1_l, qhat2_l (l = 0…L−1), qtilde1_l, qtilde2_l, q1_l, q2_l (l = 1…L),
 /// and T (samples), C (outputs), M (base width). The statistics themselves are in kappa1, kappa2, alpha (and
-/// ntkkappa1, ntkkappa2 for the NTK parameterisation).
+/// ntkKappa1, ntkKappa2 for the NTK parameterisation).
 type KappaForms =
     { /// Leading order in M of the dual's diagonal and off-diagonal entries (same output, t = t′ and t ≠ t′).
       DualDiagonal: Expression
@@ -48,7 +48,7 @@ type MeanFieldStatisticsDerivation =
       Mean: Expression
       SecondMoment: Expression
       LambdaMax: Expression
-      /// The NTK kernel's statistics over its CT eigenvalues, in ntkkappa1, ntkkappa2, T.
+      /// The NTK kernel's statistics over its CT eigenvalues, in ntkKappa1, ntkKappa2, T.
       NtkMean: Expression
       NtkSecondMoment: Expression
       NtkLambdaMax: Expression
@@ -67,8 +67,8 @@ module MeanFieldStatistics =
     let alpha = X.symbol "alpha"
     let kappa1 = X.symbol "kappa1"
     let kappa2 = X.symbol "kappa2"
-    let ntkKappa1 = X.symbol "ntkkappa1"
-    let ntkKappa2 = X.symbol "ntkkappa2"
+    let ntkKappa1 = X.symbol "ntkKappa1"
+    let ntkKappa2 = X.symbol "ntkKappa2"
     // Names by concatenation: an interpolated string with integer holes goes through FSharp.Core's Printf, whose
     // JIT compilation costs the numeric layer's first call tens of milliseconds.
     let private widthName (l: int) = "alpha_" + string l
@@ -98,7 +98,7 @@ module MeanFieldStatistics =
 
     /// The symbols of the regression statistics, in compiled order.
     let statisticsSymbols = [ "kappa1"; "kappa2"; "alpha"; "T"; "C"; "M" ]
-    let ntkStatisticsSymbols = [ "ntkkappa1"; "ntkkappa2"; "T"; "C" ]
+    let ntkStatisticsSymbols = [ "ntkKappa1"; "ntkKappa2"; "T"; "C" ]
 
     /// The leading term in M of an expression polynomial in M of degree ≤ `degree`: the coefficient of M^degree times M^degree.
     let private leading (degree: int) (x: Expression) =
@@ -225,7 +225,7 @@ module MeanFieldStatistics =
     let forDepth (depth: int) : MeanFieldStatisticsDerivation =
         cache.GetOrAdd(depth, fun d -> lazy (derive d)).Force()
 
-    /// LaTeX for this module's symbols (qhat1_0 → {\hat{q}^{0}_{1}}, ntkkappa2 → {\kappa'_{2}}, …; braced, so a power
+    /// LaTeX for this module's symbols (qhat1_0 → {\hat{q}^{0}_{1}}, ntkKappa2 → {\kappa'_{2}}, …; braced, so a power
     /// of one is valid LaTeX); None for others.
     let latexSymbol (name: string) : string option =
         let split (prefix: string) =
@@ -235,7 +235,7 @@ module MeanFieldStatistics =
         match name with
         | "alpha" -> Some "\\alpha"
         | "kappa1" | "kappa2" -> Some $"\\kappa_{{{name[5..]}}}"
-        | "ntkkappa1" | "ntkkappa2" -> Some $"{{\\kappa'_{{{name[8..]}}}}}"
+        | "ntkKappa1" | "ntkKappa2" -> Some $"{{\\kappa'_{{{name[8..]}}}}}"
         | "sigma_w2" -> Some "{\\sigma_w^2}"
         | "sigma_b2" -> Some "{\\sigma_b^2}"
         | _ when name.StartsWith "alpha_" -> Some $"\\alpha_{{{name[6..]}}}"

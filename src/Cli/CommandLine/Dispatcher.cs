@@ -1,18 +1,27 @@
 using System.Reflection;
 using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Output;
 using FimVerify.Numeric;
 
 namespace FimVerify.Cli;
 
-/// <summary>Selects a command by its words, handles --help and --version, and maps errors to exit codes.</summary>
+/// <summary>
+/// Selects a command by its words, handles --help, --version and --plain (an option of every command: plain text, not
+/// tables, on a terminal), and maps errors to exit codes.
+/// </summary>
 public static class Dispatcher
 {
     public const int Holds = 0, ClaimFailed = 1, BadInput = 2;
+
+    private const string PlainSwitch = "--plain";
 
     public static int Run(IReadOnlyList<ICommand> commands, string[] args, TextWriter stdout, TextWriter stderr)
     {
         try
         {
+            bool plain = args.Contains(PlainSwitch);
+            if (plain) args = [.. args.Where(a => a != PlainSwitch)];
+            stdout = TerminalOutput.For(stdout, plain);
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
             {
                 stdout.WriteLine(Overview(commands));
@@ -37,7 +46,8 @@ public static class Dispatcher
             var rest = args.Skip(command.Path.Split(' ').Length).ToArray();
             if (rest.Contains("--help") || rest.Contains("-h"))
             {
-                stdout.WriteLine(command.Help);
+                stdout.WriteLine(command.Help.TrimEnd());
+                stdout.WriteLine(TerminalOutput.Synopsis);
                 return Holds;
             }
             var reader = new ArgumentReader(rest);
@@ -93,6 +103,9 @@ public static class Dispatcher
 
             Commands:
             {string.Join(Environment.NewLine, lines)}
+
+            Output: results are tables on a terminal and plain text when stdout is redirected (pipes, files, CI).
+            {TerminalOutput.Synopsis}
 
             Exit codes: 0 every claim holds, 1 a claim failed, 2 bad input or numerical trouble.
             """;

@@ -92,6 +92,9 @@ public sealed class CheckCommand : ICommand
         else
         {
             if (parsed.Title is { } title) stdout.WriteLine(title.Value);
+            // Plain text puts a step's detail (its evidence or counterexample) on a line of its own under it.
+            var table = new ResultTable(new("line", 3, "line ", ":", Numeric: true), new("verdict", -9, " "), new("step", 0, " "),
+                new("detail", 0, Environment.NewLine + new string(' ', 11)));
             foreach (var o in outcomes)
             {
                 string detail = o.Verdict switch
@@ -101,9 +104,9 @@ public sealed class CheckCommand : ICommand
                     StepVerdict.Undecided u => $" ({u.Reason})",
                     _ => "",
                 };
-                stdout.WriteLine($"line {o.Step.Line,3}: {Name(o.Verdict),-9} {o.Step.Text}");
-                if (detail.Length > 0) stdout.WriteLine($"           {detail.Trim()}");
+                table.Add($"{o.Step.Line}", Name(o.Verdict), o.Step.Text, detail.Trim());
             }
+            table.WriteTo(stdout);
             int proved = outcomes.Count(o => o.Verdict.IsProved), plausible = outcomes.Count(o => o.Verdict.IsPlausible);
             stdout.WriteLine($"{outcomes.Length} steps: {proved} proved, {plausible} plausible, {falseCount} false, {outcomes.Length - proved - plausible - falseCount} undecided.");
         }

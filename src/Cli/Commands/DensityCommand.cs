@@ -145,34 +145,38 @@ public sealed class DensityCommand : ILongRunningCommand
         var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
         int epochs = r.Settings.Training.Epochs;
         o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
-        o.WriteLine(string.Format(c, "  training                {0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy));
-        o.WriteLine(s.Method == DensityMethod.Slq
-            ? $"  method                  SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {Math.Min(s.Slq.Steps, model.ParameterCount)} Lanczos steps"
+        // Rows of a panel are indented under its heading; a checked claim's verdict is a cell of its own.
+        var table = new ResultTable(new("", -24), new(""), new("", 0, ": ")) { Indent = "  " };
+        table.Add("training", string.Format(c, "{0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy), "");
+        table.Add("method", s.Method == DensityMethod.Slq
+            ? $"SLQ, {s.Slq.Probes} {s.Slq.Distribution} probes × {Math.Min(s.Slq.Steps, model.ParameterCount)} Lanczos steps"
               + (s.Slq.Steps > model.ParameterCount ? $" (capped at P; {s.Slq.Steps} asked)" : "") + " (float64, full reorthogonalisation, probes in lockstep)"
-            : "  method                  dense eigenvalues");
+            : "dense eigenvalues", "");
         foreach (var p in panels)
         {
-            o.WriteLine($"  fisher_{DensityFigure.Name(p.Kind)} / {BlocksName(p.Blocks)}");
-            o.WriteLine(string.Format(c, "    σ, grid               {0:G4} on [{1:G4}, {2:G4}], {3} points", p.Density.Sigma, p.Density.Grid.Lower, p.Density.Grid.Upper, p.Density.Grid.Count));
-            o.WriteLine(string.Format(c, "    trace                 {0:G6}{1}{2}", p.TraceEstimate, double.IsFinite(p.TraceStandardError) && p.TraceStandardError > 0 ? string.Format(c, " ± {0:G3} (SE)", p.TraceStandardError) : "",
-                p.ExactTrace is double t ? string.Format(c, "   exact {0:G6}", t) : ""));
-            o.WriteLine(string.Format(c, "    largest eigenvalue    {0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""));
+            table.AddSection($"fisher_{DensityFigure.Name(p.Kind)} / {BlocksName(p.Blocks)}");
+            table.Add("  σ, grid", string.Format(c, "{0:G4} on [{1:G4}, {2:G4}], {3} points", p.Density.Sigma, p.Density.Grid.Lower, p.Density.Grid.Upper, p.Density.Grid.Count), "");
+            table.Add("  trace", string.Format(c, "{0:G6}{1}{2}", p.TraceEstimate, double.IsFinite(p.TraceStandardError) && p.TraceStandardError > 0 ? string.Format(c, " ± {0:G3} (SE)", p.TraceStandardError) : "",
+                p.ExactTrace is double t ? string.Format(c, "   exact {0:G6}", t) : ""), "");
+            table.Add("  largest eigenvalue", string.Format(c, "{0:G6}{1}", p.LargestNode, p.LargestEigenvalue is double l ? string.Format(c, "   exact {0:G6}", l) : ""), "");
             if (p.TopEigenvalues is { } topValues)
-                o.WriteLine(string.Format(c, "    top eigenvalues       {0} (Lanczos){1}", string.Join(", ", topValues.Select(x => x.ToString("G6", c))),
-                    p.TopEigenvalueError is double e ? string.Format(c, "; max |Δ| vs dense = {0:0.0e+00}·λ_max: {1}", e, e <= FisherDensityStudy.TopEigenvalueTolerance ? "PASS" : "FAIL") : ""));
+                table.Add("  top eigenvalues", string.Format(c, "{0} (Lanczos){1}", string.Join(", ", topValues.Select(x => x.ToString("G6", c))),
+                    p.TopEigenvalueError is double e ? string.Format(c, "; max |Δ| vs dense = {0:0.0e+00}·λ_max", e) : ""),
+                    p.TopEigenvalueError is double err ? (err <= FisherDensityStudy.TopEigenvalueTolerance ? "PASS" : "FAIL") : "");
             if (p.Distance is { } d)
-                o.WriteLine(string.Format(c, "    distance to exact     W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))));
+                table.Add("  distance to exact", string.Format(c, "W1 {0:G3}; relative moment errors k=1..4: {1}", d.Wasserstein1, string.Join(", ", d.MomentRelativeErrors.Select(e => e.ToString("0.0e+00", c)))), "");
             if (p.ToExactFisher is { } toExact)
-                o.WriteLine(string.Format(c, "    vs exact Fisher       W1 {0:G3}, overlap {1:F3} between the dense densities (σ of fisher_exact / {2})", toExact.Wasserstein1, toExact.Overlap, BlocksName(p.Blocks)));
+                table.Add("  vs exact Fisher", string.Format(c, "W1 {0:G3}, overlap {1:F3} between the dense densities (σ of fisher_exact / {2})", toExact.Wasserstein1, toExact.Overlap, BlocksName(p.Blocks)), "");
             if (p.Moments is { } ms)
-                o.WriteLine(string.Format(c, "    moment claim          max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}: {3}",
-                    ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha),
-                    Math.Abs(ms[0].Estimate - 1), ms.All(m => m.Consistent) ? "PASS" : "FAIL"));
+                table.Add("  moment claim", string.Format(c, "max |Z| = {0:F2} (threshold {1:F2}), weights sum to 1 within {2:0.0e+00}",
+                    ms.Skip(1).Max(m => Math.Abs(m.Z)), SlqMomentCheck.Threshold(FisherDensityStudy.MomentCheckAlpha), Math.Abs(ms[0].Estimate - 1)),
+                    ms.All(m => m.Consistent) ? "PASS" : "FAIL");
         }
         foreach (var (kind, holds) in r.Interlacing)
-            o.WriteLine($"  interlacing             fisher_{DensityFigure.Name(kind)}: layer-wise largest eigenvalue ≤ full one's: {(holds ? "PASS" : "FAIL")}");
-        if (plotPath is not null) o.WriteLine($"  plot                    {plotPath}");
-        o.WriteLine($"  verdict                 {r.Verdict}");
+            table.Add("interlacing", $"fisher_{DensityFigure.Name(kind)}: layer-wise largest eigenvalue ≤ full one's", holds ? "PASS" : "FAIL");
+        if (plotPath is not null) table.Add("plot", plotPath, "");
+        table.Add("verdict", r.Verdict, "");
+        table.WriteTo(o);
     }
 
     private static void WriteJson(TextWriter o, DensityExperimentResult r, string? plotPath)

@@ -110,9 +110,11 @@ public sealed class DeriveOrderParamsCommand : ICommand
                 break;
             default:
                 stdout.WriteLine($"activation {activation.Name} ({kernel.Method}), depth L = {shape.Depth}, σ_w² = {F(shape.SigmaW2)}, σ_b² = {F(shape.SigmaB2)}, α_l = {string.Join(",", shape.WidthRatios.Select(F))}");
-                stdout.WriteLine($"{"l",3} {"q1",14} {"q2",14} {"qhat1",14} {"qhat2",14} {"qtilde1",14} {"qtilde2",14}");
+                var layers = new ResultTable([new("l", 3, Numeric: true), .. new[] { "q1", "q2", "qhat1", "qhat2", "qtilde1", "qtilde2" }.Select(h => new ResultColumn(h, 14, " ", Numeric: true))])
+                    { PlainHeader = true };
                 for (int l = 0; l <= shape.Depth; l++)
-                    stdout.WriteLine($"{l,3} {G(op.Q1[l]),14} {G(op.Q2[l]),14} {G(op.QHat1[l]),14} {G(op.QHat2[l]),14} {G(op.QTilde1[l]),14} {G(op.QTilde2[l]),14}");
+                    layers.Add($"{l}", G(op.Q1[l]), G(op.Q2[l]), G(op.QHat1[l]), G(op.QHat2[l]), G(op.QTilde1[l]), G(op.QTilde2[l]));
+                layers.WriteTo(stdout);
                 stdout.WriteLine($"α = {F(shape.Alpha)}   κ₁ = {G(k1)}   κ₂ = {G(k2)}   κ′₁ = {G(op.NtkKappa1)}   κ′₂ = {G(op.NtkKappa2)}");
                 stdout.WriteLine($"q* = {(fp.QStar is double q ? G(q) : "none (q grows without bound)")}   χ = {G(fp.Chi)}   phase: {fp.Phase.ToString().ToLowerInvariant()}");
                 if (forms is not null)

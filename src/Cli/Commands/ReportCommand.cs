@@ -86,8 +86,10 @@ public sealed class ReportCommand : ILongRunningCommand
         }
         else
         {
-            int width = runs.Max(r => r.Section.Part.Title.Length);
-            foreach (var r in runs) stdout.WriteLine($"{r.Section.Part.Title.PadRight(width)}  {r.Ran,6} of {r.Section.Trials.Trials} trials {r.Seconds,6:F1} s");
+            var table = new ResultTable(new("section", -runs.Max(r => r.Section.Part.Title.Length)), new("trials run", 6, "  ", Numeric: true),
+                new("of trials", 0, " of ", " trials", Numeric: true), new("time", 8, " ", Numeric: true));
+            foreach (var r in runs) table.Add(r.Section.Part.Title, $"{r.Ran}", $"{r.Section.Trials.Trials}", ReportFiles.Seconds(r.Seconds));
+            table.WriteTo(stdout);
             var others = plan.Parts.Where(p => runs.All(r => r.Section.Part != p)).Select(p => p.Id).ToList();
             stdout.WriteLine($"shard {shard} written to {System.IO.Path.GetFullPath(partial)}; `fimverify merge` of all parts writes the report"
                 + (others.Count > 0 ? $" (and runs {string.Join(", ", others)} once)" : ""));

@@ -88,10 +88,18 @@ public sealed class SpectrumShallowCommand : ICommand
         {
             var c = CultureInfo.InvariantCulture;
             stdout.WriteLine($"Spectrum of {source}: d = {d}, p = {p}, seed {seed} ({backend})");
-            stdout.WriteLine("  rank  eigenvalue      group      theorem level  limit Λ_k (k)     overlap mean/linear/quadratic");
+            var table = new ResultTable(new("rank", 4, Numeric: true), new("eigenvalue", -14, "  ", Numeric: true), new("group", -9, "  "),
+                new("theorem level", -13, "  ", Numeric: true), new("limit Λ_k", -10, "  ", Numeric: true), new("k", 2, " (", ")", Numeric: true),
+                new("overlap mean/linear/quadratic", 0, "   "))
+            {
+                Indent = "  ",
+                // The plain header has always spanned the limit and its degree k with one title.
+                PlainHeaderLine = "  rank  eigenvalue      group      theorem level  limit Λ_k (k)     overlap mean/linear/quadratic",
+            };
             foreach (var e in ranked)
-                stdout.WriteLine(string.Format(c, "  {0,4}  {1,-14:G8}  {2,-9}  {3,-13:G6}  {4,-10:G6} ({5,2})   {6:F3} / {7:F3} / {8:F3}",
-                    e.Rank, e.Value, GroupName(e.Group), e.TheoremLevel, e.LimitLevel, e.LimitDegree, e.Overlaps[0], e.Overlaps[1], e.Overlaps[2]));
+                table.Add($"{e.Rank}", e.Value.ToString("G8", c), GroupName(e.Group), e.TheoremLevel.ToString("G6", c), e.LimitLevel.ToString("G6", c), $"{e.LimitDegree}",
+                    string.Format(c, "{0:F3} / {1:F3} / {2:F3}", e.Overlaps[0], e.Overlaps[1], e.Overlaps[2]));
+            table.WriteTo(stdout);
         }
         return 0;
     }

@@ -63,13 +63,15 @@ public sealed class VerifyLemma1Command : ILongRunningCommand
         {
             var c = CultureInfo.InvariantCulture;
             stdout.WriteLine($"Lemma 1 vs Monte Carlo: d = {d}, p = {p}, {samples} samples, seed {seed}");
-            stdout.WriteLine(string.Format(c, "  entries compared        {0} (distinct entries of the symmetric p×p matrix)", r.EntriesCompared));
-            stdout.WriteLine(string.Format(c, "  decision                max |z| ≤ {0:F3} (Bonferroni, family-wise false-alarm rate {1:G3})", r.Threshold, alpha));
-            stdout.WriteLine(string.Format(c, "  worst |z|               {0:F3} at entry ({1}, {2})", r.WorstStandardizedDeviation, r.WorstRow, r.WorstColumn));
-            stdout.WriteLine(string.Format(c, "  entries beyond          {0}", r.EntriesBeyondThreshold));
-            stdout.WriteLine(string.Format(c, "  max |J_ii − n_i²/2|     {0:0.00e+00}", r.MaxDiagonalIdentityError));
-            stdout.WriteLine(string.Format(c, "  symmetry, PSD           max asymmetry {0:0.00e+00}, smallest eigenvalue {1:0.000e+00} (trace {2:F4}; {3})", r.MaxAsymmetry, r.SmallestEigenvalue, r.Trace, r.EigenBackend));
-            stdout.WriteLine($"  verdict                 {verdict}");
+            new ResultTable(new("", -24), new("")) { Indent = "  " }
+                .Add("entries compared", string.Format(c, "{0} (distinct entries of the symmetric p×p matrix)", r.EntriesCompared))
+                .Add("decision", string.Format(c, "max |z| ≤ {0:F3} (Bonferroni, family-wise false-alarm rate {1:G3})", r.Threshold, alpha))
+                .Add("worst |z|", string.Format(c, "{0:F3} at entry ({1}, {2})", r.WorstStandardizedDeviation, r.WorstRow, r.WorstColumn))
+                .Add("entries beyond", string.Format(c, "{0}", r.EntriesBeyondThreshold))
+                .Add("max |J_ii − n_i²/2|", string.Format(c, "{0:0.00e+00}", r.MaxDiagonalIdentityError))
+                .Add("symmetry, PSD", string.Format(c, "max asymmetry {0:0.00e+00}, smallest eigenvalue {1:0.000e+00} (trace {2:F4}; {3})", r.MaxAsymmetry, r.SmallestEigenvalue, r.Trace, r.EigenBackend))
+                .Add("verdict", verdict)
+                .WriteTo(stdout);
         }
         return r.Consistent ? 0 : 1;
     }

@@ -81,17 +81,30 @@ public sealed class VerifyNgdScalesCommand : ILongRunningCommand
         o.WriteLine($"Natural gradient in function space (seed 002): {activation.Name}, L = {depth}, N = {samples}, C = 1, σ_w² = {G(sw)}, σ_b² = {G(sb)}, "
             + $"widths {string.Join(", ", widths)}, {trials} trial(s) per width, seed {seed}");
         o.WriteLine("Θ̄ = J G⁺ Jᵀ/N (pseudo-inverse: the zero-damping limit); one step θ ← θ − G⁺∇L/α from initialisation, y ~ N(0, 1)");
-        o.WriteLine($"  {"metric",-11}{"M",6}{"α ours",10}{"α seed 002",12}{"mean Θ̄ₙₙ",12}{"‖Θ̄/α−I‖₂",12}{"linearised",12}{"step res.",12}{"max |Δu|",10}");
+        var rows = new ResultTable(new("metric", -11), new("M", 6, Numeric: true), new("α ours", 10, Numeric: true), new("α seed 002", 12, Numeric: true),
+            new("mean Θ̄ₙₙ", 12, Numeric: true), new("‖Θ̄/α−I‖₂", 12, Numeric: true), new("linearised", 12, Numeric: true), new("step res.", 12, Numeric: true),
+            new("max |Δu|", 10, Numeric: true))
+        {
+            Indent = "  ", PlainHeader = true,
+            Caption = "(distances and linearised residuals: RMS over trials; step residual ‖f₁ − y‖/‖f₀ − y‖ and largest hidden pre-activation change: medians)",
+        };
         foreach (var row in r.Rows)
-            o.WriteLine($"  {NaturalGradientScales.Name(row.Metric),-11}{row.Width,6}{G(row.Alpha),10}{G(row.SourceAlpha),12}{G(row.MeanDiagonal),12}"
-                + $"{G(row.RmsDistance),12}{G(row.RmsLinearResidual),12}{G(row.MedianStepResidual),12}{G(row.MedianLargestPreactivationChange),10}");
-        o.WriteLine("  (distances and linearised residuals: RMS over trials; step residual ‖f₁ − y‖/‖f₀ − y‖ and largest hidden pre-activation change: medians)");
+            rows.Add(NaturalGradientScales.Name(row.Metric), $"{row.Width}", G(row.Alpha), G(row.SourceAlpha), G(row.MeanDiagonal),
+                G(row.RmsDistance), G(row.RmsLinearResidual), G(row.MedianStepResidual), G(row.MedianLargestPreactivationChange));
+        rows.WriteTo(o);
         o.WriteLine("claims (they set the exit code):");
-        foreach (var c in r.Claims) o.WriteLine($"  {c.Word(false),-10} {c.Name}: {c.Detail}");
+        ClaimTable(r.Claims, sourceCheck: false).WriteTo(o);
         o.WriteLine("seed 002's own statements (checked, not scored):");
-        foreach (var c in r.SourceChecks) o.WriteLine($"  {c.Word(true),-10} {c.Name}: {c.Detail}");
+        ClaimTable(r.SourceChecks, sourceCheck: true).WriteTo(o);
         if (r.SourceChecks.Any(c => c.Holds == false))
             o.WriteLine("  (REFUTED: the sweep contradicts seed 002's statement under the rule shown in --format json; see docs/mean-field.md)");
+    }
+
+    private static ResultTable ClaimTable(IReadOnlyList<NaturalGradientClaim> claims, bool sourceCheck)
+    {
+        var table = new ResultTable(new("verdict", -10), new("claim", 0, " "), new("detail", 0, ": ")) { Indent = "  " };
+        foreach (var c in claims) table.Add(c.Word(sourceCheck), c.Name, c.Detail);
+        return table;
     }
 
     private static string Json(NaturalGradientSweepResult r, IActivation activation, int depth, int samples, double sw, double sb, int trials,

@@ -49,18 +49,25 @@ public static class ClaimReport
         w.WriteEndArray();
     }
 
-    /// <summary>One row per claim: name, failures/trials, CI, bound, verdict, and optional extra columns.</summary>
+    /// <summary>One row per claim: name, failures/trials, CI, bound, verdict, and an optional extra column.</summary>
     public static void WriteTable(TextWriter o, IReadOnlyList<ClaimVerdict> verdicts, Func<ClaimVerdict, string>? extra = null, string extraHeader = "")
     {
         var c = CultureInfo.InvariantCulture;
         int width = Math.Max(5, verdicts.Max(v => v.Claim.Name.Length)) + 2;
-        o.WriteLine($"  {"claim".PadRight(width)}{"failures",-16}{"ci (failure rate)",-24}{"bound",-12}{"verdict",-10}{extraHeader}");
+        ResultColumn[] columns =
+        [
+            new("claim", -width), new("failures", -16, Numeric: true), new("ci (failure rate)", -24, Numeric: true),
+            new("bound", -12, Numeric: true), new("verdict", -10),
+        ];
+        var table = new ResultTable(extra is null ? columns : [.. columns, new(extraHeader)]) { Indent = "  ", PlainHeader = true };
         foreach (var v in verdicts)
         {
             string ci = string.Format(c, "[{0:G3}, {1:G3}]", v.Interval.Lower, v.Interval.Upper);
             string bound = string.Format(c, "{0:G4}", v.Claim.Bound);
             string tally = v.Undecided > 0 ? $"{v.Failures}(+{v.Undecided}?)/{v.Trials}" : $"{v.Failures}/{v.Trials}";
-            o.WriteLine($"  {v.Claim.Name.PadRight(width)}{tally,-16}{ci,-24}{bound,-12}{VerdictWord(v.Verdict),-10}{extra?.Invoke(v) ?? ""}");
+            string[] cells = [v.Claim.Name, tally, ci, bound, VerdictWord(v.Verdict)];
+            table.Add(extra is null ? cells : [.. cells, extra(v)]);
         }
+        table.WriteTo(o);
     }
 }

@@ -63,7 +63,9 @@ public static class FimStatsOutput
             stdout.WriteLine($"α = {G(op.Alpha)}, κ₁ = {G(op.Kappa1)}, κ₂ = {G(op.Kappa2)}, κ′₁ = {G(op.NtkKappa1)}, κ′₂ = {G(op.NtkKappa2)}, critical η = 2/λ_max = {G(r.CriticalLearningRate)}");
             foreach (var m in r.Metrics) WriteText(stdout, MetricName(m, variant), m);
             if (r.MeanSubtraction is { } b) WriteText(stdout, b);
-            foreach (var c in r.Claims) stdout.WriteLine($"{(c.Holds ? "PASS" : "FAIL")}  {ClaimName(c)}: {Detail(c)}");
+            var claims = new ResultTable(new("verdict"), new("claim", 0, "  "), new("detail", 0, ": "));
+            foreach (var c in r.Claims) claims.Add(c.Holds ? "PASS" : "FAIL", ClaimName(c), Detail(c));
+            claims.WriteTo(stdout);
         }
     }
 
@@ -95,10 +97,16 @@ public static class FimStatsOutput
 
     private static void WriteText(TextWriter o, string name, FimStatsMetric m)
     {
-        o.WriteLine($"[{name}]  {"predicted",14} {"measured",14} {"± s.e.",12} {"ratio",10}");
-        foreach (var (key, s) in Entries(m))
-            o.WriteLine($"  {key,-12} {Show(s.Predicted),14} {Show(s.Measured),14} {Show(s.StandardError),12} {Show(s.Ratio),10}");
-        o.WriteLine($"  largest eigenvalue {Show(m.Largest)}; top: {string.Join(", ", m.Top.Select(Show))}");
+        ResultColumn[] numbers = [new("predicted", 14, " ", Numeric: true), new("measured", 14, " ", Numeric: true), new("± s.e.", 12, " ", Numeric: true), new("ratio", 10, " ", Numeric: true)];
+        var table = new ResultTable([new(name, -12), .. numbers])
+        {
+            Indent = "  ",
+            // The plain header has always been "[name]" and the number headers, not in the rows' layout.
+            PlainHeaderLine = $"[{name}]  " + string.Join(" ", numbers.Select(c => c.Header.PadLeft(c.Width))),
+            Caption = $"largest eigenvalue {Show(m.Largest)}; top: {string.Join(", ", m.Top.Select(Show))}",
+        };
+        foreach (var (key, s) in Entries(m)) table.Add(key, Show(s.Predicted), Show(s.Measured), Show(s.StandardError), Show(s.Ratio));
+        table.WriteTo(o);
     }
 
     /// <summary>What the sources say about c₁ and c₂, printed with the bounds so nobody reads ĉ₁, ĉ₂ as the sources' values.</summary>
@@ -109,11 +117,13 @@ public static class FimStatsOutput
     {
         o.WriteLine($"[bounds]  ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M), ρ = M/T = {G(b.Rho)}");
         o.WriteLine($"  {ConstantsNote}");
-        o.WriteLine($"  {"lower bound ρα(κ₁ − κ₂) (c₁ = 0)",-42} {Show(b.LowerBound),12}");
-        o.WriteLine($"  {"λ_max(F̄)",-42} {Show(b.LambdaMax),12} ± {Show(b.LambdaMaxStdErr)}");
-        o.WriteLine($"  {"ĉ₁ = λ_max(F̄) − ρα(κ₁ − κ₂)",-42} {Show(b.C1),12} ± {Show(b.LambdaMaxStdErr)}");
-        o.WriteLine($"  {"ĉ₂ = (Σλ² − (Σλ)²/(C(T − 1)))/M",-42} {Show(b.C2),12} ± {Show(b.C2StdErr)}");
-        o.WriteLine($"  {"upper bound √((Cα²ρ(κ₁ − κ₂)² + ĉ₂)M)",-42} {Show(b.UpperBound),12}   (at the mean ĉ₂; not scored: with a network's own ĉ₂ it is about √Σλ²)");
+        new ResultTable(new("quantity", -42), new("value", 12, " ", Numeric: true), new("± s.e.", 0, " ± ", Numeric: true), new("note", 0, "   ")) { Indent = "  " }
+            .Add("lower bound ρα(κ₁ − κ₂) (c₁ = 0)", Show(b.LowerBound), "", "")
+            .Add("λ_max(F̄)", Show(b.LambdaMax), Show(b.LambdaMaxStdErr), "")
+            .Add("ĉ₁ = λ_max(F̄) − ρα(κ₁ − κ₂)", Show(b.C1), Show(b.LambdaMaxStdErr), "")
+            .Add("ĉ₂ = (Σλ² − (Σλ)²/(C(T − 1)))/M", Show(b.C2), Show(b.C2StdErr), "")
+            .Add("upper bound √((Cα²ρ(κ₁ − κ₂)² + ĉ₂)M)", Show(b.UpperBound), "", "(at the mean ĉ₂; not scored: with a network's own ĉ₂ it is about √Σλ²)")
+            .WriteTo(o);
     }
 
     private static void WriteJson(Utf8JsonWriter w, MeanSubtractionSummary b)

@@ -55,12 +55,15 @@ public static class Theorem3SweepOutput
                 prm.D, prm.Delta, perP, first.Seed, first.Alpha, constant.Value, constant.IsEstimate ? " [ESTIMATE]" : ""));
             stdout.WriteLine("  bound C·D/(δ²p): " + string.Join(", ", ps.Select(p => string.Format(c, "p={0}: {1:G3}", p, constant.Bound(prm.Delta, p)))));
             stdout.WriteLine("  rule: " + (r.Trends.FirstOrDefault()?.Trend.Rule ?? ""));
+            var table = new ResultTable(new("claim", -24), new($"failures at p = {string.Join(", ", ps)}", -40, " "),
+                new("slope", -6, " slope ", Numeric: true), new("verdict", 0, " ")) { Indent = "  " };
             foreach (var t in r.Trends)
             {
                 string rates = string.Join("  ", t.Trend.Points.Select(pt => $"{pt.Failures}/{pt.Trials}"));
                 string slope = double.IsFinite(t.Trend.FittedSlope) ? t.Trend.FittedSlope.ToString("F2", c) : "n/a";
-                stdout.WriteLine($"  {t.Claim,-24} {rates,-40} slope {slope,-6} {(t.Trend.Refuted ? "FAIL" : "PASS")}");
+                table.Add(t.Claim, rates, slope, t.Trend.Refuted ? "FAIL" : "PASS");
             }
+            table.WriteTo(stdout);
         }
     }
 

@@ -36,12 +36,16 @@ public static class ReportFiles
         if (format == OutputFormat.Json) stdout.WriteLine(json);
         else
         {
-            int width = sections.Max(s => s.Title.Length);
-            foreach (var s in sections) stdout.WriteLine($"{s.Title.PadRight(width)}  {MarkdownReport.Word(s.Verdict),-8} {s.Seconds,6:F1} s");
+            var table = new ResultTable(new("section", -sections.Max(s => s.Title.Length)), new("verdict", -8, "  "), new("time", 8, " ", Numeric: true));
+            foreach (var s in sections) table.Add(s.Title, MarkdownReport.Word(s.Verdict), Seconds(s.Seconds));
+            table.WriteTo(stdout);
             stdout.WriteLine($"report written to {Path.GetFullPath(outputDirectory)} (report.md, report.html, results.json)");
         }
         return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
     }
+
+    /// <summary>A duration as "12.3 s" (a table cell, padded by the table).</summary>
+    public static string Seconds(double seconds) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F1} s");
 
     private static string ResultsJson(IReadOnlyList<ReportSection> sections, long seed, bool quick)
     {

@@ -10,7 +10,7 @@ public class DerivationCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
-    private static string Example(string name)
+    internal static string Example(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "examples", "derivations"))) dir = dir.Parent;

@@ -9,8 +9,8 @@ namespace FimVerify.Cli.Output;
 /// Draws a <see cref="ResultTable"/> as a Spectre.Console table for a terminal: rounded borders, bold headers (hidden
 /// when no column has one), numeric columns right-justified, section headings in bold, a caption as a dim line under
 /// the table, and a cell that is a verdict word coloured: passing words green, failing ones red, undecided ones yellow,
-/// INFO dim. Numbers and verdicts are never wrapped; Spectre wraps the other columns when the terminal is narrower
-/// than the table, and a table that would have to break a word does not <see cref="Fits"/>.
+/// INFO dim. On a terminal narrower than the table the columns wrap at spaces, numbers and verdicts never; a table that
+/// would have to break a word does not <see cref="Fits"/>.
 /// </summary>
 public static class TerminalTable
 {
@@ -43,8 +43,7 @@ public static class TerminalTable
             var c = table.Columns[k];
             var column = new TableColumn(new Text(c.Header, new Style(decoration: Decoration.Bold)));
             if (c.Numeric) column.RightAligned();
-            if (Unbroken(table, k)) column.NoWrap();
-            else if (widths?[k] is int w) column.Width(w);
+            if (widths?[k] is int w) column.Width(w);
             t.AddColumn(column);
         }
         if (table.Columns.All(c => c.Header.Length == 0)) t.HideHeaders();
@@ -59,8 +58,8 @@ public static class TerminalTable
     }
 
     /// <summary>
-    /// Null when the table fits at its natural widths; else the widths of the wrapped columns: each its longest word and
-    /// a share of the room left in proportion to what it lacks (Spectre's own shrinking would break words first).
+    /// Null when the table fits at its natural widths; else every column's width: its least (<see cref="Measure"/>) and a
+    /// share of the room left in proportion to what it lacks (Spectre's own shrinking would break words and numbers).
     /// </summary>
     private static int[]? Widths(ResultTable table, int width)
     {
@@ -74,13 +73,17 @@ public static class TerminalTable
     /// <summary>Per column a border and a space of padding either side, and the last border.</summary>
     private static int Overhead(ResultTable table) => 3 * table.Columns.Count + 1;
 
-    /// <summary>Per column its least width (the longest word; the whole text for numbers and verdicts) and its natural one.</summary>
+    /// <summary>
+    /// Per column its least width, the longest word of its header and cells (for numbers and verdicts the longest cell:
+    /// they never wrap), and its natural width, the longest header or cell.
+    /// </summary>
     private static (int Min, int Max)[] Measure(ResultTable table) =>
         table.Columns.Select((c, k) =>
         {
-            var texts = ColumnTexts(table, k).Append(c.Header).ToList();
-            int max = texts.Max(CellWidth);
-            return (Unbroken(table, k) ? max : texts.SelectMany(t => t.Split(' ')).Max(CellWidth), max);
+            var cells = ColumnTexts(table, k).ToList();
+            int longestWord = cells.Append(c.Header).SelectMany(t => t.Split(' ')).Max(CellWidth);
+            int min = Unbroken(table, k) ? Math.Max(cells.Select(CellWidth).DefaultIfEmpty(0).Max(), longestWord) : longestWord;
+            return (min, Math.Max(min, cells.Append(c.Header).Max(CellWidth)));
         }).ToArray();
 
     private static Text CellText(string text) => VerdictStyle(text) is { } style ? new Text(text, style) : new Text(text);

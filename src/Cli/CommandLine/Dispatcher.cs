@@ -104,7 +104,6 @@ public static class Dispatcher
             Commands:
             {string.Join(Environment.NewLine, lines)}
 
-            Output: results are tables on a terminal and plain text when stdout is redirected (pipes, files, CI).
             {TerminalOutput.Synopsis}
 
             Exit codes: 0 every claim holds, 1 a claim failed, 2 bad input or numerical trouble.

@@ -13,9 +13,9 @@ public sealed class TerminalOutput(TextWriter inner, IAnsiConsole console) : Tex
     /// <summary>The environment variable that asks for plain text on a terminal too (any value but empty or 0), as --plain does.</summary>
     public const string PlainVariable = "FIMVERIFY_PLAIN";
 
-    /// <summary>The help line of --plain, which every command takes.</summary>
+    /// <summary>The help line on --plain, which every command takes.</summary>
     public const string Synopsis =
-        "  --plain          on a terminal too, print results as the plain text of a redirected stdout, not as tables (or set FIMVERIFY_PLAIN=1; NO_COLOR keeps the tables, uncoloured)";
+        "Output: tables on a terminal, plain text when stdout is redirected; --plain (or FIMVERIFY_PLAIN=1) prints the plain text on a terminal too, NO_COLOR keeps the tables uncoloured.";
 
     public TextWriter Inner { get; } = inner;
     public IAnsiConsole Console { get; } = console;

@@ -173,6 +173,7 @@ public sealed class TerminalTableTests : IDisposable
         Environment.SetEnvironmentVariable(TerminalOutput.PlainVariable, "0");
         Assert.Contains("╭", RunOnTerminal(120, args).Out);
         Environment.SetEnvironmentVariable(TerminalOutput.PlainVariable, null);
+        Assert.Contains("--plain", CliRunner.Run("check", "--help").Out);
         // A redirected stdout is never a terminal: TerminalOutput.For leaves it as it is.
         var redirected = new StringWriter();
         Assert.Same(redirected, TerminalOutput.For(redirected, plain: false));

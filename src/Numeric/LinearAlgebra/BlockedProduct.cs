@@ -21,8 +21,10 @@ internal static unsafe class BlockedProduct
     /// <summary>Below this many multiply-adds the product runs on the calling thread.</summary>
     private const long ParallelThreshold = 1L << 21;
 
+    /// <param name="symmetricA">op(A) is the symmetric m×m matrix whose upper triangle is stored in a (SYMM): only that triangle is
+    /// read, the lower one coming from its mirror image while packing (opA must be <see cref="Op.None"/>).</param>
     public static void Run(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
-        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true)
+        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true, bool symmetricA = false)
     {
         if (m == 0 || n == 0) return;
         int threads = maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
@@ -30,8 +32,8 @@ internal static unsafe class BlockedProduct
         ScaleC(m, n, beta, c, ldc, upperOnly, threads);
         if (k > 0 && alpha != 0)
         {
-            if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
-            else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
+            if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, symmetricA, threads);
+            else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, symmetricA, threads);
         }
         if (upperOnly && mirror) MirrorUpper(n, c, ldc, threads);
     }
@@ -52,7 +54,7 @@ internal static unsafe class BlockedProduct
     }
 
     private static void Accumulate<TV>(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
-        double* c, int ldc, bool upperOnly, int threads) where TV : struct, ILanes<TV>
+        double* c, int ldc, bool upperOnly, bool symmetricA, int threads) where TV : struct, ILanes<TV>
     {
         int nr = GemmMicroKernel.Columns<TV>();
         const int mr = GemmMicroKernel.Rows;
@@ -83,7 +85,8 @@ internal static unsafe class BlockedProduct
                         {
                             int ic = item / groups * MC, g = item % groups;
                             int mc = Math.Min(MC, mEnd - ic);
-                            PackA(opA, (double*)pa, lda, ic, mc, p0c, kc, (double*)aPack);
+                            if (symmetricA) PackASymmetric((double*)pa, lda, ic, mc, p0c, kc, (double*)aPack);
+                            else PackA(opA, (double*)pa, lda, ic, mc, p0c, kc, (double*)aPack);
                             for (int s = g * slivers / groups; s < (g + 1) * slivers / groups; s++)
                             {
                                 int j0 = jcc + s * nr, cols = Math.Min(nr, n - j0);
@@ -108,6 +111,16 @@ internal static unsafe class BlockedProduct
         }
     }
 
+    /// <summary>How many source rows ahead the packing loops prefetch: a packed block reads short runs (kc or mc doubles) from
+    /// many rows, which the hardware prefetcher does not follow when the matrix is not in cache.</summary>
+    private const int PrefetchRows = 4;
+
+    private static void Prefetch(double* start, int count)
+    {
+        for (int q = 0; q < count; q += 8) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + q);
+        System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + count - 1);
+    }
+
     /// <summary>Packs op(A)[ic..ic+mc, p0..p0+kc] into MR-high slivers, column p of a sliver contiguous, zero-padded.
     /// Source rows are read contiguously (one stored row per step) so that packing does not thrash the TLB.</summary>
     private static void PackA(Op op, double* a, int lda, int ic, int mc, int p0, int kc, double* dst)
@@ -123,6 +136,7 @@ internal static unsafe class BlockedProduct
                 if (i < mc)
                 {
                     double* src = a + (long)(ic + i) * lda + p0;
+                    if (i + PrefetchRows < mc) Prefetch(src + (long)PrefetchRows * lda, kc);
                     for (int p = 0; p < kc; p++) d[p * mr] = src[p];
                 }
                 else for (int p = 0; p < kc; p++) d[p * mr] = 0;
@@ -134,6 +148,7 @@ internal static unsafe class BlockedProduct
             for (int p = 0; p < kc; p++)
             {
                 double* src = a + (long)(p0 + p) * lda + ic;
+                if (p + PrefetchRows < kc) Prefetch(src + (long)PrefetchRows * lda, mc);
                 for (int r0 = 0; r0 < padded; r0 += mr)
                 {
                     double* d = dst + (long)r0 * kc + p * mr;
@@ -141,6 +156,35 @@ internal static unsafe class BlockedProduct
                     for (; r < rows; r++) d[r] = src[r0 + r];
                     for (; r < mr; r++) d[r] = 0;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackA"/> for a symmetric A of which only the upper triangle is stored: A[i, p] is read at (i, p) when i ≤ p and at
+    /// (p, i) otherwise. A block wholly above the diagonal packs as stored, one wholly below as transposed (both read rows
+    /// contiguously); only the few blocks the diagonal crosses are read entry by entry.
+    /// </summary>
+    private static void PackASymmetric(double* a, int lda, int ic, int mc, int p0, int kc, double* dst)
+    {
+        if (ic + mc - 1 <= p0) { PackA(Op.None, a, lda, ic, mc, p0, kc, dst); return; }
+        if (ic >= p0 + kc - 1) { PackA(Op.Transpose, a, lda, ic, mc, p0, kc, dst); return; }
+        const int mr = GemmMicroKernel.Rows;
+        int padded = (mc + mr - 1) / mr * mr;
+        for (int p = 0; p < kc; p++)
+        {
+            int col = p0 + p;
+            double* below = a + (long)col * lda; // row col holds A[col, i] = A[i, col] for i > col
+            for (int r0 = 0; r0 < padded; r0 += mr)
+            {
+                double* d = dst + (long)r0 * kc + p * mr;
+                int rows = Math.Min(mr, mc - r0), r = 0;
+                for (; r < rows; r++)
+                {
+                    int i = ic + r0 + r;
+                    d[r] = i <= col ? a[(long)i * lda + col] : below[i];
+                }
+                for (; r < mr; r++) d[r] = 0;
             }
         }
     }

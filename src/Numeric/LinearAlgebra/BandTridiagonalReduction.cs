@@ -10,9 +10,11 @@ namespace FimVerify.Numeric.LinearAlgebra;
 /// both sides: the diagonal block A[J₁, J₁] ← H A H, and the block to its right A[J₁, J₂] ← H A, which fills in (the bulge). A
 /// new reflector from the bulge's first row, applied from the right, pushes the bulge one block down, and so on to the end of
 /// the matrix; the rest of each bulge is annihilated by the next sweep. Work ≈ 6n²b flops on b×b blocks (kept in L1/L2).
-/// Parallel: sweep i runs on worker i mod W, and its step k (on rows from i + 1 + (k−1)b to i + kb) waits until sweep i − 1 has
-/// finished its step k + 1, the last one touching those rows; every entry is then computed from the same values in the same
-/// order as in the sequential run, so the result does not depend on the number of workers.
+/// Parallel: each sweep's steps are cut into W equal runs, run w going to worker w, so every worker keeps to its own stretch of
+/// rows (in its own caches) sweep after sweep and only a reflector crosses to the next worker per sweep. Step k of sweep i (on the
+/// rows from i + 1 + (k−1)b to i + kb) waits for step k − 1 of its sweep and for step k + 1 of sweep i − 1, the last one touching
+/// those rows; every entry is then computed from the same values in the same order as in the sequential run, so the result does
+/// not depend on the number of workers.
 /// </summary>
 public static unsafe class BandTridiagonalReduction
 {
@@ -84,11 +86,16 @@ public static unsafe class BandTridiagonalReduction
         private const int Done = int.MaxValue;
         private readonly int _stride = 2 * b;          // ld − 1: A[r, c] at w + r·stride + c
         private readonly int[] _progress = new int[n];  // steps of each sweep finished (Done at its end)
+        // The reflector (v, τ) a worker hands to the next one where it leaves a sweep: b + 1 values per sweep.
+        private readonly double[] _handoff = workers > 1 ? new double[(long)n * (b + 1)] : [];
         private volatile bool _aborted;
 
         public void Abort() => _aborted = true;
 
         private double* At(int r, int c) => w + (long)r * _stride + c;
+
+        /// <summary>Steps of sweep i: step k works on the rows from s_k = i + 1 + (k − 1)b, and exists while s_k ≤ n − 2.</summary>
+        private int Steps(int i) => i > n - 3 ? 0 : (n - 3 - i) / b + 1;
 
         public void Worker(int id)
         {
@@ -96,47 +103,65 @@ public static unsafe class BandTridiagonalReduction
             var vNext = new double[b];
             var y = new double[b];
             fixed (double* pv = v, pn = vNext, py = y)
-            {
-                double* cur = pv, next = pn;
-                for (int i = id; i < n; i += workers) Sweep(i, ref cur, ref next, py);
-            }
+                for (int i = 0; i < n; i++)
+                {
+                    // Worker id takes the id-th of `workers` equal runs of steps of every sweep: the rows it works on stay its own
+                    // (in its caches) from sweep to sweep, and only a reflector crosses to the next worker per sweep.
+                    int steps = Steps(i);
+                    int first = (int)((long)steps * id / workers) + 1, last = (int)((long)steps * (id + 1) / workers);
+                    if (first <= last) Sweep(i, first, last, pv, pn, py);
+                }
         }
 
-        /// <summary>Waits until sweep i − 1 has finished its step <paramref name="step"/> (or all of it).</summary>
+        /// <summary>Waits until sweep <paramref name="i"/> has finished its step <paramref name="step"/> (or all of it).</summary>
         private void WaitFor(int i, int step)
         {
-            if (i == 0 || workers == 1) return;
+            if (i < 0 || workers == 1) return;
             var spin = new SpinWait();
-            while (Volatile.Read(ref _progress[i - 1]) < step)
+            while (Volatile.Read(ref _progress[i]) < step)
             {
                 if (_aborted) throw new OperationCanceledException("another band reduction worker failed");
                 spin.SpinOnce(sleep1Threshold: -1);
             }
         }
 
-        private void Sweep(int i, ref double* v, ref double* vNext, double* y)
+        /// <summary>Steps first..last of sweep i. Step k needs step k − 1 of this sweep and step k + 1 of the sweep before (the
+        /// last one touching its rows); sweep i's first step creates the reflector that annihilates row i.</summary>
+        private void Sweep(int i, int first, int last, double* v, double* vNext, double* y)
         {
-            int len = Math.Min(b, n - 1 - i);
-            if (len < 2) { Volatile.Write(ref _progress[i], Done); return; }
-            WaitFor(i, 2);
-            double tau = Reflector(At(i, i + 1), len, v);
-            int s = i + 1;
-            for (int k = 1; ; k++)
+            int steps = Steps(i);
+            double tau;
+            if (first == 1)
             {
-                if (k > 1) WaitFor(i, k + 1);
+                WaitFor(i - 1, 2);
+                tau = Reflector(At(i, i + 1), Math.Min(b, n - 1 - i), v);
+            }
+            else
+            {
+                WaitFor(i, first - 1);
+                var slot = _handoff.AsSpan((int)((long)i * (b + 1)), b + 1);
+                for (int c = 0; c < b; c++) v[c] = slot[c];
+                tau = slot[b];
+            }
+            for (int k = first; k <= last; k++)
+            {
+                if (k > 1) WaitFor(i - 1, k + 1);
+                int s = i + 1 + (k - 1) * b, len = Math.Min(b, n - s);
                 // H A[J, J] H on the diagonal block J = [s, s + len).
                 if (tau != 0) TwoSided(At(s, s), len, v, tau, y);
                 int sn = s + len, lenNext = Math.Min(b, n - sn);
-                if (lenNext <= 0) break;
                 // The block to the right: B ← H B, then a reflector from its first row pushes the bulge on (B ← B Hₙ).
-                double* block = At(s, sn);
-                double tauNext = Chase(block, len, lenNext, v, tau, vNext, y);
-                Volatile.Write(ref _progress[i], k);
-                if (lenNext < 2) break;
+                double tauNext = lenNext > 0 ? Chase(At(s, sn), len, lenNext, v, tau, vNext, y) : 0;
+                if (k == last && k < steps)
+                {
+                    var slot = _handoff.AsSpan((int)((long)i * (b + 1)), b + 1);
+                    for (int c = 0; c < b; c++) slot[c] = vNext[c];
+                    slot[b] = tauNext;
+                }
+                Volatile.Write(ref _progress[i], k == steps ? Done : k);
                 var swap = v; v = vNext; vNext = swap;
-                tau = tauNext; s = sn; len = lenNext;
+                tau = tauNext;
             }
-            Volatile.Write(ref _progress[i], Done);
         }
 
         /// <summary>
@@ -167,8 +192,7 @@ public static unsafe class BandTridiagonalReduction
             {
                 double* row = dBlock + (long)r * _stride;
                 // Row r of the upper triangle gives y[r] (with the diagonal) and, by symmetry, feeds y[r + 1..].
-                y[r] += row[r] * v[r] + Rows.Dot(row + r + 1, v + r + 1, len - r - 1);
-                Rows.Axpy(v[r], row + r + 1, y + r + 1, len - r - 1);
+                y[r] += row[r] * v[r] + Rows.DotAxpy(row + r + 1, v + r + 1, v[r], y + r + 1, len - r - 1);
             }
             for (int c = 0; c < len; c++) y[c] *= tau;
             double alpha = -0.5 * tau * Rows.Dot(y, v, len);
@@ -202,8 +226,8 @@ public static unsafe class BandTridiagonalReduction
             for (int r = 1; r < len; r++)
             {
                 double* row = block + (long)r * _stride;
-                if (tau != 0) Rows.Axpy(-tau * v[r], z, row, lenNext);
-                if (tauNext != 0) Rows.Axpy(-tauNext * Rows.Dot(row, vNext, lenNext), vNext, row, lenNext);
+                double dot = tau != 0 ? Rows.AxpyDot(-tau * v[r], z, row, vNext, lenNext) : Rows.Dot(row, vNext, lenNext);
+                if (tauNext != 0) Rows.Axpy(-tauNext * dot, vNext, row, lenNext);
             }
             return tauNext;
         }
@@ -219,9 +243,66 @@ public static unsafe class BandTridiagonalReduction
         private static double Dot<TV>(double* x, double* y, int len) where TV : struct, ILanes<TV>
         {
             int wd = TV.Count, c = 0;
-            var acc = TV.Broadcast(0);
-            for (; c + wd <= len; c += wd) acc = TV.MultiplyAdd(TV.Load(x + c), TV.Load(y + c), acc);
-            return DotTail(x, y, c, len, TV.Sum(acc));
+            var acc0 = TV.Broadcast(0); var acc1 = acc0;
+            for (; c + 2 * wd <= len; c += 2 * wd)
+            {
+                acc0 = TV.MultiplyAdd(TV.Load(x + c), TV.Load(y + c), acc0);
+                acc1 = TV.MultiplyAdd(TV.Load(x + c + wd), TV.Load(y + c + wd), acc1);
+            }
+            if (c + wd <= len) { acc0 = TV.MultiplyAdd(TV.Load(x + c), TV.Load(y + c), acc0); c += wd; }
+            return DotTail(x, y, c, len, TV.Sum(TV.Add(acc0, acc1)));
+        }
+
+        /// <summary>Returns x·v while y ← y + a·x (one pass over x).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double DotAxpy(double* x, double* v, double a, double* y, int len)
+        {
+            if (Lanes512.IsSupported) return DotAxpy<Lanes512>(x, v, a, y, len);
+            if (Lanes256.IsSupported) return DotAxpy<Lanes256>(x, v, a, y, len);
+            double s = 0;
+            for (int c = 0; c < len; c++) { s += x[c] * v[c]; y[c] += a * x[c]; }
+            return s;
+        }
+
+        private static double DotAxpy<TV>(double* x, double* v, double a, double* y, int len) where TV : struct, ILanes<TV>
+        {
+            int wd = TV.Count, c = 0;
+            var acc = TV.Broadcast(0); var va = TV.Broadcast(a);
+            for (; c + wd <= len; c += wd)
+            {
+                var xc = TV.Load(x + c);
+                acc = TV.MultiplyAdd(xc, TV.Load(v + c), acc);
+                TV.Store(TV.MultiplyAdd(va, xc, TV.Load(y + c)), y + c);
+            }
+            double s = TV.Sum(acc);
+            for (; c < len; c++) { s += x[c] * v[c]; y[c] += a * x[c]; }
+            return s;
+        }
+
+        /// <summary>x ← x + a·z, then returns x·v (one pass over x).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static double AxpyDot(double a, double* z, double* x, double* v, int len)
+        {
+            if (Lanes512.IsSupported) return AxpyDot<Lanes512>(a, z, x, v, len);
+            if (Lanes256.IsSupported) return AxpyDot<Lanes256>(a, z, x, v, len);
+            double s = 0;
+            for (int c = 0; c < len; c++) { x[c] += a * z[c]; s += x[c] * v[c]; }
+            return s;
+        }
+
+        private static double AxpyDot<TV>(double a, double* z, double* x, double* v, int len) where TV : struct, ILanes<TV>
+        {
+            int wd = TV.Count, c = 0;
+            var acc = TV.Broadcast(0); var va = TV.Broadcast(a);
+            for (; c + wd <= len; c += wd)
+            {
+                var xc = TV.MultiplyAdd(va, TV.Load(z + c), TV.Load(x + c));
+                TV.Store(xc, x + c);
+                acc = TV.MultiplyAdd(xc, TV.Load(v + c), acc);
+            }
+            double s = TV.Sum(acc);
+            for (; c < len; c++) { x[c] += a * z[c]; s += x[c] * v[c]; }
+            return s;
         }
 
         private static double DotTail(double* x, double* y, int c, int len, double s)

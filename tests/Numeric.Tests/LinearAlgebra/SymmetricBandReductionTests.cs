@@ -39,7 +39,9 @@ public class SymmetricBandReductionTests
     public void BandFormHasTheSpectrumOfTheMatrix(int n, int b)
     {
         var a = DenseSymmetricEigenTests.RandomSymmetric(n, 100 + n);
+        var input = (double[])a.Data.Clone();
         var band = SymmetricBandReduction.ToBand(a, b);
+        Assert.Equal(input, a.Data);   // the input is left as it was
         Assert.Equal(Math.Min(b, n - 1), band.Bandwidth);
         var dense = band.ToDense();
         AssertSameSpectrum(Reference(a), Reference(dense), 1e-12, $"n = {n}, b = {b}");
@@ -122,6 +124,7 @@ public class SymmetricBandReductionTests
     }
 
     [Theory]
+    [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -139,6 +142,33 @@ public class SymmetricBandReductionTests
         Assert.StartsWith("two-stage (ours", r.Backend);
         Assert.Null(r.Vectors);
         AssertSameSpectrum(expected, r.Values, 1e-12, $"n = {n}");
+    }
+
+    [Theory]
+    [InlineData("zero")]
+    [InlineData("diagonal")]   // every reflector of both stages is the identity (τ = 0)
+    [InlineData("rank one")]   // after the first panel the trailing matrix is zero
+    [InlineData("two blocks")] // block diagonal: the second block's panels start from zero rows
+    public void StructuredMatricesKeepTheirSpectrum(string kind)
+    {
+        const int n = 150;
+        var a = new SymmetricMatrix(n);
+        var u = new double[n];
+        SeedSequence.FromSeed(15).CreateSampler().FillGaussian(u);
+        var g = DenseSymmetricEigenTests.RandomSymmetric(n / 2, 16);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                a[i, j] = kind switch
+                {
+                    "diagonal" => i == j ? u[i] : 0,
+                    "rank one" => u[i] * u[j],
+                    "two blocks" => i < n / 2 && j < n / 2 ? g[i, j] : i >= n / 2 && j >= n / 2 ? (i == j ? 3 : 0) : 0,
+                    _ => 0,
+                };
+        var expected = NativeLapack.IsAvailable ? DenseSymmetricEigen.Eigenvalues(a, EigenBackend.Native) : Reference(a);
+        var actual = DenseSymmetricEigen.Eigenvalues(a, EigenBackend.TwoStage);
+        if (kind == "zero") Assert.All(actual, x => Assert.Equal(0.0, x));
+        else AssertSameSpectrum(expected, actual, 1e-12, kind);
     }
 
     [Fact]

@@ -56,9 +56,10 @@ public static class DenseSymmetricEigen
     private static string SmallName => NativeLapack.IsAvailable ? NativeName : ManagedName;
     private static string NativeName => $"LAPACK dsyevd ({NativeLapack.Library})";
 
-    /// <summary>What <see cref="EigenBackend.TwoStage"/> runs on this machine.</summary>
+    /// <summary>What <see cref="EigenBackend.TwoStage"/> runs on this machine. Plain ASCII without '+' or '&lt;': part files compare
+    /// it as JSON text, and System.Text.Json's default encoder escapes those characters.</summary>
     public static string TwoStageName =>
-        $"two-stage (ours: dense → band b = {SymmetricBandReduction.DefaultBandwidth} → tridiagonal) + "
+        $"two-stage (ours: dense to band b = {SymmetricBandReduction.DefaultBandwidth} to tridiagonal), then "
         + (NativeLapack.HasTridiagonalEigenvalues ? $"LAPACK dsterf ({NativeLapack.Library})" : "implicit QL (ours)");
 
     /// <summary>All eigenvalues, ascending.</summary>

@@ -141,6 +141,7 @@ public static class DenseSymmetricEigen
     private static SymmetricEigenDecomposition Managed(SymmetricMatrix a, bool computeVectors)
     {
         int n = a.N;
+        if (n == 0) return new SymmetricEigenDecomposition([], computeVectors ? [] : null, ManagedName); // MathNet fails on 0×0
         var m = Matrix<double>.Build.Dense(n, n, (double[])a.Data.Clone()); // symmetric: row- and column-major agree
         var evd = m.Evd(Symmetricity.Symmetric);
         var raw = evd.EigenValues.Select(c => c.Real).ToArray();

@@ -21,6 +21,9 @@ public static unsafe class BandTridiagonalReduction
     /// <summary>Below this order one thread does it all (the sweeps are too short to pipeline).</summary>
     private const int ParallelOrder = 256;
 
+    /// <summary>Fewer steps of the longest sweep per worker would hand a reflector across at almost every step.</summary>
+    private const int MinimumStepsPerWorker = 4;
+
     /// <summary>The diagonal (n) and off-diagonal (n − 1) of a tridiagonal matrix with the eigenvalues of <paramref name="band"/>.</summary>
     public static (double[] Diagonal, double[] OffDiagonal) Reduce(SymmetricBandMatrix band, int maxDegreeOfParallelism = -1)
     {
@@ -43,6 +46,7 @@ public static unsafe class BandTridiagonalReduction
         ExactScaling.Apply(storage, -exponent);
         int workers = n < ParallelOrder ? 1
             : Math.Max(1, Math.Min(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount, Environment.ProcessorCount));
+        workers = Math.Min(workers, Math.Max(1, ((n - 3) / b + 1) / MinimumStepsPerWorker)); // a worker gets a few steps of the first sweep
         fixed (double* w = storage)
         {
             var chase = new BulgeChase(w, n, b, workers);

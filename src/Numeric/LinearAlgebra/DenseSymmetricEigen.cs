@@ -6,7 +6,7 @@ namespace FimVerify.Numeric.LinearAlgebra;
 public enum EigenBackend
 {
     /// <summary>Native LAPACK when a library loads, the managed fallback otherwise; for eigenvalues alone from order
-    /// <see cref="DenseSymmetricEigen.TwoStageOrder"/> on, <see cref="TwoStage"/> when the library has dsytrd_sb2st.</summary>
+    /// <see cref="DenseSymmetricEigen.TwoStageFrom"/> on, <see cref="TwoStage"/>.</summary>
     Auto,
     Native,
     Managed,

@@ -68,5 +68,4 @@ public static class SymmetricBandReduction
         ExactScaling.Apply(band.Data, exponent);
         return band;
     }
-
 }

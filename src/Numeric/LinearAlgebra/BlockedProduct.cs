@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using FimVerify.Numeric.Kernels;
 
 namespace FimVerify.Numeric.LinearAlgebra;
@@ -21,8 +24,10 @@ internal static unsafe class BlockedProduct
     /// <summary>Below this many multiply-adds the product runs on the calling thread.</summary>
     private const long ParallelThreshold = 1L << 21;
 
+    /// <param name="symmetricA">op(A) is the symmetric m×m matrix whose upper triangle is stored in a (SYMM): only that triangle is
+    /// read, the lower one coming from its mirror image while packing (opA must be <see cref="Op.None"/>).</param>
     public static void Run(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
-        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true)
+        double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true, bool symmetricA = false)
     {
         if (m == 0 || n == 0) return;
         int threads = maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
@@ -30,8 +35,8 @@ internal static unsafe class BlockedProduct
         ScaleC(m, n, beta, c, ldc, upperOnly, threads);
         if (k > 0 && alpha != 0)
         {
-            if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
-            else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, threads);
+            if (Lanes512.IsSupported) Accumulate<Lanes512>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, symmetricA, threads);
+            else Accumulate<Lanes256>(opA, opB, m, n, k, alpha, a, lda, b, ldb, c, ldc, upperOnly, symmetricA, threads);
         }
         if (upperOnly && mirror) MirrorUpper(n, c, ldc, threads);
     }
@@ -52,7 +57,7 @@ internal static unsafe class BlockedProduct
     }
 
     private static void Accumulate<TV>(Op opA, Op opB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb,
-        double* c, int ldc, bool upperOnly, int threads) where TV : struct, ILanes<TV>
+        double* c, int ldc, bool upperOnly, bool symmetricA, int threads) where TV : struct, ILanes<TV>
     {
         int nr = GemmMicroKernel.Columns<TV>();
         const int mr = GemmMicroKernel.Rows;
@@ -67,9 +72,11 @@ internal static unsafe class BlockedProduct
                 int slivers = (nc + nr - 1) / nr;
                 int mEnd = upperOnly ? Math.Min(m, jc + nc) : m; // SYRK: rows below the panel's last column are not needed
                 int icBlocks = (mEnd + MC - 1) / MC;
-                // With few row blocks, split the panel's slivers too so that every thread has work.
-                int groups = Math.Max(1, Math.Min(slivers, (2 * threads + icBlocks - 1) / icBlocks));
+                // With few row blocks, split the panel's slivers too so that every thread has work (SYRK: more pieces, since the
+                // row blocks shrink down the triangle).
+                int groups = Math.Max(1, Math.Min(slivers, ((upperOnly ? 4 : 2) * threads + icBlocks - 1) / icBlocks));
                 if (threads == 1) groups = 1;
+                int items = icBlocks * groups;
                 for (int p0 = 0; p0 < k; p0 += KC)
                 {
                     int kc = Math.Min(KC, k - p0);
@@ -77,28 +84,43 @@ internal static unsafe class BlockedProduct
                     int packChunks = Math.Min(kc, 4 * threads);
                     Parallel.For(0, packChunks, Options(threads), q =>
                         PackB(opB, (double*)pb, ldb, p0c, kc, jcc, nc, nr, (double*)pbPack, q * kc / packChunks, (q + 1) * kc / packChunks));
-                    Parallel.For(0, icBlocks * groups, Options(threads),
-                        () => (nint)NativeMemory.AlignedAlloc((nuint)(MC * KC * sizeof(double)), 64),
-                        (item, _, aPack) =>
+                    // Items are handed out one at a time in order (row blocks top down: for SYRK the largest first), which balances the
+                    // threads whatever the items' sizes.
+                    int next = 0;
+                    Parallel.For(0, Math.Min(threads, items), Options(threads), _ =>
+                    {
+                        double* aPack = (double*)NativeMemory.AlignedAlloc((nuint)(MC * KC * sizeof(double)), 64);
+                        try
                         {
-                            int ic = item / groups * MC, g = item % groups;
-                            int mc = Math.Min(MC, mEnd - ic);
-                            PackA(opA, (double*)pa, lda, ic, mc, p0c, kc, (double*)aPack);
-                            for (int s = g * slivers / groups; s < (g + 1) * slivers / groups; s++)
+                            for (int item; (item = Interlocked.Increment(ref next) - 1) < items;)
                             {
-                                int j0 = jcc + s * nr, cols = Math.Min(nr, n - j0);
-                                double* bs = (double*)pbPack + (long)s * kc * nr;
-                                for (int ir = 0; ir < mc; ir += mr)
+                                int ic = item / groups * MC, g = item % groups;
+                                int mc = Math.Min(MC, mEnd - ic);
+                                // SYRK: slivers wholly left of the diagonal have nothing to do for this row block.
+                                int first = upperOnly ? Math.Max(0, (ic - jcc) / nr) : 0;
+                                int s0 = first + g * (slivers - first) / groups, s1 = first + (g + 1) * (slivers - first) / groups;
+                                if (s0 >= s1) continue;
+                                if (symmetricA) PackASymmetric((double*)pa, lda, ic, mc, p0c, kc, aPack);
+                                else PackA(opA, (double*)pa, lda, ic, mc, p0c, kc, aPack);
+                                for (int s = s0; s < s1; s++)
                                 {
-                                    int i0 = ic + ir;
-                                    if (upperOnly && j0 + cols - 1 < i0) break; // this tile and all below it lie under the diagonal
-                                    GemmMicroKernel.Tile<TV>(kc, (double*)aPack + (long)ir * kc, bs, (double*)pc + (long)i0 * ldc + j0, ldc,
-                                        alpha, Math.Min(mr, mc - ir), cols, upperOnly ? i0 - j0 : int.MinValue);
+                                    int j0 = jcc + s * nr, cols = Math.Min(nr, n - j0);
+                                    double* bs = (double*)pbPack + (long)s * kc * nr;
+                                    for (int ir = 0; ir < mc; ir += mr)
+                                    {
+                                        int i0 = ic + ir;
+                                        if (upperOnly && j0 + cols - 1 < i0) break; // this tile and all below it lie under the diagonal
+                                        GemmMicroKernel.Tile<TV>(kc, aPack + (long)ir * kc, bs, (double*)pc + (long)i0 * ldc + j0, ldc,
+                                            alpha, Math.Min(mr, mc - ir), cols, upperOnly ? i0 - j0 : int.MinValue);
+                                    }
                                 }
                             }
-                            return aPack;
-                        },
-                        aPack => NativeMemory.AlignedFree((void*)aPack));
+                        }
+                        finally
+                        {
+                            NativeMemory.AlignedFree(aPack);
+                        }
+                    });
                 }
             }
         }
@@ -106,6 +128,16 @@ internal static unsafe class BlockedProduct
         {
             NativeMemory.AlignedFree(bPack);
         }
+    }
+
+    /// <summary>How many source rows ahead the packing loops prefetch: a packed block reads short runs (kc or mc doubles) from
+    /// many rows, which the hardware prefetcher does not follow when the matrix is not in cache.</summary>
+    private const int PrefetchRows = 4;
+
+    private static void Prefetch(double* start, int count)
+    {
+        for (int q = 0; q < count; q += 8) Sse.Prefetch0(start + q);
+        Sse.Prefetch0(start + count - 1);
     }
 
     /// <summary>Packs op(A)[ic..ic+mc, p0..p0+kc] into MR-high slivers, column p of a sliver contiguous, zero-padded.
@@ -116,31 +148,108 @@ internal static unsafe class BlockedProduct
         int padded = (mc + mr - 1) / mr * mr;
         if (op == Op.None)
         {
-            // Stored row i holds op(A)[i, ·]: walk it along p.
-            for (int i = 0; i < padded; i++)
+            // Stored row i holds op(A)[i, ·]: six rows at a time are walked along p and interleaved.
+            for (int r0 = 0; r0 < padded; r0 += mr)
             {
-                double* d = dst + (long)(i / mr) * mr * kc + i % mr;
-                if (i < mc)
+                double* d = dst + (long)r0 * kc;
+                int rows = Math.Min(mr, mc - r0);
+                int p = 0;
+                if (rows == mr && Avx.IsSupported) p = InterleaveSixRows(a + (long)(ic + r0) * lda + p0, lda, kc, d);
+                for (; p < kc; p++)
                 {
-                    double* src = a + (long)(ic + i) * lda + p0;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    int r = 0;
+                    for (; r < rows; r++) d[p * mr + r] = a[(long)(ic + r0 + r) * lda + p0 + p];
+                    for (; r < mr; r++) d[p * mr + r] = 0;
                 }
-                else for (int p = 0; p < kc; p++) d[p * mr] = 0;
             }
         }
         else
         {
-            // Stored row p holds op(A)[·, p]: one contiguous read of mc values per p.
+            // Stored row p holds op(A)[·, p]: one contiguous read of mc values per p, six of them to each sliver.
             for (int p = 0; p < kc; p++)
             {
                 double* src = a + (long)(p0 + p) * lda + ic;
-                for (int r0 = 0; r0 < padded; r0 += mr)
+                if (p + PrefetchRows < kc) Prefetch(src + (long)PrefetchRows * lda, mc);
+                int r0 = 0;
+                for (; r0 + mr <= mc; r0 += mr)
+                {
+                    double* d = dst + (long)r0 * kc + p * mr;
+                    Vector256.Store(Vector256.Load(src + r0), d);
+                    Vector128.Store(Vector128.Load(src + r0 + 4), d + 4);
+                }
+                for (; r0 < padded; r0 += mr)
                 {
                     double* d = dst + (long)r0 * kc + p * mr;
                     int rows = Math.Min(mr, mc - r0), r = 0;
                     for (; r < rows; r++) d[r] = src[r0 + r];
                     for (; r < mr; r++) d[r] = 0;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs six stored rows (stride lda) into d[p·6 + r] = row_r[p] for p &lt; kc rounded down to 4: per four columns, a 4×4
+    /// transpose of rows 0–3 and a 2×4 one of rows 4–5 (AVX shuffles) instead of 24 scalar moves. Returns the columns done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int InterleaveSixRows(double* row, int lda, int kc, double* d)
+    {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            var r0 = Avx.LoadVector256(row + p);
+            var r1 = Avx.LoadVector256(row + lda + p);
+            var r2 = Avx.LoadVector256(row + 2L * lda + p);
+            var r3 = Avx.LoadVector256(row + 3L * lda + p);
+            var r4 = Avx.LoadVector256(row + 4L * lda + p);
+            var r5 = Avx.LoadVector256(row + 5L * lda + p);
+            var t0 = Avx.UnpackLow(r0, r1);    // r0p0 r1p0 r0p2 r1p2
+            var t1 = Avx.UnpackHigh(r0, r1);   // r0p1 r1p1 r0p3 r1p3
+            var t2 = Avx.UnpackLow(r2, r3);
+            var t3 = Avx.UnpackHigh(r2, r3);
+            var u0 = Avx.UnpackLow(r4, r5);    // r4p0 r5p0 r4p2 r5p2
+            var u1 = Avx.UnpackHigh(r4, r5);   // r4p1 r5p1 r4p3 r5p3
+            var c0 = Avx.Permute2x128(t0, t2, 0x20);   // rows 0–3 of column p
+            var c1 = Avx.Permute2x128(t1, t3, 0x20);   // … of column p + 1
+            var c2 = Avx.Permute2x128(t0, t2, 0x31);
+            var c3 = Avx.Permute2x128(t1, t3, 0x31);
+            double* o = d + p * 6;
+            Avx.Store(o, c0);
+            Avx.Store(o + 4, Avx.Permute2x128(u0, c1, 0x20));    // r4p0 r5p0 r0p1 r1p1
+            Avx.Store(o + 8, Avx.Permute2x128(c1, u1, 0x21));    // r2p1 r3p1 r4p1 r5p1
+            Avx.Store(o + 12, c2);
+            Avx.Store(o + 16, Avx.Permute2x128(u0, c3, 0x21));   // r4p2 r5p2 r0p3 r1p3
+            Avx.Store(o + 20, Avx.Permute2x128(c3, u1, 0x31));   // r2p3 r3p3 r4p3 r5p3
+        }
+        return p;
+    }
+
+    /// <summary>
+    /// <see cref="PackA"/> for a symmetric A of which only the upper triangle is stored: A[i, p] is read at (i, p) when i ≤ p and at
+    /// (p, i) otherwise. A block wholly above the diagonal packs as stored, one wholly below as transposed (both read rows
+    /// contiguously); only the few blocks the diagonal crosses are read entry by entry.
+    /// </summary>
+    private static void PackASymmetric(double* a, int lda, int ic, int mc, int p0, int kc, double* dst)
+    {
+        if (ic + mc - 1 <= p0) { PackA(Op.None, a, lda, ic, mc, p0, kc, dst); return; }
+        if (ic >= p0 + kc - 1) { PackA(Op.Transpose, a, lda, ic, mc, p0, kc, dst); return; }
+        const int mr = GemmMicroKernel.Rows;
+        int padded = (mc + mr - 1) / mr * mr;
+        for (int p = 0; p < kc; p++)
+        {
+            int col = p0 + p;
+            double* below = a + (long)col * lda; // row col holds A[col, i] = A[i, col] for i > col
+            for (int r0 = 0; r0 < padded; r0 += mr)
+            {
+                double* d = dst + (long)r0 * kc + p * mr;
+                int rows = Math.Min(mr, mc - r0), r = 0;
+                for (; r < rows; r++)
+                {
+                    int i = ic + r0 + r;
+                    d[r] = i <= col ? a[(long)i * lda + col] : below[i];
+                }
+                for (; r < mr; r++) d[r] = 0;
             }
         }
     }

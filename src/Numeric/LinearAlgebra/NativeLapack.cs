@@ -24,6 +24,11 @@ public static unsafe class NativeLapack
     // dsyevr(jobz, range, uplo, n, a, lda, vl, vu, il, iu, abstol, m, w, z, ldz, isuppz, work, lwork, iwork, liwork, info, 3 lengths)
     private static readonly delegate* unmanaged<byte*, byte*, byte*, int*, double*, int*, double*, double*, int*, int*, double*, int*, double*, double*, int*, int*, double*, int*, int*, int*, int*, nuint, nuint, nuint, void> Dsyevr;
 
+    // dsytrd_sb2st(stage1, vect, uplo, n, kd, ab, ldab, d, e, hous, lhous, work, lwork, info, 3 lengths): band → tridiagonal (LAPACK ≥ 3.7).
+    private static readonly delegate* unmanaged<byte*, byte*, byte*, int*, int*, double*, int*, double*, double*, double*, int*, double*, int*, int*, nuint, nuint, nuint, void> Dsb2st;
+    // dsterf(n, d, e, info): eigenvalues of a symmetric tridiagonal matrix (root-free QL/QR).
+    private static readonly delegate* unmanaged<int*, double*, double*, int*, void> Dsterf;
+
     private static readonly delegate* unmanaged<int, void> SetThreads;
     private static readonly delegate* unmanaged<int> GetThreads;
 
@@ -35,6 +40,13 @@ public static unsafe class NativeLapack
     /// <summary>Whether the library has dsyevd_2stage (two-stage tridiagonalisation: dense → band by BLAS-3, band → tridiagonal by
     /// bulge chasing), used for eigenvalues without vectors.</summary>
     public static bool HasTwoStage => Dsyevd2Stage != null;
+
+    /// <summary>Whether the library has dsytrd_sb2st (symmetric band → tridiagonal by bulge chasing, LAPACK ≥ 3.7) and dsterf,
+    /// LAPACK's way to finish <see cref="SymmetricBandReduction"/>'s stage 1 for eigenvalues (<see cref="BandEigenvalues"/>).</summary>
+    public static bool HasBandToTridiagonal => Dsb2st != null;
+
+    /// <summary>Whether the library has dsterf (eigenvalues of a symmetric tridiagonal matrix, root-free QL/QR).</summary>
+    public static bool HasTridiagonalEigenvalues => Dsterf != null;
 
     /// <summary>Whether the library's thread count can be set (OpenBLAS).</summary>
     public static bool CanSetThreads => SetThreads != null;
@@ -81,6 +93,10 @@ public static unsafe class NativeLapack
                 Library = Path.GetFileName(name);
                 if (NativeLibrary.TryGetExport(handle, "dsyevd_2stage_", out var evd2))
                     Dsyevd2Stage = (delegate* unmanaged<byte*, byte*, int*, double*, int*, double*, double*, int*, int*, int*, int*, nuint, nuint, void>)evd2;
+                if (NativeLibrary.TryGetExport(handle, "dsterf_", out var sterf))
+                    Dsterf = (delegate* unmanaged<int*, double*, double*, int*, void>)sterf;
+                if (Dsterf != null && NativeLibrary.TryGetExport(handle, "dsytrd_sb2st_", out var sb2st))
+                    Dsb2st = (delegate* unmanaged<byte*, byte*, byte*, int*, int*, double*, int*, double*, double*, double*, int*, double*, int*, int*, nuint, nuint, nuint, void>)sb2st;
                 // One OpenBLAS thread by default: its spinning worker threads collapse when our own Parallel.For work (or a
                 // parallel test runner) already occupies the cores. Large single calls raise it for their duration (Threads).
                 if (NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out var setThreads))
@@ -127,6 +143,51 @@ public static unsafe class NativeLapack
         }
         Check(info, name);
         return w;
+    }
+
+    /// <summary>
+    /// All eigenvalues (ascending) of a symmetric band matrix: dsytrd_sb2st (band → tridiagonal) then dsterf, on one OpenBLAS
+    /// thread (neither routine is BLAS-3). The band storage is LAPACK's lower band storage (see <see cref="SymmetricBandMatrix"/>);
+    /// <paramref name="band"/>'s data is overwritten.
+    /// </summary>
+    public static double[] BandEigenvalues(SymmetricBandMatrix band)
+    {
+        if (!HasBandToTridiagonal) throw new InvalidOperationException("no LAPACK library with dsytrd_sb2st could be loaded");
+        int n = band.N, kd = band.Bandwidth, ldab = kd + 1, info = 0, lhous = -1, lwork = -1;
+        var d = new double[n];
+        if (n == 0) return d;
+        var e = new double[Math.Max(1, n - 1)];
+        byte stage1 = (byte)'N', vect = (byte)'N', uplo = (byte)'L';
+        double housQuery = 0, workQuery = 0;
+        using (ThreadScope.Enter(1))
+        fixed (double* pab = band.Data, pd = d, pe = e)
+        {
+            Dsb2st(&stage1, &vect, &uplo, &n, &kd, pab, &ldab, pd, pe, &housQuery, &lhous, &workQuery, &lwork, &info, 1, 1, 1);
+            Check(info, "dsytrd_sb2st workspace query");
+            lhous = Math.Max(1, checked((int)housQuery)); lwork = Math.Max(1, checked((int)workQuery));
+            var hous = new double[lhous];
+            var work = new double[lwork];
+            fixed (double* ph = hous, pw = work)
+                Dsb2st(&stage1, &vect, &uplo, &n, &kd, pab, &ldab, pd, pe, ph, &lhous, pw, &lwork, &info, 1, 1, 1);
+            Check(info, "dsytrd_sb2st");
+            Dsterf(&n, pd, pe, &info);
+            Check(info, "dsterf");
+        }
+        return d;
+    }
+
+    /// <summary>The eigenvalues (ascending) of the symmetric tridiagonal matrix with the given diagonal (n) and off-diagonal (n − 1)
+    /// by dsterf; both arrays are overwritten (the diagonal by the eigenvalues, which are returned).</summary>
+    public static double[] TridiagonalEigenvalues(double[] diagonal, double[] offDiagonal)
+    {
+        if (!HasTridiagonalEigenvalues) throw new InvalidOperationException("no LAPACK library with dsterf could be loaded");
+        int n = diagonal.Length, info = 0;
+        if (offDiagonal.Length < n - 1) throw new ArgumentException($"expected {n - 1} off-diagonal entries", nameof(offDiagonal));
+        if (n == 0) return diagonal;
+        var e = offDiagonal.Length > 0 ? offDiagonal : new double[1];
+        fixed (double* pd = diagonal, pe = e) Dsterf(&n, pd, pe, &info);
+        Check(info, "dsterf");
+        return diagonal;
     }
 
     /// <summary>The routine <see cref="SymmetricEigen"/> uses for eigenvalues only.</summary>

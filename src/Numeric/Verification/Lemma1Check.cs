@@ -71,6 +71,6 @@ public static class Lemma1Check
             diagError = Math.Max(diagError, Math.Abs(j[i, i] - 0.5 * net.ColumnNorms[i] * net.ColumnNorms[i]));
         var eig = DenseSymmetricEigen.Eigenvalues(j);
         return new Lemma1Result(parameters, m, threshold, worst, wi, wj, beyond, diagError,
-            j.MaxAsymmetry(), eig[0], j.Trace(), DenseSymmetricEigen.Backend, eig, j, mc);
+            j.MaxAsymmetry(), eig[0], j.Trace(), DenseSymmetricEigen.BackendFor(j.N), eig, j, mc);
     }
 }

@@ -52,7 +52,7 @@ public static class Theorem2Check
         var nearOne = t2.ClosedFormTailDiscrepancy(InnerCosine);
         return new Theorem2Measurements(net.D, net.P, seed, traceJ, t2.MainTrace() / traceJ, t2.TheoreticalTraceRatio,
             t2.SeriesTailDiscrepancy(), t2.DiagonalRemainderError(), rEig[0], maxSum, t2.Remainder.MaxAsymmetry(),
-            t2.Kappa.Order, DenseSymmetricEigen.Backend, inner.Worst, inner.Entries, KappaCoefficients.High.Order,
+            t2.Kappa.Order, DenseSymmetricEigen.BackendFor(t2.Remainder.N), inner.Worst, inner.Entries, KappaCoefficients.High.Order,
             nearOne.Worst, nearOne.Entries);
     }
 

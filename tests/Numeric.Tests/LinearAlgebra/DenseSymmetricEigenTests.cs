@@ -50,15 +50,15 @@ public class DenseSymmetricEigenTests
         var a = RandomSymmetric(60, 2);
         if (!NativeLapack.IsAvailable)
         {
-            Assert.Equal("MathNet.Numerics managed", DenseSymmetricEigen.Backend);
+            Assert.Equal("MathNet.Numerics managed", DenseSymmetricEigen.BackendFor(a.N));
             Assert.Throws<InvalidOperationException>(() => DenseSymmetricEigen.Decompose(a, backend: EigenBackend.Native));
             return;
         }
         var native = DenseSymmetricEigen.Decompose(a, backend: EigenBackend.Native);
         Assert.StartsWith("LAPACK dsyevd (", native.Backend);   // with vectors: divide and conquer
         var valuesOnly = DenseSymmetricEigen.Decompose(a, computeVectors: false, backend: EigenBackend.Native);
-        Assert.Equal(valuesOnly.Backend, DenseSymmetricEigen.Backend);
-        Assert.StartsWith($"LAPACK {NativeLapack.EigenvaluesRoutine} (", valuesOnly.Backend);
+        Assert.Equal(valuesOnly.Backend, DenseSymmetricEigen.BackendFor(a.N));
+        Assert.StartsWith("LAPACK dsyevd (", valuesOnly.Backend);
         for (int i = 0; i < a.N; i++) Assert.True(Math.Abs(native.Values[i] - valuesOnly.Values[i]) <= 1e-13 * native.Values.Max(Math.Abs));
         var managed = DenseSymmetricEigen.Eigenvalues(a, EigenBackend.Managed);
         for (int i = 0; i < a.N; i++) Assert.Equal(managed[i], native.Values[i], 12);

@@ -39,12 +39,19 @@ public static class PartialMerge
         {
             if (!theirs.TryGetValue(name, out var other))
                 throw new UsageException($"The part file '{part.File}' lacks the parameter {name} that '{reference.File}' has.");
-            if (other != value)
+            if (!SameJson(other, value))
                 throw new UsageException($"The part file '{part.File}' has {name} = {Compact(other)}, but '{reference.File}' has {Compact(value)}: parts of one run need identical parameters.");
         }
         foreach (var name in theirs.Keys.Where(n => !ours.ContainsKey(n)))
             throw new UsageException($"The part file '{part.File}' has the parameter {name} that '{reference.File}' lacks.");
     }
+
+    /// <summary>
+    /// Equal as JSON values, not as text: a part rewritten by another JSON writer (other escapes, e.g. "\u002B" for "+",
+    /// other white space or key order) is still a part of the same run.
+    /// </summary>
+    private static bool SameJson(string a, string b) =>
+        a == b || System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(a), System.Text.Json.Nodes.JsonNode.Parse(b));
 
     private static string Compact(string rawJson) =>
         string.Join(' ', rawJson.Split((char[])['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));

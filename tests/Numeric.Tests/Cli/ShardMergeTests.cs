@@ -171,6 +171,22 @@ public sealed class ShardMergeTests : IDisposable
     }
 
     [Fact]
+    public void APartRewrittenByAnotherJsonWriterStillMerges()
+    {
+        // Re-serialised with the default encoder, which escapes non-ASCII characters and '+' and drops the indentation:
+        // the same values, other text. Merge compares values, so the run still merges to the unsharded output.
+        string a = Part("theorem3", 0, 2), b = Part("theorem3", 1, 2);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(b))!;
+        string rewritten = Path.Combine(_dir, "rewritten.json");
+        File.WriteAllText(rewritten, doc.ToJsonString());
+        Assert.NotEqual(File.ReadAllText(b), File.ReadAllText(rewritten));
+        var merged = Run("merge", a, rewritten);
+        var original = Run("merge", a, b);
+        Assert.Equal(original.Code, merged.Code);
+        Assert.Equal(original.Out, merged.Out);
+    }
+
+    [Fact]
     public void PartsOfDifferentExperimentsAreRefused()
     {
         string theorem3 = Part("theorem3", 0, 2), stats = Part("fim-stats", 1, 2), sweep = Part("theorem3-sweep", 1, 2);

@@ -80,6 +80,11 @@ public static class DenseSymmetricEigen
         return Managed(a, computeVectors);
     }
 
+    /// <summary>What <see cref="Top"/> runs on this machine (for outputs that print the backend).</summary>
+    public static string TopBackend => NativeLapack.IsAvailable ? TopNativeName : ManagedName;
+
+    private static string TopNativeName => $"LAPACK dsyevr ({NativeLapack.Library})";
+
     /// <summary>The k largest eigenvalues, descending (native dsyevr on the index range when available).</summary>
     public static SymmetricEigenDecomposition Top(SymmetricMatrix a, int k, bool computeVectors = false, EigenBackend backend = EigenBackend.Auto)
     {
@@ -89,7 +94,7 @@ public static class DenseSymmetricEigen
         if (UseNative(backend))
         {
             (values, vectors) = NativeLapack.SymmetricEigenRange(a.N, (double[])a.Data.Clone(), a.N - k + 1, a.N, computeVectors);
-            name = $"LAPACK dsyevr ({NativeLapack.Library})";
+            name = TopNativeName;
         }
         else
         {

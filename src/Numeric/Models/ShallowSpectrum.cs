@@ -13,7 +13,8 @@ public sealed record RankedEigenvalue(int Rank, double Value, DirectionGroup? Gr
 /// <summary>The leading spectrum of J (or J⁽ⁿ⁾) labelled by Theorem 2's groups.</summary>
 public static class ShallowSpectrum
 {
-    public static string Backend => DenseSymmetricEigen.Backend;
+    /// <summary>The dense path's solver: <see cref="Ranked"/> takes the top eigenpairs by <see cref="DenseSymmetricEigen.Top"/>.</summary>
+    public static string Backend => DenseSymmetricEigen.TopBackend;
 
     /// <summary>How <see cref="RankedMatrixFree"/> finds the eigenpairs (for outputs).</summary>
     public const string MatrixFreeMethod = "block Lanczos on J matrix-free (full reorthogonalisation, residuals ≤ 1e-10·‖J‖)";

@@ -51,7 +51,7 @@ public sealed class ReportCommand : ILongRunningCommand
 
         ReportFiles.Prepare(outDir, junit);
         var sections = SectionRunner.RunAll(plan.Prepare(outDir), progress);
-        return ReportFiles.Write(sections, plan, outDir, junit, format, stdout);
+        return ReportFiles.Write(sections, plan, outDir, junit, format, stdout, Numeric.LinearAlgebra.DenseSymmetricEigen.Backend);
     }
 
     /// <summary>One shard: the trial-based sections' trials of the shard, written to the partial file; no report.</summary>

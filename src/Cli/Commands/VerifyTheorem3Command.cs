@@ -66,7 +66,7 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
         prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
         var report = progress.Run(sink => Theorem3Verification.Run(prm, trials, seed, alpha, sharding.Shard, sink));
         if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
-        Theorem3ReportOutput.Write(report, format, stdout);
+        Theorem3ReportOutput.Write(report, Theorem3ReportOutput.EigenBackendFor(report.Parameters), format, stdout);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
     }
 }

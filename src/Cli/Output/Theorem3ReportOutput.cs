@@ -17,7 +17,12 @@ public static class Theorem3ReportOutput
         return probability >= 1e-300 ? string.Format(c, "{0:G4} = {1}", probability, power) : power;
     }
 
-    public static void Write(Theorem3Report report, OutputFormat format, TextWriter stdout)
+    /// <summary>The eigen-solver that runs on J (p×p) or, for certified intervals, on the r×r Gram of J_K's factor.</summary>
+    public static string EigenBackendFor(Theorem3Parameters prm) =>
+        Numeric.LinearAlgebra.DenseSymmetricEigen.BackendFor(prm.Certified ? checked((int)TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder)) : prm.P);
+
+    /// <param name="eigenBackend">The eigen-solver of <see cref="EigenBackendFor"/> (the merge reports the parts' one).</param>
+    public static void Write(Theorem3Report report, string eigenBackend, OutputFormat format, TextWriter stdout)
     {
         var prm = report.Parameters;
         var constant = prm.Constant;
@@ -42,6 +47,7 @@ public static class Theorem3ReportOutput
                 w.Number("exactTraceFailureLog10Probability", report.ExactTraceFailureLog10Probability);
                 w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
                 w.WriteString("jMethod", lemma2Only ? "none" : prm.Certified ? "certified-truncation" : "dense");
+                if (!lemma2Only) w.WriteString("eigenBackend", eigenBackend);
                 if (prm.Certified)
                 {
                     w.WriteNumber("truncationOrder", prm.TruncationOrder);
@@ -69,7 +75,8 @@ public static class Theorem3ReportOutput
                 report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
             stdout.WriteLine($"  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {ProbabilityText(report.ExactTraceFailureProbability, report.ExactTraceFailureLog10Probability)}");
             if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
-            else if (prm.Certified)
+            else stdout.WriteLine($"  eigenvalues by {eigenBackend}{(prm.Certified ? " (r×r Gram of J_K's factor)" : "")}");
+            if (!lemma2Only && prm.Certified)
                 stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p > {0}): J_K = ΦΦᵀ, K = {1}, rank {2}, ‖J − J_K‖₂ ≤ {3:G3} (largest over trials); UNDECIDED where an interval straddles its threshold",
                     prm.DenseLimit, prm.TruncationOrder, TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder), report.Log.Measurement("truncation.remainder").Max()));
             ClaimReport.WriteTable(stdout, verdicts, v =>

@@ -24,12 +24,15 @@ public static class ReportFiles
     }
 
     /// <summary>Writes every file and the summary (or results.json with --format json); returns the exit code.</summary>
-    public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, string outputDirectory, string? junit, OutputFormat format, TextWriter stdout)
+    /// <param name="eigenBackend">The dense eigen-solvers that ran (for a merge, the one the shards' trials ran on).</param>
+    public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, string outputDirectory, string? junit, OutputFormat format, TextWriter stdout,
+        string eigenBackend)
     {
-        string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.";
+        string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; "
+            + $"dense eigenvalues by {eigenBackend}.";
         File.WriteAllText(Path.Combine(outputDirectory, "report.md"), MarkdownReport.Render(sections, header));
         File.WriteAllText(Path.Combine(outputDirectory, "report.html"), HtmlReport.Render(sections, header));
-        var json = ResultsJson(sections, plan.Seed, plan.Quick);
+        var json = ResultsJson(sections, plan.Seed, plan.Quick, eigenBackend);
         File.WriteAllText(Path.Combine(outputDirectory, "results.json"), json);
         if (junit is not null) JunitReport.Render(sections).Save(junit);
 
@@ -47,13 +50,14 @@ public static class ReportFiles
     /// <summary>A duration as "12.3 s" (a table cell, padded by the table).</summary>
     public static string Seconds(double seconds) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F1} s");
 
-    private static string ResultsJson(IReadOnlyList<ReportSection> sections, long seed, bool quick)
+    private static string ResultsJson(IReadOnlyList<ReportSection> sections, long seed, bool quick, string eigenBackend)
     {
         var root = new JsonObject
         {
             ["fimverify"] = Dispatcher.Version,
             ["seed"] = seed,
             ["quick"] = quick,
+            ["eigenBackend"] = eigenBackend,
             ["sections"] = new JsonArray(sections.Select(s => (JsonNode)new JsonObject
             {
                 ["id"] = s.Id,

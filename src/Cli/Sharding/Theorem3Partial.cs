@@ -21,6 +21,7 @@ public sealed class Theorem3Partial : IShardedExperiment
             w.Number("alpha", report.Alpha); w.WriteNumber("seed", report.Seed);
             w.Number("xiPair", prm.XiPair); w.Number("xiDiag", prm.XiDiagonal);
             w.WriteBoolean("withJ", prm.WithJ); w.WriteNumber("denseLimit", prm.DenseLimit);
+            w.WriteString("jEigenBackend", Theorem3ReportOutput.EigenBackendFor(prm));
             Theorem3ReportOutput.WriteConstant(w, prm.Constant);
         }, report.Log.Outcomes.Select(kv => (kv.Key, (Action<System.Text.Json.Utf8JsonWriter>)(w => TrialOutcomeJson.WriteOutcome(w, kv.Value)))));
     }
@@ -40,7 +41,7 @@ public sealed class Theorem3Partial : IShardedExperiment
         });
         var log = TrialOutcomeJson.MergedLog(parts, new Theorem3Experiment(prm), (_, _, e) => e);
         var report = Theorem3Verification.Analyse(prm, log, seed, alpha, Shard.All);
-        Theorem3ReportOutput.Write(report, options.Format, stdout);
+        Theorem3ReportOutput.Write(report, first.Parameter("jEigenBackend").GetString()!, options.Format, stdout);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
     }
 }

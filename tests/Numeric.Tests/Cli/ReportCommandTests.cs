@@ -63,6 +63,7 @@ public class ReportCommandTests
     [InlineData("bad-range.toml", "seed = 3\nquick = true\n\n[lemma1]\nd = 4\np = 0\n", "bad-range.toml:6: field 'p' of [lemma1]")]
     [InlineData("unknown-field.toml", "[lemma1]\nd = 4\nbogus = 2\n", "unknown-field.toml:3: unknown field 'bogus'")]
     [InlineData("syntax.toml", "seed = \n", "syntax.toml:1:")]
+    [InlineData("huge-integer.toml", "seed = 1\n[theorem3]\ntrials = 99999999999999999999\n", "huge-integer.toml:3: field 'trials' of [theorem3]: ")]
     [InlineData("unknown-section.toml", "seed = 1\n[nonsense]\n", "unknown-section.toml:2: unknown section [nonsense]")]
     [InlineData("wrong-kind.json", "{\n \"seed\": 3,\n \"lemma1\": {\n   \"p\": \"many\"\n }\n}\n", "wrong-kind.json:4: field 'p' of [lemma1] must be an integer")]
     [InlineData("not-json.json", "{\n \"seed\": 3,\n oops\n}", "not-json.json:3:")]

@@ -14,7 +14,8 @@ public static class TomlSuiteReader
         if (doc.HasErrors)
         {
             var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
-            throw new UsageException($"{file}:{first.Span.Start.Line + 1}: {first.Message}");
+            int line = first.Span.Start.Line;
+            throw new UsageException($"{file}:{line + 1}: {FieldAt(text, line)}{first.Message}");
         }
         var run = ReadFields(file, doc.KeyValues);
         var sections = new List<SuiteSection>();
@@ -27,6 +28,25 @@ public static class TomlSuiteReader
             sections.Add(new SuiteSection(id, line, ReadFields(file, table.Items)));
         }
         return new SuiteFile(path, run, sections);
+    }
+
+    /// <summary>
+    /// Names the field (and its section) on a line the TOML parser refused, e.g. an integer out of range, since
+    /// the parser's message names only the value: "field 'trials' of [theorem3]: ".
+    /// </summary>
+    private static string FieldAt(string text, int line)
+    {
+        var lines = text.Split('\n');
+        if (line < 0 || line >= lines.Length) return "";
+        var key = System.Text.RegularExpressions.Regex.Match(lines[line], @"^\s*([A-Za-z0-9_.\-]+|""[^""]*"")\s*=");
+        if (!key.Success) return "";
+        string section = "";
+        for (int i = line - 1; i >= 0 && section == ""; i--)
+        {
+            var header = System.Text.RegularExpressions.Regex.Match(lines[i], @"^\s*\[\s*([^\[\]]+?)\s*\]");
+            if (header.Success) section = $" of [{header.Groups[1].Value}]";
+        }
+        return $"field '{key.Groups[1].Value.Trim('"')}'{section}: ";
     }
 
     private static Dictionary<string, SuiteValue> ReadFields(string file, SyntaxList<KeyValueSyntax> items)

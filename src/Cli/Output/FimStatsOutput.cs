@@ -101,8 +101,8 @@ public static class FimStatsOutput
         var table = new ResultTable([new(name, -12), .. numbers])
         {
             Indent = "  ",
-            // The plain header has always been "[name]" and the number headers, not in the rows' layout.
-            PlainHeaderLine = $"[{name}]  " + string.Join(" ", numbers.Select(c => c.Header.PadLeft(c.Width))),
+            // The plain header names the variant ("[regression]") where the rows have their statistic, aligned with the columns.
+            PlainHeaderLine = $"[{name}]".PadRight(14) + string.Concat(numbers.Select(c => " " + c.Header.PadLeft(c.Width))),
             Caption = $"largest eigenvalue {Show(m.Largest)}; top: {string.Join(", ", m.Top.Select(Show))}",
         };
         foreach (var (key, s) in Entries(m)) table.Add(key, Show(s.Predicted), Show(s.Measured), Show(s.StandardError), Show(s.Ratio));

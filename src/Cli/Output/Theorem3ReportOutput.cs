@@ -18,7 +18,7 @@ public static class Theorem3ReportOutput
     }
 
     /// <summary>The eigen-solver that runs on J (p×p) or, for certified intervals, on the r×r Gram of J_K's factor.</summary>
-    public static string EigenBackendFor(Theorem3Parameters prm) =>
+    public static string EigenBackendFor(Theorem3Parameters prm) => !prm.WithJ ? "none (J is not evaluated)" :
         Numeric.LinearAlgebra.DenseSymmetricEigen.BackendFor(prm.Certified ? checked((int)TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder)) : prm.P);
 
     /// <param name="eigenBackend">The eigen-solver of <see cref="EigenBackendFor"/> (the merge reports the parts' one).</param>

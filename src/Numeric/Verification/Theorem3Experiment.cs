@@ -98,12 +98,11 @@ public sealed class Theorem3Experiment : ITrialExperiment
             claims.Add(new("eigen.gap", "λ_{M−1} > ‖R‖₂ ≥ λ_M: the leading M − 1 eigenvalues clear the remainder's norm (Weyl)", b));
         }
         Claims = claims;
-        List<string> names =
-        [
-            "dev.norm.v0", "dev.norm.W", "xi.norm.pair", "xi.norm.diag", "dev.orthogonality", "xi.dots.diag",
-            "trace", "rayleigh.v0", "rayleigh.W", "xi.rayleigh.pair", "xi.rayleigh.diag",
-            "lambda.leading", "lambda.linear", "lambda.quadratic", "lambda.next", "remainder.norm", "xi.eigen.quadratic",
-        ];
+        List<string> names = ["dev.norm.v0", "dev.norm.W", "xi.norm.pair", "xi.norm.diag", "dev.orthogonality", "xi.dots.diag", "trace"];
+        // The measurements on J exist only when J is evaluated (a Lemma-2-only trial, or its partial file, holds no stand-ins).
+        if (parameters.WithJ)
+            names.AddRange(["rayleigh.v0", "rayleigh.W", "xi.rayleigh.pair", "xi.rayleigh.diag",
+                "lambda.leading", "lambda.linear", "lambda.quadratic", "lambda.next", "remainder.norm", "xi.eigen.quadratic"]);
         // Certified mode: which trials left a claim on J undecided, and the remainder bound ‖J − J_K‖₂ ≤ ρ_K of each trial.
         if (parameters.Certified)
         {
@@ -167,7 +166,7 @@ public sealed class Theorem3Experiment : ITrialExperiment
         failed[DiagonalDots] = devDiagDots > delta + prm.XiDiagonal / (d - 1);
         failed[Trace] = failed[TraceExact] = trace > 0.5 * d * (1 + delta);
         if (!prm.WithJ)
-            return new TrialOutcome(failed, [devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots, trace, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            return new TrialOutcome(failed, [devMean, devLinear, xiNormPair, xiNormDiag, devOrth, xiDots, trace]);
 
         var units = dirs.All.Select(v =>
         {

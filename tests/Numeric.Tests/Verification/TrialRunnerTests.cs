@@ -42,4 +42,14 @@ public class TrialRunnerTests
         Assert.NotEqual(a, TrialRunner.TrialSeed(1, "theorem3", 5));
         Assert.NotEqual(a, TrialRunner.TrialSeed(1, "other", 4));
     }
+
+    [Fact]
+    public void ALemma2OnlyTrialMeasuresOnlyWhatItEvaluates()
+    {
+        var log = TrialRunner.Run(Lemma2(), 3, 4);
+        Assert.Equal(["dev.norm.v0", "dev.norm.W", "xi.norm.pair", "xi.norm.diag", "dev.orthogonality", "xi.dots.diag", "trace"], log.MeasurementNames);
+        Assert.All(log.Outcomes.Values, o => Assert.Equal(log.MeasurementNames.Count, o.Measurements.Length));
+        Assert.All(log.Outcomes.Values, o => Assert.True(o.Measurements[^1] > 0));          // tr J = ‖W‖²/2 was measured
+        Assert.Equal(Lemma2().Claims.Count, log.Outcomes[0].Failed.Length);
+    }
 }

@@ -1,6 +1,4 @@
-using FimVerify.Numeric.LinearAlgebra;
-
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.LinearAlgebra;
 
 /// <summary>
 /// Moore–Penrose pseudo-inverse of a small symmetric positive semi-definite matrix (a Gram K = X Xᵀ) by its

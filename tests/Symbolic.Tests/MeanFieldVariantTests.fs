@@ -126,6 +126,19 @@ let variants =
                 Expect.equal (at values d.SecondMoment) (trace (product dual dual) / p) $"s = ‖·‖²_F/P (C = {c}, T = {t})"
                 Expect.equal (at values d.OutlierScale) (alpha * m * ((tt - Rational.One) / tt * k2 + k1 / tt)) "the outlier scale is Theorem 3.1's λ_max"
         }
+        test "normalFormExpandingFirst is the normal form (derived forms at depths 1…4, and expressions that are not Laurent)" {
+            let derived =
+                [ for depth in 1 .. 4 do
+                    for l in 1 .. depth do
+                        let d = V.block depth l
+                        yield! [ d.Mean; d.SecondMoment; d.LambdaMax ]
+                  for d in [ V.regression.Force(); V.meanSubtracted.Force(); V.inputMetric.Force() ] do yield! [ d.Mean; d.SecondMoment; d.LambdaMax ]
+                  let s = SoftmaxStatistics.derivation.Force()
+                  yield! [ s.Mean; s.SecondMoment; s.OutlierScale ] ]
+            let others = [ "(x^2 - 1)/(x - 1)"; "1/(1 + x) + y/x^2"; "sqrt(x)/x + 3/(x*y)"; "(2*x*y - 4*y)/(6*y^2)"; "x - x"; "arcsin(x)/x" ] |> List.map InfixParser.parse
+            for x in derived @ others do
+                Expect.equal (RationalFunction.normalFormExpandingFirst x) (RationalFunction.normalForm x) (Infix.format x)
+        }
         test "the checks can fail: a wrong top eigenvector or a wrong stated formula is caught" {
             let t, c, m, alpha, k1, k2 = MeanFieldStatistics.t, MeanFieldStatistics.c, MeanFieldStatistics.m, MeanFieldStatistics.alpha, MeanFieldStatistics.kappa1, MeanFieldStatistics.kappa2
             let dual = KroneckerDual.ofEntries (alpha * m / t) k1 k2 c t

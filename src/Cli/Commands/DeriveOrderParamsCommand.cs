@@ -177,7 +177,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
     /// <summary>The variants' statistics (rational normal forms); softmax's in the measured Q statistics, its outliers scale·eig Q̄.</summary>
     private static (string Key, string Latex, Expression X)[] Variants(int depth)
     {
-        var rows = new List<(string, string, Expression)> { ("regressionBulk", "\\lambda_{\\mathrm{bulk}}", MeanFieldVariantStatistics.bulk.Value) };
+        var rows = new List<(string, string, Expression)> { ("regressionBulk", "\\lambda_{\\mathrm{bulk}}", RationalFunction.normalFormExpandingFirst(MeanFieldVariantStatistics.bulk.Value)) };
         void Add(string key, string label, DualStatistics d)
         {
             var (m, s, l) = d.Simplified.Value;

@@ -187,7 +187,7 @@ module MeanFieldStatistics =
                        (RationalFunction.areEqual k1 (kappaStated 1) && RationalFunction.areEqual k2 (kappaStated 2))
                   step "the dual's eigenvalues: (αM/T)(κ₁ − κ₂) with multiplicity C(T−1), (αM/T)(κ₁ + (T−1)κ₂) with multiplicity C"
                        "I_C ⊗ ((x − y) I_T + y 11ᵀ): 1 is an eigenvector with x + (T−1)y and 1⊥ has x − y; the characteristic polynomials checked exactly for T = 2…5"
-                       (fst (KroneckerDual.structureHolds.Force()))
+                       (KroneckerDual.spectrumHolds.Force())
                   step $"m_λ = Σλ/P = {show mean}, s_λ = Σλ²/P = {show second}, λ_max = {show lambdaMax} (for κ₂ ≥ 0), P = αM²"
                        "sums over the spectrum with multiplicities, rational normal form"
                        (stated |> List.take 3 |> List.forall (fun (_, derived, s) -> RationalFunction.areEqual derived s))

@@ -11,7 +11,7 @@ module MeanFieldVariantStatistics =
 
     let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
     let private show = Infix.format
-    let private areEqual = RationalFunction.areEqual
+    let private areEqual = RationalFunction.areEqualExpandingFirst
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2
     let sigmaW2 = X.symbol "sigma_w2"
     let private fraction = (t - X.one) / t
@@ -52,7 +52,7 @@ module MeanFieldVariantStatistics =
                     let idempotent = KroneckerDual.multiply centring centring
                     [ step $"F̄* = (I_C ⊗ Π) F* (I_C ⊗ Π) = {KroneckerDual.shape dual}, Π = I − 11ᵀ/T"
                            "centring each output's T gradients with the empirical mean; products in the algebra aI + b11ᵀ (its rule checked on explicit matrices for T = 2…4); Π² = Π (checked); the result is (αM/T)(κ₁ − κ₂) I_C ⊗ Π (checked)"
-                           (snd (KroneckerDual.structureHolds.Force())
+                           (KroneckerDual.productRuleHolds.Force()
                             && areEqual idempotent.Identity centring.Identity && areEqual idempotent.Ones centring.Ones && areEqual idempotent.Scale X.one
                             && areEqual (dual.Scale * dual.Identity) (alpha * m / t * gap)
                             && areEqual (dual.Scale * dual.Ones) (X.neg (alpha * m / t * gap / t))) ])

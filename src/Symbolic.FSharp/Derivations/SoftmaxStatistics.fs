@@ -32,7 +32,7 @@ module SoftmaxStatistics =
 
     let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
     let private show = Infix.format
-    let private areEqual = RationalFunction.areEqual
+    let private areEqual = RationalFunction.areEqualExpandingFirst
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2
     let private square (x: Expression) = X.pow x (X.ofInt 2)
 
@@ -71,7 +71,7 @@ module SoftmaxStatistics =
                          "meanTrQ", X.number (invT * Array.sumBy trace q)
                          "meanTrQ2", X.number (trace meanQSquared)
                          "trQbar2", X.number (trace (product qBar qBar)) ]
-        let at (x: Expression) = X.tryRational (RationalFunction.normalForm (Substitute.many values x))
+        let at (x: Expression) = X.tryRational (RationalFunction.normalFormExpandingFirst (Substitute.many values x))
         let measured = [ "tr D", trace d; "tr B", trace b; "⟨D, D⟩", inner d d; "⟨D, B⟩", inner d b; "⟨B, B⟩", inner b b ]
         let table = measured |> List.forall (fun (name, v) -> at (gram name) = Some v)
         let power (a: Rational[,]) k = Seq.fold (fun acc _ -> product acc a) a (seq { 2 .. k })
@@ -95,7 +95,7 @@ module SoftmaxStatistics =
         // On B's eigenvector v_j = R̃c_j/√(Tμ_j) (Q̄c_j = μ_jc_j): vᵀBv = Tμ_j and vᵀDv = c_jᵀ mean(Q_t²) c_j/μ_j, taken as μ_j.
         let mu = X.symbol "mu"
         let outlierScale = Expand.expand (scale * (kappa2 * t * mu + gap * mu) / mu)
-        let simplified = lazy (RationalFunction.normalForm mean, RationalFunction.normalForm second, RationalFunction.normalForm outlierScale)
+        let simplified = lazy (RationalFunction.normalFormExpandingFirst mean, RationalFunction.normalFormExpandingFirst second, RationalFunction.normalFormExpandingFirst outlierScale)
         let steps =
             lazy
                 let sm, ss, scaleNormal = simplified.Force()

@@ -127,7 +127,7 @@ public class DerivationCommandTests
         var root = JsonDocument.Parse(output).RootElement;
         var v = root.GetProperty("variantStatistics");
         string Infix(string key) => v.GetProperty(key).GetProperty("infix").GetString()!;
-        Assert.Equal("M*alpha*(kappa1 - kappa2)/T", Infix("regressionBulk"));
+        Assert.Equal("(M*alpha*kappa1 - M*alpha*kappa2)/T", Infix("regressionBulk"));
         Assert.Equal("(M*alpha*kappa1 - M*alpha*kappa2)/T", Infix("meanSubtractedLambdaMax"));
         Assert.Equal("C*qhat1_0*qtilde1_1/(M*alpha_1)", Infix("block1Mean"));
         Assert.Equal("qhat1_2*qtilde1_3", Infix("block3Mean")); // the output block: P_L = C M_(L−1)

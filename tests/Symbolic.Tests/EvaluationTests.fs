@@ -99,6 +99,12 @@ let compiled =
             closeEnough (f3.Invoke(args[0], args[1], args[2])) reference
             && closeEnough ((Compiler.compile1 "x" onlyX).Invoke args[0]) viaArray
             && closeEnough ((Compiler.compile2 "z" "x" onlyX).Invoke(0.0, args[0])) viaArray))
+        testPropertyWithConfig config "compileMany returns each expression's compiled value, in order" (forAll2' smooth point (fun a p ->
+            let args = symbolNames |> List.map (fun s -> p[s]) |> Array.ofList
+            let b = X.mul [ a; a ] - X.ofInt 3
+            let values = (Compiler.compileMany symbolNames [ a; b; a ]).Invoke args
+            values.Length = 3 && closeEnough values[0] ((Compiler.compile symbolNames a).Invoke args)
+            && closeEnough values[1] ((Compiler.compile symbolNames b).Invoke args) && values[2] = values[0]))
         test "symbols are read in the stated order" {
             let f = Compiler.compile [ "y"; "x" ] (InfixParser.parse "x - 2*y^2")
             Expect.equal (f.Invoke [| 3.0; 1.0 |]) -17.0 "x = 1, y = 3"

@@ -20,17 +20,21 @@ public sealed class DeriveOrderParamsCommand : ICommand
         {MeanFieldOptions.Synopsis}  --steps          also print every step of the symbolic derivations with its evidence
           --format F       text (default), latex, or json:
                            {"{"}"layers":[{"{"}"l","q1","q2","qhat1","qhat2","qtilde1","qtilde2"{"}"}],"alpha","kappa1","kappa2","chi",
-                            "closedForms":{"{"}"mean":{"{"}"infix","latex"{"}"},…{"}"} or null,"statistics":{"{"}"kappa1":{"{"}"infix","latex"{"}"},…{"}"},…{"}"}
+                            "closedForms":{"{"}"mean":{"{"}"infix","latex"{"}"},…{"}"} or null,"statistics":{"{"}"kappa1":{"{"}"infix","latex"{"}"},…{"}"},
+                            "variantStatistics":{"{"}"regressionBulk","meanSubtractedMean",…,"block1Mean",…,"inputMetricMean",…,"softmaxMean",…{"}"},…{"}"}
         Layers run l = 0…L; a quantity that does not exist at a layer is null (q at l = 0, q̂ at the linear output l = L).
         ReLU, leaky ReLU, linear and erf use closed forms derived by the symbolic layer (ReLU from Tian's arc integral,
         leaky ReLU from ReLU by symmetry, linear by Gaussian moments, erf by Price's theorem) and compiled; other
         activations use Gauss–Hermite quadrature with an error estimate from two orders (exit 2 if it does not converge).
-        κ₁, κ₂, κ′₁, κ′₂, m_λ, s_λ and λ_max are derived from the leading-order dual for this depth and evaluated compiled.
+        κ₁, κ₂, κ′₁, κ′₂, m_λ, s_λ and λ_max are derived from the leading-order dual for this depth and evaluated compiled;
+        so are the variants' (the C(T−1)-fold bulk eigenvalue, mean subtraction, each block F_ll, the input metric A⁰, and
+        softmax's m, s and outlier scale in the measured statistics meanTrQ = mean_t tr Q_t, meanTrQ2 = mean_t tr Q_t², trQbar2 = tr Q̄²).
         Exit 1 if a step of the symbolic derivations fails (a bug), 0 otherwise.
         Example: fimverify derive order-params --activation erf --depth 3 --sigma-w2 1.5 --sigma-b2 0.1 --format latex
         """;
 
-    private static readonly Func<string, Microsoft.FSharp.Core.FSharpOption<string>> StatisticsSymbol = MeanFieldStatistics.latexSymbol;
+    private static readonly Func<string, Microsoft.FSharp.Core.FSharpOption<string>> StatisticsSymbol =
+        name => SoftmaxStatistics.latexSymbol(name) ?? MeanFieldStatistics.latexSymbol(name);
 
     public int Run(ArgumentReader args, TextWriter stdout)
     {
@@ -45,10 +49,12 @@ public sealed class DeriveOrderParamsCommand : ICommand
         double k1 = shape.Depth >= 2 ? op.Kappa1 : double.NaN, k2 = shape.Depth >= 2 ? op.Kappa2 : double.NaN;
         var forms = (kernel as ClosedFormGaussianKernel)?.Compiled.Derived;
         var statistics = MeanFieldStatistics.forDepth(shape.Depth);
-        var steps = (forms?.Steps.Value ?? []).Concat(statistics.Steps.Value).ToList();
+        var steps = (forms?.Steps.Value ?? []).Concat(statistics.Steps.Value).Concat(MeanFieldVariantStatistics.steps(shape.Depth))
+            .Concat(SoftmaxStatistics.derivation.Value.Steps.Value).ToList();
         bool holds = steps.All(s => s.Holds);
         var integrals = forms is null ? [] : Integrals(forms);
         var derived = Statistics(statistics);
+        var variants = Variants(shape.Depth);
 
         switch (format)
         {
@@ -89,6 +95,9 @@ public sealed class DeriveOrderParamsCommand : ICommand
                     w.WriteStartObject("statistics");
                     foreach (var (key, _, x) in derived) w.WriteExpression(key, x, StatisticsSymbol);
                     w.WriteEndObject();
+                    w.WriteStartObject("variantStatistics");
+                    foreach (var (key, _, x) in variants) w.WriteExpression(key, x, StatisticsSymbol);
+                    w.WriteEndObject();
                     w.WriteBoolean("derivationHolds", holds);
                     if (showSteps) w.WriteSteps(steps);
                     w.WriteEndObject();
@@ -98,7 +107,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
                 stdout.WriteLine($"% activation {activation.Name} ({kernel.Method}), depth L = {shape.Depth}, sigma_w^2 = {F(shape.SigmaW2)}, sigma_b^2 = {F(shape.SigmaB2)}");
                 stdout.WriteLine("\\begin{align*}");
                 foreach (var (_, label, x) in integrals) stdout.WriteLine($"{label} &= {DerivedExpressionWriter.Latex(x)} \\\\");
-                foreach (var (_, label, x) in derived) stdout.WriteLine($"{label} &= {DerivedExpressionWriter.Latex(x, StatisticsSymbol)} \\\\");
+                foreach (var (_, label, x) in derived.Concat(variants)) stdout.WriteLine($"{label} &= {DerivedExpressionWriter.Latex(x, StatisticsSymbol)} \\\\");
                 stdout.WriteLine($"\\alpha &= {F(shape.Alpha)},\\ \\kappa_1 = {G(k1)},\\ \\kappa_2 = {G(k2)},\\ \\kappa'_1 = {G(op.NtkKappa1)},\\ \\kappa'_2 = {G(op.NtkKappa2)},\\ \\chi = {G(fp.Chi)}");
                 stdout.WriteLine("\\end{align*}");
                 stdout.WriteLine("\\begin{array}{rrrrrrr} l & q^l_1 & q^l_2 & \\hat{q}^l_1 & \\hat{q}^l_2 & \\tilde{q}^l_1 & \\tilde{q}^l_2 \\\\");
@@ -124,6 +133,8 @@ public sealed class DeriveOrderParamsCommand : ICommand
                 }
                 stdout.WriteLine($"Theorem 3.1 statistics derived from the leading-order dual (depth {shape.Depth}):");
                 foreach (var (key, _, x) in derived) stdout.WriteLine($"  {key,-24} = {Infix.format(x)}");
+                stdout.WriteLine("Variant statistics derived from their leading-order duals (bulk, mean subtraction, blocks F_ll, input metric A⁰, softmax with measured Q):");
+                foreach (var (key, _, x) in variants) stdout.WriteLine($"  {key,-28} = {Infix.format(x)}");
                 if (showSteps)
                 {
                     int k = 1;
@@ -162,6 +173,28 @@ public sealed class DeriveOrderParamsCommand : ICommand
         ("ntkSecondMoment", "s_\\lambda^{\\mathrm{NTK}}", d.NtkSecondMoment),
         ("ntkLambdaMax", "\\lambda_{\\max}^{\\mathrm{NTK}}", d.NtkLambdaMax),
     ];
+
+    /// <summary>The variants' statistics (rational normal forms); softmax's in the measured Q statistics, its outliers scale·eig Q̄.</summary>
+    private static (string Key, string Latex, Expression X)[] Variants(int depth)
+    {
+        var rows = new List<(string, string, Expression)> { ("regressionBulk", "\\lambda_{\\mathrm{bulk}}", RationalFunction.normalFormExpandingFirst(MeanFieldVariantStatistics.bulk.Value)) };
+        void Add(string key, string label, DualStatistics d)
+        {
+            var (m, s, l) = d.Simplified.Value;
+            rows.Add((key + "Mean", $"m_\\lambda^{{{label}}}", m));
+            rows.Add((key + "SecondMoment", $"s_\\lambda^{{{label}}}", s));
+            rows.Add((key + "LambdaMax", $"\\lambda_{{\\max}}^{{{label}}}", l));
+        }
+        Add("meanSubtracted", "\\bar{F}", MeanFieldVariantStatistics.meanSubtracted.Value);
+        for (int l = 1; l <= depth; l++) Add($"block{l}", $"F_{{{l}{l}}}", MeanFieldVariantStatistics.block(depth, l));
+        Add("inputMetric", "A^0", MeanFieldVariantStatistics.inputMetric.Value);
+        var softmax = SoftmaxStatistics.derivation.Value;
+        var (sm, ss, scale) = softmax.Simplified.Value;
+        rows.Add(("softmaxMean", "m_\\lambda^{\\mathrm{CE}}", sm));
+        rows.Add(("softmaxSecondMoment", "s_\\lambda^{\\mathrm{CE}}", ss));
+        rows.Add(("softmaxOutlierScale", "\\lambda_j^{\\mathrm{CE}} / \\mu_j", scale));
+        return [.. rows];
+    }
 
     private static void Optional(Utf8JsonWriter w, string name, double v)
     {

@@ -2,8 +2,9 @@ namespace FimVerify.Numeric.MeanField;
 
 /// <summary>
 /// Large-width predictions of MATH.md §2 from the order parameters, for base width M, T samples and C
-/// outputs. Each comes from the leading-order dual F* ≈ (αM/T)·I_C ⊗ ((κ₁ − κ₂)I_T + κ₂ 11ᵀ); the
-/// statistics are read off its trace, Frobenius norm and top eigenvalue.
+/// outputs. Each comes from a leading-order dual (F* ≈ (αM/T)·I_C ⊗ ((κ₁ − κ₂)I_T + κ₂ 11ᵀ) for regression): the
+/// symbolic layer derives its spectrum and the statistics from it (<see cref="CompiledMeanFieldStatistics"/>,
+/// <see cref="CompiledVariantStatistics"/>); this class only gathers the inputs.
 /// </summary>
 public sealed class Predictions(OrderParameters op, int width, int samples, int outputs)
 {
@@ -11,7 +12,6 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public int M => width;
     public int T => samples;
     public int C => outputs;
-    private double Fraction => (T - 1.0) / T;
 
     private void RequireHidden()
     {
@@ -29,7 +29,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public double RegressionBulk()
     {
         RequireHidden();
-        return op.Alpha * M / T * (op.Kappa1 - op.Kappa2);
+        return CompiledVariantStatistics.RegressionBulk(op.Kappa1, op.Kappa2, op.Alpha, T, C, M);
     }
 
     /// <summary>
@@ -39,10 +39,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public EigenvalueStatistics Block(int l)
     {
         if (l < 1 || l > op.Depth) throw new ArgumentOutOfRangeException(nameof(l));
-        double aPrev = op.Shape.WidthRatios[l - 1];
-        double a1 = op.QHat1[l - 1] * op.QTilde1[l], a2 = op.QHat2[l - 1] * op.QTilde2[l];
-        double mPrev = aPrev * M, mThis = l == op.Depth ? C : op.Shape.WidthRatios[l] * M;
-        return new(C * a1 / mThis, C * mPrev / mThis * (a1 * a1 / T + Fraction * a2 * a2), aPrev * (Fraction * a2 + a1 / T) * M);
+        return CompiledVariantStatistics.Block(op, l, T, C, M);
     }
 
     /// <summary>
@@ -58,8 +55,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     public EigenvalueStatistics MeanSubtracted()
     {
         RequireHidden();
-        double d = op.Kappa1 - op.Kappa2;
-        return new(C * (T - 1.0) * d / (T * (double)M), op.Alpha * C * (T - 1.0) * d * d / ((double)T * T), RegressionBulk());
+        return CompiledVariantStatistics.MeanSubtracted(op.Kappa1, op.Kappa2, op.Alpha, T, C, M);
     }
 
     /// <summary>The critical learning rate 2/λ_max of gradient descent on (1/2T)Σ‖y − f‖².</summary>
@@ -77,34 +73,28 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     /// <summary>
     /// Softmax cross-entropy: the C − 1 outliers ≈ α((T−1)/T κ₂ + κ₁/T)M · eig(mean_t Q_t) (descending): the
     /// regression λ_max times the eigenvalues of the sample-mean Q measured on the network (Q·1 = 0 removes the
-    /// C-th). MATH.md's "α κ₂ M · eig(mean Q)" is the large-T limit of this.
-    /// Mean: m = κ₁ · mean_t tr Q_t / M.
+    /// C-th). MATH.md's "α κ₂ M · eig(mean Q)" is the large-T limit of this. The scale is derived
+    /// (<see cref="SoftmaxStatistics"/>: the Rayleigh quotient of the dual on the eigenvectors of its κ₂ part).
     /// </summary>
     public double[] SoftmaxOutliers(double[] meanQEigenvaluesDescending)
     {
         RequireHidden();
-        double lambda = Regression().LambdaMax;
-        return meanQEigenvaluesDescending.Select(e => lambda * e).ToArray();
-    }
-
-    public double SoftmaxMean(double meanTraceQ)
-    {
-        RequireHidden();
-        return op.Kappa1 * meanTraceQ / M;
+        double scale = CompiledVariantStatistics.SoftmaxOutlierScale(op.Kappa1, op.Kappa2, op.Alpha, T, C, M);
+        return meanQEigenvaluesDescending.Select(e => scale * e).ToArray();
     }
 
     /// <summary>
     /// Softmax statistics from the leading dual (αM/T)[(κ₁ − κ₂) ⊕_t R_tR_tᵀ + κ₂ (R_s R_tᵀ)_{s,t}] (MATH.md's seed-001
-    /// Theorem 3.3 lost its formulas; re-derived here): its trace gives m = κ₁ mean_t tr Q_t / M, its Frobenius norm
-    /// s = α[(κ₁² − κ₂²) mean_t tr Q_t²/T + κ₂² tr Q̄²] (Q_t = I gives Theorem 3.1's s), and λ_max is the mean of the
-    /// C − 1 outliers of <see cref="SoftmaxOutliers"/>.
+    /// Theorem 3.3 lost its formulas; derived by <see cref="SoftmaxStatistics"/>): its trace gives m = κ₁ mean_t tr Q_t / M,
+    /// its Frobenius norm s = α[(κ₁² − κ₂²) mean_t tr Q_t²/T + κ₂² tr Q̄²] (Q_t = I gives Theorem 3.1's s), and λ_max is the
+    /// mean of the C − 1 outliers of <see cref="SoftmaxOutliers"/>.
     /// </summary>
     public EigenvalueStatistics Softmax(Models.SoftmaxQStatistics q)
     {
         RequireHidden();
-        double k1 = op.Kappa1, k2 = op.Kappa2;
         var outliers = SoftmaxOutliers(q.MeanQEigenvaluesDescending.Take(Math.Max(1, C - 1)).ToArray());
-        return new(SoftmaxMean(q.MeanTrace), op.Alpha * ((k1 * k1 - k2 * k2) * q.MeanTraceOfSquare / T + k2 * k2 * q.TraceOfMeanSquared), outliers.Average());
+        var (mean, second) = CompiledVariantStatistics.SoftmaxMoments(op.Kappa1, op.Kappa2, op.Alpha, T, C, M, q.MeanTrace, q.MeanTraceOfSquare, q.TraceOfMeanSquared);
+        return new(mean, second, outliers.Average());
     }
 
     /// <summary>
@@ -112,9 +102,5 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     /// W¹W¹ᵀ ≈ σ_w² I: dual ≈ (σ_w²/T) I_C ⊗ ((q̃¹₁ − q̃¹₂)I + q̃¹₂ 11ᵀ), hence
     /// λ_max = σ_w²((T−1)/T q̃¹₂ + q̃¹₁/T) (order 1), m = Cσ_w² q̃¹₁/M_0 (order 1/M), s = Cσ_w⁴(q̃¹₁²/T + (T−1)/T q̃¹₂²)/M_0.
     /// </summary>
-    public EigenvalueStatistics InputMetric()
-    {
-        double sw = op.Shape.SigmaW2, t1 = op.QTilde1[1], t2 = op.QTilde2[1], m0 = op.Shape.WidthRatios[0] * M;
-        return new(C * sw * t1 / m0, C * sw * sw * (t1 * t1 / T + Fraction * t2 * t2) / m0, sw * (Fraction * t2 + t1 / T));
-    }
+    public EigenvalueStatistics InputMetric() => CompiledVariantStatistics.InputMetric(op, T, C, M);
 }

@@ -72,6 +72,15 @@ module Compiler =
         let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
         Linq.Lambda<Func<float[], float>>(build symbol x, input).Compile()
 
+    /// Compiles several expressions over the same symbols into one delegate returning their values in order: one
+    /// compilation instead of one per expression (each costs a dynamic method's JIT on first use).
+    let compileMany (symbols: string list) (xs: Expression list) : Func<float[], float[]> =
+        let input = Linq.Parameter(typeof<float[]>, "values")
+        let index = Collections.Generic.Dictionary<string, int>()
+        symbols |> List.iteri (fun i s -> index[s] <- i)
+        let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
+        Linq.Lambda<Func<float[], float[]>>(Linq.NewArrayInit(typeof<float>, xs |> List.map (build symbol)), input).Compile()
+
     /// The body of x over one double parameter per symbol, for the fixed-arity delegates below (no array per call).
     let private body (symbols: string list) (x: Expression) : Linq * Parameter list =
         let parameters = symbols |> List.map (fun s -> Linq.Parameter(typeof<float>, s))

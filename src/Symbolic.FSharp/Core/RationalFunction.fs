@@ -73,3 +73,27 @@ module RationalFunction =
 
     /// Decides a = b for rational expressions in their atoms.
     let areEqual (a: Expression) (b: Expression) = normalForm (X.sub a b) = X.zero
+
+    /// `areEqual`, trying the cheaper expansion first: when a − b expands to 0 (e.g. Laurent polynomials, whose
+    /// denominators are monomials) no polynomial GCD is needed; otherwise the normal form decides.
+    let areEqualExpandingFirst (a: Expression) (b: Expression) = Expand.expand (X.sub a b) = X.zero || areEqual a b
+
+    /// `normalForm` for Laurent polynomials in symbols (every negative power an integer power of a symbol), without a
+    /// polynomial GCD: expand, then put the terms over the least common monomial denominator. That is the normal form
+    /// (each denominator symbol has exponent 0 in some numerator term, so nothing cancels, and the denominator is monic);
+    /// any other expression goes to `normalForm`.
+    let normalFormExpandingFirst (x: Expression) : Expression =
+        let expanded = Expand.expand x
+        let terms = match expanded with Sum ts -> ts | t -> [ t ]
+        let factors (t: Expression) = match t with Product fs -> fs | f -> [ f ]
+        let negativePowers =
+            terms |> List.collect (factors >> List.choose (function
+                | Power(b, Number n) when n.Sign < 0 -> Some(b, n)
+                | _ -> None))
+        let laurent = negativePowers |> List.forall (fun (b, n) -> n.IsInteger && (match b with Symbol _ -> true | _ -> false))
+        if not laurent then normalForm x
+        elif negativePowers.IsEmpty then expanded
+        else
+            let denominator =
+                negativePowers |> List.groupBy fst |> List.map (fun (b, ps) -> X.pow b (Number(-(ps |> List.map snd |> List.min)))) |> X.mul
+            X.div (Expand.expand (X.mul [ expanded; denominator ])) denominator

@@ -71,9 +71,9 @@ module MeanFieldStatistics =
     let ntkKappa2 = X.symbol "ntkKappa2"
     // Names by concatenation: an interpolated string with integer holes goes through FSharp.Core's Printf, whose
     // JIT compilation costs the numeric layer's first call tens of milliseconds.
-    let private widthName (l: int) = "alpha_" + string l
-    let private qhatName (i: int) (l: int) = "qhat" + string i + "_" + string l
-    let private qtildeName (i: int) (l: int) = "qtilde" + string i + "_" + string l
+    let widthName (l: int) = "alpha_" + string l
+    let qhatName (i: int) (l: int) = "qhat" + string i + "_" + string l
+    let qtildeName (i: int) (l: int) = "qtilde" + string i + "_" + string l
     let private qName (i: int) (l: int) = "q" + string i + "_" + string l
     let widthRatio (l: int) = X.symbol (widthName l)
     /// q̂^l_i, q̃^l_i, q^l_i for i = 1 (same input) or 2 (different inputs).
@@ -101,26 +101,22 @@ module MeanFieldStatistics =
     let ntkStatisticsSymbols = [ "ntkKappa1"; "ntkKappa2"; "T"; "C" ]
 
     /// The leading term in M of an expression polynomial in M of degree ≤ `degree`: the coefficient of M^degree times M^degree.
-    let private leading (degree: int) (x: Expression) =
+    let leading (degree: int) (x: Expression) =
         let factorial = Seq.fold (*) 1 (seq { 1 .. degree })
         Expand.expand (Substitute.one "M" X.zero (Differentiate.nth degree "M" x) / X.ofInt factorial * X.pow m (X.ofInt degree))
 
-    /// The characteristic polynomial of (d₁ − d₂)I_T + d₂·11ᵀ at a concrete T equals (λ − (d₁ − d₂))^(T−1)(λ − (d₁ + (T−1)d₂)).
-    let private blockSpectrumHolds (size: int) =
-        let d1, d2, lambda = X.symbol "d1", X.symbol "d2", X.symbol "lambda"
-        let matrix = Array2D.init size size (fun i j -> if i = j then lambda - d1 else X.neg d2)
-        let characteristic = Expand.expand (GaussianIntegrals.determinant matrix)
-        let stated = X.pow (lambda - (d1 - d2)) (X.ofInt (size - 1)) * (lambda - (d1 + X.ofInt (size - 1) * d2))
-        characteristic = Expand.expand stated
+    /// M_l = α_l M for l < L, M_L = C.
+    let width (depth: int) (l: int) = if l = depth then c else widthRatio l * m
 
-    let private width (depth: int) (l: int) = if l = depth then c else widthRatio l * m
+    /// Layer l's contribution to the dual's entry i (1: t = t′, 2: t ≠ t′, same output), before the leading order in M.
+    let layerTerm (depth: int) (i: int) (l: int) = qtilde i l * (width depth (l - 1) * qhat i (l - 1) + X.one) / t
 
     let private deriveKappas (depth: int) : KappaForms =
         if depth < 1 then invalidArg "depth" "the depth must be at least 1"
         // The dual (1/T) J Jᵀ of the regression FIM: a weight W^l_(ij) contributes δ^l_(k,i)(t) h^(l−1)_j(t) to row (k, t),
         // a bias δ^l_(k,i)(t). In the mean-field limit Σ_i δ^l_(k,i)(t)δ^l_(k′,i)(t′) → δ_(kk′) q̃^l and
         // Σ_j h^(l−1)_j(t)h^(l−1)_j(t′) → M_(l−1) q̂^(l−1), index 1 for t = t′ and 2 for t ≠ t′.
-        let dual i = X.add [ for l in 1 .. depth -> qtilde i l * (width depth (l - 1) * qhat i (l - 1) + X.one) ] / t
+        let dual i = X.add [ for l in 1 .. depth -> layerTerm depth i l ]
         let d1, d2 = leading 1 (dual 1), leading 1 (dual 2)
         let kappaOf (d: Expression) = Expand.expand (t * d / m) / alpha
         // NTK parameterisation: W = σ_w ω/√M_(l−1), b = σ_b β, Θ = J Jᵀ: each layer gives (σ_w² q̂^(l−1) + σ_b²) q̃^l = q^l q̃^l.
@@ -191,7 +187,7 @@ module MeanFieldStatistics =
                        (RationalFunction.areEqual k1 (kappaStated 1) && RationalFunction.areEqual k2 (kappaStated 2))
                   step "the dual's eigenvalues: (αM/T)(κ₁ − κ₂) with multiplicity C(T−1), (αM/T)(κ₁ + (T−1)κ₂) with multiplicity C"
                        "I_C ⊗ ((x − y) I_T + y 11ᵀ): 1 is an eigenvector with x + (T−1)y and 1⊥ has x − y; the characteristic polynomials checked exactly for T = 2…5"
-                       (Seq.forall blockSpectrumHolds (seq { 2 .. 5 }))
+                       (KroneckerDual.spectrumHolds.Force())
                   step $"m_λ = Σλ/P = {show mean}, s_λ = Σλ²/P = {show second}, λ_max = {show lambdaMax} (for κ₂ ≥ 0), P = αM²"
                        "sums over the spectrum with multiplicities, rational normal form"
                        (stated |> List.take 3 |> List.forall (fun (_, derived, s) -> RationalFunction.areEqual derived s))

@@ -119,6 +119,29 @@ public class DerivationCommandTests
         Assert.Equal("(alpha_0*qhat1_0*qtilde1_1 + alpha_1*qhat1_1*qtilde1_2)/alpha", t.GetProperty("statistics").GetProperty("kappa1").GetProperty("infix").GetString());
     }
 
+    [Fact]
+    public void OrderParamsPrintTheDerivedVariantStatistics()
+    {
+        var (code, output, _) = Run("derive", "order-params", "--activation", "erf", "--depth", "3", "--sigma-w2", "1.5", "--sigma-b2", "0.1", "--format", "json", "--steps");
+        Assert.Equal(0, code);
+        var root = JsonDocument.Parse(output).RootElement;
+        var v = root.GetProperty("variantStatistics");
+        string Infix(string key) => v.GetProperty(key).GetProperty("infix").GetString()!;
+        Assert.Equal("(M*alpha*kappa1 - M*alpha*kappa2)/T", Infix("regressionBulk"));
+        Assert.Equal("(M*alpha*kappa1 - M*alpha*kappa2)/T", Infix("meanSubtractedLambdaMax"));
+        Assert.Equal("C*qhat1_0*qtilde1_1/(M*alpha_1)", Infix("block1Mean"));
+        Assert.Equal("qhat1_2*qtilde1_3", Infix("block3Mean")); // the output block: P_L = C M_(L−1)
+        Assert.Equal("C*qtilde1_1*sigma_w2/(M*alpha_0)", Infix("inputMetricMean"));
+        Assert.Equal("kappa1*meanTrQ/M", Infix("softmaxMean"));
+        Assert.Contains("\\overline{\\operatorname{tr} Q^2}", v.GetProperty("softmaxSecondMoment").GetProperty("latex").GetString());
+        var statements = root.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("statement").GetString()!).ToList();
+        Assert.Contains(statements, s => s.StartsWith("F̄* = (I_C ⊗ Π) F* (I_C ⊗ Π)"));
+        Assert.Contains(statements, s => s.StartsWith("Frobenius Gram table of D"));
+        var (_, text, _) = Run("derive", "order-params", "--activation", "erf", "--depth", "3", "--sigma-w2", "1.5", "--sigma-b2", "0.1");
+        Assert.Contains("block3LambdaMax", text);
+        Assert.Contains("every check passed", text);
+    }
+
     [Theory]
     [InlineData("check")]
     [InlineData("check", "/no/such/file.txt")]

@@ -5,7 +5,7 @@ open System.Numerics
 
 /// How a step was decided.
 type StepVerdict =
-    /// The two sides have the same canonical (expanded) form.
+    /// The two sides have the same canonical (expanded) form, or are equal as rational functions of their atoms.
     | Proved
     /// Equal at every one of `Points` random points inside the assumptions, exactly (rational identities)
     /// or to at least 50 significant digits (everything else).
@@ -19,7 +19,8 @@ type StepOutcome =
     { Step: DerivationStep
       Verdict: StepVerdict }
 
-/// Decides each step of a derivation file: PROVED by canonical symbolic equality; otherwise PLAUSIBLE by
+/// Decides each step of a derivation file: PROVED by canonical symbolic equality (expanded forms, or rational normal
+/// forms with common factors cancelled); otherwise PLAUSIBLE by
 /// exact evaluation at random rational points (when both sides are rational functions of the symbols) or
 /// by ≥ 50-digit evaluation at random points inside the assumptions; FALSE with a counterexample.
 [<RequireQualifiedAccess>]
@@ -64,13 +65,19 @@ module StepChecker =
 
     let private show (r: Real) = r.ToString 30
 
+    /// Equal as rational functions of their atoms (symbols, and sin x, √x, … taken as independent indeterminates): an
+    /// identity there holds under every substitution where both sides are defined, so it proves the step, e.g.
+    /// (x² − 1)/(x − 1) = x + 1. A division by zero met on the way means "not proved", never an error.
+    let private rationallyEqual (lhs: Expression) (rhs: Expression) =
+        try RationalFunction.areEqual lhs rhs with :? DivideByZeroException -> false
+
     /// Decides one step. `points` random points (default 24); `seed` fixes them (with the line number).
     let checkStep (symbols: SymbolDeclaration list) (points: int) (seed: int) (step: DerivationStep) : StepOutcome =
         if points < 1 then invalidArg "points" "at least one point is needed"
         let lhs, rhs = claimOf step
         let difference = Expand.expand (lhs - rhs)
         let verdict =
-            if difference = Expression.zero || Expand.expand lhs = Expand.expand rhs then Proved
+            if difference = Expression.zero || Expand.expand lhs = Expand.expand rhs || rationallyEqual lhs rhs then Proved
             else
                 let rng = Random(seed * 1_000_003 + step.Line)   // deterministic (HashCode.Combine is salted per process)
                 let used = Expression.symbols (lhs - rhs) |> Set.ofList |> Set.union (Set.ofList (Expression.symbols lhs @ Expression.symbols rhs))

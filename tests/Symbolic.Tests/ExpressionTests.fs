@@ -110,6 +110,12 @@ let infixText =
             Expect.equal (parse "2^3^2") (n 512) "^ is right associative"
             Expect.equal (parse "0.25 * e^x") (X.rational 1 4 * X.exp x) "decimals are exact, e^x = exp(x)"
             Expect.equal (parse "arccos(t) + arcsin(t)") (X.arccos (X.symbol "t") + X.arcsin (X.symbol "t")) "functions"
+            Expect.equal (parse "2.5e-3*x") (X.rational 1 400 * x) "decimal exponents are exact"
+            Expect.equal (parse "1E6 + 3e+1") (n 1000030) "either case, either sign"
+            Expect.equal (parse "2*e - 3") (n 2 * X.e - n 3) "the constant e is not taken for an exponent"
+            match InfixParser.tryParse "1e100000" with
+            | Result.Error e -> Expect.stringContains e.Message "decimal exponent" "an absurd exponent is refused, not computed"
+            | Result.Ok _ -> failtest "10^100000 was formed"
         }
         test "parse errors carry line and column" {
             match InfixParser.tryParse "1 +\n  (x * )" with

@@ -20,15 +20,30 @@ module InfixParser =
     let private ws = spaces
     let private token (s: string) = skipString s .>> ws
 
+    /// Largest |k| of a decimal exponent `e±k`: 10^k is formed exactly, so an absurd exponent must not exhaust memory.
+    let maxDecimalExponent = 10_000
+
+    /// An exact rational from decimal notation: 12, 1.5, 2.5e-3, 1E6 (the exponent only where digits follow the e,
+    /// so the constant e is never swallowed: `2*e` is still two times e).
     let private number : Parser<Expression, unit> =
         let digits = many1Satisfy isDigit
-        digits .>>. opt (pchar '.' >>. digits) .>> ws
-        |>> fun (whole, fraction) ->
-            match fraction with
-            | None -> Expression.number (Rational.ofBigInt (System.Numerics.BigInteger.Parse whole))
-            | Some f ->
-                let scale = System.Numerics.BigInteger.Pow(System.Numerics.BigInteger 10, f.Length)
-                Expression.number (Rational(System.Numerics.BigInteger.Parse(whole + f), scale))
+        let exponent =
+            attempt (anyOf "eE" >>. opt (anyOf "+-") .>>. digits)
+            >>= fun (sign, k) ->
+                match System.Int32.TryParse k with
+                | true, n when n <= maxDecimalExponent -> preturn (if sign = Some '-' then -n else n)
+                | _ -> fail $"a decimal exponent must lie between -{maxDecimalExponent} and {maxDecimalExponent}"
+        digits .>>. opt (pchar '.' >>. digits) .>>. opt exponent .>> ws
+        |>> fun ((whole, fraction), power) ->
+            let ten k = System.Numerics.BigInteger.Pow(System.Numerics.BigInteger 10, k)
+            let mantissa =
+                match fraction with
+                | None -> Rational.ofBigInt (System.Numerics.BigInteger.Parse whole)
+                | Some f -> Rational(System.Numerics.BigInteger.Parse(whole + f), ten f.Length)
+            match power with
+            | None | Some 0 -> Expression.number mantissa
+            | Some k when k > 0 -> Expression.number (mantissa * Rational.ofBigInt (ten k))
+            | Some k -> Expression.number (mantissa / Rational.ofBigInt (ten -k))
 
     let private identifier : Parser<string, unit> =
         many1Satisfy2L isLetter (fun c -> isLetter c || isDigit c || c = '_' || c = '\'') "identifier" .>> ws

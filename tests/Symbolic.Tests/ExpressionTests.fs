@@ -157,6 +157,13 @@ let radicals =
             Expect.equal (s 6 * x / (s 3 * x)) (s 2) "with a symbol alongside"
             Expect.equal (X.sqrt (n -2) * X.sqrt (n -3)) (X.mul [ X.sqrt (n -2); X.sqrt (n -3) ]) "non-real radicals are left alone (√−2·√−3 ≠ √6)"
         }
+        test "radicands with prime factors beyond trial division are still canonical" {
+            let big (k: int64) = X.number (Rational.ofBigInt (Numerics.BigInteger k))
+            Expect.equal (X.sqrt (big (2L * 1009L * 1009L))) (n 1009 * X.sqrt (n 2)) "√(2·1009²) = 1009√2"
+            Expect.equal (X.sqrt (big (1000003L * 1000003L * 3L))) (big 1000003L * X.sqrt (n 3)) "√(3·1000003²) = 1000003√3"
+            Expect.equal (X.pow (big (1013L * 1013L * 1013L * 1019L * 5L)) (X.rational 1 3)) (n 1013 * X.pow (big (1019L * 5L)) (X.rational 1 3)) "∛(1013³·1019·5)"
+            Expect.equal (X.sqrt (big 1009L) * X.sqrt (big (2L * 1009L))) (n 1009 * X.sqrt (n 2)) "√1009·√2018 = 1009√2"
+        }
         testPropertyWithConfig config "every grouping of a product of radicals gives the same tree" (Prop.forAll (Arb.fromGen radicalExponents) (fun parts ->
             let factors = List.zip primes parts |> List.map (fun (p, (a, q)) -> X.pow (n p) (X.rational a q))
             let oneByOne = X.mul factors

@@ -169,8 +169,13 @@ module Expression =
                  for m in n * n .. n .. 999 do sieve[m] <- false
                  yield BigInteger n |]
 
-    /// n = outside^k · inside, with every prime below 1000 whose k-th power divides n moved outside, and
-    /// inside moved out entirely when it is itself a perfect k-th power.
+    /// Radicands up to this many bits (after trial division) are factored completely when Pollard's ρ manages
+    /// in its budget (<see cref="IntegerFactorization.rhoIterations"/>); larger ones keep trial division's result.
+    let private maxFactoredBits = 256L
+
+    /// n = outside^k · inside with every prime whose k-th power divides n moved outside: trial division by the
+    /// primes below 1000, then the rest factored (Miller–Rabin, Pollard's ρ) when that succeeds in budget, else
+    /// inside moved out entirely only when it is itself a perfect k-th power.
     let private splitPerfectPower (n: BigInteger) (k: int) : BigInteger * BigInteger =
         let mutable outside = BigInteger.One
         let mutable inside = n
@@ -184,10 +189,17 @@ module Expression =
             i <- i + 1
         match exactRoot inside k with
         | Some r -> outside * r, BigInteger.One
-        | None -> outside, inside
+        | None ->
+            let factors =
+                if inside.GetBitLength() > maxFactoredBits then None else IntegerFactorization.primeFactors inside
+            match factors with
+            | None -> outside, inside
+            | Some ps ->
+                ps |> List.countBy id |> List.fold (fun (o: BigInteger, rest: BigInteger) (p, e) ->
+                    o * BigInteger.Pow(p, e / k), rest * BigInteger.Pow(p, e % k)) (outside, BigInteger.One)
 
     /// The canonical q-th root of a positive integer n: n^(1/q) = outside · inside^(1/root) with root | q,
-    /// inside free of k-th powers of primes below 1000 and not a perfect d-th power for any d | root, d > 1
+    /// inside free of q-th powers of primes (of those below 1000 always, of all when it factors in budget) and not a perfect d-th power for any d | root, d > 1
     /// (so 4^(1/6) is 2^(1/3), 12^(1/2) is 2·3^(1/2)). Returns (outside, inside, root); inside = 1 when the root is exact.
     let rec private canonicalRoot (n: BigInteger) (q: int) : BigInteger * BigInteger * int =
         let outside, inside = splitPerfectPower n q

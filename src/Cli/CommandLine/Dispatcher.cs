@@ -6,14 +6,14 @@ using FimVerify.Numeric;
 namespace FimVerify.Cli;
 
 /// <summary>
-/// Selects a command by its words, handles --help, --version and --plain (an option of every command: plain text, not
-/// tables, on a terminal), and maps errors to exit codes.
+/// Selects a command by its words, handles --help, --version, --plain (an option of every command: plain text, not
+/// tables, on a terminal) and --quiet on commands that print no progress, and maps errors to exit codes.
 /// </summary>
 public static class Dispatcher
 {
     public const int Holds = 0, ClaimFailed = 1, BadInput = 2;
 
-    private const string PlainSwitch = "--plain";
+    private const string PlainSwitch = "--plain", QuietSwitch = "--quiet";
 
     public static int Run(IReadOnlyList<ICommand> commands, string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -50,6 +50,8 @@ public static class Dispatcher
                 stdout.WriteLine(TerminalOutput.Synopsis);
                 return Holds;
             }
+            // --quiet is accepted by every command, so scripts can pass it uniformly: a command without progress is quiet already.
+            if (command is not ILongRunningCommand) rest = [.. rest.Where(a => a != QuietSwitch)];
             var reader = new ArgumentReader(rest);
             return command is ILongRunningCommand withProgress ? withProgress.Run(reader, stdout, stderr) : command.Run(reader, stdout);
         }

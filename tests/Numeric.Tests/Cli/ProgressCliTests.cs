@@ -76,6 +76,14 @@ public sealed class ProgressCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Contains("--quiet takes no value", err);
-        Assert.Equal(2, CliRunner.Run("verify", "theorem2", "--quiet").Code); // a quick command has no progress to silence
+        // A quick command has no progress to silence: --quiet is accepted (scripts pass it to every command) and changes nothing.
+        foreach (var quick in new[] { new[] { "verify", "theorem2", "--p", "50" }, ["derive", "jij", "--terms", "6"], ["check", DerivationCommandTests.Example("theorem2-coefficients.txt")] })
+        {
+            var plain = CliRunner.Run(quick);
+            var quiet = CliRunner.Run([.. quick, "--quiet"]);
+            Assert.Equal(0, plain.Code);
+            Assert.Equal((plain.Code, plain.Out, ""), (quiet.Code, quiet.Out, quiet.Err));
+        }
+        Assert.Equal(2, CliRunner.Run("verify", "theorem2", "--quiet", "yes").Code);
     }
 }

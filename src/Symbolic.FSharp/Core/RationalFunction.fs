@@ -71,12 +71,12 @@ module RationalFunction =
     /// Cancels common polynomial factors (synonym of normalForm).
     let cancel x = normalForm x
 
-    /// Decides a = b for rational expressions in their atoms.
-    let areEqual (a: Expression) (b: Expression) = normalForm (X.sub a b) = X.zero
-
-    /// `areEqual`, trying the cheaper expansion first: when a − b expands to 0 (e.g. Laurent polynomials, whose
-    /// denominators are monomials) no polynomial GCD is needed; otherwise the normal form decides.
-    let areEqualExpandingFirst (a: Expression) (b: Expression) = Expand.expand (X.sub a b) = X.zero || areEqual a b
+    /// Decides a = b for rational expressions in their atoms, trying the cheaper expansion first: when a − b expands
+    /// to 0 (polynomials, Laurent polynomials, whose denominators are monomials) no polynomial GCD is needed; otherwise
+    /// the normal form decides.
+    let areEqual (a: Expression) (b: Expression) =
+        let difference = X.sub a b
+        Expand.expand difference = X.zero || normalForm difference = X.zero
 
     /// `normalForm` for Laurent polynomials in symbols (every negative power an integer power of a symbol), without a
     /// polynomial GCD: expand, then put the terms over the least common monomial denominator. That is the normal form

@@ -144,17 +144,17 @@ module KroneckerDual =
                 [ yield! derivation ()
                   step $"the dual {shape dual} has eigenvalues {eigenvalues}"
                        "aI + b11ᵀ: 1 carries a + Tb and 1⊥ carries a; the characteristic polynomial checked exactly for T = 2…5, the multiplicities sum to CT"
-                       (polynomial && RationalFunction.areEqualExpandingFirst (X.add [ for e in spectrum -> e.Multiplicity ]) (dual.Outputs * dual.Samples))
+                       (polynomial && RationalFunction.areEqual (X.add [ for e in spectrum -> e.Multiplicity ]) (dual.Outputs * dual.Samples))
                   step "Σ multiplicity·λ = tr and Σ multiplicity·λ² = ‖·‖²_F of the dual"
                        "both computed independently from the entries (T diagonal and T(T−1) off-diagonal per output block), rational normal form"
-                       (RationalFunction.areEqualExpandingFirst (powerSum 1 spectrum) (traceFromEntries dual)
-                        && RationalFunction.areEqualExpandingFirst (powerSum 2 spectrum) (frobeniusFromEntries dual))
+                       (RationalFunction.areEqual (powerSum 1 spectrum) (traceFromEntries dual)
+                        && RationalFunction.areEqual (powerSum 2 spectrum) (frobeniusFromEntries dual))
                   step $"λ_max = {show l}, on {assumption.Carrier} ({show assumption.Nonnegative} ≥ 0: {assumption.Reason})"
                        "it exceeds the other eigenvalue by a positive monomial times that quantity (checked)"
                        (spectrum |> List.forall (dominates assumption topEigenvalue))
                   step $"m = Σλ/P = {show m}, s = Σλ²/P = {show s}, λ_max = {show l}, P = {show parameterCount}"
                        $"sums over the spectrum; equal to the stated m = {show sm}, s = {show ss}, λ_max = {show sl} (rational normal form)"
-                       (RationalFunction.areEqualExpandingFirst m sm && RationalFunction.areEqualExpandingFirst s ss && RationalFunction.areEqualExpandingFirst l sl) ]
+                       (RationalFunction.areEqual m sm && RationalFunction.areEqual s ss && RationalFunction.areEqual l sl) ]
         { Dual = dual
           Spectrum = spectrum
           ParameterCount = parameterCount

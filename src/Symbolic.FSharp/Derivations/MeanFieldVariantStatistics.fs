@@ -11,7 +11,7 @@ module MeanFieldVariantStatistics =
 
     let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
     let private show = Infix.format
-    let private areEqual = RationalFunction.areEqualExpandingFirst
+    let private areEqual = RationalFunction.areEqual
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2
     let sigmaW2 = X.symbol "sigma_w2"
     let private fraction = (t - X.one) / t

@@ -32,7 +32,7 @@ module SoftmaxStatistics =
 
     let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
     let private show = Infix.format
-    let private areEqual = RationalFunction.areEqualExpandingFirst
+    let private areEqual = RationalFunction.areEqual
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2
     let private square (x: Expression) = X.pow x (X.ofInt 2)
 

@@ -60,6 +60,9 @@ let private point (seed: int) (c: int) (t: int) (depth: int) =
           let k1, k2 = pair ()
           yield "kappa1", k1
           yield "kappa2", k2
+          let n1, n2 = pair ()
+          yield "ntkKappa1", n1
+          yield "ntkKappa2", n2
           for l in 0 .. depth do
               yield MeanFieldStatistics.widthName l, positive ()
               let h1, h2 = pair ()
@@ -72,7 +75,7 @@ let private point (seed: int) (c: int) (t: int) (depth: int) =
 [<Tests>]
 let variants =
     testList "Mean-field variant statistics (derived)" [
-        test "every step holds for depths 1…5 (bulk, mean subtraction, each block, input metric, softmax)" {
+        test "every step holds for depths 1…5 (bulk, mean subtraction, NTK mean subtraction, each block, input metric, softmax)" {
             for depth in 1 .. 5 do
                 for s in V.steps depth do Expect.isTrue s.Holds $"depth {depth}: {s.Statement} ({s.Evidence})"
             for s in SoftmaxStatistics.derivation.Force().Steps.Force() do Expect.isTrue s.Holds $"softmax: {s.Statement} ({s.Evidence})"
@@ -93,6 +96,9 @@ let variants =
                     // Mean subtraction: Π F* Π with Π = I_C ⊗ (I − 11ᵀ/T), multiplied out.
                     let centring = blockDiagonal c t (fun i j -> (if i = j then Rational.One else zero) - Rational.One / tt)
                     agreesWithExplicit $"mean-subtracted C={c} T={t}" (V.meanSubtracted.Force()) v (product (product centring regression) centring)
+                    // NTK with mean subtraction: Π Θ Π with Θ = I_C ⊗ ((κ′₁ − κ′₂)I + κ′₂11ᵀ), over CT eigenvalues.
+                    let ntk = blockDiagonal c t (fun i j -> if i = j then r "ntkKappa1" else r "ntkKappa2")
+                    agreesWithExplicit $"NTK mean-subtracted C={c} T={t}" (V.ntkMeanSubtracted.Force()) v (product (product centring ntk) centring)
                     // Block l: M_(l−1) q̂^(l−1)_i q̃^l_i / T.
                     for l in 1 .. depth do
                         let entry i = r (MeanFieldStatistics.widthName (l - 1)) * m * r (MeanFieldStatistics.qhatName i (l - 1)) * r (MeanFieldStatistics.qtildeName i l) / tt

@@ -134,7 +134,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
                 stdout.WriteLine($"Theorem 3.1 statistics derived from the leading-order dual (depth {shape.Depth}):");
                 foreach (var (key, _, x) in derived) stdout.WriteLine($"  {key,-24} = {Infix.format(x)}");
                 stdout.WriteLine("Variant statistics derived from their leading-order duals (bulk, mean subtraction, blocks F_ll, input metric A⁰, softmax with measured Q):");
-                foreach (var (key, _, x) in variants) stdout.WriteLine($"  {key,-28} = {Infix.format(x)}");
+                foreach (var (key, _, x) in variants) stdout.WriteLine($"  {key,-29} = {Infix.format(x)}");
                 if (showSteps)
                 {
                     int k = 1;
@@ -186,6 +186,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
             rows.Add((key + "LambdaMax", $"\\lambda_{{\\max}}^{{{label}}}", l));
         }
         Add("meanSubtracted", "\\bar{F}", MeanFieldVariantStatistics.meanSubtracted.Value);
+        Add("ntkMeanSubtracted", "\\bar{\\Theta}", MeanFieldVariantStatistics.ntkMeanSubtracted.Value);
         for (int l = 1; l <= depth; l++) Add($"block{l}", $"F_{{{l}{l}}}", MeanFieldVariantStatistics.block(depth, l));
         Add("inputMetric", "A^0", MeanFieldVariantStatistics.inputMetric.Value);
         var softmax = SoftmaxStatistics.derivation.Value;

@@ -15,7 +15,7 @@ public static class FimStatsOutput
     public static readonly IReadOnlyList<(string Name, FimVariant Variant)> Variants =
     [
         ("regression", FimVariant.Regression), ("softmax", FimVariant.Softmax), ("mean-subtracted", FimVariant.MeanSubtracted),
-        ("ntk", FimVariant.Ntk), ("blocks", FimVariant.Blocks), ("input", FimVariant.Input),
+        ("ntk", FimVariant.Ntk), ("ntk-mean-subtracted", FimVariant.NtkMeanSubtracted), ("blocks", FimVariant.Blocks), ("input", FimVariant.Input),
     ];
 
     public static string Name(FimVariant v) => Variants.First(x => x.Variant == v).Name;

@@ -33,6 +33,9 @@ public static class CompiledVariantStatistics
     private static readonly Lazy<Compiled> MeanSubtractedForms =
         new(() => Compiled.Of(MeanFieldStatistics.statisticsSymbols, MeanFieldVariantStatistics.meanSubtracted.Value));
 
+    private static readonly Lazy<Compiled> NtkMeanSubtractedForms =
+        new(() => Compiled.Of(MeanFieldStatistics.ntkStatisticsSymbols, MeanFieldVariantStatistics.ntkMeanSubtracted.Value));
+
     private static readonly Lazy<Compiled> InputMetricForms =
         new(() => Compiled.Of(MeanFieldVariantStatistics.inputMetricSymbols, MeanFieldVariantStatistics.inputMetric.Value));
 
@@ -56,6 +59,10 @@ public static class CompiledVariantStatistics
     /// <summary>Mean subtraction: m, s, λ_max of the dual (αM/T)(κ₁ − κ₂) I_C ⊗ Π.</summary>
     public static EigenvalueStatistics MeanSubtracted(double kappa1, double kappa2, double alpha, int samples, int outputs, int width) =>
         MeanSubtractedForms.Value.At(Regression(kappa1, kappa2, alpha, samples, outputs, width));
+
+    /// <summary>The NTK with mean subtraction: m, s, λ_max over the CT eigenvalues of (κ′₁ − κ′₂) I_C ⊗ Π.</summary>
+    public static EigenvalueStatistics NtkMeanSubtracted(double ntkKappa1, double ntkKappa2, int samples, int outputs) =>
+        NtkMeanSubtractedForms.Value.At([ntkKappa1, ntkKappa2, samples, outputs]);
 
     /// <summary>The diagonal block F_ll (l = 1…L), inputs in the order of <c>MeanFieldVariantStatistics.blockSymbols</c>.</summary>
     public static EigenvalueStatistics Block(OrderParameters op, int l, int samples, int outputs, int width)

@@ -168,6 +168,7 @@ public static class FimStatistics
         FimVariant.Regression => p.Regression(),
         FimVariant.MeanSubtracted => p.MeanSubtracted(),
         FimVariant.Ntk => p.Ntk(),
+        FimVariant.NtkMeanSubtracted => p.NtkMeanSubtracted(),
         FimVariant.Blocks => p.Block(index + 1),
         FimVariant.Input => p.InputMetric(),
         _ => null, // softmax: from the measured Q of each network

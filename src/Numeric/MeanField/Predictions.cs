@@ -71,6 +71,12 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     }
 
     /// <summary>
+    /// The NTK with each output's mean gradient subtracted, Θ̄ = (I_C ⊗ Π) Θ (I_C ⊗ Π), over its CT eigenvalues:
+    /// m = (T−1)(κ′₁ − κ′₂)/T, s = (T−1)(κ′₁ − κ′₂)²/T, λ_max = κ′₁ − κ′₂ — independent of M and (λ_max) of T.
+    /// </summary>
+    public EigenvalueStatistics NtkMeanSubtracted() => CompiledVariantStatistics.NtkMeanSubtracted(op.NtkKappa1, op.NtkKappa2, T, C);
+
+    /// <summary>
     /// Softmax cross-entropy: the C − 1 outliers ≈ α((T−1)/T κ₂ + κ₁/T)M · eig(mean_t Q_t) (descending): the
     /// regression λ_max times the eigenvalues of the sample-mean Q measured on the network (Q·1 = 0 removes the
     /// C-th). MATH.md's "α κ₂ M · eig(mean Q)" is the large-T limit of this. The scale is derived

@@ -33,6 +33,7 @@ public static class FimSpectrumExperiment
             FimVariant.MeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(dual.Fisher(), C, T), P)],
             FimVariant.Softmax => [MeasuredSpectrum.Of(MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, C, T).dual, P)],
             FimVariant.Ntk => [MeasuredSpectrum.Of(dual.Ntk(), (long)C * T)],
+            FimVariant.NtkMeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(dual.Ntk(), C, T), (long)C * T)],
             FimVariant.Input => [MeasuredSpectrum.Of(dual.InputMetric(), net.Widths[0])],
             FimVariant.Blocks => Enumerable.Range(1, net.Depth)
                 .Select(l => MeasuredSpectrum.Of(dual.Block(l), (long)net.Widths[l] * net.Widths[l - 1] + net.Widths[l])).ToArray(),

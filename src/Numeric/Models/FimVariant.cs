@@ -11,6 +11,8 @@ public enum FimVariant
     MeanSubtracted,
     /// <summary>Θ = J Jᵀ under the NTK parameterisation.</summary>
     Ntk,
+    /// <summary>Θ̄ = (I_C ⊗ Π) Θ (I_C ⊗ Π): the NTK with each output's mean gradient subtracted (mean subtraction in the last layer).</summary>
+    NtkMeanSubtracted,
     /// <summary>The diagonal blocks F_ll.</summary>
     Blocks,
     /// <summary>The input metric A⁰ = Σ_k E[∇_x f_k ∇_x f_kᵀ].</summary>

@@ -2,7 +2,7 @@ namespace FimVerify.Symbolic
 
 /// The FIM variants of MATH.md §2 whose leading-order duals have the Kronecker shape s·I_C ⊗ (a I_T + b 11ᵀ), each
 /// derived from its dual like Theorem 3.1 (`KroneckerDual.statistics`): the regression dual's C(T−1)-fold bulk
-/// eigenvalue, mean subtraction (Π F* Π), the diagonal blocks F_ll and the input metric A⁰. Symbols as in
+/// eigenvalue, mean subtraction (Π F* Π, and Π Θ Π for the NTK), the diagonal blocks F_ll and the input metric A⁰. Symbols as in
 /// `MeanFieldStatistics`, plus sigma_w2.
 [<RequireQualifiedAccess>]
 module MeanFieldVariantStatistics =
@@ -57,6 +57,34 @@ module MeanFieldVariantStatistics =
                             && areEqual (dual.Scale * dual.Identity) (alpha * m / t * gap)
                             && areEqual (dual.Scale * dual.Ones) (X.neg (alpha * m / t * gap / t))) ])
                 (c * (t - X.one) * gap / (t * m), alpha * c * (t - X.one) * square gap / square t, m / t * alpha * gap)
+
+    /// The NTK parameterisation's Θ = J Jᵀ with each output's empirical mean gradient subtracted (mean subtraction in the
+    /// last layer): Θ̄ = (I_C ⊗ Π) Θ (I_C ⊗ Π) = (κ′₁ − κ′₂) I_C ⊗ Π, statistics over its CT eigenvalues, in
+    /// `MeanFieldStatistics.ntkStatisticsSymbols`. Its λ_max = κ′₁ − κ′₂ depends on neither M nor T (MATH.md §2), while
+    /// Θ's own λ_max = κ′₁ + (T−1)κ′₂ grows with T.
+    let ntkMeanSubtracted : Lazy<DualStatistics> =
+        lazy
+            let k1, k2 = S.ntkKappa1, S.ntkKappa2
+            let centring = KroneckerDual.centring c t
+            let ntk = KroneckerDual.ofEntries X.one k1 k2 c t
+            let dual = KroneckerDual.multiply (KroneckerDual.multiply centring ntk) centring
+            let gap = k1 - k2
+            KroneckerDual.statistics dual (c * t)
+                { Carrier = "e_k ⊗ 1⊥"; Nonnegative = gap; Reason = "κ′₁ ≥ κ′₂ since |q₂| ≤ q₁ and |q̃₂| ≤ q̃₁ (Cauchy–Schwarz)"; Positive = [ "T"; "C" ] }
+                (fun () ->
+                    let sf = S.spectrumForms.Force()
+                    let sp = KroneckerDual.spectrum ntk
+                    [ step "Θ's dual I_C ⊗ ((κ′₁ − κ′₂)I_T + κ′₂11ᵀ) (the NTK kernel, entries κ′₁ for t = t′ and κ′₂ for t ≠ t′)"
+                           "its m, s, λ_max over CT eigenvalues equal MeanFieldStatistics' NTK spectrum sums (checked)"
+                           (areEqual (KroneckerDual.moment 1 sp (c * t)) sf.NtkMean
+                            && areEqual (KroneckerDual.moment 2 sp (c * t)) sf.NtkSecondMoment
+                            && areEqual (sp |> List.find (fun e -> e.Eigenvectors = "e_k ⊗ 1")).Value sf.NtkLambdaMax)
+                      step $"Θ̄ = (I_C ⊗ Π) Θ (I_C ⊗ Π) = {KroneckerDual.shape dual}, Π = I − 11ᵀ/T"
+                           "products in the algebra aI + b11ᵀ (its rule checked on explicit matrices for T = 2…4); the result is (κ′₁ − κ′₂) I_C ⊗ Π (checked), free of M and, for λ_max, of T"
+                           (KroneckerDual.productRuleHolds.Force()
+                            && areEqual (dual.Scale * dual.Identity) gap
+                            && areEqual (dual.Scale * dual.Ones) (X.neg (gap / t))) ])
+                ((t - X.one) * gap / t, (t - X.one) * square gap / t, gap)
 
     /// The symbols of block l's statistics, in compiled order: alpha_(l−1), alpha_l (l < L only; M_L = C),
     /// qhat1_(l−1), qhat2_(l−1), qtilde1_l, qtilde2_l, T, C, M.
@@ -122,5 +150,6 @@ module MeanFieldVariantStatistics =
     let steps (depth: int) : ProofStep list =
         [ yield! regression.Force().Steps.Force()
           yield! meanSubtracted.Force().Steps.Force()
+          yield! ntkMeanSubtracted.Force().Steps.Force()
           for l in 1 .. depth do yield! (block depth l).Steps.Force()
           yield! inputMetric.Force().Steps.Force() ]

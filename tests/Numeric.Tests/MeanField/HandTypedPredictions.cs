@@ -26,6 +26,13 @@ internal static class HandTypedPredictions
         return new(C * (T - 1.0) * d / (T * (double)M), op.Alpha * C * (T - 1.0) * d * d / ((double)T * T), RegressionBulk(op, M, T));
     }
 
+    /// <summary>Θ̄ = (κ′₁ − κ′₂) I_C ⊗ Π over CT eigenvalues: C(T−1) copies of κ′₁ − κ′₂ and C zeros.</summary>
+    public static EigenvalueStatistics NtkMeanSubtracted(OrderParameters op, int T)
+    {
+        double d = op.NtkKappa1 - op.NtkKappa2;
+        return new((T - 1.0) / T * d, (T - 1.0) / T * d * d, d);
+    }
+
     public static EigenvalueStatistics InputMetric(OrderParameters op, int M, int T, int C)
     {
         double fraction = (T - 1.0) / T;

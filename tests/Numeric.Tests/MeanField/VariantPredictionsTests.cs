@@ -36,6 +36,7 @@ public class VariantPredictionsTests
         Near(HandTypedPredictions.RegressionBulk(op, m, t), p.MeanSubtractedLowerBound(), "mean-subtraction lower bound");
         Same(HandTypedPredictions.MeanSubtracted(op, m, t, c), p.MeanSubtracted(), "mean-subtracted");
         Same(HandTypedPredictions.InputMetric(op, m, t, c), p.InputMetric(), "input metric");
+        Same(HandTypedPredictions.NtkMeanSubtracted(op, t), p.NtkMeanSubtracted(), "NTK mean-subtracted");
         for (int l = 1; l <= op.Depth; l++) Same(HandTypedPredictions.Block(op, l, m, t, c), p.Block(l), $"block {l} of {op.Depth}");
     }
 

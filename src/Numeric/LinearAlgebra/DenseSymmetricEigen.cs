@@ -36,11 +36,12 @@ public static class DenseSymmetricEigen
     /// when LAPACK loads (below it LAPACK's dsyevd is faster: see docs/linear-algebra.md).</summary>
     public const int TwoStageOrder = 2500;
 
-    /// <summary>The same without LAPACK: from this order on the two-stage path beats MathNet.Numerics' solver.</summary>
+    /// <summary>The same without LAPACK, or with LAPACK on the reference BLAS: from this order on the two-stage path beats
+    /// MathNet.Numerics' solver, and reference dsyevd by far (n = 1000: 98 against 263 ms; n = 2000: 0.32 against 2.2 s).</summary>
     public const int ManagedTwoStageOrder = 128;
 
     /// <summary>The order from which <see cref="EigenBackend.Auto"/> uses <see cref="EigenBackend.TwoStage"/> on this machine.</summary>
-    public static int TwoStageFrom => NativeLapack.IsAvailable ? TwoStageOrder : ManagedTwoStageOrder;
+    public static int TwoStageFrom => NativeLapack.IsAvailable && NativeLapack.HasOptimisedBlas ? TwoStageOrder : ManagedTwoStageOrder;
 
     /// <summary>
     /// The backends <see cref="EigenBackend.Auto"/> uses for eigenvalues on this machine, with the order where it switches

@@ -52,6 +52,13 @@ public static unsafe class NativeLapack
     public static bool CanSetThreads => SetThreads != null;
 
     /// <summary>
+    /// Whether an optimised BLAS is behind the library: OpenBLAS (its thread setting resolves through the library's
+    /// dependencies, also for Debian's liblapack.so.3 when the BLAS alternative is OpenBLAS) or MKL by name. Otherwise
+    /// liblapack.so.3 runs on the reference BLAS, whose dsyevd is several times slower than our two-stage path.
+    /// </summary>
+    public static bool HasOptimisedBlas => CanSetThreads || (Library?.Contains("mkl", StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>
     /// From this order on, one dense eigen-decomposition may use <see cref="LargeProblemThreads"/> OpenBLAS threads. Smaller
     /// calls (those made from parallel trials) keep one thread, so OpenBLAS's spinning workers never compete with our own threads.
     /// </summary>

@@ -113,41 +113,20 @@ type Trends(output: ITestOutputHelper) =
         Assert.InRange(logSlope ms fimLambda, 0.9, 1.1)
         Assert.True(logSlope ms dev <= -0.25, sprintf "NTK deviations %A do not shrink" dev)
 
-    /// NTK with mean subtraction (MATH.md §2: "mean subtraction makes the spectrum independent of both" M and T). The derived
-    /// leading dual is (κ′₁ − κ′₂) I_C ⊗ Π, so λ_max(Θ̄) → κ′₁ − κ′₂ for every T, while Θ's own λ_max = κ′₁ + (T−1)κ′₂ grows
-    /// with T. At finite M the top-C mean sits on the edge of the C(T−1)-fold bulk, about √(T/M) above it, so the claim is a
-    /// trend (tanh, C = 3, T = 10 and 40, 4 trials per point, fixed seeds). Rules: for each T the excess d(M) = λ̄(Θ̄)/(κ′₁ − κ′₂) − 1
-    /// has a least-squares exponent on M ≤ −0.25 and d(800) < d(100); the T-dependence g(M) = λ̄(Θ̄, T=40)/λ̄(Θ̄, T=10) − 1 also
-    /// has a negative exponent and g(800) < g(100); and without mean subtraction λ̄(Θ, T=40)/λ̄(Θ, T=10) > 2 at every M (theory
-    /// 3.3). Measured with these seeds: d exponents ≈ −0.6, g from ≈ 0.5 down to ≈ 0.1, standard errors of λ̄ ≈ 3–10% of d, so each
-    /// rule clears its threshold by several standard errors.
+    /// NTK with mean subtraction (MATH.md §2: "mean subtraction makes the spectrum independent of both" M and T): the rules
+    /// live in NtkMeanSubtractionSweep (shared with the report): tanh, C = 3, T = 10 and 40, 4 trials per point, fixed seeds.
+    /// Measured with these seeds: excess exponents ≈ −0.6, the T-dependence falling from ≈ 0.5 to ≈ 0.1, standard errors of λ̄
+    /// ≈ 3–10% of the excess, so each rule clears its threshold by several standard errors.
     [<Fact>]
     member _.``NTK with mean subtraction: lambda_max tends to the same value for every width and T``() =
         let s = setting "tanh" 3.0 0.64
         let op = order s
-        let c = 3
-        let measure (m: int) (t: int) =
-            [ for k in 0 .. 3 ->
-                let dual = trial s m t c (SeedSequence.FromSeed(450L).Child(int64 m).Child(int64 t).Child(int64 k))
-                let bar = (FimSpectrumExperiment.Spectra(dual, FimVariant.NtkMeanSubtracted)[0]).Statistics c
-                let ntk = (FimSpectrumExperiment.Spectra(dual, FimVariant.Ntk)[0]).Statistics c
-                bar.LambdaMax, ntk.LambdaMax ]
-            |> fun rows -> List.averageBy fst rows, List.averageBy snd rows
-        let predicted t = Predictions(op, 100, t, c).NtkMeanSubtracted().LambdaMax
+        let predicted t = Predictions(op, 100, t, 3).NtkMeanSubtracted().LambdaMax
         Assert.Equal(op.NtkKappa1 - op.NtkKappa2, predicted 10, 12)
         Assert.Equal(predicted 10, predicted 40, 12)
-        let ms = widths |> Array.map float
-        let at10, at40 = widths |> Array.map (fun m -> measure m 10), widths |> Array.map (fun m -> measure m 40)
-        let excess (rows: (float * float)[]) t = rows |> Array.map (fun (bar, _) -> bar / predicted t - 1.0)
-        let d10, d40 = excess at10 10, excess at40 40
-        let g = Array.map2 (fun (a: float * float) (b: float * float) -> fst b / fst a - 1.0) at10 at40
-        let growth = Array.map2 (fun (a: float * float) (b: float * float) -> snd b / snd a) at10 at40
-        output.WriteLine(sprintf "κ′₁ − κ′₂ = %.4f; excess T=10 %A (exponent %.3f), T=40 %A (exponent %.3f); T-dependence %A (exponent %.3f); Θ's λ_max growth 10→40 %A"
-                            (predicted 10) d10 (logSlope ms d10) d40 (logSlope ms d40) g (logSlope ms g) growth)
-        for d, t in [ d10, 10; d40, 40 ] do
-            Assert.True(logSlope ms d <= -0.25 && d[d.Length - 1] < d[0], sprintf "T = %d: the excess %A does not shrink with M" t d)
-        Assert.True(logSlope ms g < 0.0 && g[g.Length - 1] < g[0], sprintf "the T-dependence %A does not fade with M" g)
-        Assert.True(growth |> Array.forall (fun r -> r > 2.0), sprintf "without mean subtraction λ_max should grow with T: %A" growth)
+        let r = NtkMeanSubtractionSweep.Run(s.Activation, s.Shape, widths, 10, 40, 3, 4, SeedSequence.FromSeed(450L))
+        for c in r.Claims do output.WriteLine(sprintf "%s: %s — %s" (if c.Holds then "PASS" else "FAIL") c.Name c.Detail)
+        Assert.True(r.AllHold, String.Join("; ", r.Claims |> Seq.filter (fun c -> not c.Holds) |> Seq.map (fun c -> $"{c.Name}: {c.Detail}")))
 
     /// The C outliers and mean subtraction (6 trials per M, T = 20, C = 3; deterministic rules). At finite M the
     /// bulk's top edge sits near (1 + √(CT/M))² times its mean, so separation is a large-M statement:

@@ -76,6 +76,8 @@ public sealed class MeanFieldVariantsPart : IReportPart
         plot.ShowLegend(Alignment.UpperLeft);
         var plots = FigureFiles.Save(plot, context.OutputDirectory, "mean-subtraction");
 
+        static JsonArray Claims(IEnumerable<MeanSubtractionClaim> claims) =>
+            new(claims.Select(x => (JsonNode)new JsonObject { ["claim"] = x.Name, ["rule"] = x.Rule, ["holds"] = x.Holds, ["detail"] = x.Detail }).ToArray());
         JsonNode Bounds(MeanSubtractionSweepResult s) => new JsonObject
         {
             ["rows"] = new JsonArray(s.Rows.Select(r => (JsonNode)new JsonObject
@@ -83,7 +85,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
                 ["width"] = r.Width, ["samples"] = r.Samples, ["lowerBound"] = r.LowerBound, ["lambdaMax"] = r.LambdaMax, ["lambdaMaxStdErr"] = r.LambdaMaxStdErr,
                 ["c1"] = r.C1, ["c2"] = r.C2, ["c2StdErr"] = r.C2StdErr, ["upperBound"] = r.UpperBound, ["cauchySchwarzC1"] = r.CauchySchwarzC1,
             }).ToArray()),
-            ["claims"] = new JsonArray(s.Claims.Select(x => (JsonNode)new JsonObject { ["claim"] = x.Name, ["rule"] = x.Rule, ["holds"] = x.Holds, ["detail"] = x.Detail }).ToArray()),
+            ["claims"] = Claims(s.Claims),
         };
         var results = new JsonObject
         {
@@ -109,7 +111,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
                     ["width"] = r.Width, ["lambdaMaxSmallT"] = r.SmallTBar, ["lambdaMaxLargeT"] = r.LargeTBar,
                     ["ntkLambdaMaxSmallT"] = r.SmallTNtk, ["ntkLambdaMaxLargeT"] = r.LargeTNtk,
                 }).ToArray()),
-                ["claims"] = new JsonArray(ntk.Claims.Select(x => (JsonNode)new JsonObject { ["claim"] = x.Name, ["rule"] = x.Rule, ["holds"] = x.Holds, ["detail"] = x.Detail }).ToArray()),
+                ["claims"] = Claims(ntk.Claims),
             },
         };
         var last = deep.Rows[^1];

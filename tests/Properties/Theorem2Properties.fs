@@ -29,7 +29,7 @@ let ``Theorem 3's Rayleigh bounds follow from Lemma 2's norms: u J uᵀ ≥ coef
     let q = ReluKernelQuadraticForms.FromDense(t2.J, units)
     let slack = 1e-10 * t2.J.Trace()
     vectors |> Array.mapi (fun a v ->
-        let c = Theorem2Decomposition.GroupCoefficient(v.Group, d, t2.Kappa)
+        let c = Theorem2Decomposition.GroupCoefficient(v.Group, d)
         let norm2 = Array.sumBy (fun x -> x * x) v.Values
         q[a, a] >= c * norm2 - slack)
     |> Array.forall id

@@ -42,15 +42,6 @@ public sealed class KappaCoefficients
         }).ToArray();
     }
 
-    /// <summary>Coefficient of v⁽⁰⁾ᵀv⁽⁰⁾: d·c_0 + c_2 (the constant term of A_ij plus the v^(γ,γ) centroid part of the t² term) = (2d+1)/(4π).</summary>
-    public double MeanGroup(int d) => d * C[0] + C[2];
-
-    /// <summary>Coefficient of Σ_k W_kᵀW_k: c_1 = 1/4.</summary>
-    public double LinearGroup => C[1];
-
-    /// <summary>Coefficient of Σ v^(γ)ᵀv^(γ) + Σ_{α&lt;β} v^(α,β)ᵀv^(α,β): 2c_2/d = 1/(2πd).</summary>
-    public double QuadraticGroup(int d) => 2 * C[2] / d;
-
     /// <summary>Σ_{m&gt;2} c_m = κ(1) − c_0 − c_1 − c_2: the diagonal of R is this times n_i².</summary>
     public double TailTotal => 0.5 - C[0] - C[1] - C[2];
 

@@ -59,7 +59,7 @@ public static class ShallowSpectrum
             var overlaps = spans.Select(basis => basis.Sum(b => { double s = Kernels.Dot.Product(b, e); return s * s; })).ToArray();
             int rank = r + 1;
             DirectionGroup? group = rank == 1 ? DirectionGroup.Mean : rank <= d + 1 ? DirectionGroup.Linear : rank <= m - 1 ? DirectionGroup.Pair : null;
-            double theorem = group is DirectionGroup g ? Theorem2Decomposition.GroupCoefficient(g, d, KappaCoefficients.Default) : 0.0;
+            double theorem = group is DirectionGroup g ? Theorem2Levels.Of(g, d) : 0.0;
             int degree = r < degreeOfRank.Count ? degreeOfRank[r] : -1;
             double limit = degree < 0 ? 0.0 : levels.TryGetValue(degree, out var l) ? l : levels[degree] = LimitSpectrum.Level(d, degree);
             result.Add(new RankedEigenvalue(rank, values[r], group, theorem, limit, degree, overlaps));

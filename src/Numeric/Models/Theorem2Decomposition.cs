@@ -21,13 +21,8 @@ public sealed class Theorem2Decomposition
         Network = net; Directions = dirs; Kappa = kappa; J = j; Main = main; Remainder = r;
     }
 
-    /// <summary>The coefficient of a group in the main part.</summary>
-    public static double GroupCoefficient(DirectionGroup group, int d, KappaCoefficients kappa) => group switch
-    {
-        DirectionGroup.Mean => kappa.MeanGroup(d),
-        DirectionGroup.Linear => kappa.LinearGroup,
-        _ => kappa.QuadraticGroup(d),
-    };
+    /// <summary>The coefficient of a group in the main part, as the symbolic layer derives it (<see cref="Theorem2Levels"/>).</summary>
+    public static double GroupCoefficient(DirectionGroup group, int d) => Theorem2Levels.Of(group, d);
 
     public static Theorem2Decomposition Compute(ShallowReluNetwork net, KappaCoefficients? kappa = null)
     {
@@ -39,7 +34,7 @@ public sealed class Theorem2Decomposition
         for (int r = 0; r < m; r++)
         {
             var v = dirs.All[r];
-            double s = Math.Sqrt(GroupCoefficient(v.Group, net.D, kappa));
+            double s = Math.Sqrt(GroupCoefficient(v.Group, net.D));
             for (int i = 0; i < p; i++) a[r * p + i] = s * v.Values[i];
         }
         var main = new SymmetricMatrix(p);
@@ -66,7 +61,7 @@ public sealed class Theorem2Decomposition
 
     /// <summary>tr(main) from the vector norms: Σ_groups coefficient·Σ‖v‖².</summary>
     public double MainTrace() =>
-        Directions.All.Sum(v => GroupCoefficient(v.Group, Network.D, Kappa) * Kernels.Dot.Product(v.Values, v.Values));
+        Directions.All.Sum(v => GroupCoefficient(v.Group, Network.D) * Kernels.Dot.Product(v.Values, v.Values));
 
     /// <summary>The exact ratio tr(main)/tr J = (c_0 + c_1 + c_2)/κ(1) = 1/2 + 3/(2π) (from the series; the same for every W).</summary>
     public double TheoreticalTraceRatio => (Kappa.C[0] + Kappa.C[1] + Kappa.C[2]) / 0.5;

@@ -199,8 +199,9 @@ public sealed class Theorem3Experiment : ITrialExperiment
             truncationRemainder = bounds.RemainderNormBound;
         }
 
-        double level3 = 1.0 / (2 * Math.PI * d);
-        double thresholdMean = (2 * d + 1) / (4 * Math.PI) * (1 - delta), thresholdLinear = 0.25 * (1 - delta);
+        // Theorem 2's levels as derived (2d+1)/(4π), 1/4, 1/(2πd); Theorem 3 scales them by 1 − δ (and − ξ).
+        double level3 = Theorem2Levels.Of(DirectionGroup.Pair, d);
+        double thresholdMean = Theorem2Levels.Of(DirectionGroup.Mean, d) * (1 - delta), thresholdLinear = Theorem2Levels.Of(DirectionGroup.Linear, d) * (1 - delta);
         Certainty Group(DirectionGroup g, double threshold) =>
             CertifiedInterval.All(Enumerable.Range(0, m).Where(a => groups[a] == g).Select(a => rayleigh[a].AtLeast(threshold)));
         double LowestInGroup(DirectionGroup g) => Enumerable.Range(0, m).Where(a => groups[a] == g).Min(a => rayleigh[a].Lower);

@@ -27,8 +27,9 @@ public sealed class DeriveOrderParamsCommand : ICommand
         leaky ReLU from ReLU by symmetry, linear by Gaussian moments, erf by Price's theorem) and compiled; other
         activations use Gauss–Hermite quadrature with an error estimate from two orders (exit 2 if it does not converge).
         κ₁, κ₂, κ′₁, κ′₂, m_λ, s_λ and λ_max are derived from the leading-order dual for this depth and evaluated compiled;
-        so are the variants' (the C(T−1)-fold bulk eigenvalue, mean subtraction, each block F_ll, the input metric A⁰, and
-        softmax's m, s and outlier scale in the measured statistics meanTrQ = mean_t tr Q_t, meanTrQ2 = mean_t tr Q_t², trQbar2 = tr Q̄²).
+        so are the variants' (the C(T−1)-fold bulk eigenvalue, mean subtraction of the FIM and of the NTK, each block
+        F_ll, the input metric A⁰, and softmax's m, s and outlier scale in the measured statistics meanTrQ = mean_t tr Q_t,
+        meanTrQ2 = mean_t tr Q_t², trQbar2 = tr Q̄²).
         Exit 1 if a step of the symbolic derivations fails (a bug), 0 otherwise.
         Example: fimverify derive order-params --activation erf --depth 3 --sigma-w2 1.5 --sigma-b2 0.1 --format latex
         """;
@@ -133,7 +134,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
                 }
                 stdout.WriteLine($"Theorem 3.1 statistics derived from the leading-order dual (depth {shape.Depth}):");
                 foreach (var (key, _, x) in derived) stdout.WriteLine($"  {key,-24} = {Infix.format(x)}");
-                stdout.WriteLine("Variant statistics derived from their leading-order duals (bulk, mean subtraction, blocks F_ll, input metric A⁰, softmax with measured Q):");
+                stdout.WriteLine("Variant statistics derived from their leading-order duals (bulk, mean subtraction of F and Θ, blocks F_ll, input metric A⁰, softmax with measured Q):");
                 foreach (var (key, _, x) in variants) stdout.WriteLine($"  {key,-29} = {Infix.format(x)}");
                 if (showSteps)
                 {

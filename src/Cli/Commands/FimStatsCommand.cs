@@ -28,7 +28,8 @@ public sealed class FimStatsCommand : ILongRunningCommand
         Statistics are over all P eigenvalues of the metric (P×P, computed through its CT×CT dual): m_λ = Σλ/P,
         s_λ = Σλ²/P; λ_max is compared as the mean of the top C eigenvalues (C − 1 for softmax, whose Q·1 = 0);
         NTK statistics are over the CT eigenvalues of Θ = J Jᵀ (ntk-mean-subtracted: of (I_C ⊗ Π)Θ(I_C ⊗ Π), whose
-        predicted λ_max = κ′₁ − κ′₂ depends on neither M nor T; at finite M the top C sit about √(T/M) above it). Ratios are measured/predicted, averaged over trials.
+        predicted λ_max = κ′₁ − κ′₂ depends on neither M nor T; at finite M the top C sit about √(T/M) above it).
+        Ratios are measured/predicted, averaged over trials.
         Softmax predictions use each network's own Q_t = diag(g_t) − g_t g_tᵀ (m_λ, s_λ and the C − 1 outliers).
         Structural claims (exit 1 if one fails): regression — the C-th eigenvalue exceeds twice the (C+1)-th
         (outliers separated); mean-subtracted — its largest eigenvalue is below half the C-th of F (outliers

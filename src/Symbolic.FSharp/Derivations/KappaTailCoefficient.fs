@@ -9,6 +9,13 @@ type ProofStep =
       Evidence: string
       Holds: bool }
 
+[<RequireQualifiedAccess>]
+module ProofStep =
+    let make statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+
+    /// Every step was confirmed.
+    let allHold (steps: ProofStep list) = steps |> List.forall (fun s -> s.Holds)
+
 /// The general coefficient of κ's tail, found FROM the series and then proved for every n:
 /// κ(t) = 1/(2π) + t/4 + Σ_{n≥0} κ_(2n+2) t^(2n+2) with κ_(2n+2) = C(2n,n)/(4ⁿ(2n+1)(2n+2)·2π).
 type KappaTailDerivation =
@@ -106,4 +113,4 @@ module KappaTailCoefficient =
               { Statement = "the odd part of κ is exactly t/4"
                 Evidence = $"(1/2π)(π/2)t = t/4; t·arcsin t and √(1 − t²) are even (series in t²); checked exactly for every odd power below t^{order}"
                 Holds = oddPart } ]
-        { Order = order; GuessedRatio = r; Steps = steps; Proved = steps |> List.forall (fun s -> s.Holds) }
+        { Order = order; GuessedRatio = r; Steps = steps; Proved = ProofStep.allHold steps }

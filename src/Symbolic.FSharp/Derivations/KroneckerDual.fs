@@ -33,14 +33,14 @@ type DualStatistics =
       Simplified: Lazy<Expression * Expression * Expression>
       Steps: Lazy<ProofStep list> }
 
-    member x.Holds = x.Steps.Force() |> List.forall (fun s -> s.Holds)
+    member x.Holds = ProofStep.allHold (x.Steps.Force())
 
 [<RequireQualifiedAccess>]
 module KroneckerDual =
     module X = Expression
 
     let private normal = RationalFunction.normalFormExpandingFirst
-    let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+    let private step = ProofStep.make
 
     /// From its entries: `diagonal` at t = t′, `offDiagonal` at t ≠ t′ in the same output, 0 across outputs.
     let ofEntries (scale: Expression) (diagonal: Expression) (offDiagonal: Expression) (outputs: Expression) (samples: Expression) =

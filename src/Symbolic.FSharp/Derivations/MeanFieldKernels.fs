@@ -22,7 +22,7 @@ type GaussianKernelForms =
       Steps: Lazy<ProofStep list> }
 
     /// Every step of the derivation was confirmed by the engine.
-    member x.Holds = x.Steps.Force() |> List.forall (fun s -> s.Holds)
+    member x.Holds = ProofStep.allHold (x.Steps.Force())
 
 /// Derivations of the closed forms of MATH.md §2: ReLU from Tian's arc integral (and the half-line Gaussian
 /// moments), leaky ReLU from ReLU by linearity and the symmetries of (u, v), polynomial activations (linear)
@@ -38,7 +38,7 @@ module MeanFieldKernels =
     let slope = X.symbol "slope"
     let private two = X.ofInt 2
     let private show = Infix.format
-    let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+    let private step = ProofStep.make
 
     /// x evaluated at b = a (u = v), then written in q: the diagonal of a two-point integral.
     let private atEqualArguments (x: Expression) =

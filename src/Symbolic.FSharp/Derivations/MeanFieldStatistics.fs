@@ -55,7 +55,7 @@ type MeanFieldStatisticsDerivation =
       /// Steps and their checks, run on demand (the numeric layer needs only the expressions).
       Steps: Lazy<ProofStep list> }
 
-    member x.Holds = x.Steps.Force() |> List.forall (fun s -> s.Holds)
+    member x.Holds = ProofStep.allHold (x.Steps.Force())
 
 [<RequireQualifiedAccess>]
 module MeanFieldStatistics =
@@ -82,7 +82,7 @@ module MeanFieldStatistics =
     let q (i: int) (l: int) = X.symbol (qName i l)
     let private two = X.ofInt 2
     let private show = Infix.format
-    let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+    let private step = ProofStep.make
 
     /// The symbols κ_i reads, in the order compiled code takes them: alpha, alpha_0…alpha_(L−1), qhat_i_0…, qtilde_i_1….
     let kappaSymbols (depth: int) (i: int) : string list =

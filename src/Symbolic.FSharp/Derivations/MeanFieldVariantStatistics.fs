@@ -9,7 +9,7 @@ module MeanFieldVariantStatistics =
     module X = Expression
     module S = MeanFieldStatistics
 
-    let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+    let private step = ProofStep.make
     let private show = Infix.format
     let private areEqual = RationalFunction.areEqual
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2

@@ -16,7 +16,7 @@ type SoftmaxStatisticsDerivation =
       Simplified: Lazy<Expression * Expression * Expression>
       Steps: Lazy<ProofStep list> }
 
-    member x.Holds = x.Steps.Force() |> List.forall (fun s -> s.Holds)
+    member x.Holds = ProofStep.allHold (x.Steps.Force())
 
 [<RequireQualifiedAccess>]
 module SoftmaxStatistics =
@@ -30,7 +30,7 @@ module SoftmaxStatistics =
     /// The symbols of m and s, in compiled order.
     let symbols = S.statisticsSymbols @ [ "meanTrQ"; "meanTrQ2"; "trQbar2" ]
 
-    let private step statement evidence holds : ProofStep = { Statement = statement; Evidence = evidence; Holds = holds }
+    let private step = ProofStep.make
     let private show = Infix.format
     let private areEqual = RationalFunction.areEqual
     let private t, c, m, alpha, kappa1, kappa2 = S.t, S.c, S.m, S.alpha, S.kappa1, S.kappa2

@@ -29,10 +29,7 @@ let settings =
       setting "erf" 2.0 0.2
       setting "linear" 1.0 0.5 ]
 
-let trial (s: Setting) m t c (seed: SeedSequence) =
-    let net = Mlp.Sample(s.Activation, s.Shape, m, c, seed)
-    let fwd = net.Forward(net.SampleInputs(t, seed), t)
-    MlpDualGram(MlpBackward fwd)
+let trial (s: Setting) m t c (seed: SeedSequence) = FimSpectrumExperiment.Dual(s.Activation, s.Shape, m, t, c, seed)
 
 let order (s: Setting) = OrderParameters.Compute(GaussianKernels.For s.Activation, s.Shape)
 

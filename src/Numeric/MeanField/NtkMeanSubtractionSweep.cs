@@ -55,9 +55,7 @@ public static class NtkMeanSubtractionSweep
                 double bar = 0, ntk = 0;
                 for (int k = 0; k < trials; k++)
                 {
-                    var trialSeed = seed.Child("ntk-mean-subtraction").Child(m).Child(t).Child(k);
-                    var net = Mlp.Sample(activation, shape, m, outputs, trialSeed);
-                    var dual = new MlpDualGram(new MlpBackward(net.Forward(net.SampleInputs(t, trialSeed), t)));
+                    var dual = FimSpectrumExperiment.Dual(activation, shape, m, t, outputs, seed.Child("ntk-mean-subtraction").Child(m).Child(t).Child(k));
                     bar += FimSpectrumExperiment.Spectra(dual, FimVariant.NtkMeanSubtracted)[0].Statistics(outputs).LambdaMax;
                     ntk += FimSpectrumExperiment.Spectra(dual, FimVariant.Ntk)[0].Statistics(outputs).LambdaMax;
                     counter.Advance();

@@ -12,13 +12,15 @@ public static class FimSpectrumExperiment
 {
     /// <summary>Spectra of one trial; for <see cref="FimVariant.Blocks"/> one per layer (index l−1), otherwise a single one.</summary>
     public static MeasuredSpectrum[] Run(IActivation activation, NetworkShape shape, int width, int samples, int outputs,
-        FimVariant variant, SeedSequence trialSeed)
+        FimVariant variant, SeedSequence trialSeed) =>
+        Spectra(Dual(activation, shape, width, samples, outputs, trialSeed), variant);
+
+    /// <summary>The trial's network and inputs, forward and backward: the dual every variant is built from.</summary>
+    public static MlpDualGram Dual(IActivation activation, NetworkShape shape, int width, int samples, int outputs, SeedSequence trialSeed)
     {
         var net = Mlp.Sample(activation, shape, width, outputs, trialSeed);
-        var x = net.SampleInputs(samples, trialSeed);
-        var fwd = net.Forward(x, samples);
-        var dual = new MlpDualGram(new MlpBackward(fwd));
-        return Spectra(dual, variant);
+        var fwd = net.Forward(net.SampleInputs(samples, trialSeed), samples);
+        return new MlpDualGram(new MlpBackward(fwd));
     }
 
     public static MeasuredSpectrum[] Spectra(MlpDualGram dual, FimVariant variant)

@@ -68,8 +68,10 @@ module StepChecker =
     /// Equal as rational functions of their atoms (symbols, and sin x, √x, … taken as independent indeterminates): an
     /// identity there holds under every substitution where both sides are defined, so it proves the step, e.g.
     /// (x² − 1)/(x − 1) = x + 1. A division by zero met on the way means "not proved", never an error.
+    /// (Called after expansion has failed, so it goes straight to the normal form rather than through `areEqual`,
+    /// which would expand the difference again.)
     let private rationallyEqual (lhs: Expression) (rhs: Expression) =
-        try RationalFunction.areEqual lhs rhs with :? DivideByZeroException -> false
+        try RationalFunction.normalForm (lhs - rhs) = Expression.zero with :? DivideByZeroException -> false
 
     /// Decides one step. `points` random points (default 24); `seed` fixes them (with the line number).
     let checkStep (symbols: SymbolDeclaration list) (points: int) (seed: int) (step: DerivationStep) : StepOutcome =

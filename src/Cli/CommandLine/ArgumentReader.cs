@@ -1,4 +1,5 @@
 using System.Globalization;
+using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.CommandLine;
 
@@ -89,6 +90,15 @@ public sealed class ArgumentReader
             throw new UsageException($"The option {name} needs a finite number, but got '{s}'.");
         if (v <= exclusiveMin) throw new UsageException($"The option {name} must be greater than {exclusiveMin.ToString(CultureInfo.InvariantCulture)}, but got {s}.");
         if (v > inclusiveMax) throw new UsageException($"The option {name} must be at most {inclusiveMax.ToString(CultureInfo.InvariantCulture)}, but got {s}.");
+        return v;
+    }
+
+    /// <summary>A false-alarm rate α in [<see cref="ClopperPearson.SmallestRate"/>, <paramref name="inclusiveMax"/>].</summary>
+    public double FalseAlarmRate(string name, double fallback, double inclusiveMax)
+    {
+        double v = Double(name, fallback, 0, inclusiveMax);
+        if (v < ClopperPearson.SmallestRate)
+            throw new UsageException($"The option {name} must be at least {ClopperPearson.SmallestRate.ToString(CultureInfo.InvariantCulture)} (a smaller rate underflows when it is halved for a two-sided interval or shared among claims), but got {v.ToString(CultureInfo.InvariantCulture)}.");
         return v;
     }
 

@@ -1,4 +1,5 @@
 using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Inputs;
 using FimVerify.Cli.Output;
 using FimVerify.Symbolic;
 
@@ -31,24 +32,8 @@ public sealed class CheckCommand : ICommand
         if (args.Positionals.Count == 0) throw new UsageException("Give the derivation file to check (see --help).");
         string file = args.Positionals[0];
         args.EnsureAllUsed(allowedPositionals: 1);
-        if (Directory.Exists(file)) throw new UsageException($"'{file}' is a directory, not a derivation file.");
-        if (!File.Exists(file)) throw new UsageException($"The file '{file}' does not exist.");
-        string text;
-        try { text = File.ReadAllText(file); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"The file '{file}' cannot be read ({e.Message.TrimEnd('.')})."); }
-
-        DerivationFile parsed;
-        Microsoft.FSharp.Collections.FSharpList<StepOutcome> outcomes;
-        try
-        {
-            var result = StepChecker.checkText(points, seed, text);
-            parsed = result.Item1;
-            outcomes = result.Item2;
-        }
-        catch (DerivationFileException e)
-        {
-            throw new UsageException($"{file}:{e.Data0.Line}:{e.Data0.Column}: {e.Data0.Message}.");
-        }
+        var parsed = DerivationFileInput.Read(file, file);
+        var outcomes = StepChecker.check(points, seed, parsed);
 
         int falseCount = outcomes.Count(o => o.Verdict.IsFalse);
         if (format == OutputFormat.Json)

@@ -3,9 +3,11 @@ using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Plots;
 using FimVerify.Numeric.Data;
+using FimVerify.Numeric.Files;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Spectra;
 
 namespace FimVerify.Cli.Commands;
@@ -81,27 +83,34 @@ public sealed class DensityCommand : ILongRunningCommand
         args.EnsureAllUsed();
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !plotPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"The option --plot needs a file name ending in .png or .svg, but got '{plotPath}'.");
-        if (plotPath is not null && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(plotPath)) is string plotDir && !Directory.Exists(plotDir))
-            throw new UsageException($"The directory of the --plot file, {plotDir}, does not exist.");
+        if (plotPath is not null)
+        {
+            try { OutputFile.EnsureWritable(plotPath, $"the --plot file '{plotPath}'"); }
+            catch (UnusableFileException e) { throw new UsageException(e.Message + "."); }
+        }
         if (kfacAlone && blockList.SequenceEqual([FisherBlocks.Full]))
             throw new UsageException("K-FAC is block-diagonal by construction: use --blocks layerwise (or all) with --fisher kfac.");
         if (mnist && !FashionMnist.IsInstalled(dataDir))
             throw new UsageException(dataDir == FashionMnist.DefaultDirectory ? FashionMnist.InstallHint
                 : $"No Fashion-MNIST IDX files in {dataDir}; install them with 'sudo apt-get install dataset-fashion-mnist' or point --data-dir at them.");
 
+        var sgd = new SgdSettings(epochs, batch, learningRate);
+        var options = new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top);
+        ResourceLimits.Check(ExperimentCosts.Density(samples, mnist ? FashionMnist.Side * FashionMnist.Side : DensityExperiment.SyntheticDimension, hidden,
+                mnist ? FashionMnist.Classes : DensityExperiment.SyntheticClasses, options, sgd),
+            $"density with N = {samples}, hidden {string.Join(',', hidden)}, {probes} probes × {steps} steps", "reduce --samples, --hidden, --probes, --steps, --exact-limit, --top or --mc-labels");
         DensityExperimentResult result;
         try
         {
-            var settings = new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples,
-                hidden, activation, new SgdSettings(epochs, batch, learningRate),
-                new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top), dataDir);
+            var settings = new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples, hidden, activation, sgd, options, dataDir);
             result = progress.Run(sink => DensityExperiment.Run(settings, SeedSequence.FromSeed(seed), sink));
         }
         catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
-        if (plotPath is not null)
-            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
+        // The verdicts first: a plot that cannot be written afterwards loses no result.
         if (format == OutputFormat.Json) WriteJson(stdout, result, plotPath);
         else WriteText(stdout, result, plotPath);
+        if (plotPath is not null)
+            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
         return result.Holds ? 0 : 1;
     }
 

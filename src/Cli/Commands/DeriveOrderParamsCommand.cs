@@ -3,6 +3,7 @@ using System.Text.Json;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Numeric.MeanField;
+using FimVerify.Numeric.Resources;
 using FimVerify.Symbolic;
 
 namespace FimVerify.Cli.Commands;
@@ -44,6 +45,7 @@ public sealed class DeriveOrderParamsCommand : ICommand
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Latex, OutputFormat.Json);
         args.EnsureAllUsed();
 
+        ResourceLimits.Check(ExperimentCosts.OrderParameters(shape.Depth), $"derive order-params at depth {shape.Depth}", "reduce --depth");
         var kernel = GaussianKernels.For(activation);
         var op = OrderParameters.Compute(kernel, shape);
         var fp = FixedPoint.Solve(kernel, shape.SigmaW2, shape.SigmaB2, MeanFieldOptions.IsHomogeneous(activation));

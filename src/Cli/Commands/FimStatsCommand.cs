@@ -3,6 +3,7 @@ using FimVerify.Cli.Output;
 using FimVerify.Cli.Sharding;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Commands;
 
@@ -60,10 +61,13 @@ public sealed class FimStatsCommand : ILongRunningCommand
 
         var variant = FimStatsOutput.Variants.First(v => v.Name == variantName).Variant;
         var prm = new FimStatsParameters(activation, shape, m, T, C, variant, seed, trials);
+        ResourceLimits.Check(ExperimentCosts.FimStats(shape, m, T, C, sharding.Shard.CountOf(trials)),
+            $"fim-stats at M = {m}, T = {T}, C = {C}, depth {shape.Depth} with {sharding.Shard.CountOf(trials)} trial(s)", "reduce --width, --widths, --samples, --outputs or --trials");
         var measured = progress.Run(sink => FimStatistics.RunTrials(prm, sharding.Shard, sink));
-        if (sharding.PartialPath is not null) FimStatsPartial.Write(sharding.PartialPath, prm, sharding.Shard, measured);
         var result = FimStatistics.Analyse(prm, measured, sharding.Shard);
+        // The verdicts first: a file that cannot be written afterwards loses no result.
         FimStatsOutput.Write(result, DenseSymmetricEigen.Backend, format, stdout);
+        if (sharding.PartialPath is not null) FimStatsPartial.Write(sharding.PartialPath, prm, sharding.Shard, measured);
         return FimStatsOutput.ExitCode(result);
     }
 

@@ -49,9 +49,9 @@ public sealed class ReportCommand : ILongRunningCommand
         var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only);
         if (sharding.IsSharded || sharding.PartialPath is not null) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout, progress);
 
-        ReportFiles.Prepare(outDir, junit);
-        var sections = SectionRunner.RunAll(plan.Prepare(outDir), progress);
-        return ReportFiles.Write(sections, plan, outDir, junit, format, stdout, Numeric.LinearAlgebra.DenseSymmetricEigen.Backend);
+        using var folder = ReportFolder.Open(outDir, junit);
+        var sections = SectionRunner.RunAll(plan.Prepare(folder.Staging), progress);
+        return ReportFiles.Write(sections, plan, folder, junit, format, stdout, Numeric.LinearAlgebra.DenseSymmetricEigen.Backend);
     }
 
     /// <summary>One shard: the trial-based sections' trials of the shard, written to the partial file; no report.</summary>
@@ -60,7 +60,7 @@ public sealed class ReportCommand : ILongRunningCommand
         string partial = sharding.PartialPath
             ?? throw new UsageException("A report shard needs --partial FILE: its trials are only of use to `fimverify merge`.");
         if (reportOutputs) throw new UsageException("A report shard writes only its partial file: give --out and --junit to `fimverify merge`.");
-        var trials = ReportTrials.Of(plan, plan.Context("."));
+        var trials = ReportTrials.Of(plan, plan.Context(".", sharding.Shard.Count));
         if (trials.Sections.Count == 0)
             throw new UsageException($"None of the selected sections ({string.Join(", ", plan.Parts.Select(p => p.Id))}) runs trials, so there is nothing to shard: run `fimverify report` without --shard.");
         sharding.Validate(trials.Trials);

@@ -4,6 +4,7 @@ using FimVerify.Cli.Output;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Commands;
@@ -14,9 +15,9 @@ public sealed class SpectrumShallowCommand : ICommand
     public string Path => "spectrum shallow";
     public string Summary => "Eigenvalues of the shallow-ReLU J (or J⁽ⁿ⁾) with Theorem 2 group, theorem level and p → ∞ limit.";
     public string Help => """
-        Usage: fimverify spectrum shallow --d D --p P [--n N] [--top K] [--seed S] [--format json|text]
-          --d D        input dimension, at least 2
-          --p P        hidden units, d ≤ p ≤ 3000 (dense eigensolver), or up to 20000 for J with --top K ≤ 100
+        Usage: fimverify spectrum shallow [--d D] [--p P] [--n N] [--top K] [--seed S] [--format json|text]
+          --d D        input dimension, at least 2 (default 3)
+          --p P        hidden units, d ≤ p ≤ 3000 (dense eigensolver; default 500), or up to 20000 for J with --top K ≤ 100
                        (block Lanczos on J matrix-free)
           --n N        use the empirical J⁽ⁿ⁾ = XᵀX/n from N inputs instead of J by Lemma 1
           --top K      how many leading eigenvalues (default all)
@@ -45,6 +46,8 @@ public sealed class SpectrumShallowCommand : ICommand
             throw new UsageException($"Above p = {DenseLimit} only the top K ≤ 100 eigenvalues of J (no --n) are computed (matrix-free), but got --p {p}{(n is null ? "" : $" with --n {n}")}{(top > 100 ? (top == int.MaxValue ? " without --top" : $" with --top {top}") : "")}.");
         if (n is int nn && (long)nn * p > 400_000_000) throw new UsageException($"n·p = {(long)nn * p} exceeds the 4·10⁸ activations J⁽ⁿ⁾ may hold.");
 
+        ResourceLimits.Check(ExperimentCosts.Spectrum(d, p, n, top, matrixFree), $"spectrum shallow at d = {d}, p = {p}{(n is null ? "" : $", n = {n}")}",
+            matrixFree ? "reduce --d, --p or --top" : "reduce --d, --p or --n");
         var stream = TrialRunner.TrialSeed(seed, "spectrum", 0);
         var net = ShallowReluNetwork.Sample(d, p, stream);
         var j = matrixFree ? null : n is int samples ? EmpiricalFisher.Compute(net, samples, stream) : net.FisherByLemma1();

@@ -2,6 +2,7 @@ using System.Globalization;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Numeric.Kernels;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Commands;
@@ -29,11 +30,12 @@ public sealed class VerifyLemma1Command : ILongRunningCommand
         int p = args.Int("--p", 200, 1, 2000);
         long samples = args.Long("--samples", 200_000, 2, 100_000_000);
         long seed = args.Long("--seed", 1);
-        double alpha = args.Double("--alpha", 1e-3, 0, 0.5);
+        double alpha = args.FalseAlarmRate("--alpha", 1e-3, 0.5);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
 
+        ResourceLimits.Check(ExperimentCosts.Lemma1(d, p, samples), $"verify lemma1 at d = {d}, p = {p} with {samples} samples", "reduce --p or --samples");
         var r = progress.Run(sink => Lemma1Check.Run(new Lemma1Parameters(d, p, samples, seed, alpha), sink));
         string verdict = r.Consistent ? "PASS" : "FAIL";
         if (format == OutputFormat.Json)

@@ -5,6 +5,7 @@ using FimVerify.Cli.Output;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Commands;
 
@@ -67,6 +68,8 @@ public sealed class VerifyNgdScalesCommand : ILongRunningCommand
                 if (NaturalGradientScales.RankConditionViolation(metric, Enumerable.Repeat(m, depth).Append(1).ToArray(), samples) is string why)
                     throw new UsageException($"The {NaturalGradientScales.Name(metric)} scale is derived for full-rank factors, but {why} at width {m}: use --samples at most the smallest width.");
 
+        ResourceLimits.Check(ExperimentCosts.NaturalGradientSweep(depth, widths.Select(w => (long)w), samples, trials),
+            $"verify ngd-scales at depth {depth}, widths {string.Join(",", widths)}, N = {samples} with {trials} trial(s) per width", "reduce --depth, --width, --samples or --trials");
         var r = progress.Run(sink => NaturalGradientSweep.Run(activation, depth, widths, sw, sb, samples, trials, SeedSequence.FromSeed(seed), sink));
         if (format == OutputFormat.Json) stdout.WriteLine(Json(r, activation, depth, samples, sw, sb, trials, seed, widths));
         else WriteText(stdout, r, activation, depth, samples, sw, sb, trials, seed, widths);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Commands;
@@ -11,7 +12,7 @@ public sealed class VerifyTheorem2Command : ICommand
     public string Path => "verify theorem2";
     public string Summary => "Theorem 2 on one W: J = main + R with R the exact series tail, R ⪰ 0, tr(main)/tr J = 1/2 + 3/(2π).";
     public string Help => """
-        Usage: fimverify verify theorem2 --d D --p P [--seed S] [--format text|json]
+        Usage: fimverify verify theorem2 [--d D] [--p P] [--seed S] [--format text|json]
           --d D        input dimension, at least 2 (default 3)
           --p P        hidden units, d ≤ p ≤ 3000 (J and R are formed densely; default 200)
           --seed S     run seed (default 1); W is drawn from the stream (S, "theorem2", 0)
@@ -34,6 +35,7 @@ public sealed class VerifyTheorem2Command : ICommand
         args.EnsureAllUsed();
         if (p < d) throw new UsageException($"The option --p must be at least d = {d}, but got {p}.");
 
+        ResourceLimits.Check(ExperimentCosts.Theorem2(d, p), $"verify theorem2 at d = {d}, p = {p}", "reduce --d or --p");
         var m = Theorem2Check.Measure(d, p, seed);
         var verdicts = Theorem2Check.Verdicts(m);
         if (format == OutputFormat.Json)

@@ -2,6 +2,7 @@ using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Sharding;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Commands;
@@ -12,18 +13,18 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
     public string Path => "verify theorem3";
     public string Summary => "Lemma 2 / Theorem 3 over K random W: failure counts vs the stated C·D/(δ²p), smallest consistent C and ξ.";
     public string Help => """
-        Usage: fimverify verify theorem3 --d D --p P --delta δ --trials K [--seed S] [--alpha A]
+        Usage: fimverify verify theorem3 [--d D] [--p P] [--delta δ] [--trials K] [--seed S] [--alpha A]
                                          [--xi-pair X] [--xi-diag X] [--shard i/N] [--partial FILE] [--lemma2-only]
                                          [--format text|json] [--quiet]
-          --d D         input dimension, at least 2
-          --p P         hidden units, at least d (up to p = 2000 the claims on J use J itself; above, certified
+          --d D         input dimension, at least 2 (default 3)
+          --p P         hidden units, at least d (default 1000; up to p = 2000 the claims on J use J itself; above, certified
                         intervals from a rank-r truncation of J, O(p r²) per trial: a trial whose interval
                         straddles a threshold leaves that claim undecided, and the verdict says UNDECIDED
                         when that could change it)
-          --delta δ     the δ of Lemma 2 / Theorem 3, > 0
-          --trials K    independent draws of W (trial k uses the stream (S, "theorem3", k))
+          --delta δ     the δ of Lemma 2 / Theorem 3, > 0 (default 0.5)
+          --trials K    independent draws of W (trial k uses the stream (S, "theorem3", k); default 100)
           --seed S      run seed (default 1)
-          --alpha A     false-alarm rate of each FAIL decision (default 1e-6)
+          --alpha A     false-alarm rate of each FAIL decision, 1e-300 … 0.25 (default 1e-6)
           --xi-pair X   ξ(d−2) for the v^(α,β) claims (default 2/(d+2), the exact offset of E‖v^(α,β)‖² from 1)
           --xi-diag X   ξ(d−1) for the v^(γ) claims (default 3/(d+2), the exact offset of E‖v^(γ)‖² from 1)
           --shard i/N   run only the trials k with k mod N = i (results per trial do not depend on the sharding)
@@ -49,7 +50,7 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
         double delta = args.Double("--delta", 0.5, 0);
         long trials = args.Long("--trials", 100, 1, 100_000_000);
         long seed = args.Long("--seed", 1);
-        double alpha = args.Double("--alpha", 1e-6, 0, 0.25);
+        double alpha = args.FalseAlarmRate("--alpha", 1e-6, 0.25);
         double? xiPair = args.Has("--xi-pair") ? args.Double("--xi-pair", 0, -1e-300) : null;
         double? xiDiag = args.Has("--xi-diag") ? args.Double("--xi-diag", 0, -1e-300) : null;
         var sharding = ShardOptions.Read(args);
@@ -64,9 +65,12 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
         var constant = Theorem3Verification.ConstantFor(d);
         var prm = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
         prm = prm with { XiPair = xiPair ?? prm.XiPair, XiDiagonal = xiDiag ?? prm.XiDiagonal, WithJ = !lemma2Only };
+        ResourceLimits.Check(ExperimentCosts.Theorem3(prm, sharding.Shard.CountOf(trials)), $"verify theorem3 at d = {d}, p = {p} with {sharding.Shard.CountOf(trials)} trial(s)",
+            lemma2Only ? "reduce --d, --p or --trials, or shard the trials" : "reduce --d, --p or --trials, add --lemma2-only, or shard the trials");
         var report = progress.Run(sink => Theorem3Verification.Run(prm, trials, seed, alpha, sharding.Shard, sink));
-        if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
+        // The verdicts first: a file that cannot be written afterwards loses no result.
         Theorem3ReportOutput.Write(report, Theorem3ReportOutput.EigenBackendFor(report.Parameters), format, stdout);
+        if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
         return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FimVerify.Numeric.Files;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Spectra;
 using ScottPlot;
@@ -49,7 +50,7 @@ public static class DensityFigure
                     svg.Append(inner).Append('\n');
                 }
             svg.Append("</svg>\n");
-            File.WriteAllText(path, svg.ToString());
+            OutputFile.WriteText(path, svg.ToString(), $"the plot '{path}'");
         }
         else if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
@@ -58,7 +59,7 @@ public static class DensityFigure
             for (int r = 0; r < rows.Count; r++)
                 for (int c = 0; c < columns.Count; c++) multiplot.AddPlot(plots[r, c]);
             multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows.Count, columns.Count);
-            multiplot.SavePng(path, width, height);
+            OutputFile.WriteVia(path, $"the plot '{path}'", temporary => multiplot.SavePng(temporary, width, height));
         }
         else throw new ArgumentException($"the plot file must end in .png or .svg, but is '{path}'");
     }

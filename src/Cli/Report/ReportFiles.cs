@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
+using FimVerify.Numeric.Files;
 
 namespace FimVerify.Cli.Report;
 
@@ -11,39 +12,37 @@ namespace FimVerify.Cli.Report;
 /// </summary>
 public static class ReportFiles
 {
-    /// <summary>Creates the output folder and checks the JUnit file's folder before any section runs.</summary>
-    public static void Prepare(string outputDirectory, string? junit)
-    {
-        try { Directory.CreateDirectory(outputDirectory); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot create the output folder '{outputDirectory}': {e.Message}");
-        }
-        if (junit is not null && Path.GetDirectoryName(Path.GetFullPath(junit)) is { } junitDir && !Directory.Exists(junitDir))
-            throw new UsageException($"The folder of the JUnit file '{junit}' does not exist.");
-    }
-
-    /// <summary>Writes every file and the summary (or results.json with --format json); returns the exit code.</summary>
+    /// <summary>
+    /// Prints the summary (or results.json with --format json) first, so the verdicts stand even if a file cannot be written,
+    /// then writes the report into the folder's staging area, publishes it and writes the JUnit file; returns the exit code.
+    /// </summary>
     /// <param name="eigenBackend">The dense eigen-solvers that ran (for a merge, the one the shards' trials ran on).</param>
-    public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, string outputDirectory, string? junit, OutputFormat format, TextWriter stdout,
+    public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, ReportFolder folder, string? junit, OutputFormat format, TextWriter stdout,
         string eigenBackend)
     {
+        if (sections.Count == 0) throw new UsageException("The report has no section to write.");
         string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; "
             + $"dense eigenvalues by {eigenBackend}.";
-        File.WriteAllText(Path.Combine(outputDirectory, "report.md"), MarkdownReport.Render(sections, header));
-        File.WriteAllText(Path.Combine(outputDirectory, "report.html"), HtmlReport.Render(sections, header));
         var json = ResultsJson(sections, plan.Seed, plan.Quick, eigenBackend);
-        File.WriteAllText(Path.Combine(outputDirectory, "results.json"), json);
-        if (junit is not null) JunitReport.Render(sections).Save(junit);
-
         if (format == OutputFormat.Json) stdout.WriteLine(json);
         else
         {
             var table = new ResultTable(new("section", -sections.Max(s => s.Title.Length)), new("verdict", -8, "  "), new("time", 8, " ", Numeric: true));
             foreach (var s in sections) table.Add(s.Title, MarkdownReport.Word(s.Verdict), Seconds(s.Seconds));
             table.WriteTo(stdout);
-            stdout.WriteLine($"report written to {Path.GetFullPath(outputDirectory)} (report.md, report.html, results.json)");
         }
+        stdout.Flush();
+        File.WriteAllText(folder.PathFor("report.md"), MarkdownReport.Render(sections, header));
+        File.WriteAllText(folder.PathFor("report.html"), HtmlReport.Render(sections, header));
+        File.WriteAllText(folder.PathFor("results.json"), json);
+        folder.Publish();
+        if (junit is not null)
+        {
+            try { OutputFile.Write(junit, $"the JUnit file '{junit}'", JunitReport.Render(sections).Save); }
+            catch (UnusableFileException e) { throw new UsageException(e.Message + "; the report folder was written."); }
+        }
+        if (format != OutputFormat.Json)
+            stdout.WriteLine($"report written to {Path.GetFullPath(folder.Directory)} (report.md, report.html, results.json)");
         return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
     }
 

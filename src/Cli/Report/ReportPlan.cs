@@ -44,6 +44,8 @@ public sealed class ReportPlan
         if (only is not null)
         {
             var wanted = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (wanted.Length == 0)
+                throw new UsageException($"The option --only needs at least one section id, but got '{only}'; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
             var unknown = wanted.Where(w => parts.All(p => p.Id != w)).ToList();
             if (unknown.Count > 0)
                 throw new UsageException($"Unknown section '{unknown[0]}' in --only; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
@@ -55,12 +57,22 @@ public sealed class ReportPlan
     /// <summary>Fresh settings of a part: its suite section's fields, or the defaults.</summary>
     public PartSettings Settings(IReportPart part) => new(Suite, Suite?.Sections.FirstOrDefault(s => s.Id == part.Id));
 
-    public ReportContext Context(string outputDirectory) => new(outputDirectory, Quick, Seed);
+    /// <param name="shardCount">The shards the trials are split into (1 unsharded), or 0 for a merge, which runs none of them.</param>
+    public ReportContext Context(string outputDirectory, long shardCount = 1) => new(outputDirectory, Quick, Seed) { ShardCount = shardCount };
 
-    /// <summary>Every part prepared (settings validated, nothing run yet), in reading order.</summary>
+    /// <summary>
+    /// Every part prepared (settings validated, resources reserved, nothing run yet), in reading order; refused when the
+    /// sections together need more work than the limit allows.
+    /// </summary>
     public List<(IReportPart Part, SectionWork Work)> Prepare(string outputDirectory)
     {
         var context = Context(outputDirectory);
-        return Parts.Select(p => (p, p.Prepare(context, Settings(p)))).ToList();
+        var prepared = Parts.Select(p => (p, p.Prepare(context, Settings(p)))).ToList();
+        RequireTotal(context);
+        return prepared;
     }
+
+    /// <summary>Checks what the prepared sections need together (they run one after another).</summary>
+    public void RequireTotal(ReportContext context) =>
+        Numeric.Resources.ResourceLimits.Check(context.Reserved, $"the report's {Parts.Count} sections together", "run fewer sections (--only) or smaller sizes");
 }

@@ -37,6 +37,7 @@ public sealed class ReportTrials
             }
             else part.Prepare(context, plan.Settings(part));
         }
+        plan.RequireTotal(context);
         return new ReportTrials(sections);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Report;
@@ -39,7 +40,8 @@ public sealed record SectionTrials(IReadOnlyList<TrialFamily> Families, Func<IRe
     {
         var results = new ConcurrentDictionary<long, TrialOutcome>();
         var counter = new ProgressCounter(progress, "trials", trials.Count);
-        Parallel.ForEach(trials, j =>
+        // One trial per core at most, as the resource estimates assume (each trial's memory is held while it runs).
+        Parallel.ForEach(trials, new ParallelOptions { MaxDegreeOfParallelism = ExperimentCosts.Concurrency }, j =>
         {
             var (family, k) = Locate(j);
             results[j] = TrialRunner.RunOne(family.Experiment, family.Seed(k), k);

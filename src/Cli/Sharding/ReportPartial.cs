@@ -52,8 +52,9 @@ public sealed class ReportPartial : IShardedExperiment
         var first = parts[0];
         var (plan, stored) = first.Read(() => Plan(first));
         string outDir = options.OutputDirectory ?? "fimverify-report";
-        ReportFiles.Prepare(outDir, options.Junit);
-        var context = plan.Context(outDir);
+        using var folder = ReportFolder.Open(outDir, options.Junit);
+        // The merge runs no trial (ShardCount 0): it reserves only what the sections without trials need.
+        var context = plan.Context(folder.Staging, shardCount: 0);
         var trials = ReportTrials.Of(plan, context);
         var prepared = trials.Sections.ToDictionary(s => s.Part.Id, s => s.Trials.Trials);
         if (trials.Trials != first.Trials || prepared.Count != stored.Count || prepared.Any(kv => !stored.TryGetValue(kv.Key, out long n) || n != kv.Value))
@@ -82,7 +83,7 @@ public sealed class ReportPartial : IShardedExperiment
         }
         var sections = SectionRunner.RunAll(
             plan.Parts.Select(p => (p, work.TryGetValue(p.Id, out var w) ? w : p.Prepare(context, plan.Settings(p)))).ToList(), options.Progress);
-        return ReportFiles.Write(sections, plan, outDir, options.Junit, options.Format, stdout, first.Parameter("eigenBackend").GetString()!);
+        return ReportFiles.Write(sections, plan, folder, options.Junit, options.Format, stdout, first.Parameter("eigenBackend").GetString()!);
     }
 
     private static (ReportPlan Plan, Dictionary<string, long> SectionTrials) Plan(PartialResult part)

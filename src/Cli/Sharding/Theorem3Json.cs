@@ -22,7 +22,7 @@ internal static class Theorem3Json
     {
         long seed = part.Parameter("seed").GetInt64();
         double alpha = part.Parameter("alpha").GetDouble();
-        if (!(alpha > 0 && alpha <= 0.25)) throw part.Bad($"declares α = {alpha.ToString(CultureInfo.InvariantCulture)}, outside (0, 0.25]");
+        if (!(alpha >= ClopperPearson.SmallestRate && alpha <= 0.25)) throw part.Bad($"declares α = {alpha.ToString(CultureInfo.InvariantCulture)}, outside [{ClopperPearson.SmallestRate.ToString(CultureInfo.InvariantCulture)}, 0.25]");
         return (seed, alpha);
     }
 }

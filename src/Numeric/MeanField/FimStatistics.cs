@@ -90,6 +90,7 @@ public static class FimStatistics
         parameters.Validated();
         shard = shard.Count == 0 ? Shard.All : shard;
         var prediction = Predict(parameters);
+        RequireMeaningful(parameters, prediction);
         var counter = new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
         return shard.Trials(parameters.Trials).Select(k =>
         {
@@ -108,6 +109,7 @@ public static class FimStatistics
         var prediction = Predict(parameters);
         int metrics = ordered[0].Metrics.Count;
         if (ordered.Any(t => t.Metrics.Count != metrics)) throw new ArgumentException("every trial must measure the same metrics");
+        RequireMeaningful(parameters, prediction);
         var rows = Enumerable.Range(0, metrics).Select(i => Metric(parameters, prediction, ordered, i)).ToList();
         var claims = ordered.Where(t => t.ClaimQuantity is not null).Select(t => Claim(parameters.Variant, t.Trial, t.ClaimQuantity!.Value)).ToList();
         MeanSubtractionSummary? bounds = null;
@@ -121,6 +123,19 @@ public static class FimStatistics
             bounds = new MeanSubtractionSummary(b.Rho, b.LowerBound, lambda, lambdaSe, c2, c2Se, b.UpperBound(c2));
         }
         return new FimStatsResult(parameters, shard, prediction.OrderParameters, prediction.CriticalLearningRate(), ordered.Count, rows, claims, bounds);
+    }
+
+    /// <summary>
+    /// A prediction of 0 or ∞ (an activation constant in its input, e.g. expr:0, gives κ₁ = κ₂ = 0) makes every ratio and the
+    /// critical learning rate meaningless: numerical trouble with the reason, before any network is sampled, never "η = ∞" and a PASS.
+    /// </summary>
+    private static void RequireMeaningful(FimStatsParameters parameters, Predictions prediction)
+    {
+        double eta = prediction.CriticalLearningRate();
+        if (!double.IsFinite(eta) || !(eta > 0))
+            throw new NumericalException($"the predicted λ_max of the FIM is {prediction.Regression().LambdaMax:G4} (κ₁ = {prediction.OrderParameters.Kappa1:G4}, "
+                + $"κ₂ = {prediction.OrderParameters.Kappa2:G4}), so the critical learning rate 2/λ_max is not finite and nothing can be compared; "
+                + $"the activation {parameters.Activation.Name} passes no signal through the hidden layers");
     }
 
     private static Predictions Predict(FimStatsParameters p) =>
@@ -182,6 +197,8 @@ public static class FimStatistics
             : new EigenvalueStatistics(softmax.Average(s => s.Mean), softmax.Average(s => s.SecondMoment), softmax.Average(s => s.LambdaMax)));
         StatisticComparison Compare(double? pv, Func<EigenvalueStatistics, double> pick)
         {
+            if (pv is double v && (!double.IsFinite(v) || v == 0))
+                throw new NumericalException($"the {prm.Variant} prediction of a statistic is {v:G4}, so its measured/predicted ratio is undefined");
             var (mean, se) = MeanAndStandardError(measured.Select(m => pick(m.Statistics)).ToList());
             return new StatisticComparison(pv ?? double.NaN, mean, se);
         }

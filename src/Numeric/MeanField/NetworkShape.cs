@@ -17,6 +17,9 @@ public sealed record NetworkShape
         foreach (var a in widthRatios)
             if (!(a > 0) || !double.IsFinite(a)) throw new ArgumentException($"every width ratio must be positive, but got {a}");
         Depth = depth; SigmaW2 = sigmaW2; SigmaB2 = sigmaB2; WidthRatios = widthRatios;
+        // Ratios each finite can still give α = Σ α_l α_{l−1} = ∞ (1e300·1e300): every prediction would be ∞ or NaN.
+        if (!double.IsFinite(Alpha))
+            throw new ArgumentException($"the width ratios give α = Σ α_l α_(l−1) = {Alpha}, not a finite number; use ratios whose products are finite");
     }
 
     public int Depth { get; }
@@ -40,7 +43,13 @@ public sealed record NetworkShape
     public int[] Widths(int m, int outputs)
     {
         var w = new int[Depth + 1];
-        for (int l = 0; l < Depth; l++) w[l] = Math.Max(1, (int)Math.Round(WidthRatios[l] * m));
+        for (int l = 0; l < Depth; l++)
+        {
+            double width = Math.Round(WidthRatios[l] * m);
+            if (!(width <= Array.MaxLength))
+                throw new Resources.ResourceLimitException($"layer {l} would have α_{l}·M = {width:G4} units, more than an array can hold; use a smaller width or ratio");
+            w[l] = Math.Max(1, (int)width);
+        }
         w[Depth] = outputs;
         return w;
     }

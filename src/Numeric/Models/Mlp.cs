@@ -43,7 +43,7 @@ public sealed class Mlp
         var biases = new double[L][];
         for (int l = 1; l <= L; l++)
         {
-            weights[l - 1] = new double[checked(widths[l] * widths[l - 1])];
+            weights[l - 1] = new double[Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})")];
             seed.Child("weights").Child(l).CreateSampler().FillGaussian(weights[l - 1], Math.Sqrt(sigmaW2 / widths[l - 1]));
             biases[l - 1] = new double[widths[l]];
             seed.Child("biases").Child(l).CreateSampler().FillGaussian(biases[l - 1], Math.Sqrt(sigmaB2));
@@ -57,7 +57,7 @@ public sealed class Mlp
     /// <summary>T standard Gaussian inputs (T × M_0) from the stream seed/"inputs".</summary>
     public double[] SampleInputs(int samples, SeedSequence seed)
     {
-        var x = new double[checked(samples * Widths[0])];
+        var x = new double[Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(samples, Widths[0]), $"the {samples}×{Widths[0]} inputs")];
         seed.Child("inputs").CreateSampler().FillGaussian(x);
         return x;
     }

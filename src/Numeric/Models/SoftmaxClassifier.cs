@@ -55,8 +55,8 @@ public sealed class SoftmaxClassifier
     public static int CountParameters(IReadOnlyList<int> widths)
     {
         long p = 0;
-        for (int l = 0; l + 1 < widths.Count; l++) p += (long)widths[l] * widths[l + 1] + widths[l + 1];
-        return checked((int)p);
+        for (int l = 0; l + 1 < widths.Count; l++) p = Resources.CheckedSize.Add(p, Resources.CheckedSize.Multiply(widths[l], widths[l + 1]), widths[l + 1]);
+        return Resources.CheckedSize.ArrayLength(p, $"a classifier with widths {string.Join('-', widths)}");
     }
 
     /// <summary>The range of θ holding layer l (its weights then its biases).</summary>

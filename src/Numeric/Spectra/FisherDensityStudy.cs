@@ -119,6 +119,11 @@ public static class FisherDensityStudy
             }
             var all = exactRule is null ? rules : rules.Append(exactRule).ToArray();
             double sigma = s.Options.Sigma ?? AutomaticSigma(all);
+            double scale = all.Max(r => r.Nodes.Max(Math.Abs));
+            // A width far beyond the spectrum turns the density into one Gaussian of width σ: it shows σ, not the spectrum
+            // (and at 1e300 its moments overflow to NaN).
+            if (sigma > 100 * scale)
+                throw new ArgumentException($"the broadening width σ = {sigma:G3} is more than 100 times the largest eigenvalue estimate {scale:G3} of fisher {kind}/{blocks}, so the density would show σ rather than the spectrum; give a smaller --sigma");
             var grid = DensityGrid.Covering(all, sigma, s.Options.GridPoints);
             // The trapezoidal rule on a Gaussian of width σ errs by about 2·exp(−2π²σ²/h²): ≤ 3e-9 for a step h ≤ σ.
             if (grid.Step > sigma)
@@ -130,6 +135,7 @@ public static class FisherDensityStudy
             counter.Complete();
             double? topError = top is null || eigenvalues is null ? null
                 : top.Select((t, i) => Math.Abs(t - eigenvalues[^(i + 1)])).Max() / Math.Max(Math.Abs(eigenvalues[^1]), double.Epsilon);
+            RequireFinite(kind, blocks, density, distance, trace);
             panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
                 exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
                 rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
@@ -141,6 +147,17 @@ public static class FisherDensityStudy
     }
 
     /// <summary>The Fisher operator of a panel; K-FAC approximates the exact Fisher (its G_l average the exact output curvature).</summary>
+    /// <summary>Numbers a panel reports must be finite: otherwise numerical trouble naming the panel, never NaN printed as a result.</summary>
+    private static void RequireFinite(FisherKind kind, FisherBlocks blocks, SpectralDensity density, DensityDistance? distance, double trace)
+    {
+        string? bad = !double.IsFinite(trace) ? "the trace"
+            : density.Values.Any(v => !double.IsFinite(v)) ? "the density"
+            : distance is not null && (!double.IsFinite(distance.Wasserstein1) || !double.IsFinite(distance.Overlap)) ? "the distance to the exact density"
+            : distance is not null && distance.MomentRelativeErrors.Any(e => !double.IsFinite(e)) ? "a moment error"
+            : null;
+        if (bad is not null) throw new NumericalException($"{bad} of fisher {kind}/{blocks} is not finite");
+    }
+
     public static ISymmetricOperator Operator(FisherDensitySettings s, FisherKind kind, FisherBlocks blocks) => kind == FisherKind.KroneckerFactored
         ? KroneckerFactoredFisher.Create(s.Model, s.Data.Features, s.Data.Labels, FisherKind.Exact, s.Options.MonteCarloSamples, s.Seed.Child("fisher"))
         : ClassifierFisher.Create(s.Model, s.Data.Features, s.Data.Labels, kind, blocks, s.Options.MonteCarloSamples, s.Seed.Child("fisher"));

@@ -72,6 +72,12 @@ public static class ClopperPearson
         if (f < 0 || f > n) throw new ArgumentOutOfRangeException(nameof(f), "the count must lie in [0, n]");
     }
 
+    /// <summary>
+    /// The smallest false-alarm rate a decision accepts: two-sided intervals halve it and Bonferroni divides it among claims, and
+    /// below about 1e-300 those shares leave the normal doubles (5e-324 halved is 0).
+    /// </summary>
+    public const double SmallestRate = 1e-300;
+
     private static void CheckAlpha(double alpha)
     {
         if (alpha is <= 0 or >= 1 || double.IsNaN(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), "α must lie in (0, 1)");

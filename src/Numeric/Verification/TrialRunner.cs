@@ -59,7 +59,8 @@ public static class TrialRunner
         if (shard.Count == 0) shard = Shard.All;
         var results = new ConcurrentDictionary<long, TrialOutcome>();
         var counter = new ProgressCounter(progress, stage ?? $"{experiment.Name} trials", shard.CountOf(trials));
-        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, k =>
+        // At most one trial per core by default, as the resource estimates assume (each trial's memory is held while it runs).
+        Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Resources.ExperimentCosts.Concurrency }, k =>
         {
             results[k] = RunOne(experiment, TrialSeed(runSeed, experiment.Name, k), k);
             counter.Advance();

@@ -226,6 +226,11 @@ module Expression =
     let private maxRootIndex = 64
     let private maxRadicandBits = 4096L
 
+    /// Rational exponents whose numerator or denominator exceeds this in magnitude are refused (ArgumentException): b^e would
+    /// be a number of millions of digits or a polynomial of that degree, and larger ones overflow the machine integers the
+    /// algebra indexes powers with (2^(2^100) crashed with an Int32 overflow).
+    let maxExponent = 1_000_000
+
     let private radicand (f: Expression) =
         match f with
         | Power(Number n, Number e) -> n.Num, e
@@ -235,9 +240,13 @@ module Expression =
     /// combined radicand would be too large.
     let private combineRadicals (radicals: Expression list) : (BigInteger * Expression list) option =
         let parts = radicals |> List.map radicand
-        let q = parts |> List.fold (fun acc (_, e) -> let d = int e.Den in acc / int (BigInteger.GreatestCommonDivisor(BigInteger acc, BigInteger d)) * d) 1
+        // The common index in big integers first: radicals left uncombined may have large indices, whose lcm overflows an int.
+        let common = parts |> List.fold (fun acc (_, e) -> acc / BigInteger.GreatestCommonDivisor(acc, e.Den) * e.Den) BigInteger.One
+        if common > BigInteger maxRootIndex then None
+        else
+        let q = int common
         let bits = parts |> List.sumBy (fun (n, e) -> int64 (n.GetBitLength()) * int64 (e.Num * BigInteger q / e.Den))
-        if q > maxRootIndex || bits > maxRadicandBits then None
+        if bits > maxRadicandBits then None
         else
             let r = parts |> List.fold (fun acc (n, e) -> acc * BigInteger.Pow(n, int (e.Num * BigInteger q / e.Den))) BigInteger.One
             let outside, inside, root = canonicalRoot r q
@@ -361,6 +370,10 @@ module Expression =
                 mul (wholePart :: Number rational :: radical)
 
     and pow (b: Expression) (e: Expression) : Expression =
+        match e with
+        | Number r when BigInteger.Abs r.Num > BigInteger maxExponent || r.Den > BigInteger maxExponent ->
+            raise (System.ArgumentException $"the exponent {r} is too large: exponents are rationals with numerator and denominator at most {maxExponent} in magnitude")
+        | _ -> ()
         match b, e with
         | _, Number r when r.IsZero -> one
         | b, Number r when r = Rational.One -> b

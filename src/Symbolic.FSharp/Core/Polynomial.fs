@@ -35,7 +35,16 @@ module Polynomial =
                 acc <- addTerm (mulMonomial ma mb) (ca * cb) acc
         acc
 
-    let rec power (p: Polynomial) (n: int) = if n = 0 then one else mul p (power p (n - 1))
+    /// p^n by repeated squaring: log n products and no recursion (a linear recursion overflowed the stack at n = 10⁶; the
+    /// product of exact polynomials does not depend on the order of the factors, so the result is the same).
+    let power (p: Polynomial) (n: int) =
+        if n < 0 then invalidArg "n" "the exponent must be non-negative"
+        let mutable result, square, k = one, p, n
+        while k > 0 do
+            if k &&& 1 = 1 then result <- mul result square
+            k <- k >>> 1
+            if k > 0 then square <- mul square square
+        result
 
     let variables (p: Polynomial) : Set<int> = p |> Seq.collect (fun (KeyValue(m, _)) -> m.Keys) |> Set.ofSeq
 

@@ -8,6 +8,7 @@ using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;
 using FimVerify.Numeric.Progress;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -25,16 +26,20 @@ public sealed class DensityPart : IReportPart
         int probes = settings.Int("probes", context.Quick ? 10 : 20, 1, 10_000);
         int steps = settings.Int("steps", context.Quick ? 40 : 60, 2, 10_000);
         settings.EnsureAllUsed();
-        return progress => Run(context, samples, hidden, epochs, probes, steps, progress);
+        var settingsOfRun = new DensityExperimentSettings(DensityDataSet.Synthetic, samples, [hidden, hidden], HiddenActivation.Relu,
+            new SgdSettings(epochs, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical, FisherKind.KroneckerFactored],
+                [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000, TopEigenvalues: 5));
+        context.Reserve(ExperimentCosts.Density(samples, DensityExperiment.SyntheticDimension, settingsOfRun.Hidden, DensityExperiment.SyntheticClasses,
+                settingsOfRun.Density, settingsOfRun.Training),
+            $"[density] with N = {samples}, hidden {hidden},{hidden}, {probes} probes × {steps} steps", "reduce samples, hidden, probes or steps in [density]");
+        return progress => Run(context, settingsOfRun, progress);
     }
 
-    private ReportSection Run(ReportContext context, int samples, int hidden, int epochs, int probes, int steps, IProgress<ProgressStep>? progress)
+    private ReportSection Run(ReportContext context, DensityExperimentSettings settings, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
-        var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.Synthetic, samples, [hidden, hidden], HiddenActivation.Relu,
-            new SgdSettings(epochs, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.MonteCarlo, FisherKind.Empirical, FisherKind.KroneckerFactored],
-                [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(probes, steps), null, 1000, 1, 4000, TopEigenvalues: 5)),
-            SeedSequence.FromSeed(context.Seed).Child(Id), progress);
+        int hidden = settings.Hidden[0], epochs = settings.Training.Epochs, probes = settings.Density.Slq.Probes, steps = settings.Density.Slq.Steps;
+        var result = DensityExperiment.Run(settings, SeedSequence.FromSeed(context.Seed).Child(Id), progress);
         var (data, model, training, panels) = (result.Data, result.Model, result.Training, result.Panels);
         string caption = $"{data.Name}, N = {data.Count}, hidden {hidden},{hidden}, {epochs} epochs, seed {context.Seed}";
         string png = context.PathFor("density-six-panel.png"), svg = context.PathFor("density-six-panel.svg");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FimVerify.Cli.Inputs;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Symbolic;
 
@@ -21,7 +22,10 @@ public sealed class DerivationsPart : IReportPart
             throw new CommandLine.UsageException($"The derivations folder '{folder}' does not exist.");
         int points = settings.Int("points", 24, 1, 1000);
         settings.EnsureAllUsed();
-        return _ => Run(context, folder, points);
+        // Every file is read and parsed now, so a malformed one is refused (FILE:LINE:COLUMN) before any section runs.
+        var files = (folder.Length > 0 ? Directory.GetFiles(folder, "*.txt").Order(StringComparer.Ordinal) : Enumerable.Empty<string>())
+            .Select(f => (Name: Path.GetFileName(f), Parsed: DerivationFileInput.Read(f, Path.GetFileName(f)))).ToList();
+        return _ => Run(context, folder, points, files);
     }
 
     /// <summary>examples/derivations of the source tree: from the working directory or above the executable.</summary>
@@ -36,21 +40,19 @@ public sealed class DerivationsPart : IReportPart
         return "";
     }
 
-    private ReportSection Run(ReportContext context, string folder, int points)
+    private ReportSection Run(ReportContext context, string folder, int points, IReadOnlyList<(string Name, DerivationFile Parsed)> files)
     {
         var c = CultureInfo.InvariantCulture;
-        var files = folder.Length > 0 ? Directory.GetFiles(folder, "*.txt").Order(StringComparer.Ordinal).ToList() : [];
         if (files.Count == 0)
             return new ReportSection(Id, Title, "No derivation files were found (examples/derivations is part of the source tree).",
                 [], ReportTable.Empty, SectionVerdict.Info, [], new JsonObject { ["files"] = 0 });
         var rows = new List<IReadOnlyList<string>>();
         var json = new JsonArray();
         bool holds = true;
-        foreach (var file in files)
+        foreach (var (name, parsed) in files)
         {
-            string name = Path.GetFileName(file);
             bool expectWrong = name.StartsWith("wrong-", StringComparison.Ordinal);
-            var (_, outcomes) = StepChecker.checkText(points, (int)(context.Seed % int.MaxValue), File.ReadAllText(file));
+            var outcomes = StepChecker.check(points, (int)(context.Seed % int.MaxValue), parsed);
             int proved = outcomes.Count(o => o.Verdict.IsProved), plausible = outcomes.Count(o => o.Verdict.IsPlausible);
             int wrong = outcomes.Count(o => o.Verdict.IsFalse), undecided = outcomes.Count(o => o.Verdict.IsUndecided);
             bool ok = expectWrong ? wrong > 0 : wrong == 0 && undecided == 0;

@@ -4,6 +4,7 @@ using FimVerify.Cli.Plots;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Progress;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -18,8 +19,9 @@ public sealed class Lemma1Part : IReportPart
         int d = settings.Int("d", 5, 1, 1000);
         int p = settings.Int("p", context.Quick ? 80 : 200, 2, 2000);
         long samples = settings.Long("samples", context.Quick ? 50_000 : 200_000, 2, 100_000_000);
-        double alpha = settings.Double("alpha", 1e-3, 0, 0.5);
+        double alpha = settings.FalseAlarmRate("alpha", 1e-3, 0.5);
         settings.EnsureAllUsed();
+        context.Reserve(ExperimentCosts.Lemma1(d, p, samples), $"[lemma1] at d = {d}, p = {p} with {samples} samples", "reduce p or samples in [lemma1]");
         return progress => Run(context, new Lemma1Parameters(d, p, samples, context.Seed, alpha), progress);
     }
 

@@ -6,6 +6,7 @@ using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 using ScottPlot;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -38,6 +39,9 @@ public sealed class MeanFieldPart : ITrialReportPart
         for (int m = minWidth; m <= maxWidth; m *= 2) widths.Add(m);
         var chosen = which == "all" ? Defaults.Keys.ToList() : [which];
         var sweeps = chosen.Select(name => (Activation: ActivationCatalog.Parse(name), Shape: new NetworkShape(depth, Defaults[name].SigmaW2, Defaults[name].SigmaB2))).ToList();
+        context.Reserve(sweeps.Select(s => ExperimentCosts.MeanFieldSweep(s.Shape, widths.Select(m => (long)m), samples, outputs, context.TrialsRun(trials), ExperimentCosts.Concurrency))
+                .Aggregate(ResourceEstimate.None, (a, b) => a.Then(b)),
+            $"[mean-field] at depth {depth}, widths {minWidth}…{widths[^1]}, T = {samples}, C = {outputs} with {trials} trials", "reduce max_width, samples, outputs, depth or trials in [mean-field], or shard the report");
         // One family per (activation, width): trial k at width M of activation a draws from seed/"mean-field"/a/"width-sweep"/M/k.
         var families = sweeps.SelectMany(s => widths.Select(m => new TrialFamily(new WidthSweepTrial(s.Activation, s.Shape, m, samples, outputs), trials,
             k => WidthSweep.TrialSeed(SeedSequence.FromSeed(context.Seed).Child(Id).Child(s.Activation.Name), m, k)))).ToList();

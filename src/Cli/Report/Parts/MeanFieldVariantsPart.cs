@@ -7,6 +7,7 @@ using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Progress;
 using ScottPlot;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -28,6 +29,20 @@ public sealed class MeanFieldVariantsPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
+        // The four sweeps of Run, one network at a time: mean subtraction at T = M/ρ (depth 3 and 1), softmax at T = 50, the NTK at T = 10 and 40.
+        var deep = new NetworkShape(3, 3, 0.64);
+        var estimate = ResourceEstimate.None;
+        foreach (int m in widths)
+        {
+            long t = Math.Max(2, (long)Math.Round(m / rho));
+            estimate = estimate
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), t).Repeated(trials, 1))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(new NetworkShape(1, 1, 0.1), m, 3), t).Repeated(trials, 1))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 50).Repeated(2 * trials, 1))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 40).Repeated(2 * Math.Max(4, trials / 2), 1));
+        }
+        context.Reserve(estimate, $"[mean-field-variants] at widths up to {maxWidth} with ρ = {rho.ToString(CultureInfo.InvariantCulture)} and {trials} trials",
+            "raise rho or reduce max_width or trials in [mean-field-variants]");
         return progress => Run(context, rho, trials, widths, progress);
     }
 

@@ -7,6 +7,7 @@ using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Progress;
 using ScottPlot;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -27,8 +28,10 @@ public sealed class NgdScalesPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
-        if (samples > widths[0]) throw new ArgumentException($"[ngd-scales] needs samples ≤ the smallest width {widths[0]} (full-rank factors)");
+        if (samples > widths[0]) throw settings.Invalid("samples", samples, $"must be at most the smallest width {widths[0]} (full-rank factors)");
         var activation = ActivationCatalog.Parse(activationName);
+        context.Reserve(ExperimentCosts.NaturalGradientSweep(depth, widths.Select(m => (long)m), samples, trials),
+            $"[ngd-scales] at depth {depth}, widths up to {maxWidth}, N = {samples} with {trials} trials", "reduce max_width, depth, samples or trials in [ngd-scales]");
         return progress => Run(context, activation, depth, samples, trials, widths, progress);
     }
 

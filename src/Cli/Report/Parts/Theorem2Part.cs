@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -11,10 +12,15 @@ public sealed class Theorem2Part : IReportPart
     public string Id => "theorem2";
     public string Title => "Theorem 2: J = main part + R with R ⪰ 0 (seed 000)";
 
+    /// <summary>The input dimensions the section checks Theorem 2 at.</summary>
+    private static readonly int[] Dimensions = [2, 3, 5];
+
     public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         int p = settings.Int("p", context.Quick ? 150 : 400, 10, 3000);
         settings.EnsureAllUsed();
+        context.Reserve(Dimensions.Select(d => ExperimentCosts.Theorem2(d, p)).Aggregate(ResourceEstimate.None, (a, b) => a.Then(b)),
+            $"[theorem2] at p = {p}", "reduce p in [theorem2]");
         return _ => Run(context, p);
     }
 
@@ -24,7 +30,7 @@ public sealed class Theorem2Part : IReportPart
         var rows = new List<IReadOnlyList<string>>();
         var all = new List<ClaimVerdict>();
         var json = new JsonArray();
-        foreach (int d in new[] { 2, 3, 5 })
+        foreach (int d in Dimensions)
         {
             var m = Theorem2Check.Measure(d, p, context.Seed);
             var verdicts = Theorem2Check.Verdicts(m);

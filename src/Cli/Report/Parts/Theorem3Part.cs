@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.Resources;
 
 namespace FimVerify.Cli.Report.Parts;
 
@@ -25,11 +26,15 @@ public sealed class Theorem3Part : ITrialReportPart
         long trials = settings.Long("trials", context.Quick ? 8 : 300, 1, 100_000);
         int largeP = settings.Int("large_p", 100_000, 10, 10_000_000);
         long largeTrials = settings.Long("large_trials", context.Quick ? 5 : 100, 1, 100_000);
-        double alpha = settings.Double("alpha", 1e-6, 0, 0.25);
+        double alpha = settings.FalseAlarmRate("alpha", 1e-6, 0.25);
         settings.EnsureAllUsed();
+        if (p < d) throw settings.Invalid("p", p, $"must be at least d = {d}");
+        if (largeP < d) throw settings.Invalid("large_p", largeP, $"must be at least d = {d}");
         var constant = Theorem3Verification.ConstantFor(d);
         var fullParameters = Theorem3Parameters.WithDefaultSlack(d, p, delta, constant);
         var largeParameters = Theorem3Parameters.WithDefaultSlack(d, largeP, delta, constant);
+        context.Reserve(ExperimentCosts.Theorem3(fullParameters, context.TrialsRun(trials)).Then(ExperimentCosts.Theorem3(largeParameters, context.TrialsRun(largeTrials))),
+            $"[theorem3] at d = {d}, p = {p} and {largeP} with {trials} and {largeTrials} trials", "reduce d, p, large_p or the trials in [theorem3], or shard the report");
         return new SectionTrials(
             [TrialFamily.Addressed(new Theorem3Experiment(fullParameters), trials, context.Seed),
              TrialFamily.Addressed(new Theorem3Experiment(largeParameters), largeTrials, context.Seed)],

@@ -44,6 +44,12 @@ public static class JsonSuiteReader
                 else if (!run.TryAdd(name, new SuiteValue(Value(ref reader, file, line, name), line)))
                     throw new UsageException($"{file}:{line}: field '{name}' is given twice.");
             }
+            if (reader.TokenType != JsonTokenType.EndObject)
+                throw new UsageException($"{file}:{LineOf(reader.TokenStartIndex)}: expected a field name or the end of the suite object.");
+            // One object and nothing after it: a second object or trailing text is a mistake, not something to ignore.
+            int end = LineOf(reader.TokenStartIndex);
+            if (reader.Read())
+                throw new UsageException($"{file}:{LineOf(reader.TokenStartIndex)}: text after the suite object, which ends on line {end} (a suite is one JSON object).");
             return new SuiteFile(path, run, sections);
         }
         catch (JsonException e)

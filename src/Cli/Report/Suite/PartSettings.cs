@@ -57,6 +57,15 @@ public sealed class PartSettings
         return x;
     }
 
+    /// <summary>A false-alarm rate α in [<see cref="Numeric.Verification.ClopperPearson.SmallestRate"/>, <paramref name="inclusiveMax"/>].</summary>
+    public double FalseAlarmRate(string name, double fallback, double inclusiveMax)
+    {
+        double x = Double(name, fallback, 0, inclusiveMax);
+        if (x < Numeric.Verification.ClopperPearson.SmallestRate && _section!.Fields.TryGetValue(name, out var v))
+            throw Error(v, name, $"must be at least {Numeric.Verification.ClopperPearson.SmallestRate.ToString(CultureInfo.InvariantCulture)} (a smaller rate underflows when it is halved for a two-sided interval or shared among claims)");
+        return x;
+    }
+
     public string String(string name, string fallback)
     {
         if (!TryGet(name, out var v)) return fallback;
@@ -69,6 +78,15 @@ public sealed class PartSettings
         if (v.Value is not string s || !allowed.Contains(s)) throw Error(v, name, $"must be one of {string.Join(", ", allowed)}");
         return s;
     }
+
+    /// <summary>
+    /// The error for a field whose value is valid alone but not with the others (e.g. p below d): names file, line and field
+    /// when the suite gives the field, else the section and the default.
+    /// </summary>
+    public CommandLine.UsageException Invalid(string name, object value, string requirement) =>
+        _section is not null && _section.Fields.TryGetValue(name, out var v)
+            ? _suite!.Error(v.Line, $"field '{name}' of [{_section.Id}] {requirement}, but is {Show(v.Value)}.")
+            : new CommandLine.UsageException($"The default {name} = {Show(value)} of [{_section?.Id ?? "this section"}] {requirement}; set {name} in the suite.");
 
     public void EnsureAllUsed()
     {

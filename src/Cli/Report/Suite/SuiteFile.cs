@@ -1,4 +1,5 @@
 using FimVerify.Cli.CommandLine;
+using FimVerify.Numeric.Files;
 
 namespace FimVerify.Cli.Report.Suite;
 
@@ -17,10 +18,9 @@ public sealed record SuiteFile(string Path, IReadOnlyDictionary<string, SuiteVal
 {
     public static SuiteFile Load(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"The suite file '{path}' does not exist.");
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"Cannot read the suite file '{path}': {e.Message}"); }
+        try { text = InputFile.ReadText(path, $"The suite file '{path}'", InputFile.SuiteLimit); }
+        catch (UnusableFileException e) { throw new UsageException(e.Message + "."); }
         return FromText(path, text);
     }
 

@@ -22,12 +22,12 @@ public static class PartDigest
     {
         var root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })!.AsObject();
         root.Remove(Field);
-        foreach (var outcome in root["outcomes"]!.AsArray())
-        {
-            var o = outcome!.AsObject();
-            o.Remove(Field);
-            o[Field] = Of(o);
-        }
+        if (root["outcomes"] is JsonArray outcomes)
+            foreach (var o in outcomes.OfType<JsonObject>())
+            {
+                o.Remove(Field);
+                o[Field] = Of(o);
+            }
         root[Field] = Of(root);
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }

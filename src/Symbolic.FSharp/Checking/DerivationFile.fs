@@ -64,7 +64,10 @@ module DerivationFile =
             fail line (if e.Line = 1 then column + e.Column - 1 else e.Column) $"cannot read the expression: {why}"
 
     let parse (text: string) : DerivationFile =
-        let lines = text.Replace("\r\n", "\n").Split('\n')
+        // Line ends as any system writes them: \r\n, \n, or a lone \r (classic Mac OS).
+        let lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n')
+        // A keyword is followed by white space of any kind (`symbol<TAB>x` is `symbol x`).
+        let keyword (body: string) (word: string) = body.Length > word.Length && body.StartsWith word && Char.IsWhiteSpace body[word.Length]
         let mutable title = None
         let symbols = Collections.Generic.List<SymbolDeclaration>()
         let definitions = Collections.Generic.List<string * Expression>()
@@ -87,7 +90,7 @@ module DerivationFile =
             let column = indent + 1
             if body = "" || body.StartsWith "#" then ()
             elif body.StartsWith "title:" then title <- Some(body.Substring(6).Trim())
-            elif body.StartsWith "symbol " then
+            elif keyword body "symbol" then
                 let rest, _ = splitComment (body.Substring 7)
                 let restColumn = column + 7
                 let name, assumption, assumptionColumn =
@@ -140,7 +143,7 @@ module DerivationFile =
                         fail lineNo (assumptionColumn + text.Length - text.TrimStart().Length) $"the assumption on '{name}' describes an empty interval (lower bound {l} is not below the upper bound {h})"
                 | _ -> ()
                 symbols.Add { Name = name; Lower = lower; Upper = upper; Line = lineNo }
-            elif body.StartsWith "let " then
+            elif keyword body "let" then
                 let rest, _ = splitComment (body.Substring 4)
                 match rest.IndexOf '=' with
                 | -1 -> fail lineNo (column + 4) "expected `let NAME = EXPRESSION`"
@@ -154,7 +157,7 @@ module DerivationFile =
             else
                 let claim, justification = splitComment body
                 let derivative, claim, claimColumn =
-                    if claim.StartsWith "derivative " then
+                    if keyword claim "derivative" then
                         match claim.IndexOf ':' with
                         | -1 -> fail lineNo column "expected `derivative VAR: EXPRESSION = EXPRESSION`"
                         | i ->

@@ -33,12 +33,13 @@ module InfixParser =
                 match System.Int32.TryParse k with
                 | true, n when n <= maxDecimalExponent -> preturn (if sign = Some '-' then -n else n)
                 | _ -> fail $"a decimal exponent must lie between -{maxDecimalExponent} and {maxDecimalExponent}"
-        digits .>>. opt (pchar '.' >>. digits) .>>. opt exponent .>> ws
+        // "5." is 5, as in most languages (it used to fail with FParsec's "Unknown Error(s)").
+        digits .>>. opt (pchar '.' >>. manySatisfy isDigit) .>>. opt exponent .>> ws
         |>> fun ((whole, fraction), power) ->
             let ten k = System.Numerics.BigInteger.Pow(System.Numerics.BigInteger 10, k)
             let mantissa =
                 match fraction with
-                | None -> Rational.ofBigInt (System.Numerics.BigInteger.Parse whole)
+                | None | Some "" -> Rational.ofBigInt (System.Numerics.BigInteger.Parse whole)
                 | Some f -> Rational(System.Numerics.BigInteger.Parse(whole + f), ten f.Length)
             match power with
             | None | Some 0 -> Expression.number mantissa
@@ -94,8 +95,10 @@ module InfixParser =
                 let reasons = match caret with Some i -> lines[i + 1 ..] | None -> lines[1..]
                 let detail = reasons |> Array.map (fun l -> l.Trim()) |> Array.filter (fun l -> l <> "") |> String.concat " "
                 Result.Error { Line = int error.Position.Line; Column = int error.Position.Column; Message = detail.Trim() }
-        with :? System.DivideByZeroException as ex ->
-            Result.Error { Line = 1; Column = 1; Message = ex.Message }
+        with
+        | :? System.DivideByZeroException as ex -> Result.Error { Line = 1; Column = 1; Message = ex.Message }
+        // An expression the engine refuses to build (an exponent beyond Expression.maxExponent) is a parse error with a reason.
+        | :? System.ArgumentException as ex -> Result.Error { Line = 1; Column = 1; Message = ex.Message }
 
     /// Parses infix text; throws InfixParseException with line and column on malformed input.
     let parse (text: string) : Expression =

@@ -50,15 +50,14 @@ public class CliTests
     [Fact]
     public void AFileThatCannotBeWrittenIsOneSentenceAndExitCode2()
     {
-        // --junit names an existing folder: the write fails with an I/O error the command did not anticipate.
+        // --junit names an existing folder: refused before any section runs, in one sentence.
         string folder = Directory.CreateTempSubdirectory("fimverify-cli-").FullName;
         try
         {
-            var (code, _, error) = Run("report", "--quick", "--only", "kappa-series", "--out", Path.Combine(folder, "report"), "--junit", folder);
+            var (code, output, error) = Run("report", "--quick", "--only", "kappa-series", "--out", Path.Combine(folder, "report"), "--junit", folder);
             Assert.Equal(2, code);
-            string last = error.TrimEnd().Split('\n')[^1];
-            Assert.StartsWith("fimverify: file error: ", last);
-            Assert.DoesNotContain("   at ", error);
+            Assert.Equal("", output);
+            Assert.Equal($"fimverify: Cannot write the --junit file '{folder}': it is a folder.", error.TrimEnd());
         }
         finally { Directory.Delete(folder, recursive: true); }
     }

@@ -113,7 +113,8 @@ public sealed class ReportShardTests : IDisposable
         string Tampered(string file)
         {
             string path = Path.Combine(_dir, "tampered-" + Path.GetFileName(file));
-            File.WriteAllText(path, File.ReadAllText(file).Replace("trials = 7", "trials = 8"));
+            // Re-signed: the digests would refuse the edit before the configuration check this exercises.
+            File.WriteAllText(path, FimVerify.Cli.Sharding.PartDigest.Sign(File.ReadAllText(file).Replace("trials = 7", "trials = 8")));
             return path;
         }
         string ta = Tampered(a);

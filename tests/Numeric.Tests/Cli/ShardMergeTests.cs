@@ -52,6 +52,12 @@ public sealed class ShardMergeTests : IDisposable
         return file;
     }
 
+    /// <summary>
+    /// An edited part given fresh digests, as a writer with other parameters or a bug would have written it: what the
+    /// structural checks behind the digests must still refuse (an edit without new digests is refused for them alone).
+    /// </summary>
+    private static string Signed(string json) => FimVerify.Cli.Sharding.PartDigest.Sign(json);
+
     private static void AssertRefusedNaming(string file, (int Code, string Out, string Err) result)
     {
         Assert.Equal(2, result.Code);
@@ -164,7 +170,7 @@ public sealed class ShardMergeTests : IDisposable
         var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(b))!;
         doc["parameters"]![field] = "elsewhere";
         string other = Path.Combine(_dir, $"other-{field}.json");
-        File.WriteAllText(other, doc.ToJsonString());
+        File.WriteAllText(other, Signed(doc.ToJsonString()));
         var result = Run("merge", a, other);
         AssertRefusedNaming(other, result);
         Assert.Contains($"{field} = \"elsewhere\"", result.Err);
@@ -202,9 +208,11 @@ public sealed class ShardMergeTests : IDisposable
     {
         string good = Part("theorem3", 0, 1);
         string text = File.ReadAllText(good);
+        // Structural faults behind valid digests (the digests are recomputed), so each check itself is exercised.
         string Write(string file, string content)
         {
             string path = Path.Combine(_dir, file);
+            try { content = Signed(content); } catch (JsonException) { } // a truncated file has no digest to recompute
             File.WriteAllText(path, content);
             return path;
         }
@@ -213,7 +221,7 @@ public sealed class ShardMergeTests : IDisposable
             Write("truncated.json", text[..(text.Length / 2)]),
             Write("wrong-shape.json", text.Replace("\"trial\": 3,", "\"trial\": \"three\",")),
             Write("not-partial.json", "{\"claims\": []}"),
-            Write("old-format.json", text.Replace("fimverify-partial/2", "fimverify-partial/1")),
+            Write("old-format.json", text.Replace(FimVerify.Cli.Sharding.PartialResultFile.Format, "fimverify-partial/2")),
             Write("unknown-experiment.json", text.Replace("\"experiment\": \"theorem3\"", "\"experiment\": \"theorem9\"")),
             Write("missing-trial.json", text.Replace("\"trial\": 3,", "\"trial\": 12,")),
             Write("bad-shard.json", text.Replace("\"shard\": \"0/1\"", "\"shard\": \"1/1\"")),
@@ -232,6 +240,43 @@ public sealed class ShardMergeTests : IDisposable
             Run("merge", Path.Combine(_dir, "no-softmax-s.json")));
         string centred = File.ReadAllText(Part("fim-stats-mean-subtracted", 0, 1));
         AssertRefusedNaming(Write("no-c2.json", centred.Replace("\"meanSubtractionC2\"", "\"c2\"")), Run("merge", Path.Combine(_dir, "no-c2.json")));
+    }
+
+    [Fact]
+    public void EditedOrCorruptedPartsAreRefusedByTheirDigests()
+    {
+        // Flipping a "failed" flag changed the merged verdict before parts carried digests; now the edit is refused, naming the trial.
+        string a = Part("theorem3", 0, 2), b = Part("theorem3", 1, 2);
+        string text = File.ReadAllText(b);
+        string Write(string file, string content)
+        {
+            string path = Path.Combine(_dir, file);
+            File.WriteAllText(path, content);
+            return path;
+        }
+        int failed = text.IndexOf("\"failed\": [", StringComparison.Ordinal);
+        Assert.True(failed > 0);
+        int flag = text.IndexOf("false", failed, StringComparison.Ordinal);
+        string flipped = Write("flipped.json", text[..flag] + "true" + text[(flag + 5)..]);
+        var result = Run("merge", a, flipped);
+        AssertRefusedNaming(flipped, result);
+        Assert.Contains("whose content does not match its digest", result.Err);
+        // A parameter edited: the file's digest no longer matches.
+        string seed = Write("seed.json", text.Replace("\"seed\": 5", "\"seed\": 6"));
+        Assert.Contains("does not match its digest", Run("merge", a, seed).Err);
+        // A digest removed, and one byte of a measurement changed.
+        int digest = text.IndexOf("\"digest\"", StringComparison.Ordinal);
+        AssertRefusedNaming(Write("no-digest.json", text[..digest] + "\"digezt\"" + text[(digest + 8)..]), Run("merge", a, Path.Combine(_dir, "no-digest.json")));
+        int measurement = text.IndexOf("\"measurements\": [", StringComparison.Ordinal) + 20;
+        int digit = text.IndexOfAny("123456789".ToCharArray(), measurement);
+        string changed = Write("digit.json", text[..digit] + (text[digit] == '9' ? '8' : (char)(text[digit] + 1)) + text[(digit + 1)..]);
+        AssertRefusedNaming(changed, Run("merge", a, changed));
+        // Re-indented and re-escaped by another JSON writer: the same values, the same digests (APartRewrittenByAnotherJsonWriterStillMerges).
+        // A duplicate key names the file too.
+        string duplicate = Write("duplicate.json", text.Replace("\"format\":", "\"shard\": \"1/2\", \"format\":"));
+        var dup = Run("merge", a, duplicate);
+        AssertRefusedNaming(duplicate, dup);
+        Assert.Contains("not valid JSON", dup.Err);
     }
 
     [Fact]

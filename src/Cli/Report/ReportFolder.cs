@@ -50,23 +50,57 @@ public sealed class ReportFolder : IDisposable
     /// <summary>A path in the staging folder.</summary>
     public string PathFor(string fileName) => Path.Combine(Staging, fileName);
 
-    /// <summary>Moves every staged file into the folder (replacing the previous run's), then removes the previous run's other files.</summary>
+    /// <summary>
+    /// Moves every staged file into the folder, replacing the previous run's, as one transaction: the files it replaces are first
+    /// moved aside into the staging folder, and if any move fails every file goes back where it was; then the previous run's
+    /// other files (by its manifest) are removed and the manifest rewritten.
+    /// </summary>
     public void Publish()
     {
+        var files = System.IO.Directory.GetFiles(Staging).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        string manifest = Path.Combine(Directory, ManifestName);
+        foreach (var name in files)
+            if (System.IO.Directory.Exists(Path.Combine(Directory, name)))
+                throw new UsageException($"Cannot write the report into '{Directory}': it holds a folder named {name}, where the report writes a file.");
+        var asideDirectory = System.IO.Directory.CreateDirectory(Path.Combine(Staging, ".previous")).FullName;
+        var aside = new List<string>();
+        var moved = new List<string>();
         try
         {
-            var files = System.IO.Directory.GetFiles(Staging).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-            string manifest = Path.Combine(Directory, ManifestName);
-            var previous = File.Exists(manifest) ? File.ReadAllLines(manifest).Where(l => l.Length > 0 && !l.Contains('/') && !l.Contains('\\')).ToList() : [];
-            foreach (var name in files) File.Move(Path.Combine(Staging, name), Path.Combine(Directory, name), overwrite: true);
+            foreach (var name in files.Where(n => File.Exists(Path.Combine(Directory, n))))
+            {
+                File.Move(Path.Combine(Directory, name), Path.Combine(asideDirectory, name));
+                aside.Add(name);
+            }
+            foreach (var name in files)
+            {
+                File.Move(Path.Combine(Staging, name), Path.Combine(Directory, name));
+                moved.Add(name);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var name in moved) TryMove(Path.Combine(Directory, name), Path.Combine(Staging, name));
+            foreach (var name in aside) TryMove(Path.Combine(asideDirectory, name), Path.Combine(Directory, name));
+            throw new UsageException($"Cannot write the report into '{Directory}' ({e.Message.TrimEnd('.')}); the previous report there is unchanged.");
+        }
+        try
+        {
+            var previous = File.Exists(manifest) ? File.ReadAllLines(manifest).Where(l => l.Length > 0 && l == Path.GetFileName(l)).ToList() : [];
             foreach (var stale in previous.Except(files)) OutputFile.TryDelete(Path.Combine(Directory, stale));
             OutputFile.WriteText(manifest, string.Join('\n', files) + "\n", $"the report folder's list of files '{manifest}'");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"Cannot write the report into '{Directory}': {e.Message.TrimEnd('.')}.");
+            throw new UsageException($"The report was written into '{Directory}', but its list of files could not be updated ({e.Message.TrimEnd('.')}).");
         }
         Dispose();
+    }
+
+    private static void TryMove(string from, string to)
+    {
+        try { File.Move(from, to, overwrite: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Removes the staging folder (after a publish it is empty; after a failure it holds the unpublished files).</summary>

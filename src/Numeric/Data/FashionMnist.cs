@@ -52,7 +52,8 @@ public static class FashionMnist
     /// <summary>Reads the first `take` records of an IDX file (big-endian header: magic, then one size per dimension).</summary>
     private static (byte[] Data, int Total) ReadIdx(string path, int magic, int take)
     {
-        using var file = File.OpenRead(path);
+        // Regular files only, of a plausible size (the training images are 47 MB): a FIFO or /dev/zero under --data-dir is refused.
+        using var file = Files.InputFile.OpenRead(path, $"The Fashion-MNIST file '{path}'", Files.InputFile.DataLimit);
         using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
         Span<byte> word = stackalloc byte[4];
         stream.ReadExactly(word);

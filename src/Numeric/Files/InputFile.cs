@@ -10,7 +10,7 @@ namespace FimVerify.Numeric.Files;
 public static class InputFile
 {
     /// <summary>Limits for the kinds of input fimverify reads.</summary>
-    public const long DerivationLimit = 1 << 20, SuiteLimit = 1 << 20, PartLimit = 1L << 30;
+    public const long DerivationLimit = 1 << 20, SuiteLimit = 1 << 20, PartLimit = 1L << 30, DataLimit = 1L << 30;
 
     /// <summary>Checks that <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/>; returns its size.</summary>
     /// <param name="description">How the file is named in messages, e.g. "The part file 'a.json'".</param>

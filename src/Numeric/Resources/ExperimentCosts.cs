@@ -116,8 +116,10 @@ public static class ExperimentCosts
         if (matrixFree)
         {
             long b = Math.Min(p, top + Math.Max(2, top / 5)), maxDim = Math.Min(p, Math.Max(10 * b, Math.Max(4 * top + 40, 120)));
+            // About maxDim/b block products, each forming every κ(ŵ_i·ŵ_j) on the fly (2d + 30 operations) and applying it to b
+            // vectors, plus the full reorthogonalisation of the basis.
             j = ResourceEstimate.Arrays(Mul(maxDim, p), Mul(maxDim, p), Mul(maxDim, maxDim), Mul(ReluKernelOperator.BlockChunks + 2, b, p))
-                .Plus(4.0 * maxDim * p * (p * (d + 30.0) / ReluKernelOperator.TileSize + maxDim) + 30.0 * maxDim * p * d);
+                .Plus((double)maxDim / b * p * p * (2.0 * d + 30 + 2.0 * b) + 4.0 * maxDim * maxDim * p);
         }
         else
         {

@@ -13,9 +13,9 @@ namespace FimVerify.Numeric.Tests.Cli;
 /// huge, negative, non-numeric and empty values, unknown options, stray words) and over derivation-file text (valid lines,
 /// corrupted lines, odd white space and line ends, huge exponents, deep nesting). For every invocation: exit code 0, 1 or 2;
 /// no stack trace, internal error or exhausted memory on stderr; an exit code 2 explained in one "fimverify: " sentence;
-/// bounded time (a 2-second work limit, each run within a generous timeout) and memory (in-process a 512 MB limit, child
+/// bounded time (a 1-second work limit, each run within a generous timeout) and memory (in-process a 512 MB limit, child
 /// processes under a 1 GB heap); and no NaN or infinity in a result with exit code 0. The cases come from a fixed seed
-/// (FIMVERIFY_FUZZ_SEED picks another); CI runs a few hundred in-process and a dozen in child processes,
+/// (FIMVERIFY_FUZZ_SEED picks another); CI runs about three hundred in-process and eight in child processes,
 /// FIMVERIFY_FUZZ=long twenty times as many.
 /// </summary>
 public sealed class CliFuzzTests : IDisposable
@@ -24,8 +24,8 @@ public sealed class CliFuzzTests : IDisposable
     private static readonly ulong Seed = ulong.TryParse(Environment.GetEnvironmentVariable("FIMVERIFY_FUZZ_SEED"), out ulong s) ? s : 14;
     private static int Cases(int ci) => Long ? 20 * ci : ci;
 
-    /// <summary>What every run may use: about 2 s of work at the nominal rate, 512 MB in-process.</summary>
-    private static readonly ResourceLimits Limits = new(512L << 20, "fuzzing", 2, "fuzzing");
+    /// <summary>What every run may use: about 1 s of work at the nominal rate, 512 MB in-process.</summary>
+    private static readonly ResourceLimits Limits = new(512L << 20, "fuzzing", 1, "fuzzing");
 
     private const double Timeout = 90;
 
@@ -54,14 +54,15 @@ public sealed class CliFuzzTests : IDisposable
         "relu2", "leaky-relu:abc", "leaky-relu:1e300", "expr:x^1000000", "expr:5.*x", "expr:sqrt(-1)*x",
     ];
 
-    /// <summary>An option of a command: its name and the plausible values it is drawn from (null: a switch).</summary>
-    private sealed record Option(string Name, Gen<string>? Values);
+    /// <summary>An option of a command: its name, the plausible values it is drawn from (null: a switch), whether it is required.</summary>
+    private sealed record Option(string Name, Gen<string>? Values, bool Required = false);
 
     private static Option O(string name, Gen<string> values) => new(name, values);
+    private static Option Needed(string name, Gen<string> values) => new(name, values, Required: true);
     private static Option Switch(string name) => new(name, null);
 
     /// <summary>Paths the generated invocations read and write: fixtures, missing and special paths, output targets.</summary>
-    private sealed record Paths(Gen<string> Inputs, Gen<string> Derivations, Gen<string> Parts, Gen<string> Outputs, Gen<string> Folders);
+    private sealed record Paths(Gen<string> Inputs, Gen<string> Derivations, Gen<string[]> PartSets, Gen<string> Outputs, Gen<string> Folders);
 
     private Paths Fixtures()
     {
@@ -78,6 +79,20 @@ public sealed class CliFuzzTests : IDisposable
         string suite = Write("suite.toml", "seed = 3\nquick = true\n[kappa-series]\nterms = 20\n[theorem2]\np = 30\n");
         string badSuite = Write("bad.json", "{\"theorem3\": {\"p\": 10, \"d\": 20}} {}");
         string part = Write("part.json", "{\"format\": \"fimverify-partial/2\", \"outcomes\": []}");
+        // Real parts of small sharded runs, so merge is reached with parts that fit, overlap, miss a shard or differ.
+        string Shard(string name, string[] run)
+        {
+            string file = Path.Combine(_dir, name + ".json");
+            var r = CliRunner.Run([.. run, "--quiet", "--partial", file]);
+            Assert.True(r.Code is 0 or 1, r.Err);
+            return file;
+        }
+        string[] theorem3 = ["verify", "theorem3", "--d", "3", "--p", "20", "--trials", "4", "--lemma2-only"];
+        string t0 = Shard("t3-0", [.. theorem3, "--shard", "0/2"]), t1 = Shard("t3-1", [.. theorem3, "--shard", "1/2"]);
+        string tOther = Shard("t3-seed", [.. theorem3, "--shard", "1/2", "--seed", "9"]);
+        string f0 = Shard("fim-0", ["fim-stats", "--activation", "tanh", "--depth", "2", "--width", "10", "--samples", "3", "--outputs", "2",
+            "--sigma-w2", "2", "--sigma-b2", "0.1", "--trials", "2", "--shard", "0/2"]);
+        string r0 = Shard("report-0", ["report", "--quick", "--only", "theorem3", "--suite", Write("shard.toml", "[theorem3]\np = 20\ntrials = 2\nlarge_p = 30\nlarge_trials = 1\n"), "--shard", "0/1"]);
         string folder = Directory.CreateDirectory(Path.Combine(_dir, "folder")).FullName;
         var missing = Path.Combine(_dir, "missing.txt");
         var common = new[] { missing, folder, "/dev/zero", "/dev/null", "" };
@@ -85,7 +100,7 @@ public sealed class CliFuzzTests : IDisposable
         return new Paths(
             Gen.Elements(new[] { suite, badSuite, good }.Concat(common).ToArray()),
             Gen.Elements(new[] { examples, good, malformed, binary }.Concat(common).ToArray()),
-            Gen.Elements(new[] { part, suite, good }.Concat(common).ToArray()),
+            Gen.Elements<string[]>([t0, t1], [t1, t0], [t0], [t0, t1, t0], [t0, tOther], [t0, f0], [r0], [f0], [part], [suite, t0], ["/dev/zero"], [missing], [folder], [t0, ""]),
             Gen.Elements(Path.Combine(_dir, "out", "file.json"), Path.Combine(_dir, "missing-folder", "f.json"), folder, "/proc/x.json", "", "/dev/null"),
             Gen.Elements(Path.Combine(_dir, "out", "report"), folder, "/proc/report", "", good));
     }
@@ -98,8 +113,8 @@ public sealed class CliFuzzTests : IDisposable
         var quiet = Switch("--quiet");
         var shard = O("--shard", Gen.Elements("0/2", "1/2", "0/1", "3/3", "1/0", "a/b", "0/1000"));
         var partial = O("--partial", paths.Outputs);
-        var activation = O("--activation", Gen.Elements(Activations));
-        var meanField = new[] { activation, O("--depth", Ints(1, 4)), O("--sigma-w2", Doubles(0.5, 1, 2, 3)), O("--sigma-b2", Doubles(0, 0.1, 0.64)),
+        var activation = Needed("--activation", Gen.Elements(Activations));
+        var meanField = new[] { activation, Needed("--depth", Ints(1, 4)), Needed("--sigma-w2", Doubles(0.5, 1, 2, 3)), Needed("--sigma-b2", Doubles(0, 0.1, 0.64)),
             O("--widths", Gen.Elements("1,1", "1,2", "1,1,1", "0.5,1,2", "1e300,1e300", "1,0", "1,-1", "2")) };
         return new()
         {
@@ -119,7 +134,7 @@ public sealed class CliFuzzTests : IDisposable
                 O("--delta", Doubles(0.1, 0.5, 1, 1e300)), O("--trials", Gen.OneOf(Ints(1, 6), Gen.Elements("100000000"))), seed,
                 O("--alpha", Doubles(1e-6, 0.25, 1e-300, 5e-324)), O("--xi-pair", Doubles(0, 0.5, -1)), O("--xi-diag", Doubles(0, 0.5)),
                 shard, partial, Switch("--lemma2-only"), Format("text", "json"), quiet],
-            ["verify theorem3-sweep"] = [O("--d", Ints(2, 4)), O("--delta", Doubles(0.2, 0.5)), O("--p-list", Gen.Elements("10,20", "20,40,80", "50,50", "5", "10,1000000", "x,y")),
+            ["verify theorem3-sweep"] = [O("--d", Ints(2, 4)), O("--delta", Doubles(0.2, 0.5)), Needed("--p-list", Gen.Elements("10,20", "20,40,80", "50,50", "5", "10,1000000", "x,y")),
                 O("--trials", Ints(1, 6)), seed, O("--alpha", Doubles(1e-6, 0.3)), Switch("--lemma2-only"), shard, partial, Format("text", "json"), quiet],
             ["merge"] = [O("--out", paths.Folders), O("--junit", paths.Outputs), Format("text", "json"), quiet],
             ["spectrum shallow"] = [O("--d", Ints(2, 5)), O("--p", Gen.OneOf(Ints(2, 60), Gen.Elements("20000", "3001"))), O("--n", Gen.OneOf(Ints(1, 500), Gen.Elements("10000000"))),
@@ -133,22 +148,28 @@ public sealed class CliFuzzTests : IDisposable
                 O("--top", Ints(0, 3)), seed, O("--data-dir", paths.Folders), O("--plot", Gen.Elements(Path.Combine("OUT", "p.png"), Path.Combine("OUT", "p.svg"), "/proc/p.png", "p.txt")),
                 Format("text", "json"), quiet],
             ["derive order-params"] = [.. meanField, Switch("--steps"), Format("text", "latex", "json")],
-            ["fim-stats"] = [.. meanField, O("--width", Gen.OneOf(Ints(2, 40), Gen.Elements("4000", "16000"))), O("--samples", Ints(2, 12)), O("--outputs", Ints(1, 4)),
+            ["fim-stats"] = [.. meanField, Needed("--width", Gen.OneOf(Ints(2, 40), Gen.Elements("4000", "16000"))), Needed("--samples", Ints(2, 12)), Needed("--outputs", Ints(1, 4)),
                 O("--variant", Gen.Elements("regression", "softmax", "mean-subtracted", "ntk", "ntk-mean-subtracted", "blocks", "input")),
                 seed, O("--trials", Ints(1, 3)), shard, partial, Format("text", "json"), quiet],
-            ["verify ngd-scales"] = [O("--depth", Ints(2, 4)), O("--width", Gen.Elements("10", "10,20", "20,40,80", "4000", "3", "10,10")), O("--samples", Ints(2, 12)),
+            ["verify ngd-scales"] = [Needed("--depth", Ints(2, 4)), Needed("--width", Gen.Elements("10", "10,20", "20,40,80", "4000", "3", "10,10")), Needed("--samples", Ints(2, 12)),
                 O("--activation", Gen.Elements("relu", "tanh", "erf", "linear", "gelu", "expr:x")), O("--sigma-w2", Doubles(1, 2)), O("--sigma-b2", Doubles(0, 0.1)),
                 O("--trials", Ints(1, 2)), seed, Format("text", "json"), quiet],
         };
     }
 
-    /// <summary>One invocation: a command, a random subset of its options (values mostly plausible), sometimes noise.</summary>
+    /// <summary>
+    /// One invocation: a command and a random subset of its options. Half are clean (every required option, plausible values:
+    /// they reach the work), half are dirty (any subset, a value in five drawn from <see cref="Nasty"/>, sometimes noise).
+    /// </summary>
     private static Gen<string[]> Invocations(Dictionary<string, Option[]> commands, Paths paths, string caseFolder) =>
         from name in Gen.Elements(commands.Keys.ToArray())
-        from chosen in Gen.CollectToArray(commands[name], o => Gen.Frequency((1, Gen.Constant(true)), (1, Gen.Constant(false))).Select(take => take ? o : null))
-        from values in Gen.CollectToArray(chosen.OfType<Option>(), o => o.Values is null ? Gen.Constant<string?>(null) : Value(o.Values).Select(v => (string?)v))
-        from positional in name == "check" ? paths.Derivations.Select(p => new[] { p }) : name == "merge" ? Gen.ArrayOf(paths.Parts, 2) : Gen.Constant(Array.Empty<string>())
-        from noise in Gen.Frequency((6, Gen.Constant(Array.Empty<string>())),
+        from clean in Gen.Elements(true, false)
+        from chosen in Gen.CollectToArray(commands[name], o => clean && o.Required ? Gen.Constant<Option?>(o)
+            : Gen.Elements(true, false).Select(take => take ? o : null))
+        from values in Gen.CollectToArray(chosen.OfType<Option>(), o => o.Values is null ? Gen.Constant<string?>(null)
+            : (clean ? o.Values : Value(o.Values)).Select(v => (string?)v))
+        from positional in name == "check" ? paths.Derivations.Select(p => new[] { p }) : name == "merge" ? paths.PartSets : Gen.Constant(Array.Empty<string>())
+        from noise in clean ? Gen.Constant(Array.Empty<string>()) : Gen.Frequency((3, Gen.Constant(Array.Empty<string>())),
             (1, Gen.Elements<string[]>(["--bogus"], ["--help"], ["stray"], ["--seed", "1", "--seed", "2"], ["--plain"], ["-h"], ["--quiet", "yes"], ["--format="])))
         select Build(name, chosen.OfType<Option>().ToArray(), values, positional, noise, caseFolder);
 
@@ -169,40 +190,58 @@ public sealed class CliFuzzTests : IDisposable
 
     // ----- derivation text -----
 
-    private static readonly string[] ValidLines =
+    /// <summary>The usual head of a file: symbols with and without assumptions and a definition.</summary>
+    private static readonly string[] Preamble = ["title: fuzz", "symbol x", "symbol y: y > 0", "symbol t: 0 < t < pi", "symbol n: n >= 1", "let u = x^2"];
+
+    /// <summary>Steps over those symbols: identities, false ones, chains, derivatives, comments, blank lines.</summary>
+    private static readonly string[] Steps =
     [
-        "symbol x", "symbol y: y > 0", "symbol t: 0 < t < pi", "symbol n: n >= 1", "let u = x^2", "title: fuzz", "# a comment", "",
-        "x + x = 2*x", "= 2*x", "(x+1)^2 = x^2 + 2*x + 1", "sin(x)^2 + cos(x)^2 = 1", "derivative x: x^3 = 3*x^2", "sqrt(x^2) = x",
-        "exp(log(y)) = y", "(x^2 - 1)/(x - 1) = x + 1", "arcsin(sin(t)) = t", "erf(x) = -erf(-x)", "1/(x - x) = 0", "x^(1/3)*x^(2/3) = x",
-        "u = x*x   # by definition", "= x^2 + 0", "2.5e-3*x = x/400", "5.*x = 5*x",
+        "x + x = 2*x", "= 2*x", "= x*2 + 0", "(x+1)^2 = x^2 + 2*x + 1", "sin(x)^2 + cos(x)^2 = 1", "derivative x: x^3 = 3*x^2",
+        "sqrt(x^2) = x", "exp(log(y)) = y", "(x^2 - 1)/(x - 1) = x + 1", "arcsin(sin(t)) = t", "erf(x) = -erf(-x)", "1/(x - x) = 0",
+        "y^(1/3)*y^(2/3) = y", "u = x*x   # by definition", "2.5e-3*x = x/400", "5.*x = 5*x", "n*(n+1)/2 = (n^2 + n)/2", "# a comment", "",
+        "cos(t)^2 = 1 - sin(t)^2", "x^2 >= 0", "log(y^2) = 2*log(y)", "(x + y)^12 = (y + x)^12", "derivative t: sin(t) = cos(t)", "x = x + 1e-30",
     ];
 
+    /// <summary>What an editor or a careless hand inserts into a line.</summary>
     private static readonly string[] Fragments =
     [
         "(", ")", "^", "/", "=", "#", "\t", "\r", "é", "\u0000", new string('9', 60), "2^(2^100)", "x^1000000", new string('(', 60), ".", "5.",
-        "1e99999", "1e-10000", "pi", "symbol", "let", "derivative", ":", "<", "<=", "sqrt(", ")^(1/1000001)", "0^-1", "log(0)", "∞",
+        "1e99999", "1e-10000", "pi", "symbol", "let", "derivative", ":", "<", "<=", "sqrt(", ")^(1/1000001)", "0^-1", "log(0)", "∞", "symbol x",
     ];
 
-    private static Gen<string> DerivationLine =>
-        Gen.Frequency(
-            (6, Gen.Elements(ValidLines)),
-            (3, from line in Gen.Elements(ValidLines)
-                from fragment in Gen.Elements(Fragments)
-                from at in Gen.Choose(0, 40)
-                select line.Insert(Math.Min(at, line.Length), fragment)),
-            (1, from line in Gen.Elements(ValidLines)
-                from at in Gen.Choose(0, 40)
-                select line.Length == 0 ? line : line.Remove(Math.Min(at, line.Length - 1), 1)));
+    private static Gen<string> Corrupted(string line) =>
+        Gen.OneOf(
+            from fragment in Gen.Elements(Fragments)
+            from at in Gen.Choose(0, 40)
+            select line.Insert(Math.Min(at, line.Length), fragment),
+            from at in Gen.Choose(0, 40)
+            select line.Length == 0 ? line : line.Remove(Math.Min(at, line.Length - 1), 1));
 
+    /// <summary>
+    /// A file: most often the preamble then steps (half the files untouched, the others with a line or two corrupted), sometimes
+    /// lines in any order; joined by \n, \r\n or \r.
+    /// </summary>
     private static Gen<string> DerivationText =>
-        from lines in Gen.Choose(0, 12).SelectMany(n => Gen.ListOf(DerivationLine, n))
+        from ordered in Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from steps in Gen.Choose(1, 8).SelectMany(n => Gen.ListOf(Gen.Elements(Steps), n))
+        from shuffled in Gen.Shuffle(Preamble.Concat(steps))
+        from lines in Gen.Constant(ordered ? Preamble.Concat(steps).ToList() : shuffled.ToList())
+        from corrupt in Gen.Elements(0, 0, 1, 2)
+        from positions in Gen.ListOf(Gen.Choose(0, lines.Count - 1), corrupt)
+        from replacements in Gen.CollectToArray(positions, k => Corrupted(lines[k]))
         from end in Gen.Elements("\n", "\r\n", "\r")
-        from declared in Gen.Elements(true, true, false)
-        select (declared ? "symbol x" + end + "symbol y: y > 0" + end + "symbol t: 0 < t < pi" + end : "") + string.Join(end, lines) + end;
+        select string.Join(end, Apply(lines, positions, replacements)) + end;
+
+    private static IEnumerable<string> Apply(List<string> lines, IList<int> positions, string[] replacements)
+    {
+        var result = lines.ToArray();
+        for (int k = 0; k < positions.Count; k++) result[positions[k]] = replacements[k];
+        return result;
+    }
 
     // ----- running and judging -----
 
-    private sealed record Outcome(string[] Args, int Code, string Out, string Err, bool TimedOut);
+    private sealed record Outcome(string[] Args, int Code, string Out, string Err, bool TimedOut, double Seconds = 0);
 
     private static string Show(string[] args) => string.Join(" ", args.Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? $"'{a}'" : a));
 
@@ -220,19 +259,21 @@ public sealed class CliFuzzTests : IDisposable
 
     private static Outcome InProcess(string[] args)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var run = Task.Run(() =>
         {
             using var _ = ResourceLimits.Use(Limits);
             try { return CliRunner.Run(args); }
             catch (Exception e) { return (Code: -2, Out: "", Err: "escaped the dispatcher:   at " + e); }
         });
-        return run.Wait(TimeSpan.FromSeconds(Timeout)) ? new Outcome(args, run.Result.Code, run.Result.Out, run.Result.Err, false) : new Outcome(args, -1, "", "", true);
+        return run.Wait(TimeSpan.FromSeconds(Timeout))
+            ? new Outcome(args, run.Result.Code, run.Result.Out, run.Result.Err, false, clock.Elapsed.TotalSeconds) : new Outcome(args, -1, "", "", true, Timeout);
     }
 
     private static void AssertNoViolations(IEnumerable<Outcome> outcomes)
     {
         if (Environment.GetEnvironmentVariable("FIMVERIFY_FUZZ_LOG") is { Length: > 0 } log)
-            File.AppendAllLines(log, outcomes.Select(o => $"{o.Code}\t{Show(o.Args)}\t{o.Err.Trim().Split('\n')[^1]}"));
+            File.AppendAllLines(log, outcomes.Select(o => $"{o.Code}\t{o.Seconds:F2}\t{Show(o.Args)}\t{o.Err.Trim().Split('\n')[^1]}"));
         var bad = outcomes.Select(o => (o, why: Violation(o))).Where(x => x.why is not null).ToList();
         Assert.True(bad.Count == 0, $"{bad.Count} invocation(s) broke the rules (seed {Seed}):\n"
             + string.Join("\n", bad.Take(10).Select(x => $"  fimverify {Show(x.o.Args)}\n    → {x.why}")));
@@ -252,7 +293,7 @@ public sealed class CliFuzzTests : IDisposable
     [Fact]
     public void EveryCommandUnderGeneratedOptionsInProcess()
     {
-        var cases = Sample("in", Cases(300), Seed);
+        var cases = Sample("in", Cases(200), Seed);
         for (int k = 0; k < cases.Length; k++) CaseFolder("in", k);
         var outcomes = cases.AsParallel().WithDegreeOfParallelism(2).Select(InProcess).ToList();
         AssertNoViolations(outcomes);
@@ -264,13 +305,13 @@ public sealed class CliFuzzTests : IDisposable
     [Fact]
     public void EveryCommandUnderGeneratedOptionsInAChildProcess()
     {
-        var cases = Sample("child", Cases(12), Seed + 1);
+        var cases = Sample("child", Cases(8), Seed + 1);
         for (int k = 0; k < cases.Length; k++) CaseFolder("child", k);
-        var environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = ChildProcessCli.HeapLimit(1L << 30), ["FIMVERIFY_TIME_LIMIT"] = "2s" };
+        var environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = ChildProcessCli.HeapLimit(1L << 30), ["FIMVERIFY_TIME_LIMIT"] = "1s" };
         var outcomes = cases.AsParallel().WithDegreeOfParallelism(2).Select(args =>
         {
             var r = ChildProcessCli.Run(args, environment, Timeout);
-            return new Outcome(args, r.Code, r.Out, r.Err, r.TimedOut);
+            return new Outcome(args, r.Code, r.Out, r.Err, r.TimedOut, r.Elapsed.TotalSeconds);
         }).ToList();
         AssertNoViolations(outcomes);
     }
@@ -278,7 +319,7 @@ public sealed class CliFuzzTests : IDisposable
     [Fact]
     public void CheckUnderGeneratedDerivationText()
     {
-        var texts = Gen.Sample(DerivationText, Cases(150), new Rnd(Seed + 2), 20);
+        var texts = Gen.Sample(DerivationText, Cases(100), new Rnd(Seed + 2), 20);
         var files = texts.Select((text, k) =>
         {
             string file = Path.Combine(_dir, $"derivation-{k}.txt");
@@ -287,7 +328,9 @@ public sealed class CliFuzzTests : IDisposable
         }).ToList();
         var outcomes = files.AsParallel().WithDegreeOfParallelism(2).Select((string file) => InProcess(new[] { "check", file, "--points", "3" })).ToList();
         AssertNoViolations(outcomes);
+        // The generator reaches every verdict: no FALSE step (0), a FALSE step (1), a malformed file (2).
         Assert.Contains(outcomes, o => o.Code == 0);
+        Assert.Contains(outcomes, o => o.Code == 1);
         Assert.Contains(outcomes, o => o.Code == 2);
     }
 }

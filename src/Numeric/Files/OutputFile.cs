@@ -50,30 +50,13 @@ public static class OutputFile
         });
 
     /// <summary>Writes through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over the target.</summary>
-    public static void Write(string path, string description, Action<Stream> write)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = TemporaryName(full);
-        try
+    public static void Write(string path, string description, Action<Stream> write) =>
+        WriteVia(path, description, temporary =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new UnusableFileException($"Cannot write {description} ({e.Message.TrimEnd('.')})");
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
+            using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
 
     /// <summary>
     /// Writes through <paramref name="save"/>, which writes a file at the path it is given (a library's own Save), to a temporary

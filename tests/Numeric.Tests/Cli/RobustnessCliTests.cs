@@ -160,12 +160,12 @@ public sealed class RobustnessCliTests : IDisposable
     /// is 80% of what is left) completes. Two experiments whose arrays differ in kind: Gram duals and Monte Carlo sums.
     /// </summary>
     [Theory]
-    [InlineData("fim-stats", "--activation", "tanh", "--depth", "3", "--width", "400", "--samples", "200", "--outputs", "4", "--sigma-w2", "2", "--sigma-b2", "0.1", "--quiet")]
+    [InlineData("fim-stats", "--activation", "tanh", "--depth", "3", "--width", "400", "--samples", "300", "--outputs", "4", "--sigma-w2", "2", "--sigma-b2", "0.1", "--quiet")]
     [InlineData("verify", "lemma1", "--d", "5", "--p", "500", "--samples", "2000", "--quiet")]
     public void ARequestTheEstimateAdmitsRunsWithinIt(params string[] args)
     {
         var estimate = args[0] == "fim-stats"
-            ? ExperimentCosts.FimStats(new FimVerify.Numeric.MeanField.NetworkShape(3, 2, 0.1), 400, 200, 4, 1)
+            ? ExperimentCosts.FimStats(new FimVerify.Numeric.MeanField.NetworkShape(3, 2, 0.1), 400, 300, 4, 1)
             : ExperimentCosts.Lemma1(5, 500, 2000);
         long heap = (long)(estimate.Bytes / ResourceLimits.AvailableShare) + (64L << 20);
         var r = ChildProcessCli.Run(args, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = ChildProcessCli.HeapLimit(heap) });

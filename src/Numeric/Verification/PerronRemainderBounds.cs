@@ -74,7 +74,7 @@ public sealed class PerronRemainderBounds
             for (int l = 0; l < d; l++) Dot.Axpy(unit[l * p + i], unit.AsSpan(l * p + i, cols), ti);
             for (int j = 0; j < cols; j++)
             {
-                double tj = Math.Clamp(ti[j], -1, 1), poly = 1.01 * c[order];
+                double tj = Math.Clamp(ti[j], -1, 1), poly = c[order];
                 for (int m = order - 1; m >= 0; m--) poly = poly * tj + c[m];
                 row[j] = Math.Max(0, row[j] - norms[i] * norms[i + j] * poly);
             }
@@ -147,7 +147,7 @@ public sealed class PerronRemainderBounds
                 break;
             }
             NormLower = Math.Max(NormLower, Math.Max(0, low * (1 - _gamma) - _matrixError));
-            NormUpper = Math.Min(NormUpper, 0.99 * high * (1 + _gamma) + _matrixError);
+            NormUpper = Math.Min(NormUpper, high * (1 + _gamma) + _matrixError);
             // The next iterate, scaled; a component that underflowed to 0 would end the bracket, so keep x positive.
             for (int i = 0; i < p; i++) _x[i] = Math.Max(y[i] / norm, double.Epsilon);
             Iterations++;

@@ -8,22 +8,30 @@ using FimVerify.Numeric.Resources;
 namespace FimVerify.Cli;
 
 /// <summary>
-/// Selects a command by its words, handles --help, --version, --plain (an option of every command: plain text, not
+/// Selects a command by its words, handles --help, --version, --no-cache (every command: derive closed forms afresh rather than read
+/// the per-user derivation cache), --plain (an option of every command: plain text, not
 /// tables, on a terminal) and --quiet on commands that print no progress, and maps errors to exit codes.
 /// </summary>
 public static class Dispatcher
 {
     public const int Holds = 0, ClaimFailed = 1, BadInput = 2;
 
-    private const string PlainSwitch = "--plain", QuietSwitch = "--quiet";
+    private const string PlainSwitch = "--plain", QuietSwitch = "--quiet", NoCacheSwitch = "--no-cache";
 
     public static int Run(IReadOnlyList<ICommand> commands, string[] args, TextWriter stdout, TextWriter stderr)
     {
+        bool cacheWasOn = Symbolic.DerivationCache.isEnabled();
         try
         {
             bool plain = args.Contains(PlainSwitch);
             if (plain) args = [.. args.Where(a => a != PlainSwitch)];
             stdout = TerminalOutput.For(stdout, plain);
+            // --no-cache (every command): derive every closed form afresh instead of reading the per-user derivation cache.
+            if (args.Contains(NoCacheSwitch))
+            {
+                args = [.. args.Where(a => a != NoCacheSwitch)];
+                Symbolic.DerivationCache.setEnabled(false);
+            }
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
             {
                 stdout.WriteLine(Overview(commands));
@@ -61,6 +69,10 @@ public static class Dispatcher
         {
             stderr.WriteLine($"fimverify: {Describe(e)}");
             return BadInput;
+        }
+        finally
+        {
+            Symbolic.DerivationCache.setEnabled(cacheWasOn); // --no-cache is for this run (in-process callers run many)
         }
     }
 

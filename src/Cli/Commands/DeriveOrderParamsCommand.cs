@@ -5,6 +5,7 @@ using FimVerify.Cli.Output;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Resources;
 using FimVerify.Symbolic;
+using Microsoft.FSharp.Collections;
 
 namespace FimVerify.Cli.Commands;
 
@@ -51,13 +52,15 @@ public sealed class DeriveOrderParamsCommand : ICommand
         var fp = FixedPoint.Solve(kernel, shape.SigmaW2, shape.SigmaB2, MeanFieldOptions.IsHomogeneous(activation));
         double k1 = shape.Depth >= 2 ? op.Kappa1 : double.NaN, k2 = shape.Depth >= 2 ? op.Kappa2 : double.NaN;
         var forms = (kernel as ClosedFormGaussianKernel)?.Compiled.Derived;
+        // The statistics and the variants' forms come from the derivation cache when it holds them (derived and checked once per
+        // engine version); --no-cache derives them afresh.
         var statistics = MeanFieldStatistics.forDepth(shape.Depth);
-        var steps = (forms?.Steps.Value ?? []).Concat(statistics.Steps.Value).Concat(MeanFieldVariantStatistics.steps(shape.Depth))
-            .Concat(SoftmaxStatistics.derivation.Value.Steps.Value).ToList();
+        var variantForms = DerivationCache.getOrDerive($"variant-statistics-depth-{shape.Depth}", () => DeriveVariants(shape.Depth));
+        var steps = (forms?.Steps.Value ?? []).Concat(statistics.Steps.Value).Concat(variantForms.Steps).ToList();
         bool holds = steps.All(s => s.Holds);
         var integrals = forms is null ? [] : Integrals(forms);
         var derived = Statistics(statistics);
-        var variants = Variants(shape.Depth);
+        var variants = VariantLabels(shape.Depth).Select(v => (v.Key, v.Latex, variantForms.Expression(v.Key))).ToArray();
 
         switch (format)
         {
@@ -177,27 +180,49 @@ public sealed class DeriveOrderParamsCommand : ICommand
         ("ntkLambdaMax", "\\lambda_{\\max}^{\\mathrm{NTK}}", d.NtkLambdaMax),
     ];
 
-    /// <summary>The variants' statistics (rational normal forms); softmax's in the measured Q statistics, its outliers scale·eig Q̄.</summary>
-    private static (string Key, string Latex, Expression X)[] Variants(int depth)
+    /// <summary>The variants' rows: key and LaTeX label (the bulk, mean subtraction of F and Θ, each block F_ll, A⁰, softmax).</summary>
+    private static (string Key, string Latex)[] VariantLabels(int depth)
     {
-        var rows = new List<(string, string, Expression)> { ("regressionBulk", "\\lambda_{\\mathrm{bulk}}", RationalFunction.normalFormExpandingFirst(MeanFieldVariantStatistics.bulk.Value)) };
-        void Add(string key, string label, DualStatistics d)
+        var rows = new List<(string, string)> { ("regressionBulk", "\\lambda_{\\mathrm{bulk}}") };
+        void Add(string key, string label)
+        {
+            rows.Add((key + "Mean", $"m_\\lambda^{{{label}}}"));
+            rows.Add((key + "SecondMoment", $"s_\\lambda^{{{label}}}"));
+            rows.Add((key + "LambdaMax", $"\\lambda_{{\\max}}^{{{label}}}"));
+        }
+        Add("meanSubtracted", "\\bar{F}");
+        Add("ntkMeanSubtracted", "\\bar{\\Theta}");
+        for (int l = 1; l <= depth; l++) Add($"block{l}", $"F_{{{l}{l}}}");
+        Add("inputMetric", "A^0");
+        rows.Add(("softmaxMean", "m_\\lambda^{\\mathrm{CE}}"));
+        rows.Add(("softmaxSecondMoment", "s_\\lambda^{\\mathrm{CE}}"));
+        rows.Add(("softmaxOutlierScale", "\\lambda_j^{\\mathrm{CE}} / \\mu_j"));
+        return [.. rows];
+    }
+
+    /// <summary>The variants' statistics (rational normal forms; softmax's in the measured Q statistics, its outliers scale·eig Q̄),
+    /// keyed as <see cref="VariantLabels"/>, with the steps of their derivations (checked).</summary>
+    private static CachedDerivation DeriveVariants(int depth)
+    {
+        var rows = new List<Tuple<string, Expression>> { Tuple.Create("regressionBulk", RationalFunction.normalFormExpandingFirst(MeanFieldVariantStatistics.bulk.Value)) };
+        void Add(string key, DualStatistics d)
         {
             var (m, s, l) = d.Simplified.Value;
-            rows.Add((key + "Mean", $"m_\\lambda^{{{label}}}", m));
-            rows.Add((key + "SecondMoment", $"s_\\lambda^{{{label}}}", s));
-            rows.Add((key + "LambdaMax", $"\\lambda_{{\\max}}^{{{label}}}", l));
+            rows.Add(Tuple.Create(key + "Mean", m));
+            rows.Add(Tuple.Create(key + "SecondMoment", s));
+            rows.Add(Tuple.Create(key + "LambdaMax", l));
         }
-        Add("meanSubtracted", "\\bar{F}", MeanFieldVariantStatistics.meanSubtracted.Value);
-        Add("ntkMeanSubtracted", "\\bar{\\Theta}", MeanFieldVariantStatistics.ntkMeanSubtracted.Value);
-        for (int l = 1; l <= depth; l++) Add($"block{l}", $"F_{{{l}{l}}}", MeanFieldVariantStatistics.block(depth, l));
-        Add("inputMetric", "A^0", MeanFieldVariantStatistics.inputMetric.Value);
+        Add("meanSubtracted", MeanFieldVariantStatistics.meanSubtracted.Value);
+        Add("ntkMeanSubtracted", MeanFieldVariantStatistics.ntkMeanSubtracted.Value);
+        for (int l = 1; l <= depth; l++) Add($"block{l}", MeanFieldVariantStatistics.block(depth, l));
+        Add("inputMetric", MeanFieldVariantStatistics.inputMetric.Value);
         var softmax = SoftmaxStatistics.derivation.Value;
         var (sm, ss, scale) = softmax.Simplified.Value;
-        rows.Add(("softmaxMean", "m_\\lambda^{\\mathrm{CE}}", sm));
-        rows.Add(("softmaxSecondMoment", "s_\\lambda^{\\mathrm{CE}}", ss));
-        rows.Add(("softmaxOutlierScale", "\\lambda_j^{\\mathrm{CE}} / \\mu_j", scale));
-        return [.. rows];
+        rows.Add(Tuple.Create("softmaxMean", sm));
+        rows.Add(Tuple.Create("softmaxSecondMoment", ss));
+        rows.Add(Tuple.Create("softmaxOutlierScale", scale));
+        var steps = MeanFieldVariantStatistics.steps(depth).Concat(softmax.Steps.Value);
+        return new CachedDerivation(ListModule.OfSeq(rows), ListModule.OfSeq(steps));
     }
 
     private static void Optional(Utf8JsonWriter w, string name, double v)

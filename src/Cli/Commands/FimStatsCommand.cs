@@ -17,8 +17,8 @@ public sealed class FimStatsCommand : ILongRunningCommand
                                    [--widths a0,…] [--variant V] [--seed S] [--trials K] [--shard i/N] [--partial FILE]
                                    [--format text|json] [--quiet]
         {MeanFieldOptions.Synopsis}
-          --width M        base width (hidden width M_l = α_l M), 2 … 4000
-          --samples T      inputs per trial, 2 … 2000 (the dual is CT × CT)
+          --width M        base width (hidden width M_l = α_l M), 2 … 16000
+          --samples T      inputs per trial, 2 … 10000 (the dual is CT × CT, C·T at most 10000)
           --outputs C      network outputs, 1 … 100
           --variant V      regression (default), softmax, mean-subtracted, ntk, ntk-mean-subtracted, blocks, input
           --seed S         run seed (default 1); trial k uses the stream seed/"fim-stats"/k
@@ -45,10 +45,11 @@ public sealed class FimStatsCommand : ILongRunningCommand
     public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         var (activation, shape) = MeanFieldOptions.Read(args);
-        int m = Required(args, "--width", 2, 4000);
-        int T = Required(args, "--samples", 2, 2000);
+        int m = Required(args, "--width", 2, MaxWidth);
+        int T = Required(args, "--samples", 2, FimStatsParameters.MaxDualSize);
         int C = Required(args, "--outputs", 1, 100);
-        if ((long)C * T > 4000) throw new UsageException($"The dual has C·T = {C * T} rows; keep C·T at most 4000.");
+        if ((long)C * T > FimStatsParameters.MaxDualSize)
+            throw new UsageException($"The dual has C·T = {C * T} rows; keep C·T at most {FimStatsParameters.MaxDualSize}.");
         if (shape.Depth < 2) throw new UsageException("The FIM statistics need at least one hidden layer: use --depth 2 or more (α = 0 at depth 1).");
         string variantName = args.Choice("--variant", FimStatsOutput.Variants.Select(v => v.Name).ToList(), "regression");
         long seed = args.Long("--seed", 1);
@@ -70,6 +71,9 @@ public sealed class FimStatsCommand : ILongRunningCommand
         if (sharding.PartialPath is not null) FimStatsPartial.Write(sharding.PartialPath, prm, sharding.Shard, measured);
         return FimStatsOutput.ExitCode(result);
     }
+
+    /// <summary>The largest --width accepted; memory decides below it (<see cref="ExperimentCosts.FimStats"/>).</summary>
+    public const int MaxWidth = 16_000;
 
     private static int Required(ArgumentReader args, string name, int min, int max)
     {

@@ -15,7 +15,7 @@ public sealed class TerminalOutput(TextWriter inner, IAnsiConsole console) : Tex
 
     /// <summary>The help line on --plain, which every command takes.</summary>
     public const string Synopsis =
-        "Output: tables on a terminal, plain text when stdout is redirected; --plain (or FIMVERIFY_PLAIN=1) prints the plain text on a terminal too, NO_COLOR keeps the tables uncoloured; --quiet (any command) silences progress on stderr.";
+        "Output: tables on a terminal, plain text when stdout is redirected; --plain (or FIMVERIFY_PLAIN=1) prints the plain text on a terminal too, NO_COLOR keeps the tables uncoloured; --quiet (any command) silences progress on stderr; --no-cache (any command) derives closed forms afresh instead of reading the per-user derivation cache ($XDG_CACHE_HOME/fimverify).";
 
     public TextWriter Inner { get; } = inner;
     public IAnsiConsole Console { get; } = console;

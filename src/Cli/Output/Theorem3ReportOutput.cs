@@ -21,6 +21,14 @@ public static class Theorem3ReportOutput
     public static string EigenBackendFor(Theorem3Parameters prm) => !prm.WithJ ? "none (J is not evaluated)" :
         Numeric.LinearAlgebra.DenseSymmetricEigen.BackendFor(prm.Certified ? checked((int)TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder)) : prm.P);
 
+    /// <summary>How the claims on J are decided: "none", "certified-truncation" (p above the dense limit), "certified-perron"
+    /// (J = J_2 + R_2 with the Perron bracket, dense spectra where undecided) or "dense" (every trial's dense spectra).</summary>
+    public static string JMethod(Theorem3Parameters prm) =>
+        !prm.WithJ ? "none" : prm.Certified ? "certified-truncation" : prm.ExactJ ? "dense" : "certified-perron";
+
+    /// <summary>Trials whose claims on J needed the dense spectra (p up to the dense limit).</summary>
+    public static long DenseTrials(Theorem3Report report) => (long)report.Log.Measurement(Theorem3Experiment.DenseMeasurement).Sum();
+
     /// <param name="eigenBackend">The eigen-solver of <see cref="EigenBackendFor"/> (the merge reports the parts' one).</param>
     public static void Write(Theorem3Report report, string eigenBackend, OutputFormat format, TextWriter stdout)
     {
@@ -46,7 +54,8 @@ public static class Theorem3ReportOutput
                 w.Number("exactTraceFailureProbability", report.ExactTraceFailureProbability);
                 w.Number("exactTraceFailureLog10Probability", report.ExactTraceFailureLog10Probability);
                 w.WriteBoolean("eigenvalueClaims", prm.EigenvalueClaims);
-                w.WriteString("jMethod", lemma2Only ? "none" : prm.Certified ? "certified-truncation" : "dense");
+                w.WriteString("jMethod", JMethod(prm));
+                if (!lemma2Only && !prm.Certified) w.WriteNumber("denseTrials", DenseTrials(report));
                 if (!lemma2Only) w.WriteString("eigenBackend", eigenBackend);
                 if (prm.Certified)
                 {
@@ -76,6 +85,9 @@ public static class Theorem3ReportOutput
             stdout.WriteLine($"  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {ProbabilityText(report.ExactTraceFailureProbability, report.ExactTraceFailureLog10Probability)}");
             if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
             else stdout.WriteLine($"  eigenvalues by {eigenBackend}{(prm.Certified ? " (r×r Gram of J_K's factor)" : "")}");
+            if (!lemma2Only && !prm.Certified)
+                stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p ≤ {0}): J = J_2 + R_2, main part J_2 by its r×r Gram, ‖R_2‖₂ by Collatz–Wielandt ratios (R_2 ≥ 0 entrywise); dense spectra of J and R in {1} of {2} trials",
+                    prm.DenseLimit, DenseTrials(report), report.Log.Trials));
             if (!lemma2Only && prm.Certified)
                 stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p > {0}): J_K = ΦΦᵀ, K = {1}, rank {2}, ‖J − J_K‖₂ ≤ {3:G3} (largest over trials); UNDECIDED where an interval straddles its threshold",
                     prm.DenseLimit, prm.TruncationOrder, TruncatedKernelBounds.RankOf(prm.D, prm.TruncationOrder), report.Log.Measurement("truncation.remainder").Max()));

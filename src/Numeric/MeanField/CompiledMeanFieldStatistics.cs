@@ -27,7 +27,7 @@ public static class CompiledMeanFieldStatistics
 
     private static Kappas For(int depth) => ByDepth.GetOrAdd(depth, l => new Lazy<Kappas>(() =>
     {
-        var d = MeanFieldStatistics.kappas(l);
+        var d = MeanFieldStatistics.forDepth(l); // from the derivation cache when it has this depth (checked)
         return new(Compiler.compile(MeanFieldStatistics.kappaSymbols(l, 1), d.Kappa1), Compiler.compile(MeanFieldStatistics.kappaSymbols(l, 2), d.Kappa2),
                    Compiler.compile(MeanFieldStatistics.ntkKappaSymbols(l, 1), d.NtkKappa1), Compiler.compile(MeanFieldStatistics.ntkKappaSymbols(l, 2), d.NtkKappa2));
     })).Value;

@@ -16,13 +16,36 @@ public sealed record FimStatsParameters(IActivation Activation, NetworkShape Sha
     /// <summary>How many top eigenvalues λ_max is compared as the mean of: C, or C − 1 for softmax (Q·1 = 0).</summary>
     public int TopCount => Variant == FimVariant.Softmax ? Math.Max(1, Outputs - 1) : Outputs;
 
+    /// <summary>The largest dual, C·T rows: its eigenvalues alone cost about (4/3)(CT)³ flops (25 s at 10⁴ on two cores).</summary>
+    public const int MaxDualSize = 10_000;
+
     public FimStatsParameters Validated()
     {
         if (Shape.Depth < 2) throw new ArgumentException("the FIM statistics need at least one hidden layer (depth ≥ 2), since α = 0 at depth 1");
         if (Width < 2 || Samples < 2 || Outputs < 1) throw new ArgumentException("the width and the samples must be at least 2, the outputs at least 1");
-        if ((long)Outputs * Samples > 4000) throw new ArgumentException($"the dual has C·T = {(long)Outputs * Samples} rows; keep C·T at most 4000");
+        if ((long)Outputs * Samples > MaxDualSize) throw new ArgumentException($"the dual has C·T = {(long)Outputs * Samples} rows; keep C·T at most {MaxDualSize}");
         if (Trials < 1) throw new ArgumentException("at least one trial is needed");
+        if (LargestArray() > Array.MaxLength)
+            throw new ArgumentException($"a weight matrix or backward signal would have {LargestArray():G3} entries, more than an array holds ({Array.MaxLength})");
         return this;
+    }
+
+    /// <summary>M_0 … M_L in doubles (so that huge width ratios cannot overflow before they are refused).</summary>
+    private double[] LayerWidths()
+    {
+        var w = new double[Shape.Depth + 1];
+        for (int l = 0; l < Shape.Depth; l++) w[l] = Math.Max(1, Math.Round(Shape.WidthRatios[l] * Width));
+        w[Shape.Depth] = Outputs;
+        return w;
+    }
+
+    /// <summary>Entries of the largest array a trial allocates: a weight matrix M_l × M_(l−1) or a backward signal CT × M_l.</summary>
+    public double LargestArray()
+    {
+        var w = LayerWidths();
+        double n = (double)Outputs * Samples, largest = n * n;
+        for (int l = 1; l < w.Length; l++) largest = Math.Max(largest, Math.Max(w[l] * w[l - 1], n * w[l]));
+        return largest;
     }
 }
 
@@ -150,8 +173,10 @@ public static class FimStatistics
         int C = prm.Outputs, T = prm.Samples, top = prm.TopCount;
         var net = Mlp.Sample(prm.Activation, prm.Shape, prm.Width, C, seed);
         var fwd = net.Forward(net.SampleInputs(T, seed), T);
-        var dual = new MlpDualGram(new MlpBackward(fwd));
-        var spectra = FimSpectrumExperiment.Spectra(dual, prm.Variant);
+        var dual = new MlpDualGram(new MlpBackward(fwd), cacheDeltaGrams: false);
+        // The regression dual once, for the variants built from it (mean subtraction, softmax) and their claims.
+        var fisher = prm.Variant is FimVariant.Regression or FimVariant.MeanSubtracted or FimVariant.Softmax ? dual.Fisher() : null;
+        var spectra = FimSpectrumExperiment.Spectra(dual, prm.Variant, fisher);
         var metrics = spectra.Select(s => new MetricMeasurement(s.Statistics(top), s.LambdaMax, s.Top(top))).ToList();
         double? quantity = null, c2 = null;
         EigenvalueStatistics? softmax = null;
@@ -161,17 +186,17 @@ public static class FimStatistics
                 quantity = spectra[0].EigenvaluesDescending[C - 1] / spectra[0].EigenvaluesDescending[C];
                 break;
             case FimVariant.MeanSubtracted:
-                var full = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount);
+                var full = MeasuredSpectrum.Of(fisher!, net.ParameterCount);
                 quantity = spectra[0].LambdaMax / full.EigenvaluesDescending[C - 1];
                 var ev = spectra[0].EigenvaluesDescending;
                 c2 = Bounds(prm, prediction).C2(ev.Sum(), ev.Sum(x => x * x));
                 break;
             case FimVariant.Softmax:
-                var f = MeasuredSpectrum.Of(dual.Fisher(), net.ParameterCount).EigenvaluesDescending;
+                var f = MeasuredSpectrum.Of(fisher!, net.ParameterCount).EigenvaluesDescending;
                 var fc = spectra[0].EigenvaluesDescending;
                 // Sorted eigenvalues of F_cross dominated by F's, up to rounding relative to each and to λ₁(F).
                 quantity = fc.Select((v, j) => v - f[j] * (1 + 1e-10) - 1e-12 * f[0]).Max();
-                var (_, probabilities) = MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, C, T);
+                var (_, probabilities) = MlpDualGram.Softmax(fisher!, fwd.Outputs, C, T);
                 softmax = prediction.Softmax(SoftmaxQStatistics.Of(probabilities, C));
                 break;
         }

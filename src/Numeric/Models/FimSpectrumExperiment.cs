@@ -1,4 +1,5 @@
 using FimVerify.Numeric.Activations;
+using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 
@@ -23,17 +24,19 @@ public static class FimSpectrumExperiment
         return new MlpDualGram(new MlpBackward(fwd));
     }
 
-    public static MeasuredSpectrum[] Spectra(MlpDualGram dual, FimVariant variant)
+    /// <param name="fisher">The regression dual <see cref="MlpDualGram.Fisher"/> when the caller has it already (read, not changed).</param>
+    public static MeasuredSpectrum[] Spectra(MlpDualGram dual, FimVariant variant, SymmetricMatrix? fisher = null)
     {
         var fwd = dual.Backward.Forward;
         var net = fwd.Network;
         int T = fwd.Samples, C = net.Outputs;
         long P = net.ParameterCount;
+        SymmetricMatrix Fisher() => fisher ?? dual.Fisher();
         return variant switch
         {
-            FimVariant.Regression => [MeasuredSpectrum.Of(dual.Fisher(), P)],
-            FimVariant.MeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(dual.Fisher(), C, T), P)],
-            FimVariant.Softmax => [MeasuredSpectrum.Of(MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, C, T).dual, P)],
+            FimVariant.Regression => [MeasuredSpectrum.Of(Fisher(), P)],
+            FimVariant.MeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(Fisher(), C, T), P)],
+            FimVariant.Softmax => [MeasuredSpectrum.Of(MlpDualGram.Softmax(Fisher(), fwd.Outputs, C, T).dual, P)],
             FimVariant.Ntk => [MeasuredSpectrum.Of(dual.Ntk(), (long)C * T)],
             FimVariant.NtkMeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(dual.Ntk(), C, T), (long)C * T)],
             FimVariant.Input => [MeasuredSpectrum.Of(dual.InputMetric(), net.Widths[0])],

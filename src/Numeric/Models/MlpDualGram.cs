@@ -13,9 +13,14 @@ public sealed class MlpDualGram
     private readonly double[]?[] _deltaGram; // Δ_l Δ_lᵀ, computed once per layer
     private readonly double[]?[] _hGram;     // H_{l−1} H_{l−1}ᵀ
 
-    public MlpDualGram(MlpBackward backward)
+    private readonly bool _cacheDeltaGrams;
+
+    /// <param name="cacheDeltaGrams">Keep each Δ_l Δ_lᵀ (CT × CT) for reuse (natural-gradient metrics read them many times); false
+    /// forms each when a layer term needs it and lets it go (a trial that builds its dual once needs L fewer CT × CT matrices).</param>
+    public MlpDualGram(MlpBackward backward, bool cacheDeltaGrams = true)
     {
         _back = backward;
+        _cacheDeltaGrams = cacheDeltaGrams;
         int L = backward.Forward.Network.Depth;
         _deltaGram = new double[L + 1][];
         _hGram = new double[L + 1][];
@@ -39,16 +44,20 @@ public sealed class MlpDualGram
     /// </summary>
     public void AddLayerTerm(int l, double scale, bool ntk, double[] target)
     {
-        var dg = DeltaGram(l);
+        var dg = _deltaGram[l] ?? (_cacheDeltaGrams ? DeltaGram(l) : Gram(_back.Delta[l], Size, Net.Widths[l]));
         var hg = ActivationGram(l);
         double a = ntk ? Net.SigmaW2 / Net.Widths[l - 1] : 1, b = ntk ? Net.SigmaB2 : 1;
         int n = Size, tt = T;
-        for (int r = 0; r < n; r++)
+        // Row r = (k, t) meets H H ᵀ's row t in every output block: the factor scale·(a·HHᵀ[t, s] + b) is formed once per row and
+        // multiplied into the C blocks of T entries. Rows are independent, so any thread count gives the same bits.
+        Parallel.For(0, n, () => new double[tt], (r, _, factor) =>
         {
             int t = r % tt;
-            for (int c = 0; c < n; c++)
-                target[r * n + c] += scale * dg[r * n + c] * (a * hg[t * tt + c % tt] + b);
-        }
+            for (int s = 0; s < tt; s++) factor[s] = scale * (a * hg[t * tt + s] + b);
+            for (int block = 0; block < n; block += tt)
+                Kernels.Dot.AccumulateProduct(dg.AsSpan(r * n + block, tt), factor, target.AsSpan(r * n + block, tt));
+            return factor;
+        }, _ => { });
     }
 
     /// <summary>(1/T) J Jᵀ for the standard parameterisation (the dual of the regression FIM).</summary>

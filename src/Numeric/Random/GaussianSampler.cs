@@ -1,22 +1,29 @@
 namespace FimVerify.Numeric.Random;
 
 /// <summary>
-/// xoshiro256** uniform generator with Gaussian draws by the polar (Marsaglia) method.
-/// Created only from a <see cref="SeedSequence"/>, so every stream has an address.
+/// The random streams of one address: uniforms from one xoshiro256** generator, and standard normals from the
+/// Box–Muller transform over 8 more xoshiro256** streams (<see cref="BoxMullerKernel"/>, SIMD where the hardware has it).
+/// Created only from a <see cref="SeedSequence"/>, so every stream has an address. The normals form one sequence: the k-th
+/// draw is the same however the draws are split between <see cref="NextGaussian"/> and <see cref="FillGaussian"/> calls
+/// and whatever the register width (the scalar reference path gives the same bits), and uniform draws do not disturb it.
 /// </summary>
 public sealed class GaussianSampler
 {
     private ulong _s0, _s1, _s2, _s3;
-    private double _spare;
-    private bool _hasSpare;
+    private readonly ulong[] _lanes = new ulong[4 * BoxMullerKernel.Lanes];
+    private readonly double[] _block = new double[BoxMullerKernel.BlockSize];
+    private int _nextInBlock = BoxMullerKernel.BlockSize; // draws of _block not yet handed out start here
+    private readonly bool _scalar;
 
-    internal GaussianSampler(SeedSequence seed)
+    internal GaussianSampler(SeedSequence seed, bool scalar = false)
     {
         ulong x = seed.State;
         _s0 = SeedSequence.Mix(x += 0x9E3779B97F4A7C15UL);
         _s1 = SeedSequence.Mix(x += 0x9E3779B97F4A7C15UL);
         _s2 = SeedSequence.Mix(x += 0x9E3779B97F4A7C15UL);
         _s3 = SeedSequence.Mix(x + 0x9E3779B97F4A7C15UL);
+        BoxMullerKernel.Seed(seed, _lanes);
+        _scalar = scalar;
     }
 
     public ulong NextUInt64()
@@ -31,25 +38,36 @@ public sealed class GaussianSampler
     /// <summary>Uniform on [0, 1) with 53 random bits.</summary>
     public double NextUniform() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>A standard normal draw.</summary>
+    /// <summary>The next standard normal draw of the sequence.</summary>
     public double NextGaussian()
     {
-        if (_hasSpare) { _hasSpare = false; return _spare; }
-        double u, v, s;
-        do
-        {
-            u = 2.0 * NextUniform() - 1.0;
-            v = 2.0 * NextUniform() - 1.0;
-            s = u * u + v * v;
-        } while (s >= 1.0 || s == 0.0);
-        double m = Math.Sqrt(-2.0 * Math.Log(s) / s);
-        _spare = v * m; _hasSpare = true;
-        return u * m;
+        if (_nextInBlock == BoxMullerKernel.BlockSize) Refill();
+        return _block[_nextInBlock++];
     }
 
-    /// <summary>Fills the span with N(0, σ²) draws.</summary>
+    /// <summary>Fills the span with the next draws of the sequence times σ (N(0, σ²) draws).</summary>
     public void FillGaussian(Span<double> destination, double sigma = 1.0)
     {
-        for (int k = 0; k < destination.Length; k++) destination[k] = sigma * NextGaussian();
+        int k = 0;
+        while (k < destination.Length && _nextInBlock < BoxMullerKernel.BlockSize) destination[k++] = sigma * _block[_nextInBlock++];
+        int blocks = (destination.Length - k) / BoxMullerKernel.BlockSize;
+        if (blocks > 0)
+        {
+            Fill(destination.Slice(k, blocks * BoxMullerKernel.BlockSize), blocks, sigma);
+            k += blocks * BoxMullerKernel.BlockSize;
+        }
+        while (k < destination.Length) destination[k++] = sigma * NextGaussian();
+    }
+
+    private void Refill()
+    {
+        Fill(_block, 1, 1.0);
+        _nextInBlock = 0;
+    }
+
+    private void Fill(Span<double> destination, int blocks, double sigma)
+    {
+        if (_scalar) BoxMullerKernel.FillScalar(_lanes, destination, blocks, sigma);
+        else BoxMullerKernel.Fill(_lanes, destination, blocks, sigma);
     }
 }

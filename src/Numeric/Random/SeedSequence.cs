@@ -22,6 +22,9 @@ public readonly record struct SeedSequence(ulong State)
 
     public GaussianSampler CreateSampler() => new(this);
 
+    /// <summary>The same streams with the normals computed one lane at a time (the scalar reference path: the same bits).</summary>
+    public GaussianSampler CreateReferenceSampler() => new(this, scalar: true);
+
     internal static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -10,7 +10,11 @@ namespace FimVerify.Numeric.Verification;
 /// <param name="DenseLimit">Largest p at which J is formed densely (exact eigenvalues and u J uᵀ); above it the claims on J are
 /// decided by certified intervals from the truncation J_K (<see cref="TruncatedKernelBounds"/>), K = <see cref="TruncationOrder"/>.</param>
 /// <param name="WithJ">False restricts the experiment to the claims that need only W (Lemma 2 and the trace): no J is computed.</param>
-public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000, bool WithJ = true)
+/// <param name="ExactJ">Up to the dense limit, decide every claim on J from J's and R's dense spectra in every trial (the reference
+/// path) rather than from certified intervals with the dense spectra only where they leave a claim undecided. Both give the same
+/// decisions; the recorded values differ (interval ends instead of exact values).</param>
+public sealed record Theorem3Parameters(int D, int P, double Delta, Lemma2Constant Constant, double XiPair, double XiDiagonal, int DenseLimit = 2000, bool WithJ = true,
+    bool ExactJ = false)
 {
     public static Theorem3Parameters WithDefaultSlack(int d, int p, double delta, Lemma2Constant constant) =>
         new(d, p, delta, constant, Lemma2Slack.XiPair(d), Lemma2Slack.XiDiagonal(d));
@@ -54,6 +58,14 @@ public sealed class Theorem3Experiment : ITrialExperiment
     public IReadOnlyList<string> MeasurementNames { get; }
 
     // Claim indices (fixed order; the claims on J, from RayleighMean on, only when WithJ).
+    /// <summary>The measurement that is 1 for a trial (up to the dense limit) whose claims on J needed the dense spectra.</summary>
+    public const string DenseMeasurement = "j.dense";
+
+    /// <summary>Power iterations for the Perron bracket of ‖R_2‖₂ before the first decision, and per refinement round.</summary>
+    public const int PerronIterations = 8;
+    /// <summary>Refinement rounds (of <see cref="PerronIterations"/> each) before a trial falls back to the dense spectra.</summary>
+    public const int PerronRefinements = 12;
+
     public const int NormMean = 0, NormLinear = 1, NormPair = 2, NormDiagonal = 3, Orthogonality = 4, DiagonalDots = 5,
         Trace = 6, TraceExact = 7, RayleighMean = 8, RayleighLinear = 9, RayleighPair = 10, RayleighDiagonal = 11, All = 12,
         EigenLeading = 13, EigenLinear = 14, EigenQuadratic = 15, EigenGap = 16;
@@ -103,6 +115,8 @@ public sealed class Theorem3Experiment : ITrialExperiment
         if (parameters.WithJ)
             names.AddRange(["rayleigh.v0", "rayleigh.W", "xi.rayleigh.pair", "xi.rayleigh.diag",
                 "lambda.leading", "lambda.linear", "lambda.quadratic", "lambda.next", "remainder.norm", "xi.eigen.quadratic"]);
+        // Up to the dense limit: whether the trial needed the dense spectra (its certified intervals left a claim undecided).
+        if (parameters.WithJ && !parameters.Certified) names.Add(DenseMeasurement);
         // Certified mode: which trials left a claim on J undecided, and the remainder bound ‖J − J_K‖₂ ≤ ρ_K of each trial.
         if (parameters.Certified)
         {
@@ -173,53 +187,86 @@ public sealed class Theorem3Experiment : ITrialExperiment
             double s = 1.0 / Math.Sqrt(Kernels.Dot.Product(v.Values, v.Values));
             return v.Values.Select(x => x * s).ToArray();
         }).ToList();
-        // Every quantity on J as an interval certain to contain it: exact values (zero width) when J is dense, the truncation
-        // bounds of J_K above the dense limit.
-        CertifiedInterval[] rayleigh;
-        Func<int, CertifiedInterval> lambda;           // λ_k, descending, 1-based
-        CertifiedInterval remainderNorm;              // ‖R‖₂ of Theorem 2
+        // Every quantity on J as an interval certain to contain it. Up to the dense limit: J = J_2 + R_2 with J_2 Theorem 2's main part
+        // (rank ≤ M, its eigenvalues from an r × r Gram) and R_2 ≥ 0 entrywise, formed densely, whose norm is bracketed by
+        // Collatz–Wielandt ratios (PerronRemainderBounds); a trial whose intervals leave a claim undecided refines the bracket,
+        // and only if that does not settle it, computes the dense spectra (exact values, zero width). Above the dense limit: the
+        // truncation bounds of J_K with the Schur bound on R_K, and a claim left undecided stays so.
+        double level3 = Theorem2Levels.Of(DirectionGroup.Pair, d);
+        double thresholdMean = Theorem2Levels.Of(DirectionGroup.Mean, d) * (1 - delta), thresholdLinear = Theorem2Levels.Of(DirectionGroup.Linear, d) * (1 - delta);
+        CertifiedInterval[] rayleigh = [];
+        Func<int, CertifiedInterval> lambda = _ => default;   // λ_k, descending, 1-based
+        CertifiedInterval remainderNorm = default;             // ‖R‖₂ of Theorem 2
         double truncationRemainder = 0;
-        if (!prm.Certified)
+        Certainty[] certainty;
+        bool dense = false;
+        void FromBounds(TruncatedKernelBounds bounds)
         {
-            var decomposition = Theorem2Decomposition.Compute(net);
-            var q = ReluKernelQuadraticForms.FromDense(decomposition.J, units);
-            rayleigh = Enumerable.Range(0, m).Select(a => new CertifiedInterval(q[a, a], q[a, a])).ToArray();
-            var eig = DenseSymmetricEigen.Eigenvalues(decomposition.J);      // ascending
-            lambda = k => { double x = k <= p ? eig[p - k] : 0.0; return new CertifiedInterval(x, x); };
-            var rEig = DenseSymmetricEigen.Eigenvalues(decomposition.Remainder);
-            double rNorm = Math.Max(Math.Abs(rEig[0]), Math.Abs(rEig[^1]));
-            remainderNorm = new CertifiedInterval(rNorm, rNorm);
-        }
-        else
-        {
-            var bounds = TruncatedKernelBounds.Compute(net, prm.TruncationOrder, units);
             rayleigh = Enumerable.Range(0, m).Select(bounds.Rayleigh).ToArray();
             lambda = bounds.Eigenvalue;
             remainderNorm = bounds.TheoremTwoRemainderNorm;
             truncationRemainder = bounds.RemainderNormBound;
         }
+        Certainty[] Decide()
+        {
+            var c = new Certainty[Claims.Count];
+            Certainty Group(DirectionGroup g, double threshold) =>
+                CertifiedInterval.All(Enumerable.Range(0, m).Where(a => groups[a] == g).Select(a => rayleigh[a].AtLeast(threshold)));
+            c[RayleighMean] = rayleigh[0].AtLeast(thresholdMean);
+            c[RayleighLinear] = Group(DirectionGroup.Linear, thresholdLinear);
+            c[RayleighPair] = Group(DirectionGroup.Pair, level3 * (1 - delta - prm.XiPair));
+            c[RayleighDiagonal] = Group(DirectionGroup.Diagonal, level3 * (1 - delta - prm.XiDiagonal));
+            c[All] = CertifiedInterval.All(Enumerable.Range(0, All).Where(k => k != TraceExact)
+                .Select(k => k < RayleighMean ? (failed[k] ? Certainty.Fails : Certainty.Holds) : c[k]));
+            CertifiedInterval quadratic = lambda(m - 1);
+            c[EigenLeading] = lambda(1).AtLeast(thresholdMean);
+            c[EigenLinear] = lambda(d + 1).AtLeast(thresholdLinear);
+            c[EigenQuadratic] = quadratic.AtLeast(level3 * (1 - delta - Math.Max(prm.XiPair, prm.XiDiagonal)));
+            c[EigenGap] = quadratic.Exceeds(remainderNorm);
+            return c;
+        }
+        bool Undecided(Certainty[] c) => c.Skip(RayleighMean).Any(x => x == Certainty.Undecided);
 
-        // Theorem 2's levels as derived (2d+1)/(4π), 1/4, 1/(2πd); Theorem 3 scales them by 1 − δ (and − ξ).
-        double level3 = Theorem2Levels.Of(DirectionGroup.Pair, d);
-        double thresholdMean = Theorem2Levels.Of(DirectionGroup.Mean, d) * (1 - delta), thresholdLinear = Theorem2Levels.Of(DirectionGroup.Linear, d) * (1 - delta);
-        Certainty Group(DirectionGroup g, double threshold) =>
-            CertifiedInterval.All(Enumerable.Range(0, m).Where(a => groups[a] == g).Select(a => rayleigh[a].AtLeast(threshold)));
-        double LowestInGroup(DirectionGroup g) => Enumerable.Range(0, m).Where(a => groups[a] == g).Min(a => rayleigh[a].Lower);
-        var certainty = new Certainty[Claims.Count];
-        certainty[RayleighMean] = rayleigh[0].AtLeast(thresholdMean);
-        certainty[RayleighLinear] = Group(DirectionGroup.Linear, thresholdLinear);
-        certainty[RayleighPair] = Group(DirectionGroup.Pair, level3 * (1 - delta - prm.XiPair));
-        certainty[RayleighDiagonal] = Group(DirectionGroup.Diagonal, level3 * (1 - delta - prm.XiDiagonal));
-        certainty[All] = CertifiedInterval.All(Enumerable.Range(0, All).Where(c => c != TraceExact)
-            .Select(c => c < RayleighMean ? (failed[c] ? Certainty.Fails : Certainty.Holds) : certainty[c]));
-        CertifiedInterval leading = lambda(1), linear = lambda(d + 1), quadratic = lambda(m - 1), next = lambda(m);
-        certainty[EigenLeading] = leading.AtLeast(thresholdMean);
-        certainty[EigenLinear] = linear.AtLeast(thresholdLinear);
-        certainty[EigenQuadratic] = quadratic.AtLeast(level3 * (1 - delta - Math.Max(prm.XiPair, prm.XiDiagonal)));
-        certainty[EigenGap] = quadratic.Exceeds(remainderNorm);
+        if (prm.Certified)
+        {
+            FromBounds(TruncatedKernelBounds.Compute(net, prm.TruncationOrder, units));
+            certainty = Decide();
+        }
+        else
+        {
+            certainty = [];
+            if (!prm.ExactJ)
+            {
+                var perron = PerronRemainderBounds.Compute(net, 2, units, PerronIterations);
+                var bounds = TruncatedKernelBounds.Compute(net, 2, units, perron: perron);
+                FromBounds(bounds);
+                certainty = Decide();
+                for (int round = 0; Undecided(certainty) && round < PerronRefinements && perron.RelativeWidth > 1e-12; round++)
+                {
+                    perron.Refine(PerronIterations);
+                    FromBounds(bounds);
+                    certainty = Decide();
+                }
+            }
+            dense = prm.ExactJ || Undecided(certainty);
+            if (dense)
+            {
+                var decomposition = Theorem2Decomposition.Compute(net);
+                var q = ReluKernelQuadraticForms.FromDense(decomposition.J, units);
+                rayleigh = Enumerable.Range(0, m).Select(a => new CertifiedInterval(q[a, a], q[a, a])).ToArray();
+                var eig = DenseSymmetricEigen.Eigenvalues(decomposition.J);      // ascending
+                lambda = k => { double x = k <= p ? eig[p - k] : 0.0; return new CertifiedInterval(x, x); };
+                var rEig = DenseSymmetricEigen.Eigenvalues(decomposition.Remainder);
+                double rNorm = Math.Max(Math.Abs(rEig[0]), Math.Abs(rEig[^1]));
+                remainderNorm = new CertifiedInterval(rNorm, rNorm);
+                certainty = Decide();
+            }
+        }
         for (int c = RayleighMean; c < Claims.Count; c++) failed[c] = certainty[c] == Certainty.Fails;
+        CertifiedInterval leading = lambda(1), linear = lambda(d + 1), quadratic = lambda(m - 1), next = lambda(m);
 
-        // Measurements: the values (certified mode: the lower ends, so the ξ recorded are upper bounds of the ξ needed).
+        // Measurements: the values (from intervals: the lower ends, so the ξ recorded are upper bounds of the ξ needed).
+        double LowestInGroup(DirectionGroup g) => Enumerable.Range(0, m).Where(a => groups[a] == g).Min(a => rayleigh[a].Lower);
         double rMean = rayleigh[0].Lower, rLinear = LowestInGroup(DirectionGroup.Linear);
         double rPair = LowestInGroup(DirectionGroup.Pair), rDiag = LowestInGroup(DirectionGroup.Diagonal);
         double xiRayPair = Math.Max(0, 1 - delta - rPair / level3), xiRayDiag = Math.Max(0, 1 - delta - rDiag / level3);
@@ -231,6 +278,7 @@ public sealed class Theorem3Experiment : ITrialExperiment
             trace, rMean, rLinear, xiRayPair, xiRayDiag,
             lLead, lLinear, lQuad, lNext, rNorm2, xiEigen,
         ];
+        if (!prm.Certified) measured = [.. measured, dense ? 1.0 : 0.0];
         if (prm.Certified)
             measured = [.. measured, .. certainty.Skip(RayleighMean).Select(c => c == Certainty.Undecided ? 1.0 : 0.0), truncationRemainder];
         return new TrialOutcome(failed, measured);

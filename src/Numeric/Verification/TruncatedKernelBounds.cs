@@ -37,8 +37,10 @@ public sealed class TruncatedKernelBounds
     public double TailWeight { get; }
     /// <summary>L ≥ λ_max(T^{∘q}) (with its rounding allowance), q the first degree above K with c_q &gt; 0.</summary>
     public double SchurBound { get; }
-    /// <summary>ρ_K ≥ ‖J − J_K‖₂.</summary>
-    public double RemainderNormBound { get; }
+    /// <summary>ρ_K ≥ ‖J − J_K‖₂: the Schur bound, or the Perron bracket's upper end when the remainder was formed densely.</summary>
+    public double RemainderNormBound => Math.Min(_schurRemainder, _perron?.NormUpper ?? double.PositiveInfinity);
+    /// <summary>The dense remainder's Perron bracket (<see cref="PerronRemainderBounds"/>), when given to <see cref="Compute"/>.</summary>
+    public PerronRemainderBounds? Perron => _perron;
     /// <summary>The rounding allowance added on each side of every interval.</summary>
     public double Allowance { get; }
     /// <summary>Eigenvalues of G = ΦᵀΦ, descending: the nonzero eigenvalues of J_K.</summary>
@@ -47,13 +49,15 @@ public sealed class TruncatedKernelBounds
     public double HigherPartNorm { get; }
 
     private readonly double[] _rayleighTruncated, _rayleighRemainder;
+    private readonly double _schurRemainder;
+    private readonly PerronRemainderBounds? _perron;
 
     private TruncatedKernelBounds(int order, int rank, double tail, double schur, double remainder, double allowance,
-        double[] eigenvalues, double higher, double[] rayleighTruncated, double[] rayleighRemainder)
+        double[] eigenvalues, double higher, double[] rayleighTruncated, double[] rayleighRemainder, PerronRemainderBounds? perron)
     {
-        Order = order; Rank = rank; TailWeight = tail; SchurBound = schur; RemainderNormBound = remainder; Allowance = allowance;
+        Order = order; Rank = rank; TailWeight = tail; SchurBound = schur; _schurRemainder = remainder; Allowance = allowance;
         TruncatedEigenvalues = eigenvalues; HigherPartNorm = higher;
-        _rayleighTruncated = rayleighTruncated; _rayleighRemainder = rayleighRemainder;
+        _rayleighTruncated = rayleighTruncated; _rayleighRemainder = rayleighRemainder; _perron = perron;
     }
 
     /// <summary>r(d, K) = Σ_{m≤K, c_m&gt;0} C(d+m−1, m): the rank of J_K.</summary>
@@ -82,10 +86,16 @@ public sealed class TruncatedKernelBounds
         return order;
     }
 
-    /// <summary>The bounds for J of <paramref name="net"/> truncated at order K, with Rayleigh data for the unit vectors given.</summary>
-    public static TruncatedKernelBounds Compute(ShallowReluNetwork net, int order, IReadOnlyList<double[]> units, KappaCoefficients? kappa = null)
+    /// <summary>
+    /// The bounds for J of <paramref name="net"/> truncated at order K, with Rayleigh data for the unit vectors given. With
+    /// <paramref name="perron"/> (the same K and vectors, R_K formed densely) the remainder's norm is its Perron bracket and its
+    /// quadratic forms are exact to rounding; the intervals follow the bracket as it is refined.
+    /// </summary>
+    public static TruncatedKernelBounds Compute(ShallowReluNetwork net, int order, IReadOnlyList<double[]> units, KappaCoefficients? kappa = null,
+        PerronRemainderBounds? perron = null)
     {
         kappa ??= KappaCoefficients.Default;
+        if (perron is not null && perron.Order != order) throw new ArgumentException($"the Perron bracket is for order {perron.Order}, not {order}", nameof(perron));
         int d = net.D, p = net.P, vectors = units.Count;
         if (order < 2 || order + 2 >= kappa.Order) throw new ArgumentOutOfRangeException(nameof(order), $"the order must lie in 2..{kappa.Order - 3}");
         foreach (var v in units) if (v.Length != p) throw new ArgumentException($"every vector must have length p = {p}");
@@ -169,7 +179,7 @@ public sealed class TruncatedKernelBounds
             rayleighTruncated[a] = s;
             rayleighRemainder[a] = Math.Min(tail * schur * scaled, remainder);
         }
-        return new TruncatedKernelBounds(order, r, tail, schur, remainder, allowance, eigenvalues, higherNorm, rayleighTruncated, rayleighRemainder);
+        return new TruncatedKernelBounds(order, r, tail, schur, remainder, allowance, eigenvalues, higherNorm, rayleighTruncated, rayleighRemainder, perron);
     }
 
     /// <summary>λ_k(J) (1-based, descending) lies in this interval.</summary>
@@ -180,13 +190,19 @@ public sealed class TruncatedKernelBounds
         return new CertifiedInterval(Math.Max(0, truncated - Allowance), truncated + RemainderNormBound + Allowance).Validated();
     }
 
-    /// <summary>‖R‖₂ of Theorem 2 (R = J − main = R_2) lies in this interval.</summary>
+    /// <summary>‖R‖₂ of Theorem 2 (R = J − main = R_2) lies in this interval. R_2 = Φ_{&gt;2}Φ_{&gt;2}ᵀ + R_K ⪰ R_K ⪰ 0, so the Perron
+    /// bracket's lower end bounds it from below too.</summary>
     public CertifiedInterval TheoremTwoRemainderNorm =>
-        new CertifiedInterval(Math.Max(0, HigherPartNorm - Allowance), HigherPartNorm + RemainderNormBound + Allowance).Validated();
+        new CertifiedInterval(Math.Max(Math.Max(0, HigherPartNorm - Allowance), _perron?.NormLower ?? 0), HigherPartNorm + RemainderNormBound + Allowance).Validated();
 
     /// <summary>u J uᵀ for the a-th unit vector given to <see cref="Compute"/> lies in this interval.</summary>
-    public CertifiedInterval Rayleigh(int a) =>
-        new CertifiedInterval(Math.Max(0, _rayleighTruncated[a] - Allowance), _rayleighTruncated[a] + _rayleighRemainder[a] + Allowance).Validated();
+    public CertifiedInterval Rayleigh(int a)
+    {
+        if (_perron is null)
+            return new CertifiedInterval(Math.Max(0, _rayleighTruncated[a] - Allowance), _rayleighTruncated[a] + _rayleighRemainder[a] + Allowance).Validated();
+        var remainder = _perron.Quadratic(a);
+        return new CertifiedInterval(Math.Max(0, _rayleighTruncated[a] + remainder.Lower - Allowance), _rayleighTruncated[a] + remainder.Upper + Allowance).Validated();
+    }
 
     private static double LargestEigenvalue(SymmetricMatrix m) => m.N == 0 ? 0 : DenseSymmetricEigen.Eigenvalues(m)[^1];
 }

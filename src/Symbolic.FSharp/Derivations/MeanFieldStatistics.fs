@@ -217,9 +217,47 @@ module MeanFieldStatistics =
 
     let private cache = System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<MeanFieldStatisticsDerivation>>()
 
-    /// The whole derivation for depth L, with normal forms and checks (cached per depth; for printing and tests).
+    /// The derivation's closed forms and checked steps, as the derivation cache keeps them.
+    let toCached (x: MeanFieldStatisticsDerivation) : CachedDerivation =
+        { Expressions =
+            [ "P", x.ParameterCount; "alpha", x.Alpha; "D1", x.DualDiagonal; "D2", x.DualOffDiagonal
+              "kappa1", x.Kappa1; "kappa2", x.Kappa2; "ntkKappa1", x.NtkKappa1; "ntkKappa2", x.NtkKappa2
+              "mean", x.Mean; "secondMoment", x.SecondMoment; "lambdaMax", x.LambdaMax
+              "ntkMean", x.NtkMean; "ntkSecondMoment", x.NtkSecondMoment; "ntkLambdaMax", x.NtkLambdaMax ]
+            @ [ for i, (value, multiplicity) in List.indexed x.Spectrum do
+                  yield "spectrum." + string i + ".value", value
+                  yield "spectrum." + string i + ".multiplicity", multiplicity ]
+          Steps = x.Steps.Force() }
+
+    /// The derivation rebuilt from what the cache kept (its steps already checked).
+    let ofCached (depth: int) (c: CachedDerivation) : MeanFieldStatisticsDerivation =
+        let e = c.Expression
+        let pairs = c.Expressions |> List.filter (fun (n, _) -> n.StartsWith "spectrum." && n.EndsWith ".value") |> List.length
+        { Depth = depth
+          ParameterCount = e "P"
+          Alpha = e "alpha"
+          DualDiagonal = e "D1"
+          DualOffDiagonal = e "D2"
+          Kappa1 = e "kappa1"
+          Kappa2 = e "kappa2"
+          NtkKappa1 = e "ntkKappa1"
+          NtkKappa2 = e "ntkKappa2"
+          Spectrum = [ for i in 0 .. pairs - 1 -> e ("spectrum." + string i + ".value"), e ("spectrum." + string i + ".multiplicity") ]
+          Mean = e "mean"
+          SecondMoment = e "secondMoment"
+          LambdaMax = e "lambdaMax"
+          NtkMean = e "ntkMean"
+          NtkSecondMoment = e "ntkSecondMoment"
+          NtkLambdaMax = e "ntkLambdaMax"
+          Steps = Lazy<ProofStep list>.CreateFromValue c.Steps }
+
+    /// The key of depth L's derivation in the derivation cache.
+    let cacheKey (depth: int) = "mean-field-statistics-depth-" + string depth
+
+    /// The whole derivation for depth L, with normal forms and checks: from the per-user derivation cache when it holds this
+    /// engine version's checked derivation, else derived (and stored once every step holds); once per process per depth.
     let forDepth (depth: int) : MeanFieldStatisticsDerivation =
-        cache.GetOrAdd(depth, fun d -> lazy (derive d)).Force()
+        cache.GetOrAdd(depth, fun d -> lazy (DerivationCache.getOrDerive (cacheKey d) (System.Func<_>(fun () -> toCached (derive d))) |> ofCached d)).Force()
 
     /// LaTeX for this module's symbols (qhat1_0 → {\hat{q}^{0}_{1}}, ntkKappa2 → {\kappa'_{2}}, …; braced, so a power
     /// of one is valid LaTeX); None for others.

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using FimVerify.Cli;
 using FimVerify.Cli.CommandLine;
+using FimVerify.Numeric.MeanField;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Resources;
 using Xunit;
 
 namespace FimVerify.Numeric.Tests.Cli;
@@ -40,6 +43,8 @@ public class MeanFieldCliTests
     [InlineData("fim-stats", "--activation", "tanh", "--depth", "2", "--width", "0", "--samples", "3", "--outputs", "2", "--sigma-w2", "1", "--sigma-b2", "0.1")]
     [InlineData("fim-stats", "--activation", "tanh", "--depth", "2", "--width", "10", "--samples", "3", "--outputs", "2", "--sigma-w2", "1", "--sigma-b2", "0.1", "--variant", "hessian")]
     [InlineData("fim-stats", "--activation", "linear", "--depth", "300", "--width", "10", "--samples", "3", "--outputs", "2", "--sigma-w2", "50", "--sigma-b2", "0.1")]
+    [InlineData("fim-stats", "--activation", "tanh", "--depth", "2", "--width", "16001", "--samples", "3", "--outputs", "2", "--sigma-w2", "1", "--sigma-b2", "0.1")]
+    [InlineData("fim-stats", "--activation", "tanh", "--depth", "2", "--width", "10", "--samples", "5001", "--outputs", "2", "--sigma-w2", "1", "--sigma-b2", "0.1")]
     public void BadInputIsOneSentenceAndExitTwo(params string[] args)
     {
         var (code, output, err) = Run(args);
@@ -47,6 +52,30 @@ public class MeanFieldCliTests
         Assert.Equal("", output);
         Assert.Single(err.Trim().Split('\n'));
         Assert.StartsWith("fimverify: ", err);
+    }
+
+    [Theory]
+    // 99 hidden layers of 16000 × 16000 weights: about 190 GiB, far beyond this machine's 24 GiB.
+    [InlineData("memory", "--depth", "100", "--width", "16000", "--samples", "100", "--outputs", "10")]
+    // An input layer of 100 × 16000 = 1.6 million units: a first weight matrix of 2.6·10¹⁰ entries, more than an array holds.
+    [InlineData("array", "--depth", "2", "--width", "16000", "--samples", "10", "--outputs", "2", "--widths", "100,1")]
+    public void TooLargeForThisMachineIsRefusedBeforeAllocating(string reason, params string[] size)
+    {
+        var (code, output, err) = Run(["fim-stats", "--activation", "tanh", "--sigma-w2", "1", "--sigma-b2", "0.1", .. size]);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains(reason == "memory" ? "of memory, more than" : "one array can hold", err);
+    }
+
+    [Fact]
+    public void MemoryEstimateCoversTheLargestArraysOfATrial()
+    {
+        // Lower bound from the arrays a trial certainly holds at once: the weights, the backward signals and two C·T × C·T duals.
+        double bytes = ExperimentCosts.FimStats(new NetworkShape(3, 1, 0.1), 1000, 100, 10, 1).Bytes;
+        double weights = 1000.0 * 1000 * 2 + 10 * 1000, deltas = 1000.0 * 1000 * 2, duals = 2.0 * 1000 * 1000;
+        Assert.True(bytes >= 8 * (weights + deltas + duals), $"{bytes:G4} bytes");
+        Assert.True(bytes <= 3 * 8 * (weights + deltas + duals), $"{bytes:G4} bytes: the estimate should not refuse what fits");
     }
 
     [Fact]

@@ -34,7 +34,9 @@ public class ShallowReluTests
         var net = ShallowReluNetwork.Sample(4, 120, SeedSequence.FromSeed(2));
         var j = net.FisherByLemma1();
         Assert.Equal(0.0, j.MaxAsymmetry());
-        for (int i = 0; i < net.P; i++) Assert.Equal(0.5 * net.ColumnNorms[i] * net.ColumnNorms[i], j[i, i], 15);
+        // |J_ii − n_i²/2| ≤ 1e-15 (an absolute tolerance: xUnit's "decimal places" rounds both sides, so two values 1e-17 apart can differ).
+        for (int i = 0; i < net.P; i++)
+            Assert.True(Math.Abs(0.5 * net.ColumnNorms[i] * net.ColumnNorms[i] - j[i, i]) <= 1e-15, $"J_{i}{i} = {j[i, i]:R} vs n²/2 = {0.5 * net.ColumnNorms[i] * net.ColumnNorms[i]:R}");
         var eig = DenseSymmetricEigen.Eigenvalues(j);
         Assert.True(eig[0] >= -1e-12 * j.Trace(), $"smallest eigenvalue {eig[0]:E3}");
         Assert.Equal(0.5 * net.FrobeniusNormSquared(), j.Trace(), 12); // tr J = ‖W‖_F²/2

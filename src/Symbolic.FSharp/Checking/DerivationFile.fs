@@ -81,12 +81,19 @@ module DerivationFile =
                     match b with
                     | Term.Inf _ -> ()
                     | b -> walk bound here b
-            | Term.Diff(body, x, _) | Term.At(body, x, _) ->
+            | Term.Diff(body, x, _) ->
                 if scope.IsDefined x && not (bound.Contains x || parameters.Contains x) then
                     fail line here $"'{x}' is a definition; diff and at need a declared symbol"
                 if not (bound.Contains x || parameters.Contains x || scope.IsDeclared x) then
                     fail line here $"the variable '{x}' is not declared (add `symbol {x}` above)"
-                for (c, b) in Term.childrenWithBinders t do walk (Set.union bound (Set.ofList b)) here c
+                walk bound here body
+            | Term.At(body, x, value) ->
+                // at(f, x, v) evaluates f at x = v: inside f, x stands for that value (a defined function's
+                // parameter substituted into a diff arrives this way).
+                if scope.IsDefined x && not (bound.Contains x || parameters.Contains x) then
+                    fail line here $"'{x}' is a definition; diff and at need a declared symbol"
+                walk (bound.Add x) here body
+                walk bound here value
             | Term.Div(_, d) ->
                 for (c, b) in Term.childrenWithBinders t do walk (Set.union bound (Set.ofList b)) here c
                 if Set.intersect (Term.freeVariables d) (Set.union bound parameters) |> Set.isEmpty && isZeroConstant (substituted d) then

@@ -214,16 +214,22 @@ module Domain =
 
     /// All the integer points of a finite integer domain, when there are at most `limit`.
     let integerPoints (ranges: SymbolRange list) (limit: int) : (string * Rational) list list option =
-        if ranges |> List.exists (fun r -> not r.Declaration.Integer || r.IntegerLow.IsNone || r.IntegerHigh.IsNone) then None
+        // Finite integer ranges and one-point real domains (`2 <= x <= 2`) are enumerated.
+        let values (r: SymbolRange) : Rational list option =
+            if r.Declaration.Integer then
+                match r.IntegerLow, r.IntegerHigh with
+                | Some lo, Some hi when hi - lo < BigInteger limit -> Some [ for v in lo .. hi -> Rational.ofBigInt v ]
+                | _ -> None
+            elif r.Low = r.High then Some [ r.Low ]
+            else None
+        let all = ranges |> List.map (fun r -> r.Declaration.Name, values r)
+        if all |> List.exists (fun (_, v) -> v.IsNone) then None
         else
-            let sizes = ranges |> List.map (fun r -> r.IntegerHigh.Value - r.IntegerLow.Value + BigInteger.One)
-            let total = sizes |> List.fold (*) BigInteger.One
+            let total = all |> List.fold (fun acc (_, v) -> acc * BigInteger v.Value.Length) BigInteger.One
             if total > BigInteger limit then None
             else
-                let rec product (rs: SymbolRange list) =
+                let rec product (rs: (string * Rational list option) list) =
                     match rs with
                     | [] -> [ [] ]
-                    | r :: rest ->
-                        [ for v in r.IntegerLow.Value .. r.IntegerHigh.Value do
-                              for tail in product rest -> (r.Declaration.Name, Rational.ofBigInt v) :: tail ]
-                Some(product ranges)
+                    | (name, vs) :: rest -> [ for v in vs.Value do for tail in product rest -> (name, v) :: tail ]
+                Some(product all)

@@ -33,6 +33,10 @@ module StepChecker =
     let agreementBits = 200
     /// Digits the agreement target corresponds to (for reports).
     let agreementDigits = 60
+    /// Points of each step evaluated up to CheckLimits.MaxPrecisionBits even when they agree at agreementBits.
+    let deepPoints = 3
+    /// Points of a step decided by numerical integration (each costs quadratures; an estimate is no better for more).
+    let quadraturePoints = 8
 
     type private Agreement =
         | ExactlyEqual
@@ -118,14 +122,29 @@ module StepChecker =
     let private describe (t: Term) =
         Term.exists (function Term.Gauss _ | Term.Gauss2 _ | Term.Integral _ | Term.SumOf _ | Term.ProductOf _ -> true | _ -> false) t
 
+    let private relationIsEquality (r: Relation) = r = Relation.Equal
+
     let private symbolicRoute (ctx: ProverContext) (integers: Set<string>) (step: DerivationStep) (lhs: Term) (rhs: Term) : Symbolic =
         let session = LoweringSession(ctx.Limits, ctx.Budget, integers, fun s x -> SignProver.sign ctx (Some s) x)
         let none = { Verdict = None; Identity = false; Session = Some session }
         try
             let l = TermLowering.lowerTerm session lhs
+            let middle = session.ConditionCount
             let r = TermLowering.lowerTerm session rhs
             let closed = if describe lhs || describe rhs then "closed forms, then " else ""
-            let allProved () = session.Conditions |> Seq.forall (provedOn ctx session)
+            // An expectation without a closed form is defined exactly where it converges; when the same ones occur
+            // on both sides, both sides are undefined together where one diverges, so the step needs nothing more.
+            let unprovable (from: int) (until: int) =
+                [ for i in from .. until - 1 do
+                      match session.Conditions[i].Requirement with
+                      | Requirement.Unprovable _ -> yield session.Conditions[i].Value
+                      | _ -> () ] |> Set.ofList
+            let shared = unprovable 0 middle = unprovable middle session.ConditionCount
+            let allProved () =
+                session.Conditions |> Seq.forall (fun c ->
+                    match c.Requirement with
+                    | Requirement.Unprovable _ -> shared && relationIsEquality step.Relation
+                    | _ -> provedOn ctx session c)
             match step.Relation with
             | Relation.Equal ->
                 let route =
@@ -134,8 +153,9 @@ module StepChecker =
                     | None ->
                         let l', r' = AssumptionSimplify.simplify ctx (Some session) l, AssumptionSimplify.simplify ctx (Some session) r
                         zeroBy ctx.Limits l' r' |> Option.map (fun route -> route + " under the assumptions")
+                let sameExpectations = if (unprovable 0 session.ConditionCount).IsEmpty then "" else ", the same expectations without a closed form on both sides"
                 match route with
-                | Some route when allProved () -> { none with Verdict = Some(Proved(closed + route)); Identity = true }
+                | Some route when allProved () -> { none with Verdict = Some(Proved(closed + route + sameExpectations)); Identity = true }
                 | Some _ -> { none with Identity = true }
                 | None -> none
             | relation ->
@@ -191,7 +211,7 @@ module StepChecker =
         PointEvaluation.exactlyZero ectx env (Term.sub lhs rhs) = Some true
 
     /// Decides the relation at one point, raising the precision while it is undecided.
-    let private decidePoint (limits: CheckLimits) (budget: WorkBudget) (exhaustive: bool) (relation: Relation) (identity: (LoweringSession * bool) option) (lhs: Term) (rhs: Term) (env: Map<string, Rational>) : PointOutcome =
+    let private decidePoint (limits: CheckLimits) (budget: WorkBudget) (exhaustive: bool) (deep: bool) (relation: Relation) (identity: (LoweringSession * bool) option) (lhs: Term) (rhs: Term) (env: Map<string, Rational>) : PointOutcome =
         let cache = PointCache()
         let ladder = [ 64; agreementBits; 400; limits.MaxPrecisionBits ] |> List.filter (fun p -> p <= limits.MaxPrecisionBits) |> List.distinct
         let mutable exactlyChecked = None
@@ -237,7 +257,7 @@ module StepChecker =
                             if exhaustive && exactEqual ectx approx then Some(Agree ExactlyEqual)
                             elif not certified then Some(Agree(WithinQuadrature digits))
                             elif p < agreementBits then None
-                            elif digits >= 0.15 * float p then Some(Agree(WithinBits(min digits (float p * 0.30103))))
+                            elif digits >= 0.15 * float p && not (deep && p < limits.MaxPrecisionBits) then Some(Agree(WithinBits(min digits (float p * 0.30103))))
                             elif exactEqual ectx approx then Some(Agree ExactlyEqual)
                             elif p >= limits.MaxPrecisionBits then Some(Agree(WithinBits(max 0.0 digits)))
                             else None
@@ -350,15 +370,21 @@ module StepChecker =
                         let mutable lastReason = ""
                         // A step without symbols is one evaluation.
                         let points = if ranges.IsEmpty then 1 else points
+                        let mutable target = points
                         let maxTries = if exhaustive then Int32.MaxValue elif ranges.IsEmpty then 1 else 4 * points + extra.Length
                         use e = candidates.GetEnumerator()
-                        while falsified.IsNone && (exhaustive || agreed < points) && tried < maxTries && e.MoveNext() do
+                        while falsified.IsNone && (exhaustive || agreed < target) && tried < maxTries && e.MoveNext() do
                             budget.Check()
                             tried <- tried + 1
                             let point = e.Current
-                            match decidePoint limits budget exhaustive step.Relation identity lhs rhs point with
+                            // The first points go on to the highest precision: a difference far below 2^-200 shows there.
+                            match decidePoint limits budget exhaustive (tried <= deepPoints) step.Relation identity lhs rhs point with
                             | Agree kind ->
                                 agreed <- agreed + 1
+                                // Numerical integration is costly and no more exact for more points: at most 8.
+                                match kind with
+                                | WithinQuadrature _ when not exhaustive -> target <- min target quadraturePoints
+                                | _ -> ()
                                 let rank = function ExactlyEqual -> 3.0e9 | Certain -> 2.5e9 | ByIdentity -> 2.0e9 | WithinBits d -> 1.0e6 + d | WithinQuadrature d -> d
                                 weakest <- match weakest with Some w when rank w <= rank kind -> Some w | _ -> Some kind
                             | Disagree(l, r, route) -> falsified <- Some(False(pointText point, l, r, route))
@@ -368,11 +394,11 @@ module StepChecker =
                         | Some f -> f
                         | None when exhaustive && agreed > 0 && agreed + bothUndefined = tried ->
                             match weakest with
-                            | Some ExactlyEqual | Some ByIdentity -> Proved $"exhaustively: all {tried} integer points of the domain, exact"
-                            | Some Certain -> Proved $"exhaustively: all {tried} integer points of the domain, certified interval arithmetic"
-                            | Some(WithinBits d) -> Plausible(agreed, $"every integer point of the domain, interval arithmetic to {int d} digits")
-                            | _ -> Plausible(agreed, "every integer point of the domain, numerical integration within its estimated error")
-                        | None when agreed >= points || (exhaustive && agreed > 0 && agreed + bothUndefined = tried) ->
+                            | Some ExactlyEqual | Some ByIdentity -> Proved $"exhaustively: all {tried} points of the domain, exact"
+                            | Some Certain -> Proved $"exhaustively: all {tried} points of the domain, certified interval arithmetic"
+                            | Some(WithinBits d) -> Plausible(agreed, $"every point of the domain, interval arithmetic to {int d} digits")
+                            | _ -> Plausible(agreed, "every point of the domain, numerical integration within its estimated error")
+                        | None when agreed >= target || (exhaustive && agreed > 0 && agreed + bothUndefined = tried) ->
                             let route =
                                 match weakest with
                                 | Some ExactlyEqual -> "exact arithmetic"

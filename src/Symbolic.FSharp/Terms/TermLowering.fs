@@ -110,8 +110,31 @@ module TermLowering =
         with
         | NoClosedForm reason ->
             s.RollBack mark
-            s.Require(Requirement.Unprovable $"{Term.format t} has no closed form here ({reason})", X.zero)
-            s.Atom(closeOver env t)
+            let atom = s.Atom(canonicalBinder s env t)
+            s.RollBack mark
+            // Its definedness (convergence) is this atom's: recorded against it, so a step with the same
+            // expectation on both sides needs it on both.
+            s.Require(Requirement.Unprovable $"{Term.format t} has no closed form here ({reason})", atom)
+            atom
+
+    /// The binding form with its parts lowered and its variables named by nesting depth, so equal expectations
+    /// written with other names or factor orders are the same atom.
+    and private canonicalBinder (s: LoweringSession) (env: Env) (t: Term) : Term =
+        let depth = env |> Seq.filter (fun (KeyValue(k, _)) -> k.StartsWith "#b") |> Seq.length
+        let name (i: int) = $"#b{depth + i}"
+        let part (x: Term) = Term.ofExpression (lower s env x)
+        let body (vars: string list) (b: Term) =
+            let inner = vars |> List.mapi (fun i v -> v, i) |> List.fold (fun (m: Env) (v, i) -> m.Add(v, Symbol(name i)).Add(name i, Symbol(name i))) env
+            try Term.ofExpression (lower s inner b) with NoClosedForm _ | Divergent _ -> Term.substitute (vars |> List.mapi (fun i v -> v, Term.Var(name i)) |> Map.ofList) (closeOver env b)
+        match t with
+        | Term.Gauss(b, z, m, v) -> Term.Gauss(body [ z ] b, name 0, part m, part v)
+        | Term.Gauss2(b, u, w, a, bb, c) -> Term.Gauss2(body [ u; w ] b, name 0, name 1, part a, part bb, part c)
+        | Term.Integral(b, x, lo, hi) ->
+            let bound (e: Term) = match e with Term.Inf _ -> e | e -> part e
+            Term.Integral(body [ x ] b, name 0, bound lo, bound hi)
+        | Term.SumOf(b, k, lo, hi) -> Term.SumOf(body [ k ] b, name 0, part lo, part hi)
+        | Term.ProductOf(b, k, lo, hi) -> Term.ProductOf(body [ k ] b, name 0, part lo, part hi)
+        | t -> closeOver env t
 
     and private power (s: LoweringSession) (b: Expression) (e: Expression) : Expression =
         let bits (r: Rational) = int64 (r.Num.GetBitLength()) + int64 (r.Den.GetBitLength())

@@ -192,9 +192,46 @@ module SignProver =
         | Some r, Some h -> Some(X.mul [ Number r; h ])
         | _ -> None
 
-    /// The sign of x on the domain (Unknown when neither structure nor intervals settle it).    /// The sign of x on the domain (Unknown when neither structure nor intervals settle it).
-    let rec sign (ctx: ProverContext) (session: LoweringSession option) (x: Expression) : Sign =
-        let s = sign ctx session
+    /// The sign of x on the domain (Unknown when neither structure nor intervals settle it).    /// The sign of a constant, exactly when it is rational, else by its enclosure (2 when undecided).
+    let private constantSign (value: Expression) =
+        match value with
+        | Number r -> r.Sign
+        | value ->
+            match Domain.enclosure 128 value with
+            | Result.Ok a when a.Exact.IsSome -> a.Exact.Value.Sign
+            | Result.Ok a when Interval.positive a.Enclosure -> 1
+            | Result.Ok a when Interval.negative a.Enclosure -> -1
+            | _ -> 2
+
+    /// The sign of x on the domain (Unknown when neither structure nor intervals settle it).
+    let rec sign (ctx: ProverContext) (session: LoweringSession option) (x: Expression) : Sign = signAt ctx session 0 x
+
+    /// x a function of one declared symbol, monotone there (its derivative's sign proved): its sign at the bounds,
+    /// evaluated exactly, gives its sign on the domain (√x − 1 < 0 for x < 1, where the closed hull only says ≤ 0).
+    and private monotone (ctx: ProverContext) (session: LoweringSession option) (depth: int) (x: Expression) : Sign =
+        match X.symbols x with
+        | [ v ] when depth < 2 && ctx.Ranges.ContainsKey v && not ctx.Ranges[v].Declaration.Integer ->
+            try
+                let d = ctx.Ranges[v].Declaration
+                let slope = signAt ctx session (depth + 1) (Differentiate.withRespectTo v x)
+                let increasing = slope.AtLeastZero
+                if not increasing && not slope.AtMostZero then Sign.Unknown
+                else
+                    let strictly = slope.NotZero
+                    // The least value is at the lower bound when increasing, the upper when decreasing; the greatest the other.
+                    let least, most = if increasing then d.Lower, d.Upper else d.Upper, d.Lower
+                    let at (b: Bound option) = b |> Option.map (fun b -> constantSign (Substitute.one v b.Value x), b.Strict)
+                    match at least, at most with
+                    | Some(1, _), _ -> Sign.Positive
+                    | Some(0, strict), _ -> if strict && strictly then Sign.Positive else Sign.NonNegative
+                    | _, Some(-1, _) -> Sign.Negative
+                    | _, Some(0, strict) -> if strict && strictly then Sign.Negative else Sign.NonPositive
+                    | _ -> Sign.Unknown
+            with :? ArithmeticException -> Sign.Unknown
+        | _ -> Sign.Unknown
+
+    and private signAt (ctx: ProverContext) (session: LoweringSession option) (depth: int) (x: Expression) : Sign =
+        let s = signAt ctx session depth
         let structural =
             match x with
             | Number r -> if r.Sign > 0 then Sign.Positive elif r.Sign < 0 then Sign.Negative else Sign.Zero
@@ -275,6 +312,13 @@ module SignProver =
                         | _ -> Sign.Unknown
             | _ -> Sign.Unknown
         let structural = if structural = Sign.Unknown then affine ctx x else structural
+        let structural =
+            match structural with
+            | Sign.Unknown | Sign.NonNegative | Sign.NonPositive | Sign.NonZero ->
+                match monotone ctx session depth x with
+                | Sign.Unknown -> structural
+                | better -> better
+            | s -> s
         match structural with
         | Sign.Positive | Sign.Negative | Sign.Zero -> structural
         | partial ->

@@ -116,6 +116,35 @@ at(diff(exp(2*x), x, 2), x, 0) = 4
 """
             for o in outcomes do Expect.isTrue (isProved o.Verdict || isPlausible o.Verdict) $"line {o.Step.Line}: %A{o.Verdict}"
         }
+        test "closed forms decide by themselves: power sums for unbounded n, bivariate moments, half-line moments" {
+            let outcomes = check """
+symbol n: integer, n >= 0
+symbol a: 1 < a < 2
+symbol c: 1 < c < 2
+symbol b: -1/2 < b < 1/2
+symbol m: -1 < m < 1
+symbol u
+symbol w
+symbol z
+sum(k^3, k, 1, n) = n^2*(n + 1)^2/4
+sum(2^k, k, 0, n) = 2^(n + 1) - 1
+gauss2(u^2*w^2, u, w, a, b, c) = a*c + 2*b^2
+gauss2(u^3*w, u, w, a, b, c) = 3*a*b
+gauss(relu(z)^3, z, 0, a) = 2*a^(3/2)/sqrt(2*pi)
+gauss(abs(z - m), z, m, a) = sqrt(2*a/pi)
+"""
+            for o in outcomes do
+                Expect.isTrue (isProved o.Verdict) $"line {o.Step.Line}: %A{o.Verdict}"
+                Expect.stringContains (route o.Verdict) "closed forms" $"line {o.Step.Line} by its closed form"
+            let wrong = check "symbol n: integer, n >= 0
+sum(k^3, k, 1, n) = n^2*(n + 1)^2/2
+symbol a: 1 < a < 2
+symbol u
+symbol w
+gauss2(u^2*w^2, u, w, a, a/2, a) = a^2
+"
+            for o in wrong do Expect.isTrue (isFalse o.Verdict) $"line {o.Step.Line} is FALSE: %A{o.Verdict}"
+        }
         test "inequalities as chain continuations, and their failures" {
             let outcomes = check "symbol x\nx^2 + 1 > 0\n0 <= x^2\n<= x^2 + 1\n< x^2 + 2\n< x^2\n"
             match outcomes |> List.map (fun o -> o.Verdict) with

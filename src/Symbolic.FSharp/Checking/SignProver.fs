@@ -7,7 +7,9 @@ open System.Numerics
 type ProverContext =
     { Ranges: Map<string, SymbolRange>
       Limits: CheckLimits
-      Budget: WorkBudget }
+      Budget: WorkBudget
+      /// Signs already decided in this step (conditions and their parts recur).
+      Memo: System.Collections.Generic.Dictionary<struct (Expression * int), Sign> }
 
 /// Signs of expressions on the whole declared domain ("positivity by structure"): even powers, exponentials, sums and
 /// products of terms of known sign, symbols by their assumptions, and where structure is silent, certified interval
@@ -231,6 +233,14 @@ module SignProver =
         | _ -> Sign.Unknown
 
     and private signAt (ctx: ProverContext) (session: LoweringSession option) (depth: int) (x: Expression) : Sign =
+        match ctx.Memo.TryGetValue(struct (x, depth)) with
+        | true, known -> known
+        | _ ->
+            let result = decide ctx session depth x
+            ctx.Memo[struct (x, depth)] <- result
+            result
+
+    and private decide (ctx: ProverContext) (session: LoweringSession option) (depth: int) (x: Expression) : Sign =
         let s = signAt ctx session depth
         let structural =
             match x with

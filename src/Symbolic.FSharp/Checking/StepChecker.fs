@@ -346,7 +346,7 @@ module StepChecker =
                     let used = Set.union (Term.freeVariables step.Lhs) (Term.freeVariables step.Rhs)
                     let declared = symbols |> List.filter (fun s -> used.Contains s.Name)
                     let ranges = declared |> List.map (fun d -> match Domain.range d with Result.Ok r -> r | Result.Error e -> raise (LoweringGaveUp e))
-                    let ctx = { Ranges = ranges |> List.map (fun r -> r.Declaration.Name, r) |> Map.ofList; Limits = limits; Budget = budget }
+                    let ctx = { Ranges = ranges |> List.map (fun r -> r.Declaration.Name, r) |> Map.ofList; Limits = limits; Budget = budget; Memo = Collections.Generic.Dictionary(HashIdentity.Structural) }
                     let close = closeForDerivative ctx
                     let lhs = TermCalculus.eliminate close step.Lhs
                     let rhs = TermCalculus.eliminate close step.Rhs

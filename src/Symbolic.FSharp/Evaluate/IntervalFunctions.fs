@@ -333,7 +333,8 @@ module IntervalFunctions =
                 bernoulliCache.Add(-s / Rational.ofInt (m + 1))
             bernoulliCache[n])
 
-    /// log Γ(y) for y ≥ 0.12p + 10 by Stirling's series; for real y > 0 the error is at most the first omitted term.
+    /// log Γ(y) for y ≥ p by Stirling's series (there about p/13 terms reach 2^-p, so few Bernoulli numbers are
+    /// needed); for real y > 0 the error is at most the first omitted term.
     let private logGammaLarge p (y: Dyadic) : Interval =
         let w = p + guard
         let yi = Interval.point y
@@ -362,7 +363,7 @@ module IntervalFunctions =
     /// Γ(x) at a point x > 0: Γ(x) = exp(log Γ(x + n))/(x(x + 1)…(x + n − 1)).
     let private gammaPositive p (x: Dyadic) : Interval =
         let w = p + guard
-        let threshold = 0.12 * float w + 10.0
+        let threshold = float w
         let n = max 0 (int (Math.Ceiling(threshold - Dyadic.toDouble x)))
         let y = Dyadic.add Down Int32.MaxValue x (Dyadic.ofInt n)
         let mutable denominator = Interval.one

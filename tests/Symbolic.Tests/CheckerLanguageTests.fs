@@ -4,8 +4,12 @@ module FimVerify.Symbolic.Tests.CheckerLanguageTests
 
 open System.IO
 open Expecto
+open FsCheck
+open FsCheck.FSharp
 open FimVerify.Symbolic
 open FimVerify.Symbolic.Tests.DerivationCheckerTests
+
+let private crossCheckConfig = { FsCheckConfig.defaultConfig with maxTest = 12; replay = Some(20261213UL, 11UL, None) }
 
 let private read (name: string) = File.ReadAllText(Path.Combine(examples, name))
 
@@ -82,6 +86,31 @@ let tests =
                         if o.Step.Line <> line && not (o.Step.Text.StartsWith "=" || o.Step.Text.StartsWith "<") then
                             Expect.isFalse (isFalse o.Verdict) $"{name}: only the changed line is FALSE (line {o.Step.Line})"
         }
+        testPropertyWithConfig crossCheckConfig "closed forms agree with adaptive quadrature at random parameters (independent routes)" (Prop.forAll (Arb.fromGen (Gen.zip3 (Gen.choose (1, 3000)) (Gen.choose (-2000, 2000)) (Gen.choose (-900, 900)))) (fun (vk, mk, ck) ->
+            let v, m, c = Rational.make vk 1000, Rational.make mk 1000, Rational.make ck 1000
+            let env = Map.ofList [ "v", PointEvaluation.exact 128 v; "m", PointEvaluation.exact 128 m; "c", PointEvaluation.exact 128 c ]
+            let forms =
+                [ "gauss(relu(z - c)^2*z, z, m, v)"; "gauss(abs(z)*exp(c*z), z, m, v)"; "gauss(step(z + c)*z^3, z, m, v)"
+                  "gauss(z^3*erf(c*z + m), z, m, v)"; "gauss(max(z, c)*min(z, 0), z, m, v)"; "gauss(erf(z)*erf(c*z), z, 0, v)"
+                  "gauss2(relu(u)*relu(w), u, w, v, c*v, v)"; "gauss2(step(u)*step(w), u, w, v, c*v, 2*v)"; "gauss2(erf(u)*erf(w), u, w, v, c*v, 1)"
+                  "gauss2(exp(-u^2 - c*u*w - w^2), u, w, v, c*v/2, v)"; "gauss2(u^3*w^3, u, w, v, c*v, 1)"
+                  "integral(relu(x - c)*exp(-x^2), x, -inf, inf)"; "integral(x^2*exp(c*x), x, m, 2)" ]
+            for text in forms do
+                let t = match TermParser.tryParse Map.empty text with Result.Ok(t, _) -> t | Result.Error e -> failwith (string e)
+                let ctx : EvaluationContext = { Precision = 128; Limits = CheckLimits.defaults; Budget = WorkBudget(30.0); Cache = PointCache() }
+                let closed =
+                    match PointEvaluation.eval ctx env t with
+                    | PointValue.Value a when a.Certified -> Interval.midpoint a.Enclosure
+                    | other -> failwith $"{text}: no closed form at v = {v}, m = {m}, c = {c}: %A{other}"
+                let free = Term.freeVariables t |> List.ofSeq
+                let slots = free |> List.mapi (fun i n -> n, i) |> Map.ofList
+                let values = Array.zeroCreate DoubleEvaluation.slotCount
+                free |> List.iteri (fun i n -> values[i] <- env[n].Exact.Value.ToDouble())
+                let settings : DoubleEvaluation.Settings = { Tolerance = 1e-12; MaxEvaluations = 400_000; Budget = WorkBudget(30.0) }
+                let q = DoubleEvaluation.binderIntegral settings slots t values
+                if not q.Converged || abs (q.Value - closed) > 1e-8 * (1.0 + q.AbsoluteIntegral) then
+                    failwith $"{text} at v = {v}, m = {m}, c = {c}: closed form {closed}, quadrature {q.Value} ± {q.Error}"
+            true))
         test "numerical routes say so: an expectation without a closed form is integrated, with its estimated error" {
             let outcomes = check "symbol z\ngauss(z*tanh(z), z, 0, 1) = gauss(1 - tanh(z)^2, z, 0, 1)\ngauss(z*tanh(z), z, 0, 1) = gauss(1 - tanh(z)^2, z, 0, 1) + 1/10^6\n"
             Expect.isTrue (isPlausible outcomes[0].Verdict) "Stein for tanh holds numerically"

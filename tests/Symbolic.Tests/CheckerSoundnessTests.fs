@@ -43,6 +43,8 @@ let tests =
             let x = coordinate "x" v
             Expect.isTrue (x > Rational.One && x < Rational.One + Rational(Numerics.BigInteger.One, Numerics.BigInteger.Pow(Numerics.BigInteger 10, 30))) "inside"
             Expect.isTrue (isProved (single "symbol x: 2 <= x <= 2\nx^2 = 4\n")) "a one-point domain is its point"
+            let v = single "symbol x: pi < x < pi + 1/10^40\nx = pi\n"
+            expectFalse "π < x < π + 1e-40 (irrational ends 1e-40 apart) is sampled inside" v
             let e = parseError "symbol x: sqrt(2)^2 < x < 2\nx = x\n"
             Expect.stringContains e.Message "empty interval" "√2² = 2 exactly: (2, 2) is empty"
             let e = parseError "symbol n: integer, 1/3 < n < 2/3\nn = n\n"
@@ -149,6 +151,13 @@ product(k, k, n + 1, n) = 1
 sum(1, k, 1, n - 1) = n - 1
 """
             for o in outcomes do Expect.isTrue (isProved o.Verdict) $"line {o.Step.Line}: %A{o.Verdict}"
+        }
+        test "a divergent expectation or integral is undefined (closed form) or undecided (numerical), never a number" {
+            match single "symbol z\ngauss(exp(z^2), z, 0, 1) = 1\n" with
+            | False(_, l, _, _) -> Expect.stringContains l "diverges" "E exp(z²) diverges: the left side is undefined"
+            | other -> failtestf "expected FALSE, got %A" other
+            expectFalse "∫₀^∞ 1 dx = 1" (single "symbol x\nintegral(1, x, 0, inf) = 1\n")
+            Expect.isTrue (isUndecided (single "symbol z\ngauss(exp(exp(z)), z, 0, 1) = 1\n")) "E exp(exp z) (no closed form) is not reported as a value"
         }
         test "differentiating under an expectation refuses jumps (the derivative of E[step(z)] is a density, not 0)" {
             let outcomes = check """

@@ -112,6 +112,14 @@ module DoubleEvaluation =
         walk t
         List.ofSeq found
 
+    /// An integrand times the Gaussian density that does not decay in its tails (|g| at ±37 not below |g| at ±30
+    /// when that is not negligible): the expectation may diverge, so the quadrature is not trusted.
+    let private growsInTheTails (g: float -> float) =
+        let scale = [ -3.0; -1.0; 0.0; 1.0; 3.0 ] |> List.map (fun t -> abs (g t)) |> List.filter Double.IsFinite |> List.fold max 0.0
+        [ -1.0; 1.0 ] |> List.exists (fun side ->
+            let at30, at37 = abs (g (30.0 * side)), abs (g (37.0 * side))
+            Double.IsNaN at37 || Double.IsInfinity at37 || (at30 > 1e-30 * max scale 1e-300 && at37 >= at30))
+
     /// The slot after every slot in use (nested binders of the same name get their own).
     let private nextSlot (slots: Map<string, int>) = (slots |> Seq.fold (fun m (KeyValue(_, i)) -> max m i) -1) + 1
 
@@ -210,8 +218,12 @@ module DoubleEvaluation =
                     let sd = Math.Sqrt vv
                     let place (arr: float[]) (t: float) = arr[slot] <- mv + sd * t
                     let breaks = kinks selectors slot place a'
-                    let integrand t = (place a' t; let y = f a' in if y = 0.0 then 0.0 else y * standardDensity t)
-                    Quadrature.integrate settings.Budget integrand -infinity infinity breaks settings.Tolerance settings.MaxEvaluations
+                    // The density first: where it underflows the term is 0, whatever f does there.
+                    let integrand t =
+                        let d = standardDensity t
+                        if d = 0.0 then 0.0 else (place a' t; let y = f a' in if y = 0.0 then 0.0 else y * d)
+                    if growsInTheTails integrand then failed
+                    else Quadrature.integrate settings.Budget integrand -infinity infinity breaks settings.Tolerance settings.MaxEvaluations
         | Term.Gauss2(body, u, w, av, bv, cv) ->
             let su = nextSlot slots
             let sw = su + 1
@@ -234,15 +246,18 @@ module DoubleEvaluation =
                         if rest = 0.0 then (a'[su] <- ra * s; a'[sw] <- k * s; f a')
                         else
                             let integrand r =
-                                a'[su] <- ra * s
-                                a'[sw] <- k * s + rest * r
-                                let y = f a'
-                                if y = 0.0 then 0.0 else y * standardDensity r
+                                let d = standardDensity r
+                                if d = 0.0 then 0.0
+                                else
+                                    a'[su] <- ra * s
+                                    a'[sw] <- k * s + rest * r
+                                    let y = f a'
+                                    if y = 0.0 then 0.0 else y * d
                             // Kinks in r at fixed s: where w crosses 0 (the common case for piecewise functions of w).
                             let q = Quadrature.integrate settings.Budget integrand -infinity infinity [ -(k * s) / rest ] settings.Tolerance (settings.MaxEvaluations / 16)
                             innerError <- max innerError (q.Error / max 1e-300 q.AbsoluteIntegral)
                             if q.Converged then q.Value else nan
-                    let outer s = let y = inner s in if y = 0.0 then 0.0 else y * standardDensity s
+                    let outer s = let d = standardDensity s in if d = 0.0 then 0.0 else (let y = inner s in if y = 0.0 then 0.0 else y * d)
                     let r = Quadrature.integrate settings.Budget outer -infinity infinity [ 0.0 ] settings.Tolerance (settings.MaxEvaluations / 16)
                     // The inner integrals' relative errors add to the outer estimate.
                     { r with Error = r.Error + innerError * r.AbsoluteIntegral }

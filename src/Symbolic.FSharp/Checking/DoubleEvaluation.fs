@@ -177,6 +177,13 @@ module DoubleEvaluation =
             fun a -> let r = integral a in if r.Converged then r.Value else nan
         | Term.Diff _ | Term.At _ -> invalidOp "diff and at are eliminated before evaluation"
 
+    /// A bound variable's slot, the compiled body, and the compiled selectors of its piecewise functions.
+    and private boundVariable (settings: Settings) (slots: Map<string, int>) (x: string) (body: Term) =
+        let slot = nextSlot slots
+        if slot >= slotCount then invalidOp "binding forms nested too deeply"
+        let inner = slots.Add(x, slot)
+        slot, compile settings inner body, selectorsOf x body |> List.map (compile settings inner)
+
     /// The numerical value of an expectation or integral with its error estimate (Converged = false when the value is
     /// undefined or the quadrature did not meet its tolerance).
     and binderIntegral (settings: Settings) (slots: Map<string, int>) (t: Term) : float[] -> QuadratureResult =
@@ -185,11 +192,7 @@ module DoubleEvaluation =
         let exact v = { Value = v; Error = 0.0; AbsoluteIntegral = abs v; Evaluations = 1; Converged = not (Double.IsNaN v) }
         match t with
         | Term.Integral(body, x, lo, hi) ->
-            let slot = nextSlot slots
-            if slot >= slotCount then invalidOp "binding forms nested too deeply"
-            let inner = slots.Add(x, slot)
-            let f = compile settings inner body
-            let selectors = selectorsOf x body |> List.map (compile settings inner)
+            let slot, f, selectors = boundVariable settings slots x body
             let l, h = c lo, c hi
             fun a ->
                 let lv, hv = l a, h a
@@ -203,11 +206,7 @@ module DoubleEvaluation =
                     let r = Quadrature.integrate settings.Budget integrand lo' hi' breaks settings.Tolerance settings.MaxEvaluations
                     { r with Value = sign * r.Value }
         | Term.Gauss(body, z, m, v) ->
-            let slot = nextSlot slots
-            if slot >= slotCount then invalidOp "binding forms nested too deeply"
-            let inner = slots.Add(z, slot)
-            let f = compile settings inner body
-            let selectors = selectorsOf z body |> List.map (compile settings inner)
+            let slot, f, selectors = boundVariable settings slots z body
             let mf, vf = c m, c v
             fun a ->
                 let mv, vv = mf a, vf a

@@ -104,6 +104,17 @@ module SignProver =
                     | l, r when l.AtMostZero && r.AtMostZero -> Sign.NonPositive
                     | _ -> Sign.Unknown
 
+    /// The base with the highest negative integer power among the terms' factors, and that power (as a positive
+    /// number): multiplying the terms by it clears that denominator.
+    let largestDenominator (ts: Expression list) : (Expression * Rational) option =
+        ts
+        |> List.collect (fun t ->
+            (match t with Product fs -> fs | f -> [ f ]) |> List.choose (function
+                | Power(b, Number n) when n.IsInteger && n.Sign < 0 -> Some(b, -n)
+                | _ -> None))
+        |> List.sortByDescending snd
+        |> List.tryHead
+
     /// The largest monomial Π b^e (integer e) dividing every term of a sum, and the sum divided by it.
     let commonFactor (ts: Expression list) : (Expression * Expression) option =
         let powersOf (t: Expression) =
@@ -280,12 +291,7 @@ module SignProver =
                 elif signs |> List.forall (fun t -> t.AtMostZero) then (if signs |> List.exists (fun t -> t = Sign.Negative) then Sign.Negative else Sign.NonPositive)
                 else
                     // A common denominator B^n (B ≠ 0, n even, or B > 0) does not change the sign: clear it.
-                    let denominators =
-                        ts |> List.collect (fun t ->
-                            (match t with Product fs -> fs | f -> [ f ]) |> List.choose (function
-                                | Power(b, Number n) when n.IsInteger && n.Sign < 0 -> Some(b, -n)
-                                | _ -> None))
-                    match denominators |> List.sortByDescending snd |> List.tryHead with
+                    match largestDenominator ts with
                     | Some(b, n) when (n.Num.IsEven && (s b).NotZero) || s b = Sign.Positive ->
                         s (X.add (ts |> List.map (fun t -> X.mul [ t; X.pow b (Number n) ])))
                     | _ ->
@@ -379,12 +385,7 @@ module AssumptionSimplify =
                 | _ -> y
             | Power(Sum ts, Number r) when not r.IsInteger ->
                 // A positive denominator common to the radicand's terms comes out: (Σ t_i)^r = B^(−nr) (Σ t_i B^n)^r.
-                let denominators =
-                    ts |> List.collect (fun t ->
-                        (match t with Product fs -> fs | f -> [ f ]) |> List.choose (function
-                            | Power(b, Number n) when n.IsInteger && n.Sign < 0 -> Some(b, -n)
-                            | _ -> None))
-                match denominators |> List.sortByDescending snd |> List.tryHead with
+                match SignProver.largestDenominator ts with
                 | Some(b, n) when sign b = Sign.Positive ->
                     let scaled = X.add (ts |> List.map (fun t -> X.mul [ t; X.pow b (Number n) ]))
                     X.mul [ X.pow b (Number(-(n * r))); X.pow scaled (Number r) ]

@@ -56,14 +56,21 @@ module StepChecker =
         let s = string r
         if s.Length <= 60 then s else (Dyadic.ofRational Down 200 r |> Interval.point |> Interval.toText 30) |> fun t -> "≈" + t
 
-    let private valueText (v: PointValue) =
+    let private valueTextAt (digits: int) (v: PointValue) =
         match v with
         | PointValue.Value a ->
             match a.Exact with
             | Some r -> rationalText r
-            | None -> Interval.toText 20 a.Enclosure + (if a.Certified then "" else " (estimated)")
+            | None -> Interval.toText digits a.Enclosure + (if a.Certified then "" else " (estimated)")
         | PointValue.Undefined why -> $"undefined ({why})"
         | PointValue.Unknown why -> $"not evaluated ({why})"
+
+    let private valueText = valueTextAt 20
+
+    /// The two sides of a counterexample with enough digits to tell them apart (up to 80).
+    let private sidesText (l: PointValue) (r: PointValue) =
+        let digits = [ 20; 30; 45; 60; 80 ] |> List.tryFind (fun d -> valueTextAt d l <> valueTextAt d r) |> Option.defaultValue 80
+        valueTextAt digits l, valueTextAt digits r
 
     /// The closed form of a binding form when its conditions hold on the whole domain (for differentiating it).
     let private closeForDerivative (ctx: ProverContext) (t: Term) : Term option =
@@ -233,7 +240,7 @@ module StepChecker =
                 match l, r with
                 | PointValue.Undefined _, PointValue.Undefined _ -> BothUndefined
                 | PointValue.Undefined _, PointValue.Value _ | PointValue.Value _, PointValue.Undefined _ ->
-                    Disagree(valueText l, valueText r, "one side is defined there and the other is not")
+                    Disagree(fst (sidesText l r), snd (sidesText l r), "one side is defined there and the other is not")
                 | PointValue.Unknown why, _ | _, PointValue.Unknown why -> attempt rest why
                 | PointValue.Value a, PointValue.Value b ->
                     let certified = a.Certified && b.Certified
@@ -265,7 +272,7 @@ module StepChecker =
                     | Relation.Equal ->
                         match comparison with
                         | Some 0 -> Agree ExactlyEqual
-                        | Some _ -> Disagree(valueText l, valueText r, route)
+                        | Some _ -> Disagree(fst (sidesText l r), snd (sidesText l r), route)
                         | None -> match near () with Some o -> o | None -> attempt rest "the two sides are too close to separate at this precision"
                     | _ ->
                         // L rel R with rel one of < ≤ > ≥, as c = sign(L − R).
@@ -277,13 +284,13 @@ module StepChecker =
                             | _ -> c >= 0
                         match comparison with
                         | Some c ->
-                            if not (holds c) then Disagree(valueText l, valueText r, route)
+                            if not (holds c) then Disagree(fst (sidesText l r), snd (sidesText l r), route)
                             elif a.Exact.IsSome && b.Exact.IsSome then Agree ExactlyEqual
                             elif certified then Agree Certain
                             else Agree(WithinQuadrature 0.0)
                         | None ->
                             if certified && p < agreementBits && not rest.IsEmpty then attempt rest "the two sides are too close to order at this precision"
-                            elif exactEqual ectx approx then (if holds 0 then Agree ExactlyEqual else Disagree(valueText l, valueText r, "the two sides are equal there"))
+                            elif exactEqual ectx approx then (if holds 0 then Agree ExactlyEqual else Disagree(fst (sidesText l r), snd (sidesText l r), "the two sides are equal there"))
                             elif not rest.IsEmpty && certified then attempt rest "the two sides are too close to order at this precision"
                             elif holds 0 then
                                 // ≤ or ≥ with the sides indistinguishable at the highest precision: consistent with the claim.

@@ -211,13 +211,17 @@ module Interval =
                 let r = Dyadic.toRational d
                 let negative = r.Sign < 0
                 let a = Rational.abs r
-                // Scale to an integer with `digits` digits.
-                let log10 = int (Math.Floor(float t * 0.30102999566398120))
-                let shift = digits - 1 - log10
-                let scaled =
-                    if shift >= 0 then a.Num * BigInteger.Pow(BigInteger 10, shift) / a.Den
-                    else a.Num / (a.Den * BigInteger.Pow(BigInteger 10, -shift))
-                let s = scaled.ToString()
+                // Scale to an integer with `digits` digits, rounded to nearest (so 4.99…97e-4 and 5.00…02e-4 both
+                // print as 5.00…0e-4); the decimal exponent estimated from the binary one may be off by one.
+                let digitsAt (shift: int) =
+                    let scaled =
+                        if shift >= 0 then (BigInteger 2 * a.Num * BigInteger.Pow(BigInteger 10, shift) + a.Den) / (BigInteger 2 * a.Den)
+                        else (BigInteger 2 * a.Num + a.Den * BigInteger.Pow(BigInteger 10, -shift)) / (BigInteger 2 * a.Den * BigInteger.Pow(BigInteger 10, -shift))
+                    scaled.ToString()
+                let estimate = digits - 1 - int (Math.Floor(float t * 0.30102999566398120))
+                let first = digitsAt estimate
+                let shift = estimate + (digits - first.Length)
+                let s = if first.Length = digits then first else digitsAt shift
                 let exponent = s.Length - 1 - shift
                 let mantissa = if s.Length > 1 then $"{s.Substring(0, 1)}.{s.Substring(1, Operators.min (digits - 1) (s.Length - 1))}" else s
                 let sign = if negative then "-" else ""

@@ -130,8 +130,15 @@ module Dyadic =
     /// The nearest-below or nearest-above p-bit dyadic to a rational.
     let ofRational (dir: Rounding) (p: int) (r: Rational) = div dir p (ofBigInt r.Num) (ofBigInt r.Den)
 
+    /// Exponents beyond which an exact integer or rational form is not built (it would take gigabytes).
+    let private maxMaterialised = 10_000_000L
+
+    let private materialisable (d: Dyadic) =
+        if Operators.abs d.E > maxMaterialised then raise (ArithmeticException "a number too large or too small to write out exactly")
+
     /// The exact rational value (only for moderate exponents).
     let toRational (d: Dyadic) : Rational =
+        materialisable d
         if d.E >= 0L then Rational.ofBigInt (d.M <<< int d.E) else Rational(d.M, BigInteger.One <<< int -d.E)
 
     /// The nearest double (±∞ or 0 beyond the double range).
@@ -155,5 +162,9 @@ module Dyadic =
         Dyadic((if x < 0.0 then -(BigInteger m) else BigInteger m), int64 e)
 
     /// ⌊d⌋ and ⌈d⌉ as integers (moderate exponents only).
-    let floor (d: Dyadic) = if d.E >= 0L then d.M <<< int d.E else d.M >>> int -d.E
+    let floor (d: Dyadic) =
+        if d.E < -maxMaterialised then (if d.M.Sign < 0 then BigInteger.MinusOne else BigInteger.Zero)
+        else
+            materialisable d
+            if d.E >= 0L then d.M <<< int d.E else d.M >>> int -d.E
     let ceiling (d: Dyadic) = -(floor (neg d))

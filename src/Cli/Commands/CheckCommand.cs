@@ -17,10 +17,15 @@ public sealed class CheckCommand : ICommand
           --points N   random points per step that is not proved symbolically (1 … 1000, default 24)
           --seed S     seed of the random points (default 1); the same seed gives the same points
           --format F   text (default) or json
-        A step is PROVED when both sides have the same canonical form; otherwise PLAUSIBLE when they agree
-        exactly at N random rational points (rational identities) or to at least 60 digits at N random
-        points inside the assumptions; FALSE with the point where they differ. Exit 0 if no step is FALSE,
-        1 if one is, 2 if the file is malformed (the message gives line and column).
+        Steps may be equalities or inequalities (< <= > >=) and use gauss, gauss2, integral, sum, product,
+        diff, at and the functions listed in docs/derivation-files.md. A step is PROVED when its canonical
+        forms agree (closed forms of expectations, integrals and sums; assumptions used) and every side
+        condition is proved on the domain, or exhaustively on a small integer domain; otherwise PLAUSIBLE
+        when it holds at N exact rational points inside the assumptions (exactly, in certified interval
+        arithmetic to about 60 digits, or within a numerical integral's estimated error); FALSE with the
+        point where it fails (or where only one side is defined); UNDECIDED with the reason. Each verdict
+        names the route that decided it. Exit 0 if no step is FALSE, 1 if one is, 2 if the file is
+        malformed (the message gives line and column).
         Example: fimverify check examples/derivations/lemma1-from-theorem1.txt
         """;
 
@@ -52,9 +57,12 @@ public sealed class CheckCommand : ICommand
                     w.WriteString("verdict", Name(o.Verdict));
                     switch (o.Verdict)
                     {
+                        case StepVerdict.Proved p:
+                            w.WriteString("method", p.Route);
+                            break;
                         case StepVerdict.Plausible p:
                             w.WriteNumber("points", p.Points);
-                            w.WriteString("method", p.Exact ? "exact rational arithmetic" : $"{StepChecker.agreementDigits}-digit evaluation");
+                            w.WriteString("method", p.Route);
                             break;
                         case StepVerdict.False f:
                             w.WriteStartObject("counterexample");
@@ -62,6 +70,7 @@ public sealed class CheckCommand : ICommand
                             w.WriteEndObject();
                             w.WriteString("lhs", f.Lhs);
                             w.WriteString("rhs", f.Rhs);
+                            w.WriteString("method", f.Route);
                             break;
                         case StepVerdict.Undecided u:
                             w.WriteString("reason", u.Reason);
@@ -84,8 +93,9 @@ public sealed class CheckCommand : ICommand
             {
                 string detail = o.Verdict switch
                 {
-                    StepVerdict.Plausible p => p.Exact ? $" ({p.Points} random rational points, exact)" : $" ({p.Points} random points, {StepChecker.agreementDigits} digits)",
-                    StepVerdict.False f => $" at {string.Join(", ", f.Point.Select(v => $"{v.Item1} = {v.Item2}"))}: left {f.Lhs}, right {f.Rhs}",
+                    StepVerdict.Proved p => $"({p.Route})",
+                    StepVerdict.Plausible p => $"({p.Points} points: {p.Route})",
+                    StepVerdict.False f => (f.Point.IsEmpty ? "" : $"at {string.Join(", ", f.Point.Select(v => $"{v.Item1} = {v.Item2}"))}: ") + $"left {f.Lhs}, right {f.Rhs} ({f.Route})",
                     StepVerdict.Undecided u => $" ({u.Reason})",
                     _ => "",
                 };

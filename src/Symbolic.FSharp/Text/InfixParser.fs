@@ -2,13 +2,6 @@ namespace FimVerify.Symbolic
 
 open FParsec
 
-/// Where and why infix text failed to parse (line and column are 1-based).
-type ParseError =
-    { Line: int
-      Column: int
-      Message: string }
-    override e.ToString() = $"line {e.Line}, column {e.Column}: {e.Message}"
-
 exception InfixParseException of ParseError
 
 /// Infix text → canonical Expression. Accepts what `Infix.format` prints and the usual hand-written forms:
@@ -21,30 +14,10 @@ module InfixParser =
     let private token (s: string) = skipString s .>> ws
 
     /// Largest |k| of a decimal exponent `e±k`: 10^k is formed exactly, so an absurd exponent must not exhaust memory.
-    let maxDecimalExponent = 10_000
+    let maxDecimalExponent = ParserSupport.maxDecimalExponent
 
-    /// An exact rational from decimal notation: 12, 1.5, 2.5e-3, 1E6 (the exponent only where digits follow the e,
-    /// so the constant e is never swallowed: `2*e` is still two times e).
-    let private number : Parser<Expression, unit> =
-        let digits = many1Satisfy isDigit
-        let exponent =
-            attempt (anyOf "eE" >>. opt (anyOf "+-") .>>. digits)
-            >>= fun (sign, k) ->
-                match System.Int32.TryParse k with
-                | true, n when n <= maxDecimalExponent -> preturn (if sign = Some '-' then -n else n)
-                | _ -> fail $"a decimal exponent must lie between -{maxDecimalExponent} and {maxDecimalExponent}"
-        // "5." is 5, as in most languages (it used to fail with FParsec's "Unknown Error(s)").
-        digits .>>. opt (pchar '.' >>. manySatisfy isDigit) .>>. opt exponent .>> ws
-        |>> fun ((whole, fraction), power) ->
-            let ten k = System.Numerics.BigInteger.Pow(System.Numerics.BigInteger 10, k)
-            let mantissa =
-                match fraction with
-                | None | Some "" -> Rational.ofBigInt (System.Numerics.BigInteger.Parse whole)
-                | Some f -> Rational(System.Numerics.BigInteger.Parse(whole + f), ten f.Length)
-            match power with
-            | None | Some 0 -> Expression.number mantissa
-            | Some k when k > 0 -> Expression.number (mantissa * Rational.ofBigInt (ten k))
-            | Some k -> Expression.number (mantissa / Rational.ofBigInt (ten -k))
+    /// An exact rational from decimal notation (ParserSupport.decimal).
+    let private number : Parser<Expression, unit> = ParserSupport.decimal |>> Expression.number
 
     let private identifier : Parser<string, unit> =
         many1Satisfy2L isLetter (fun c -> isLetter c || isDigit c || c = '_' || c = '\'') "identifier" .>> ws
@@ -88,13 +61,7 @@ module InfixParser =
         try
             match run whole text with
             | Success(x, _, _) -> Result.Ok x
-            | Failure(message, error, _) ->
-                // FParsec's message is "Error in Ln: … Col: …", the source line, a caret line, then the reasons.
-                let lines = message.Split('\n')
-                let caret = lines |> Array.tryFindIndex (fun l -> l.Trim() = "^")
-                let reasons = match caret with Some i -> lines[i + 1 ..] | None -> lines[1..]
-                let detail = reasons |> Array.map (fun l -> l.Trim()) |> Array.filter (fun l -> l <> "") |> String.concat " "
-                Result.Error { Line = int error.Position.Line; Column = int error.Position.Column; Message = detail.Trim() }
+            | Failure(message, error, _) -> Result.Error(ParserSupport.error message error)
         with
         | :? System.DivideByZeroException as ex -> Result.Error { Line = 1; Column = 1; Message = ex.Message }
         // An expression the engine refuses to build (an exponent beyond Expression.maxExponent) is a parse error with a reason.

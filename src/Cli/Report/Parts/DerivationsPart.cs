@@ -62,8 +62,9 @@ public sealed class DerivationsPart : IReportPart
             json.Add(new JsonObject { ["file"] = name, ["steps"] = outcomes.Length, ["proved"] = proved, ["plausible"] = plausible, ["false"] = wrong, ["undecided"] = undecided, ["expectedWrong"] = expectWrong, ["pass"] = ok });
         }
         return new ReportSection(Id, Title,
-            "Each step is PROVED by canonical symbolic equality, else PLAUSIBLE by exact evaluation at random rational points "
-            + "(rational identities) or agreement to 60 digits at random points inside the assumptions, else FALSE with a counterexample. "
+            "Each step is PROVED by canonical symbolic equality (closed forms, assumptions) with its side conditions proved, else PLAUSIBLE "
+            + "at random exact rational points inside the assumptions (exactly, in certified interval arithmetic, or within a numerical "
+            + "integral's estimated error), else FALSE with a counterexample. "
             + "Files named wrong-*.txt are deliberately wrong: the checker must find their FALSE step.",
             [new("folder", folder), new("points per step", points.ToString(c)), new("seed", context.Seed.ToString(c))],
             new ReportTable(["file", "steps", "proved", "plausible", "false", "undecided", "expectation", "verdict"], rows),

@@ -144,13 +144,15 @@ module TermLowering =
             if n.Sign < 0 then s.Require(Requirement.NonZero, b)
             match b with
             | Number r when not r.IsZero && Rational.abs r <> Rational.One && bits r * int64 (min (BigInteger.Abs n.Num) (BigInteger 1_000_000_000_000L)) > s.Limits.MaxExactBits -> opaque ()
-            | _ when BigInteger.Abs n.Num > BigInteger 1_000_000_000 -> opaque ()
+            // Beyond the engine's exponent limit (Expression.maxExponent) the power stays an atom: numeric routes decide it.
+            | _ when BigInteger.Abs n.Num > BigInteger X.maxExponent -> opaque ()
             | _ -> attempt (fun () -> X.pow b e)
         | Number n ->
             s.Require((if n.Sign > 0 then Requirement.NonNegative else Requirement.Positive), b)
             let tooLarge =
                 match b with
-                | Number r -> BigInteger.Abs n.Num > BigInteger 1_000_000 || bits r * int64 (BigInteger.Abs n.Num / n.Den + BigInteger.One) > s.Limits.MaxExactBits
+                | _ when BigInteger.Abs n.Num > BigInteger X.maxExponent || n.Den > BigInteger X.maxExponent -> true
+                | Number r -> bits r * int64 (BigInteger.Abs n.Num / n.Den + BigInteger.One) > s.Limits.MaxExactBits
                 | _ -> false
             if tooLarge then opaque () else attempt (fun () -> X.pow b e)
         | e ->

@@ -16,6 +16,7 @@ public static class ClaimReport
         Verdict.Pass => "PASS",
         Verdict.Fail => "FAIL",
         Verdict.Undecided => "UNDECIDED",
+        Verdict.Underpowered => "UNDERPOWERED",
         _ => "VACUOUS",
     };
 

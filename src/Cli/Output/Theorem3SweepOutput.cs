@@ -41,7 +41,7 @@ public static class Theorem3SweepOutput
                     w.WriteEndArray();
                     if (double.IsFinite(t.Trend.FittedSlope)) w.Number("fittedSlope", t.Trend.FittedSlope);
                     w.WriteString("rule", t.Trend.Rule);
-                    w.WriteString("verdict", t.Trend.Refuted ? "FAIL" : "PASS");
+                    w.WriteString("verdict", ClaimReport.VerdictWord(t.Trend.Verdict));
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -61,7 +61,7 @@ public static class Theorem3SweepOutput
             {
                 string rates = string.Join("  ", t.Trend.Points.Select(pt => $"{pt.Failures}/{pt.Trials}"));
                 string slope = double.IsFinite(t.Trend.FittedSlope) ? t.Trend.FittedSlope.ToString("F2", c) : "n/a";
-                table.Add(t.Claim, rates, slope, t.Trend.Refuted ? "FAIL" : "PASS");
+                table.Add(t.Claim, rates, slope, ClaimReport.VerdictWord(t.Trend.Verdict));
             }
             table.WriteTo(stdout);
         }

@@ -29,6 +29,7 @@ public static class ClaimSections
     public static SectionVerdict Verdict(IReadOnlyCollection<ClaimVerdict> verdicts) =>
         verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Fail) ? SectionVerdict.Fail
         : verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Undecided) ? SectionVerdict.Undecided
+        : verdicts.Any(v => v.Verdict == Numeric.Verification.Verdict.Underpowered) ? SectionVerdict.Underpowered
         : verdicts.All(v => v.Verdict == Numeric.Verification.Verdict.Vacuous) ? SectionVerdict.Vacuous
         : SectionVerdict.Pass;
 }

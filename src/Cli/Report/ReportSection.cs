@@ -18,6 +18,11 @@ public enum SectionVerdict
     /// the threshold) as failures or as successes gives different verdicts. Not a failure (exit code 0), never shown as PASS.
     /// </summary>
     Undecided,
+    /// <summary>
+    /// No claim is refuted or undecided, but one could not have been refuted at these sizes (UNDERPOWERED): not a failure
+    /// (exit code 0 unless --strict), never shown as PASS.
+    /// </summary>
+    Underpowered,
 }
 
 /// <summary>A table of already-formatted cells.</summary>

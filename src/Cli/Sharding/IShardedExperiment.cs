@@ -7,7 +7,8 @@ namespace FimVerify.Cli.Sharding;
 /// What `merge` was asked to produce: the output format, for report parts the report folder and JUnit file, and where the
 /// sections a report merge runs itself show their progress.
 /// </summary>
-public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress)
+/// <param name="Strict">--strict: an UNDERPOWERED claim fails the merge as it fails the unsharded run (claim files).</param>
+public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress, bool Strict = false)
 {
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
     public void EnsureNotReportOptions(PartialResult part)
@@ -37,7 +38,7 @@ public interface IShardedExperiment
 public static class ShardedExperiments
 {
     public static IReadOnlyList<IShardedExperiment> All { get; } =
-        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial(), new ReportPartial()];
+        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial(), new ReportPartial(), new ClaimsPartial()];
 
     public static IShardedExperiment? Find(string tag) => All.FirstOrDefault(e => e.Tag == tag);
 }

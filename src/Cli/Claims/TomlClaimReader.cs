@@ -1,0 +1,111 @@
+using FimVerify.Cli.CommandLine;
+using FimVerify.Cli.Report.Suite;
+using FimVerify.Numeric.Claims;
+using Tomlyn.Syntax;
+
+namespace FimVerify.Cli.Claims;
+
+/// <summary>
+/// Reads a claim file (TOML) into a <see cref="ClaimDocument"/> through Tomlyn's syntax tree, which keeps every line: run-level
+/// keys (seed, alpha, title), one [constants] table, and [[claim]] tables. The engine validates the rest
+/// (<see cref="ClaimFile.Read"/>); every error names the file, the line and the key (exit 2).
+/// </summary>
+public static class TomlClaimReader
+{
+    /// <summary>Claim files larger than this are refused unread (a claim file is a few kilobytes).</summary>
+    public const long MaxBytes = 1 << 20;
+
+    public static ClaimFile Load(string path)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"The claim file '{path}' is a folder, not a file.");
+        if (!File.Exists(path)) throw new UsageException($"The claim file '{path}' does not exist.");
+        if (!string.Equals(System.IO.Path.GetExtension(path), ".toml", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"The claim file '{path}' must be TOML and end in .toml.");
+        string text;
+        try
+        {
+            if (new FileInfo(path).Length > MaxBytes) throw new UsageException($"The claim file '{path}' is larger than {MaxBytes >> 20} MiB; a claim file is a few kilobytes.");
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"Cannot read the claim file '{path}': {e.Message}"); }
+        return FromText(path, text);
+    }
+
+    /// <summary>Reads and validates a claim file's text (also how `merge` rebuilds a sharded run's claims).</summary>
+    public static ClaimFile FromText(string path, string text)
+    {
+        try { return ClaimFile.Read(Read(path, text)); }
+        catch (ClaimDefinitionException e) { throw new UsageException(e.Message); }
+    }
+
+    public static ClaimDocument Read(string path, string text)
+    {
+        var doc = TomlSuiteReader.Parse(path, text);
+        string file = System.IO.Path.GetFileName(path);
+        UsageException Error(int line, string message) => new($"{file}:{line}: {message}");
+        var run = Fields(file, doc.KeyValues);
+        ClaimTable? constants = null;
+        var claims = new List<ClaimTable>();
+        foreach (var table in doc.Tables)
+        {
+            int line = table.Span.Start.Line + 1;
+            string name = table.Name?.ToString().Trim() ?? "";
+            switch (table)
+            {
+                case TableArraySyntax when name == "claim":
+                    claims.Add(new ClaimTable(line, Fields(file, table.Items)));
+                    break;
+                case TableSyntax when name == "constants":
+                    if (constants is not null) throw Error(line, "the table [constants] appears twice.");
+                    constants = new ClaimTable(line, Fields(file, table.Items));
+                    break;
+                case TableArraySyntax:
+                    throw Error(line, $"unknown table [[{name}]]: a claim file has [[claim]] tables and one [constants] table.");
+                default:
+                    throw Error(line, $"unknown table [{name}]: a claim file has [[claim]] tables and one [constants] table{(name == "claim" ? " (write [[claim]], with double brackets)" : "")}.");
+            }
+        }
+        return new ClaimDocument(path, text, run, constants ?? ClaimTable.Empty, claims);
+    }
+
+    private static Dictionary<string, ClaimField> Fields(string file, SyntaxList<KeyValueSyntax> items)
+    {
+        var fields = new Dictionary<string, ClaimField>(StringComparer.Ordinal);
+        foreach (var kv in items)
+        {
+            int line = kv.Span.Start.Line + 1;
+            string key = Key(kv.Key);
+            if (!fields.TryAdd(key, new ClaimField(key, Value(file, line, key, kv.Value), line)))
+                throw new UsageException($"{file}:{line}: the key '{key}' is given twice.");
+        }
+        return fields;
+    }
+
+    private static string Key(KeySyntax? key) => (key?.ToString() ?? "").Trim().Trim('"');
+
+    private static object Value(string file, int line, string key, ValueSyntax? value) => value switch
+    {
+        IntegerValueSyntax i => i.Value,
+        FloatValueSyntax f => f.Value,
+        BooleanValueSyntax b => b.Value,
+        StringValueSyntax s => s.Value ?? "",
+        ArraySyntax a => a.Items.Select(item => Value(file, line, key, item.Value)).ToList(),
+        InlineTableSyntax t => new ClaimTable(line, InlineFields(file, t)),
+        _ => throw new UsageException($"{file}:{line}: the key '{key}' has a kind of value claim files do not use (use numbers, true/false, strings, arrays or inline tables)."),
+    };
+
+    private static Dictionary<string, ClaimField> InlineFields(string file, InlineTableSyntax table)
+    {
+        var fields = new Dictionary<string, ClaimField>(StringComparer.Ordinal);
+        foreach (var item in table.Items)
+        {
+            var kv = item.KeyValue;
+            if (kv is null) continue;
+            int line = kv.Span.Start.Line + 1;
+            string key = Key(kv.Key);
+            if (!fields.TryAdd(key, new ClaimField(key, Value(file, line, key, kv.Value), line)))
+                throw new UsageException($"{file}:{line}: the key '{key}' is given twice.");
+        }
+        return fields;
+    }
+}

@@ -25,8 +25,9 @@ public static class ReportFiles
 
     /// <summary>Writes every file and the summary (or results.json with --format json); returns the exit code.</summary>
     /// <param name="eigenBackend">The dense eigen-solvers that ran (for a merge, the one the shards' trials ran on).</param>
+    /// <param name="strict">Exit 1 also when a section is UNDERPOWERED or UNDECIDED (a verdict that is not a decision).</param>
     public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, string outputDirectory, string? junit, OutputFormat format, TextWriter stdout,
-        string eigenBackend)
+        string eigenBackend, bool strict = false)
     {
         string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; "
             + $"dense eigenvalues by {eigenBackend}.";
@@ -44,7 +45,8 @@ public static class ReportFiles
             table.WriteTo(stdout);
             stdout.WriteLine($"report written to {Path.GetFullPath(outputDirectory)} (report.md, report.html, results.json)");
         }
-        return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
+        return sections.Any(s => s.Verdict == SectionVerdict.Fail || strict && s.Verdict is SectionVerdict.Underpowered or SectionVerdict.Undecided)
+            ? Dispatcher.ClaimFailed : Dispatcher.Holds;
     }
 
     /// <summary>A duration as "12.3 s" (a table cell, padded by the table).</summary>
@@ -64,6 +66,7 @@ public static class ReportFiles
                 ["title"] = s.Title,
                 ["verdict"] = MarkdownReport.Word(s.Verdict),
                 ["seconds"] = Math.Round(s.Seconds, 3),
+                ["claims"] = DecisionJson.Array(s.Claims),
                 ["results"] = s.Results.DeepClone(),
             }).ToArray()),
         };

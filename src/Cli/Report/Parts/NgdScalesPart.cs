@@ -6,6 +6,8 @@ using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Progress;
+using FimVerify.Numeric.Verification;
+using FimVerify.Cli.Output;
 using ScottPlot;
 
 namespace FimVerify.Cli.Report.Parts;
@@ -65,10 +67,7 @@ public sealed class NgdScalesPart : IReportPart
         plot.ShowLegend(Alignment.UpperRight);
         var plots = FigureFiles.Save(plot, context.OutputDirectory, "ngd-scales");
 
-        JsonArray Claims(IEnumerable<NaturalGradientClaim> claims) => new(claims.Select(x => (JsonNode)new JsonObject
-        {
-            ["claim"] = x.Name, ["rule"] = x.Rule, ["holds"] = x.Holds, ["detail"] = x.Detail,
-        }).ToArray());
+        static JsonNode Claims(IEnumerable<ClaimDecision> claims) => DecisionJson.Array(claims);
         var results = new JsonObject
         {
             ["activation"] = activation.Name, ["depth"] = depth, ["samples"] = samples, ["trials"] = trials,
@@ -82,18 +81,20 @@ public sealed class NgdScalesPart : IReportPart
             }).ToArray()),
             ["claims"] = Claims(r.Claims), ["sourceChecks"] = Claims(r.SourceChecks),
         };
-        string notes = "Claims: " + string.Join("; ", r.Claims.Select(x => $"{x.Word(false)} {x.Name} ({x.Detail})"))
-            + ". Seed 002's own statements (reported, not scored): " + string.Join("; ", r.SourceChecks.Select(x => $"{x.Word(true)} {x.Name} ({x.Detail})")) + ".";
+        string notes = "Seed 002's own statements (reported, not scored): "
+            + string.Join("; ", r.SourceChecks.Select(x => $"{NaturalGradientSweepResult.Word(x.Verdict, true)} {x.Statement} ({x.Detail})")) + ".";
         return new ReportSection(Id, Title,
             "With G the exact Fisher JᵀJ/N or an approximation (layer-wise blocks, K-FAC's A_{l−1} ⊗ B_l, unit-wise blocks) and "
             + "Θ̄ = J G⁺ Jᵀ/N in the zero-damping limit, natural gradient satisfies the isotropic condition Θ̄ = αI, so one step "
             + "with η = 1/α maps f₀ to y in the NTK regime. Derived here: α = 1, L, N(L−1) + 1 (seed 002: N·L) and, for ReLU "
-            + "unit-wise, 1 + M(L−1)/2 as M → ∞ (seed 002: M(L−1)/2). Decisions: exact cases to 1e−8; the asymptotic one a "
-            + "fitted exponent in [−0.8, −0.3]; one real step's median residual must shrink with M (negative fitted exponent) while "
-            + "the largest hidden pre-activation change shrinks (unit-wise: the linearised step).",
+            + "unit-wise, 1 + M(L−1)/2 as M → ∞ (seed 002: M(L−1)/2). Decisions: exact cases to 1e−8 in every network; the "
+            + "asymptotic ones as limits (‖Θ̄/α − I‖₂, one real step's residual and its largest hidden pre-activation change tend to 0; "
+            + "unit-wise: the linearised step), each estimated through d∞ + a·M^(−1/2) with a t interval at α = 10⁻³ and required to "
+            + "detect a limit of 0.05 (0.1 for the pre-activation change) with probability 0.9.",
             [new("activation", activation.Name), new("L", depth.ToString(c)), new("N", samples.ToString(c)), new("C", "1"),
              new("σ_w², σ_b²", "2, 0.1"), new("widths", string.Join(", ", widths)), new("networks per width", trials.ToString(c)), new("seed", context.Seed.ToString(c))],
             new ReportTable(["metric", "M", "α (ours)", "α (seed 002)", "‖Θ̄/α − I‖₂", "linearised residual", "one-step residual", "max |Δu|"], rows),
-            r.AllHold ? SectionVerdict.Pass : SectionVerdict.Fail, plots, results, notes);
+            ClaimSections.Verdict(r.Claims), plots, results, notes)
+        { Claims = r.Claims };
     }
 }

@@ -8,17 +8,16 @@ namespace FimVerify.Cli.Claims;
 
 /// <summary>
 /// Renders the results of a claim file, the one text and JSON form of every claim whatever its model: shared by
-/// `verify claims` and `merge`, so a merged run prints exactly what the unsharded run prints. An inequality's decision at each
-/// size is written by <see cref="ClaimReport"/> (the shape every verify command uses, power included); a limit's by the
-/// decision layer's <see cref="LimitVerdict"/>.
+/// `verify claims` and `merge`, so a merged run prints exactly what the unsharded run prints. Each decision (an inequality's at
+/// each size, a limit's) is written in the one form of every decided claim (<see cref="DecisionJson"/>, power included); the
+/// text tables are <see cref="ClaimReport"/>'s.
 /// </summary>
 public static class ClaimResultOutput
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>Exit code: 1 when a claim FAILs (or, with <paramref name="strict"/>, is UNDERPOWERED), else 0.</summary>
-    public static int ExitCode(ClaimFileResult result, bool strict) =>
-        result.Claims.Any(c => c.Verdict == Verdict.Fail || (strict && c.Verdict == Verdict.Underpowered)) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
+    /// <summary>Exit code: 1 when a claim FAILs (or, with <paramref name="strict"/>, is UNDERPOWERED or UNDECIDED), else 0.</summary>
+    public static int ExitCode(ClaimFileResult result, bool strict) => ClaimReport.ExitCode(result.Claims.Select(c => c.Verdict), strict);
 
     public static void Write(ClaimFileResult result, string eigenBackend, OutputFormat format, TextWriter stdout)
     {
@@ -81,41 +80,20 @@ public static class ClaimResultOutput
                 NumberOrNull(w, "standardError", ratio.StandardError);
                 w.WriteEndObject();
             }
+            if (p.Verdict is { } verdict)
+            {
+                // The size's decision in the one form of every decided claim (tally, verdict, power).
+                w.WritePropertyName("decision");
+                DecisionJson.Write(w, ClaimDecision.Of(verdict));
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (claim.IsInequality)
+        if (r.Limit is { } limit)
         {
-            // Each size's decision in the shape of every verify command's claims (with the size it was made at).
-            var verdicts = r.Points.Select(p => p.Verdict!).ToList();
-            w.Number("alphaPerSize", r.PointAlpha);
-            ClaimReport.WriteClaims(w, verdicts, (jw, v) => jw.WriteNumber("size", r.Points[IndexOf(verdicts, v)].Point.Size));
+            w.WritePropertyName("limit");
+            DecisionJson.Write(w, ClaimDecision.Of(limit));
         }
-        if (r.Limit is { } limit) WriteLimit(w, limit);
-        w.WriteEndObject();
-    }
-
-    private static void WriteLimit(Utf8JsonWriter w, LimitVerdict limit)
-    {
-        w.WriteStartObject("limit");
-        w.Number("target", limit.Claim.Target);
-        w.WriteString("finiteSizeModel", limit.Claim.Model.Formula);
-        w.WriteString("finiteSizeReason", limit.Claim.Model.Reason);
-        NumberOrNull(w, "estimate", limit.Estimate);
-        NumberOrNull(w, "standardError", limit.StandardError);
-        NumberOrNull(w, "degreesOfFreedom", limit.DegreesOfFreedom);
-        w.WriteStartArray("ci");
-        NumberOrNullValue(w, limit.Interval.Lower);
-        NumberOrNullValue(w, limit.Interval.Upper);
-        w.WriteEndArray();
-        if (limit.FiniteSizeCoefficient is double a) NumberOrNull(w, "finiteSizeCoefficient", a);
-        NumberOrNull(w, "detectableError", limit.DetectableError);
-        if (limit.DetectableRelativeError is double rel) NumberOrNull(w, "detectableRelativeError", rel);
-        w.Number("resolution", limit.Claim.RequiredResolution);
-        if (limit.FitPValue is double fit) w.Number("fitPValue", fit);
-        w.Number("alpha", limit.Alpha);
-        w.WriteString("verdict", ClaimReport.VerdictWord(limit.Verdict));
-        w.WriteString("reason", limit.Reason);
         w.WriteEndObject();
     }
 
@@ -133,11 +111,6 @@ public static class ClaimResultOutput
     private static void NumberOrNull(Utf8JsonWriter w, string name, double x)
     {
         if (double.IsFinite(x)) w.WriteNumber(name, x); else w.WriteNull(name);
-    }
-
-    private static void NumberOrNullValue(Utf8JsonWriter w, double x)
-    {
-        if (double.IsFinite(x)) w.WriteNumberValue(x); else w.WriteNullValue();
     }
 
     public static void WriteText(ClaimFileResult result, TextWriter o)

@@ -89,12 +89,14 @@ public sealed class ClaimsCliTests : IDisposable
         Assert.Equal(1, code);
         var trace = Claim(output, 0);
         Assert.Equal("PASS", trace.GetProperty("verdict").GetString());
-        var decision = trace.GetProperty("claims")[0];
-        Assert.Equal(1000, decision.GetProperty("size").GetInt64());
+        var size = trace.GetProperty("sizes")[0];
+        Assert.Equal(1000, size.GetProperty("size").GetInt64());
+        var decision = size.GetProperty("decision");
         Assert.Equal(0, decision.GetProperty("failures").GetInt64());
+        Assert.Equal(5, decision.GetProperty("power").GetProperty("minFailuresToFail").GetInt64());   // P(X ≥ 5 | 10, 0.01) = 2.4·10⁻⁸ < 10⁻⁶ ≤ P(X ≥ 4)
         var top = Claim(output, 1);
         Assert.Equal("FAIL", top.GetProperty("verdict").GetString());
-        Assert.Equal(5, top.GetProperty("claims")[0].GetProperty("failures").GetInt64());     // λ₁(J) ≈ 9/16 > 1/2 in every trial
+        Assert.Equal(5, top.GetProperty("sizes")[0].GetProperty("decision").GetProperty("failures").GetInt64());     // λ₁(J) ≈ 9/16 > 1/2 in every trial
     }
 
     [Fact]

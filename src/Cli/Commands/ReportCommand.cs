@@ -12,10 +12,13 @@ public sealed class ReportCommand : ILongRunningCommand
     public string Path => "report";
     public string Summary => "Run every claim FimVerify knows and write a report (Markdown, HTML, plots, results.json, JUnit).";
     public string Help => """
-        Usage: fimverify report [--suite FILE] [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE] [--format text|json]
-                                [--shard i/N --partial FILE] [--quiet]
+        Usage: fimverify report [--suite FILE] [--claims FILE.toml] [--out DIR] [--quick] [--seed S] [--only ID,ID…] [--junit FILE]
+                                [--format text|json] [--shard i/N --partial FILE] [--quiet]
           --suite FILE  a user suite, .toml or .json: run fields (seed, quick) and one table per section with its
                         parameters, e.g. [lemma1] p = 150; only the sections it names run (docs/report.md)
+          --claims F    add a section for a claim file of your own (docs/claims.md), decided as `verify claims F --seed S`
+                        would with the report's seed; each of its decisions is a JUnit test case (not with --shard:
+                        shard `verify claims F` itself)
           --out DIR     output folder (default fimverify-report); created if missing
           --quick       smaller sizes, for a CI smoke run
           --seed S      run seed (default 1); the same seed gives the same numbers on any thread count
@@ -35,6 +38,7 @@ public sealed class ReportCommand : ILongRunningCommand
     public int Run(ArgumentReader args, TextWriter stdout, TextWriter stderr)
     {
         string? suitePath = args.OptionalString("--suite");
+        string? claimsPath = args.OptionalString("--claims");
         bool outGiven = args.Has("--out");
         string outDir = args.String("--out", "fimverify-report");
         bool quick = args.Flag("--quick");
@@ -46,8 +50,12 @@ public sealed class ReportCommand : ILongRunningCommand
         var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
 
-        var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only);
-        if (sharding.IsSharded || sharding.PartialPath is not null) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout, progress);
+        bool shard = sharding.IsSharded || sharding.PartialPath is not null;
+        if (shard && claimsPath is not null)
+            throw new UsageException("A sharded report cannot take --claims yet: shard the claim file with `fimverify verify claims FILE --shard i/N --partial F`.");
+        IReadOnlyList<IReportPart>? extra = claimsPath is null ? null : [new Report.Parts.ClaimsPart(Claims.TomlClaimReader.Load(claimsPath))];
+        var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only, extra);
+        if (shard) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout, progress);
 
         ReportFiles.Prepare(outDir, junit);
         var sections = SectionRunner.RunAll(plan.Prepare(outDir), progress);

@@ -30,7 +30,20 @@ public sealed record ClaimPointResult(ClaimPoint Point, long Trials, TrialSummar
 /// </summary>
 public sealed record ClaimResult(ClaimDefinition Claim, IReadOnlyList<ClaimPointResult> Points, Verdict Verdict, double PointAlpha, LimitVerdict? Limit)
 {
-    public string VerdictWord => Verdict.ToString().ToUpperInvariant();
+    /// <summary>
+    /// The claim's decisions as the decision layer's records (one per size of an inequality, named "claim at p = 1000", with the
+    /// statistic measured against the prediction; one for a limit), for reports and JUnit.
+    /// </summary>
+    public IReadOnlyList<ClaimDecision> Decisions => Limit is { } limit ? [ClaimDecision.Of(limit)]
+        : Points.Select(p => ClaimDecision.Of(p.Verdict!, Measured(p)) with { Name = $"{Claim.Name} at {Claim.Model.SizeSymbol} = {p.Point.Size}" }).ToList();
+
+    private static string Measured(ClaimPointResult p)
+    {
+        static string G(double x) => x.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+        string measured = p.StatisticUpper is { } up ? $"within [{G(p.Statistic.Min)}, {G(up.Max)}]" : $"{G(p.Statistic.Mean)} [{G(p.Statistic.Min)}, {G(p.Statistic.Max)}]";
+        string predicted = p.Predicted.Min == p.Predicted.Max ? G(p.Predicted.Mean) : $"{G(p.Predicted.Mean)} [{G(p.Predicted.Min)}, {G(p.Predicted.Max)}]";
+        return $"{p.Point.Statistic.Name} {measured} vs predicted {predicted}";
+    }
 }
 
 /// <summary>The results of a claim file's claims, in file order, with the run that produced them.</summary>

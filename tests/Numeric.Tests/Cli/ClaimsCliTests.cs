@@ -185,6 +185,28 @@ public sealed class ClaimsCliTests : IDisposable
         Assert.Equal(CliRunner.Run("verify", "claims", path, "--format", "json").Out, CliRunner.Run("verify", "claims", path, "--format", "json", "--seed", "3").Out);
     }
 
+    [Fact]
+    public void AReportTakesAClaimFileAsASectionWithOneJunitCasePerDecision()
+    {
+        string claims = File("mine.toml", "title = \"My claims\"\n\n" + Shallow("trace", "trace", "(d/2)*(1 + 0.5)", "0.01", 300, 6) + "\n\n"
+            + Shallow("top", "eigenvalue:1", "0.5", "0.01", 300, 4));
+        string dir = Path.Combine(_dir, "report"), junit = Path.Combine(dir, "junit.xml");
+        var (code, output, _) = CliRunner.Run("report", "--only", "kappa-series", "--claims", claims, "--out", dir, "--junit", junit, "--quick", "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("My claims", output);
+        string xml = System.IO.File.ReadAllText(junit);
+        Assert.Contains("name=\"claims: trace at p = 300\"", xml);
+        Assert.Contains("name=\"claims: top at p = 300\"", xml);
+        var section = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(dir, "results.json"))).RootElement.GetProperty("sections")
+            .EnumerateArray().Single(s => s.GetProperty("id").GetString() == "claims");
+        Assert.Equal("FAIL", section.GetProperty("verdict").GetString());
+        var top = section.GetProperty("results").GetProperty("claims")[1];
+        Assert.Equal(4, top.GetProperty("sizes")[0].GetProperty("decision").GetProperty("failures").GetInt64());
+        var refused = CliRunner.Run("report", "--claims", claims, "--shard", "0/2", "--partial", Path.Combine(_dir, "p.json"));
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("cannot take --claims", refused.Err);
+    }
+
     [Theory]
     [InlineData("predicted = \"kappa3*M\"", 15, "key 'predicted'", "unknown symbol kappa3")]
     [InlineData("matrix = \"hessian\"", 12, "key 'matrix'", "has no matrix 'hessian'")]

@@ -68,42 +68,17 @@ public static class TomlClaimReader
         return new ClaimDocument(path, text, run, constants ?? ClaimTable.Empty, claims);
     }
 
-    private static Dictionary<string, ClaimField> Fields(string file, SyntaxList<KeyValueSyntax> items)
+    /// <summary>The key-value pairs of a table or an inline table, each with its line; an inline table's value is a <see cref="ClaimTable"/>.</summary>
+    private static Dictionary<string, ClaimField> Fields(string file, IEnumerable<KeyValueSyntax> items)
     {
         var fields = new Dictionary<string, ClaimField>(StringComparer.Ordinal);
         foreach (var kv in items)
         {
             int line = kv.Span.Start.Line + 1;
-            string key = Key(kv.Key);
-            if (!fields.TryAdd(key, new ClaimField(key, Value(file, line, key, kv.Value), line)))
-                throw new UsageException($"{file}:{line}: the key '{key}' is given twice.");
-        }
-        return fields;
-    }
-
-    private static string Key(KeySyntax? key) => (key?.ToString() ?? "").Trim().Trim('"');
-
-    private static object Value(string file, int line, string key, ValueSyntax? value) => value switch
-    {
-        IntegerValueSyntax i => i.Value,
-        FloatValueSyntax f => f.Value,
-        BooleanValueSyntax b => b.Value,
-        StringValueSyntax s => s.Value ?? "",
-        ArraySyntax a => a.Items.Select(item => Value(file, line, key, item.Value)).ToList(),
-        InlineTableSyntax t => new ClaimTable(line, InlineFields(file, t)),
-        _ => throw new UsageException($"{file}:{line}: the key '{key}' has a kind of value claim files do not use (use numbers, true/false, strings, arrays or inline tables)."),
-    };
-
-    private static Dictionary<string, ClaimField> InlineFields(string file, InlineTableSyntax table)
-    {
-        var fields = new Dictionary<string, ClaimField>(StringComparer.Ordinal);
-        foreach (var item in table.Items)
-        {
-            var kv = item.KeyValue;
-            if (kv is null) continue;
-            int line = kv.Span.Start.Line + 1;
-            string key = Key(kv.Key);
-            if (!fields.TryAdd(key, new ClaimField(key, Value(file, line, key, kv.Value), line)))
+            string key = (kv.Key?.ToString() ?? "").Trim().Trim('"');
+            object value = TomlSuiteReader.Convert(file, line, key, kv.Value,
+                t => new ClaimTable(line, Fields(file, t.Items.Select(item => item.KeyValue).OfType<KeyValueSyntax>())));
+            if (!fields.TryAdd(key, new ClaimField(key, value, line)))
                 throw new UsageException($"{file}:{line}: the key '{key}' is given twice.");
         }
         return fields;

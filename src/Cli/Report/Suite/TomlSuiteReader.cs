@@ -69,13 +69,20 @@ public static class TomlSuiteReader
         return fields;
     }
 
-    private static object Convert(string file, int line, string key, ValueSyntax? value) => value switch
+    /// <summary>
+    /// A TOML value as the numbers, booleans, strings and lists of them that suite and claim files use; an inline table only
+    /// where <paramref name="inlineTable"/> reads it (claim files: `sweep = { M = [...] }`). Shared with claim files.
+    /// </summary>
+    internal static object Convert(string file, int line, string key, ValueSyntax? value, Func<InlineTableSyntax, object>? inlineTable = null) => value switch
     {
         IntegerValueSyntax i => i.Value,
         FloatValueSyntax f => f.Value,
         BooleanValueSyntax b => b.Value,
         StringValueSyntax s => s.Value ?? "",
-        ArraySyntax a => a.Items.Select(item => Convert(file, line, key, item.Value)).ToList(),
-        _ => throw new UsageException($"{file}:{line}: field '{key}' has a kind of value suite files do not use (use numbers, true/false, strings or arrays)."),
+        ArraySyntax a => a.Items.Select(item => Convert(file, line, key, item.Value, inlineTable)).ToList(),
+        InlineTableSyntax t when inlineTable is not null => inlineTable(t),
+        _ => throw new UsageException(inlineTable is null
+            ? $"{file}:{line}: field '{key}' has a kind of value suite files do not use (use numbers, true/false, strings or arrays)."
+            : $"{file}:{line}: the key '{key}' has a kind of value claim files do not use (use numbers, true/false, strings, arrays or inline tables)."),
     };
 }

@@ -10,7 +10,7 @@ namespace FimVerify.Cli.Output;
 /// <see cref="ClaimReport.WriteClaims"/> and "power": {"minFailuresToFail": k or null, "maxFailuresToFail" (exact probabilities),
 /// "rateRefutedWithPower", "trialsForPower": n or null, "trialsToRefute", "alternative"}; limit claims add the estimate,
 /// its interval and the sweep, "detectableRelativeError" and "power": {"detectableError", "detectableRelativeError",
-/// "resolution"}; decay trends add their points and "power": {"constantRatePower", "detectableExponent", "referenceX",
+/// "resolution"}; vanishing statistics add the decay exponent and "power": {"detectableShortfall", "required"}; decay trends add their points and "power": {"constantRatePower", "detectableExponent", "referenceX",
 /// "referenceRate"}.
 /// </summary>
 public static class DecisionJson
@@ -45,6 +45,7 @@ public static class DecisionJson
             WritePower(w, v.Power);
         }
         else if (d.Limit is { } l) WriteLimit(w, l);
+        else if (d.Decay is { } r) WriteDecay(w, r);
         else if (d.Trend is { } t) WriteTrend(w, t);
         else
         {
@@ -82,8 +83,37 @@ public static class DecisionJson
         Double(w, "finiteSizeCoefficient", l.FiniteSizeCoefficient);
         Double(w, "fitPValue", l.FitPValue);
         Double(w, "detectableRelativeError", l.DetectableRelativeError);
+        WritePoints(w, l.Samples);
+        w.WriteStartObject("power");
+        Double(w, "detectableError", l.DetectableError);
+        Double(w, "detectableRelativeError", l.DetectableRelativeError);
+        Double(w, "resolution", l.Claim.RequiredResolution);
+        w.Number("level", LimitVerdict.PowerLevel);
+        w.WriteEndObject();
+    }
+
+    private static void WriteDecay(Utf8JsonWriter w, DecayVerdict v)
+    {
+        w.WriteString("kind", "vanishing");
+        w.Number("minimumExponent", v.Claim.MinimumExponent);
+        w.WriteString("reason", v.Claim.Reason);
+        w.Number("alpha", v.Alpha);
+        Double(w, "exponent", v.Exponent);
+        Double(w, "standardError", v.StandardError);
+        Double(w, "degreesOfFreedom", v.DegreesOfFreedom);
+        Double(w, "upperBound", v.UpperBound);
+        WritePoints(w, v.Samples);
+        w.WriteStartObject("power");
+        Double(w, "detectableShortfall", v.DetectableShortfall);
+        w.Number("required", v.Claim.MinimumExponent);
+        w.Number("level", ProbabilityPower.Level);
+        w.WriteEndObject();
+    }
+
+    private static void WritePoints(Utf8JsonWriter w, IReadOnlyList<SweepSample> samples)
+    {
         w.WriteStartArray("points");
-        foreach (var s in l.Samples)
+        foreach (var s in samples)
         {
             w.WriteStartObject();
             w.Number("x", s.X); w.Number("mean", s.Mean);
@@ -92,12 +122,6 @@ public static class DecisionJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartObject("power");
-        Double(w, "detectableError", l.DetectableError);
-        Double(w, "detectableRelativeError", l.DetectableRelativeError);
-        Double(w, "resolution", l.Claim.RequiredResolution);
-        w.Number("level", LimitVerdict.PowerLevel);
-        w.WriteEndObject();
     }
 
     private static void WriteTrend(Utf8JsonWriter w, TrendResult t)

@@ -4,7 +4,8 @@ namespace FimVerify.Numeric.Verification;
 
 /// <summary>
 /// One decided claim, whatever produced its numbers: a probability claim over trials (<see cref="Probability"/>), a limit over a
-/// sweep (<see cref="Limit"/>) or a decay trend over a sweep (<see cref="Trend"/>). The record every output renders: its name,
+/// sweep (<see cref="Limit"/>), a vanishing statistic's decay rate over a sweep (<see cref="Decay"/>) or a decay trend of failure
+/// rates over a sweep (<see cref="Trend"/>). The record every output renders: its name,
 /// its statement, the rule in words, the measured detail, the verdict, and its power (<see cref="PowerText"/>, and the
 /// underlying verdict for JSON).
 /// </summary>
@@ -12,6 +13,7 @@ public sealed record ClaimDecision(string Name, string Statement, string Rule, s
 {
     public ClaimVerdict? Probability { get; init; }
     public LimitVerdict? Limit { get; init; }
+    public DecayVerdict? Decay { get; init; }
     public TrendResult? Trend { get; init; }
 
     /// <summary>For a decision of its own kind (e.g. Lemma 1's family of entrywise bounds): the smallest relative error it detects with probability 0.9.</summary>
@@ -37,6 +39,13 @@ public sealed record ClaimDecision(string Name, string Statement, string Rule, s
         return new ClaimDecision(v.Claim.Name, v.Claim.Statement, rule, detail is null ? v.Reason : $"{detail}; {v.Reason}", v.Verdict) { Limit = v };
     }
 
+    /// <summary>A vanishing statistic's decay rate.</summary>
+    public static ClaimDecision Of(DecayVerdict v, string? detail = null)
+    {
+        string rule = $"decays at least like x^(−{G(v.Claim.MinimumExponent)}) ({v.Claim.Reason}): the exponent of the trial means on a log scale, one-sided t bound at α = {G(v.Alpha)}";
+        return new ClaimDecision(v.Claim.Name, v.Claim.Statement, rule, detail is null ? v.Reason : $"{detail}; {v.Reason}", v.Verdict) { Decay = v };
+    }
+
     /// <summary>A decay trend of failure rates.</summary>
     public static ClaimDecision Of(string name, string statement, TrendResult t, string? detail = null) =>
         new(name, statement, t.Rule, detail ?? string.Join(", ", t.Points.Select(p => $"{p.Failures}{(p.Undecided > 0 ? $"(+{p.Undecided}?)" : "")}/{p.Trials} at {G(p.X)}")), t.Verdict)
@@ -45,6 +54,7 @@ public sealed record ClaimDecision(string Name, string Statement, string Rule, s
     /// <summary>What the decision could detect, in words ("" when nothing applies).</summary>
     public string PowerText => Probability is { } p ? ProbabilityPowerText(p)
         : Limit is { } l ? LimitPowerText(l)
+        : Decay is { } d ? DecayPowerText(d)
         : Trend is { } t ? TrendPowerText(t) : PowerNote ?? "";
 
     public static string ProbabilityPowerText(ClaimVerdict v)
@@ -61,6 +71,11 @@ public sealed record ClaimDecision(string Name, string Statement, string Rule, s
         double.IsFinite(v.DetectableError)
             ? $"detects an error of {G(v.DetectableError)}{(v.DetectableRelativeError is double r ? $" ({G(100 * r)}%)" : "")} with probability 0.9; required {G(v.Claim.RequiredResolution)}"
             : "cannot estimate the limit";
+
+    public static string DecayPowerText(DecayVerdict v) =>
+        double.IsFinite(v.DetectableShortfall)
+            ? $"a shortfall of {G(v.DetectableShortfall)} in the exponent is detected with probability 0.9 (a statistic that does not decay: needs ≤ {G(v.Claim.MinimumExponent)})"
+            : "cannot estimate the rate";
 
     public static string TrendPowerText(TrendResult t) =>
         t.ReferenceX is null ? "no sweep point in the tail regime with failures: cannot tell a constant rate from the decay"

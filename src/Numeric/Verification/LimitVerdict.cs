@@ -55,31 +55,23 @@ public sealed record LimitVerdict(LimitClaim Claim, IReadOnlyList<SweepSample> S
         int k = sorted.Count;
         var w = sorted.Select(s => s.Trials * Math.Pow(s.X, model.VarianceExponent)).ToArray();
         var f = sorted.Select(s => model.Exponent is double e ? Math.Pow(s.X, -e) : 0.0).ToArray();
-        var c = new double[k];
+        double[] c;
         double slope = double.NaN;
+        var means = sorted.Select(s => s.Mean).ToArray();
+        var variances = sorted.Select(s => s.MeanVariance).ToArray();
+        var dfs = sorted.Select(s => s.DegreesOfFreedom).ToArray();
         if (model.Exponent is null)
         {
             double sw = w.Sum();
-            for (int i = 0; i < k; i++) c[i] = w[i] / sw;
+            c = w.Select(x => x / sw).ToArray();
         }
         else
         {
-            double s0 = 0, s1 = 0, s2 = 0;
-            for (int i = 0; i < k; i++) { s0 += w[i]; s1 += w[i] * f[i]; s2 += w[i] * f[i] * f[i]; }
-            double det = s0 * s2 - s1 * s1;
-            if (!(det > 1e-300 * s0 * s2)) return Unestimable("the sizes do not separate the limit from the finite-size term");
-            var d = new double[k];
-            for (int i = 0; i < k; i++) { c[i] = w[i] * (s2 - s1 * f[i]) / det; d[i] = w[i] * (s0 * f[i] - s1) / det; }
-            slope = Enumerable.Range(0, k).Sum(i => d[i] * sorted[i].Mean);
+            if (FixedWeightLine.Coefficients(f, w) is not { } line) return Unestimable("the sizes do not separate the limit from the finite-size term");
+            c = line.Intercept;
+            slope = FixedWeightLine.Combine(line.Slope, means, variances, dfs).Estimate;
         }
-        double estimate = Enumerable.Range(0, k).Sum(i => c[i] * sorted[i].Mean);
-        double variance = 0, df = double.PositiveInfinity;
-        for (int i = 0; i < k; i++)
-        {
-            double term = c[i] * c[i] * sorted[i].MeanVariance;
-            variance += term;
-            if (term > 0) df = Math.Min(df, sorted[i].DegreesOfFreedom);
-        }
+        var (estimate, variance, df) = FixedWeightLine.Combine(c, means, variances, dfs);
         double se = Math.Sqrt(variance);
 
         bool twoSided = claim.Relation == LimitRelation.TendsTo;

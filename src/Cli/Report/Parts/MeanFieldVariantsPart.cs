@@ -28,27 +28,30 @@ public sealed class MeanFieldVariantsPart : IReportPart
     {
         double rho = settings.Double("rho", 4, 0, 100);
         // Quick keeps M up to 800: the trends need a factor of 8 in width to be decided reliably.
-        int trials = settings.Int("trials", context.Quick ? 6 : 10, 2, 100);
+        // Power (docs/mean-field.md): 16 networks a width at M = 100 … 1600 resolve the limits to 5% (trace), 10% (Marchenko–Pastur
+        // constants, softmax ratios) and 25% (the NTK's edge, an M^(−1/2) extrapolation); quick's 10 at M = 100 … 800 to three times that.
+        int trials = settings.Int("trials", context.Quick ? 10 : 16, 2, 100);
         int maxWidth = settings.Int("max_width", context.Quick ? 800 : 1600, 200, 4000);
         double alpha = settings.Double("alpha", 1e-3, 0, 0.25);
+        double scale = settings.Double("resolution_scale", context.Quick ? 3 : 1, 0, 100);
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
-        return progress => Run(context, rho, trials, widths, alpha, progress);
+        return progress => Run(context, rho, trials, widths, alpha, scale, progress);
     }
 
-    private ReportSection Run(ReportContext context, double rho, int trials, List<int> widths, double alpha, IProgress<ProgressStep>? progress)
+    private ReportSection Run(ReportContext context, double rho, int trials, List<int> widths, double alpha, double scale, IProgress<ProgressStep>? progress)
     {
         var c = CultureInfo.InvariantCulture;
         string G(double x) => x.ToString("G4", c);
         var seed = SeedSequence.FromSeed(context.Seed).Child(Id);
         // The settings of the property tests (MeanFieldTrends), so the report and the tests agree.
-        var deep = MeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, rho, 3, trials, seed.Child("tanh"), progress, alpha);
-        var shallow = MeanSubtractionSweep.Run(new Linear(), new NetworkShape(1, 1, 0.1), widths, rho, 3, trials, seed.Child("depth-1"), progress, alpha);
+        var deep = MeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, rho, 3, trials, seed.Child("tanh"), progress, alpha, 0.05 * scale);
+        var shallow = MeanSubtractionSweep.Run(new Linear(), new NetworkShape(1, 1, 0.1), widths, rho, 3, trials, seed.Child("depth-1"), progress, alpha, 0.05 * scale);
         // Twice the networks for softmax: each network's own Q̄ spreads the ratios (and it is the cheap sweep, CT = 150).
-        var softmax = SoftmaxWidthSweep.Run(new Tanh(), new NetworkShape(3, 1, 0.5), widths, 50, 3, 2 * trials, seed.Child("softmax"), progress, alpha, SoftmaxResolution);
+        var softmax = SoftmaxWidthSweep.Run(new Tanh(), new NetworkShape(3, 1, 0.5), widths, 50, 3, 2 * trials, seed.Child("softmax"), progress, alpha, SoftmaxResolution * scale);
         // The NTK with mean subtraction, at the property test's settings (T = 10 and 40, C = 3); CT ≤ 120, so it is cheap.
-        var ntk = NtkMeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, 10, 40, 3, Math.Max(4, trials / 2), seed.Child("ntk"), progress, alpha);
+        var ntk = NtkMeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, 10, 40, 3, trials, seed.Child("ntk"), progress, alpha, 0.25 * scale);
 
         // The outliers' separation is not asymptotic in M (outliers and bulk are both O(M) at fixed T): a probability claim on the
         // typical network, pooled over the widths.
@@ -131,7 +134,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
             + "NTK parameterisation with mean subtraction (seed 004): Θ̄ = (I_C ⊗ Π)Θ(I_C ⊗ Π) → (κ′₁ − κ′₂) I_C ⊗ Π, so λ_max(Θ̄) → κ′₁ − κ′₂ "
             + "for every M and T, while Θ's own λ_max = κ′₁ + (T−1)κ′₂ grows with T; at finite M the top C sit about √(T/M) above the limit.",
             [new("ρ = M/T", G(rho)), new("widths", string.Join(", ", widths)), new("networks per width", trials.ToString(c)),
-             new("α per claim", alpha.ToString("G3", c)), new("seed", context.Seed.ToString(c))],
+             new("α per claim", alpha.ToString("G3", c)), new("resolutions", scale == 1 ? "as stated" : $"×{scale.ToString("G3", c)}"), new("seed", context.Seed.ToString(c))],
             new ReportTable(["setting", "claim", "rule", "measured", "power", "verdict"], rows),
             ClaimSections.Verdict(claims), plots, results,
             $"At M = {last.Width} (tanh, L = 3): λ_max(F̄) = {G(last.LambdaMax)} ± {G(last.LambdaMaxStdErr)} against the lower bound {G(last.LowerBound)} and "

@@ -9,6 +9,9 @@ namespace FimVerify.Cli.Sharding;
 /// </summary>
 public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress)
 {
+    /// <summary>--strict: exit 1 also when a claim is UNDERPOWERED or UNDECIDED, as the unsharded command does with it.</summary>
+    public bool Strict { get; init; }
+
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
     public void EnsureNotReportOptions(PartialResult part)
     {

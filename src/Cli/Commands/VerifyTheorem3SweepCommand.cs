@@ -13,7 +13,7 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
     public string Summary => "Theorem 3 across a p-sweep: each claim's failure rate must not decay slower than 1/p.";
     public string Help => $"""
         Usage: fimverify verify theorem3-sweep --d D --delta δ --p-list P1,P2,… --trials K [--seed S] [--alpha A]
-                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--format text|json] [--quiet]
+                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--strict] [--format text|json] [--quiet]
           --p-list      at least two values of p (each ≥ d), e.g. 50,100,200,400
           --trials K    trials per p (trial k of every p uses the stream (S, "theorem3", k))
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace), not J: much faster
@@ -36,6 +36,7 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
         long seed = args.Long("--seed", 1);
         double alpha = args.Double("--alpha", 1e-6, 0, 0.25);
         bool lemma2Only = args.Flag("--lemma2-only");
+        bool strict = args.Flag("--strict");
         var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         var progress = ProgressReporter.Read(args, stderr);
@@ -51,6 +52,6 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
         var r = progress.Run(sink => Theorem3Sweep.Run(d, delta, ps, trials, seed, alpha, !lemma2Only, constant, sharding.Shard, sink));
         if (sharding.PartialPath is not null) Theorem3SweepPartial.Write(sharding.PartialPath, r, trials);
         Theorem3SweepOutput.Write(r, format, stdout);
-        return Theorem3SweepOutput.ExitCode(r);
+        return Theorem3SweepOutput.ExitCode(r, strict);
     }
 }

@@ -75,7 +75,7 @@ public static class ClaimReport
         ResultColumn[] columns =
         [
             new("claim", -width), new("failures", -16, Numeric: true), new("ci (failure rate)", -24, Numeric: true),
-            new("bound", -12, Numeric: true), new("fails at", -14, Numeric: true), new("verdict", -13),
+            new("bound", -12, Numeric: true), new("fails at", -18, Numeric: true), new("verdict", -13),
         ];
         var table = new ResultTable(extra is null ? columns : [.. columns, new(extraHeader)]) { Indent = "  ", PlainHeader = true };
         foreach (var v in verdicts)

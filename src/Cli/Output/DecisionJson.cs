@@ -139,6 +139,12 @@ public static class DecisionJson
         }
         w.WriteEndArray();
         Double(w, "fittedSlope", t.FittedSlope);
+        WriteTrendPower(w, t);
+    }
+
+    /// <summary>The "power" object of a decay trend of failure rates.</summary>
+    public static void WriteTrendPower(Utf8JsonWriter w, TrendResult t)
+    {
         w.WriteStartObject("power");
         w.Number("constantRatePower", t.ConstantRatePower);
         Double(w, "detectableExponent", t.DetectableExponent);

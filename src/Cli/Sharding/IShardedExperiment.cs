@@ -7,9 +7,11 @@ namespace FimVerify.Cli.Sharding;
 /// What `merge` was asked to produce: the output format, for report parts the report folder and JUnit file, and where the
 /// sections a report merge runs itself show their progress.
 /// </summary>
-/// <param name="Strict">--strict: an UNDERPOWERED claim fails the merge as it fails the unsharded run (claim files).</param>
-public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress, bool Strict = false)
+public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress)
 {
+    /// <summary>--strict: exit 1 also when a claim is UNDERPOWERED or UNDECIDED, as the unsharded command does with it.</summary>
+    public bool Strict { get; init; }
+
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
     public void EnsureNotReportOptions(PartialResult part)
     {

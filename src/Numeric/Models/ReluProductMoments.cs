@@ -7,7 +7,7 @@ namespace FimVerify.Numeric.Models;
 /// Lemma 1's Monte Carlo estimate of J_ij (u = w_i·x, v = w_j·x, x ~ N(0, I)). In polar coordinates u = a r cos φ,
 /// v = b r cos(φ − θ), both positive for φ ∈ (θ − π/2, π/2), and ∫ r^(2q+1) e^(−r²/2) dr = 2^q q!, so
 /// E[Y^q] = (ab)^q 2^q q!/(2π) · I_q(θ), I_q(θ) = ∫_{θ−π/2}^{π/2} (cos φ cos(φ − θ))^q dφ.
-/// I_q is a smooth non-negative integrand on a finite interval, integrated by Gauss–Legendre (48 nodes: a trigonometric polynomial of degree
+/// I_q is a smooth non-negative integrand on a finite interval, integrated by Gauss–Legendre (96 nodes: a trigonometric polynomial of degree
 /// ≤ 32 in φ, integrated to rounding for q ≤ <see cref="HighestOrder"/>). q = 1 gives Lemma 1's (sin θ + (π − θ) cos θ)/(2π)·ab by a separate route.
 /// </summary>
 public sealed class ReluProductMoments
@@ -15,7 +15,7 @@ public sealed class ReluProductMoments
     /// <summary>The highest moment computed by quadrature; beyond it a bound (<see cref="BernsteinScale"/>).</summary>
     public const int HighestOrder = 16;
 
-    private const int Nodes = 48;
+    private const int Nodes = 96;
     private static readonly GaussLegendreRule Standard = new(-1, 1, Nodes); // mapped to each interval
     private static readonly double[] StandardNodes = Standard.Abscissas.ToArray(), StandardWeights = Standard.Weights.ToArray();
     private static readonly double[] LogFactorial = Enumerable.Range(0, HighestOrder + 1).Select(q => MathNet.Numerics.SpecialFunctions.FactorialLn(q)).ToArray();

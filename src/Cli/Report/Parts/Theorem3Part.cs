@@ -21,10 +21,11 @@ public sealed class Theorem3Part : ITrialReportPart
     {
         int d = settings.Int("d", 3, 2, 20);
         double delta = settings.Double("delta", 0.5, 0, 10);
-        // Quick: the default's p and its first 24 trials (the bound 0.44 at p = 1000 needs 17 trials before any count refutes it;
-        // the former 8 trials at p = 600, bound 0.73, needed 44: every PASS there could not have been a FAIL).
-        int p = settings.Int("p", 1000, 10, 2000);
-        long trials = settings.Long("trials", context.Quick ? 24 : 300, 1, 100_000);
+        // Quick: p = 800 with 30 trials. The bound C·D/(δ²p) = 0.55 there needs 24 trials before any count can refute it (0.55^24 < 1e-6);
+        // the former 8 trials at p = 600, bound 0.73, needed 45: every PASS there could not have been a FAIL. The default's 300 trials at
+        // p = 1000 (bound 0.44) refute at 174 failures or more.
+        int p = settings.Int("p", context.Quick ? 800 : 1000, 10, 2000);
+        long trials = settings.Long("trials", context.Quick ? 30 : 300, 1, 100_000);
         int largeP = settings.Int("large_p", 100_000, 10, 10_000_000);
         long largeTrials = settings.Long("large_trials", context.Quick ? 5 : 100, 1, 100_000);
         double alpha = settings.Double("alpha", 1e-6, 0, 0.25);

@@ -22,7 +22,7 @@ public sealed class VerifyClaimsCommand : ILongRunningCommand
                         model's symbols (M, T, C, L, P, alpha, kappa1, kappa2, kappa1p, kappa2p; d, p, C, D, xi_pair,
                         xi_diag) and the file's [constants]; see docs/claims.md
           --format F    text (default) or json
-          --strict      exit 1 also when a claim is UNDERPOWERED (its trials could not have refuted it)
+          --strict      exit 1 also when a claim is UNDERPOWERED (its trials could not have refuted it) or UNDECIDED
           --seed S      run seed (default: the file's seed, else 1); trial k of claim c at size x uses the stream (S, c, x, k)
         {ShardOptions.Synopsis.TrimEnd()}
                            (a shard writes its trials and decides nothing: `fimverify merge` of all parts decides)
@@ -32,7 +32,7 @@ public sealed class VerifyClaimsCommand : ILongRunningCommand
         bounds leave trials open). Limits: the ratio statistic/predicted estimated at size → ∞ through a stated finite-size
         model, with a confidence interval at α (FAIL when it excludes 1, UNDERPOWERED when the sweep cannot detect an error
         of the claim's resolution). Memory and work are estimated before any trial runs; a claim too big is refused.
-        Exit code 0 when no claim fails, 1 when one does (or, with --strict, is UNDERPOWERED), 2 on bad input.
+        Exit code 0 when no claim fails, 1 when one does (or, with --strict, is UNDERPOWERED or UNDECIDED), 2 on bad input.
         Example: fimverify verify claims examples/claims/theorem31-relu.toml
                  fimverify verify claims claims/theorem3.toml --format json
         """;

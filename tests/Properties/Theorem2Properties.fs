@@ -34,12 +34,22 @@ let ``Theorem 3's Rayleigh bounds follow from Lemma 2's norms: u J uᵀ ≥ coef
         q[a, a] >= c * norm2 - slack)
     |> Array.forall id
 
+/// Weyl with the derived split: main has rank ≤ M − 1 and R = J − main ⪰ 0, so λ_k(main) ≤ λ_k(J) ≤ λ_k(main) + ‖R‖₂ for every k
+/// and λ_M(J) ≤ ‖R‖₂; and ‖R‖₂ ≤ tr R = (1/4 − 3/(4π))·‖W‖_F² (R_ii = n_i²(κ(1) − c₀ − c₁ − c₂) exactly). The inequalities alone
+/// hold for any main part of rank ≤ M − 1 (main = 0 included); the trace cap makes them fail when main is wrong: a coefficient
+/// too large leaves R indefinite (the left inequality breaks), one too small or a dropped group leaves R too large.
 [<Property(Arbitrary = [| typeof<ShallowShapes.Theorem2> |], MaxTest = 30, Replay = "(20261124,17)")>]
-let ``Weyl: every eigenvalue of J beyond the first M − 1 is at most ‖R‖₂ (main has rank ≤ M − 1)`` (d: int, p: int, seed: int64) =
+let ``Weyl: J's eigenvalues lie between main's and main's plus ‖R‖₂, with ‖R‖₂ at most the exact tail's trace`` (d: int, p: int, seed: int64) =
     let net = ShallowReluNetwork.Sample(d, p, SeedSequence.FromSeed seed)
     let t2 = Theorem2Decomposition.Compute net
     let m = DirectionVectors.Count d
     let eig = DenseSymmetricEigen.Eigenvalues t2.J
+    let mainEig = DenseSymmetricEigen.Eigenvalues(SymmetricMatrix(p, Array.map2 (-) t2.J.Data t2.Remainder.Data))
     let rEig = DenseSymmetricEigen.Eigenvalues t2.Remainder
+    let slack = 1e-12 * t2.J.Trace()
+    let rNorm = max rEig[p - 1] (-rEig[0])
     let lambdaM = if m <= p then eig[p - m] else 0.0
-    lambdaM <= rEig[p - 1] + 1e-12 * t2.J.Trace()
+    let tailTrace = (0.25 - 3.0 / (4.0 * System.Math.PI)) * net.FrobeniusNormSquared()
+    lambdaM <= rNorm + slack
+    && Seq.forall (fun k -> mainEig[k] <= eig[k] + slack && eig[k] <= mainEig[k] + rNorm + slack) [ 0 .. p - 1 ]
+    && rNorm <= tailTrace * (1.0 + 1e-12) + slack

@@ -18,6 +18,7 @@ public static class CommandCatalog
         new VerifyTheorem2Command(),
         new VerifyTheorem3Command(),
         new VerifyTheorem3SweepCommand(),
+        new VerifyClaimsCommand(),
         new MergeCommand(),
         new SpectrumShallowCommand(),
         new DensityCommand(),

@@ -8,14 +8,15 @@ namespace FimVerify.Cli.Commands;
 public sealed class MergeCommand : ILongRunningCommand
 {
     public string Path => "merge";
-    public string Summary => "Combine the partial files of a sharded run (report, verify theorem3, theorem3-sweep, fim-stats) into the unsharded output.";
+    public string Summary => "Combine the partial files of a sharded run (report, verify theorem3, theorem3-sweep, fim-stats, verify claims) into the unsharded output.";
     public string Help => $"""
-        Usage: fimverify merge PART... [--out DIR] [--junit FILE] [--format text|json] [--quiet]
+        Usage: fimverify merge PART... [--out DIR] [--junit FILE] [--strict] [--format text|json] [--quiet]
           PART        partial files written by a trial-based command run with --shard i/N --partial PART:
                       {string.Join(", ", ShardedExperiments.All.Select(e => e.Tag))}
           --out DIR   for report parts: the report folder to write (default fimverify-report)
           --junit F   for report parts: also write JUnit XML, as `report --junit` does
           --format F  text (default) or json, the same output the command gives unsharded
+          --strict    exit 1 also when a claim is UNDERPOWERED or UNDECIDED, as the command's own --strict
           --quiet     no progress on stderr while a report's own sections run
         The parts must come from one run: the same experiment with identical parameters (for verify theorem3: d, p, δ, α,
         seed, trials, ξ, C, …) and the same eigen-solver backend; their trials must be disjoint and together be exactly
@@ -34,12 +35,13 @@ public sealed class MergeCommand : ILongRunningCommand
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         string? outDir = args.OptionalString("--out");
         string? junit = args.OptionalString("--junit");
+        bool strict = args.Flag("--strict");
         var progress = ProgressReporter.Read(args, stderr);
         var files = args.Positionals.ToList();
         args.EnsureAllUsed(allowedPositionals: int.MaxValue);
         if (files.Count == 0) throw new UsageException("merge needs at least one partial file (see --help).");
         var parts = files.Select(PartialResultFile.Read).ToList();
         var experiment = PartialMerge.Check(parts);
-        return experiment.Merge(parts, new MergeOptions(format, outDir, junit, progress), stdout);
+        return experiment.Merge(parts, new MergeOptions(format, outDir, junit, progress) { Strict = strict }, stdout);
     }
 }

@@ -15,7 +15,7 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
     public string Help => """
         Usage: fimverify verify theorem3 [--d D] [--p P] [--delta δ] [--trials K] [--seed S] [--alpha A]
                                          [--xi-pair X] [--xi-diag X] [--shard i/N] [--partial FILE] [--lemma2-only]
-                                         [--format text|json] [--quiet]
+                                         [--strict] [--format text|json] [--quiet]
           --d D         input dimension, at least 2 (default 3)
           --p P         hidden units, at least d (default 1000; up to p = 2000 the claims on J use J itself; above, certified
                         intervals from a rank-r truncation of J, O(p r²) per trial: a trial whose interval
@@ -30,13 +30,15 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
           --shard i/N   run only the trials k with k mod N = i (results per trial do not depend on the sharding)
           --partial F   also write this shard's per-trial outcomes to F (JSON, fimverify-partial/2) for `fimverify merge`
           --lemma2-only evaluate only the claims that need W alone (Lemma 2 and the trace): no J, fast at any p
+          --strict      exit 1 also when a claim is UNDERPOWERED (no failure count of these trials could refute it) or UNDECIDED
           --format F    text (default) or json: {"claims":[{"name","bound","vacuous","failures","trials","ci","verdict",…}],…}
           --quiet       no progress on stderr (by default bars on a terminal, plain lines when redirected)
         Bound = C·D/(δ²p), D = (d+1)(d+2)(d²+3d+4)/8, C = max per-column variance of the Gram entries (derived exactly by
         the symbolic layer; ours, not the paper's). Decision: FAIL when the one-sided Clopper–Pearson lower bound of the
-        failure rate exceeds the bound at rate α; VACUOUS when the bound ≥ 1. The trace claim is also tested two-sided
-        against its exact probability P(χ²_{dp} > dp(1+δ)), computed in log space and printed as 10^x.
-        Exit code 0 when no claim fails, 1 when one does, 2 on bad input.
+        failure rate exceeds the bound at rate α; VACUOUS when the bound ≥ 1; UNDERPOWERED when no failure count of the
+        trials could refute it ("fails at" shows the smallest refuting count, or the trials that would give one). The trace
+        claim is also tested two-sided against its exact probability P(χ²_{dp} > dp(1+δ)), computed in log space, printed as 10^x.
+        Exit code 0 when no claim fails, 1 when one does (or with --strict one is UNDERPOWERED/UNDECIDED), 2 on bad input.
         Example: fimverify verify theorem3 --d 3 --p 1000 --delta 0.5 --trials 200 --seed 1
                  fimverify verify theorem3 --d 3 --p 100000 --delta 0.5 --trials 200   (non-vacuous, every claim)
         Sharded: fimverify verify theorem3 --d 3 --p 1000 --delta 0.5 --trials 200 --shard 0/4 --partial part-0.json
@@ -55,6 +57,7 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
         double? xiDiag = args.Has("--xi-diag") ? args.Double("--xi-diag", 0, -1e-300) : null;
         var sharding = ShardOptions.Read(args);
         bool lemma2Only = args.Flag("--lemma2-only");
+        bool strict = args.Flag("--strict");
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         var progress = ProgressReporter.Read(args, stderr);
         args.EnsureAllUsed();
@@ -71,6 +74,6 @@ public sealed class VerifyTheorem3Command : ILongRunningCommand
         // The verdicts first: a file that cannot be written afterwards loses no result.
         Theorem3ReportOutput.Write(report, Theorem3ReportOutput.EigenBackendFor(report.Parameters), format, stdout);
         if (sharding.PartialPath is not null) Theorem3Partial.Write(sharding.PartialPath, report, trials);
-        return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
+        return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict), strict);
     }
 }

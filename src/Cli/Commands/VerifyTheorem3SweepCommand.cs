@@ -14,7 +14,7 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
     public string Summary => "Theorem 3 across a p-sweep: each claim's failure rate must not decay slower than 1/p.";
     public string Help => $"""
         Usage: fimverify verify theorem3-sweep --p-list P1,P2,… [--d D] [--delta δ] [--trials K] [--seed S] [--alpha A]
-                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--format text|json] [--quiet]
+                                               [--lemma2-only] [--shard i/N] [--partial FILE] [--strict] [--format text|json] [--quiet]
           --p-list      at least two distinct values of p (each ≥ d), e.g. 50,100,200,400 (required)
           --d D         input dimension, at least 2 (default 3);  --delta δ  > 0 (default 0.2)
           --trials K    trials per p (trial k of every p uses the stream (S, "theorem3", k); default 200)
@@ -39,6 +39,7 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
         long seed = args.Long("--seed", 1);
         double alpha = args.FalseAlarmRate("--alpha", 1e-6, 0.25);
         bool lemma2Only = args.Flag("--lemma2-only");
+        bool strict = args.Flag("--strict");
         var sharding = ShardOptions.Read(args);
         var format = OutputFormats.Read(args, OutputFormat.Text, OutputFormat.Json);
         var progress = ProgressReporter.Read(args, stderr);
@@ -63,6 +64,6 @@ public sealed class VerifyTheorem3SweepCommand : ILongRunningCommand
         // The verdicts first: a file that cannot be written afterwards loses no result.
         Theorem3SweepOutput.Write(r, format, stdout);
         if (sharding.PartialPath is not null) Theorem3SweepPartial.Write(sharding.PartialPath, r, trials);
-        return Theorem3SweepOutput.ExitCode(r);
+        return Theorem3SweepOutput.ExitCode(r, strict);
     }
 }

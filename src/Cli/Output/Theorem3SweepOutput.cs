@@ -36,12 +36,14 @@ public static class Theorem3SweepOutput
                     {
                         w.WriteStartObject();
                         w.Number("p", pt.X); w.WriteNumber("failures", pt.Failures); w.WriteNumber("trials", pt.Trials);
+                        if (pt.Undecided > 0) w.WriteNumber("undecided", pt.Undecided);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
                     if (double.IsFinite(t.Trend.FittedSlope)) w.Number("fittedSlope", t.Trend.FittedSlope);
                     w.WriteString("rule", t.Trend.Rule);
-                    w.WriteString("verdict", t.Trend.Refuted ? "FAIL" : "PASS");
+                    w.WriteString("verdict", ClaimReport.VerdictWord(t.Trend.Verdict));
+                    DecisionJson.WriteTrendPower(w, t.Trend);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -56,16 +58,17 @@ public static class Theorem3SweepOutput
             stdout.WriteLine("  bound C·D/(δ²p): " + string.Join(", ", ps.Select(p => string.Format(c, "p={0}: {1:G3}", p, constant.Bound(prm.Delta, p)))));
             stdout.WriteLine("  rule: " + (r.Trends.FirstOrDefault()?.Trend.Rule ?? ""));
             var table = new ResultTable(new("claim", -24), new($"failures at p = {string.Join(", ", ps)}", -40, " "),
-                new("slope", -6, " slope ", Numeric: true), new("verdict", 0, " ")) { Indent = "  " };
+                new("slope", -6, " slope ", Numeric: true), new("verdict", -13, " "), new("power vs a constant rate", 0, " ")) { Indent = "  " };
             foreach (var t in r.Trends)
             {
-                string rates = string.Join("  ", t.Trend.Points.Select(pt => $"{pt.Failures}/{pt.Trials}"));
+                string rates = string.Join("  ", t.Trend.Points.Select(pt => pt.Undecided > 0 ? $"{pt.Failures}(+{pt.Undecided}?)/{pt.Trials}" : $"{pt.Failures}/{pt.Trials}"));
                 string slope = double.IsFinite(t.Trend.FittedSlope) ? t.Trend.FittedSlope.ToString("F2", c) : "n/a";
-                table.Add(t.Claim, rates, slope, t.Trend.Refuted ? "FAIL" : "PASS");
+                string power = t.Trend.ReferenceX is double x ? string.Format(c, "{0:F2} (from p = {1})", t.Trend.ConstantRatePower, x) : "none (no failures in the tail regime)";
+                table.Add(t.Claim, rates, slope, ClaimReport.VerdictWord(t.Trend.Verdict), power);
             }
             table.WriteTo(stdout);
         }
     }
 
-    public static int ExitCode(Theorem3Sweep.Result r) => r.Trends.Any(t => t.Trend.Refuted) ? 1 : 0;
+    public static int ExitCode(Theorem3Sweep.Result r, bool strict = false) => ClaimReport.ExitCode(r.Trends.Select(t => t.Trend.Verdict), strict);
 }

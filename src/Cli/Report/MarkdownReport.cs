@@ -17,12 +17,11 @@ public static class MarkdownReport
             sb.AppendLine(s.Statement).AppendLine();
             if (s.Parameters.Count > 0)
                 sb.AppendLine("Parameters: " + string.Join(", ", s.Parameters.Select(p => $"{p.Key} = {p.Value}"))).AppendLine();
-            if (s.Table.Header.Count > 0)
+            Table(sb, s.Table);
+            if (s.Claims.Count > 0 && !s.ClaimsInTable)
             {
-                sb.AppendLine("| " + string.Join(" | ", s.Table.Header.Select(Escape)) + " |");
-                sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", s.Table.Header.Count)));
-                foreach (var row in s.Table.Rows) sb.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
-                sb.AppendLine();
+                sb.AppendLine("Claims and power:").AppendLine();
+                Table(sb, new ReportTable(ClaimSections.DecisionHeader, s.Claims.Select(ClaimSections.DecisionRow).ToList()));
             }
             sb.AppendLine($"**Verdict: {Word(s.Verdict)}**").AppendLine();
             if (s.Notes is not null) sb.AppendLine(s.Notes).AppendLine();
@@ -32,6 +31,15 @@ public static class MarkdownReport
     }
 
     public static string Word(SectionVerdict v) => v.ToString().ToUpperInvariant();
+
+    private static void Table(StringBuilder sb, ReportTable table)
+    {
+        if (table.Header.Count == 0) return;
+        sb.AppendLine("| " + string.Join(" | ", table.Header.Select(Escape)) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", table.Header.Count)));
+        foreach (var row in table.Rows) sb.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
+        sb.AppendLine();
+    }
 
     private static string Escape(string cell) => cell.Replace("|", "\\|");
 }

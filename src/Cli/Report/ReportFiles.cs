@@ -17,8 +17,9 @@ public static class ReportFiles
     /// then writes the report into the folder's staging area, publishes it and writes the JUnit file; returns the exit code.
     /// </summary>
     /// <param name="eigenBackend">The dense eigen-solvers that ran (for a merge, the one the shards' trials ran on).</param>
+    /// <param name="strict">Exit 1 also when a section is UNDERPOWERED or UNDECIDED (a verdict that is not a decision).</param>
     public static int Write(IReadOnlyList<ReportSection> sections, ReportPlan plan, ReportFolder folder, string? junit, OutputFormat format, TextWriter stdout,
-        string eigenBackend)
+        string eigenBackend, bool strict = false)
     {
         if (sections.Count == 0) throw new UsageException("The report has no section to write.");
         string header = $"fimverify {Dispatcher.Version}, seed {plan.Seed}, {(plan.Quick ? "quick sizes" : "default sizes")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; "
@@ -43,7 +44,8 @@ public static class ReportFiles
         }
         if (format != OutputFormat.Json)
             stdout.WriteLine($"report written to {Path.GetFullPath(folder.Directory)} (report.md, report.html, results.json)");
-        return sections.Any(s => s.Verdict == SectionVerdict.Fail) ? Dispatcher.ClaimFailed : Dispatcher.Holds;
+        return sections.Any(s => s.Verdict == SectionVerdict.Fail || strict && s.Verdict is SectionVerdict.Underpowered or SectionVerdict.Undecided)
+            ? Dispatcher.ClaimFailed : Dispatcher.Holds;
     }
 
     /// <summary>A duration as "12.3 s" (a table cell, padded by the table).</summary>
@@ -63,6 +65,7 @@ public static class ReportFiles
                 ["title"] = s.Title,
                 ["verdict"] = MarkdownReport.Word(s.Verdict),
                 ["seconds"] = Math.Round(s.Seconds, 3),
+                ["claims"] = DecisionJson.Array(s.Claims),
                 ["results"] = s.Results.DeepClone(),
             }).ToArray()),
         };

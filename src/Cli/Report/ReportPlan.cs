@@ -22,7 +22,8 @@ public sealed class ReportPlan
     /// <param name="seed">--seed when given: it wins over the suite's seed (default 1).</param>
     /// <param name="quick">--quick: with the suite's quick, either makes the run quick.</param>
     /// <param name="only">--only: comma-separated section ids, or null for all the suite names.</param>
-    public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only)
+    /// <param name="extra">Sections added after the suite's whatever --only selects (report --claims FILE).</param>
+    public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only, IReadOnlyList<IReportPart>? extra = null)
     {
         var parts = ReportSuite.Default();
         if (suite is not null)
@@ -51,7 +52,7 @@ public sealed class ReportPlan
                 throw new UsageException($"Unknown section '{unknown[0]}' in --only; the sections are {string.Join(", ", parts.Select(p => p.Id))}.");
             parts = parts.Where(p => wanted.Contains(p.Id)).ToList();
         }
-        return new ReportPlan(suite, runSeed, runQuick, parts);
+        return new ReportPlan(suite, runSeed, runQuick, [.. parts, .. extra ?? []]);
     }
 
     /// <summary>Fresh settings of a part: its suite section's fields, or the defaults.</summary>

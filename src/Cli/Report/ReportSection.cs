@@ -18,6 +18,11 @@ public enum SectionVerdict
     /// the threshold) as failures or as successes gives different verdicts. Not a failure (exit code 0), never shown as PASS.
     /// </summary>
     Undecided,
+    /// <summary>
+    /// No claim is refuted or undecided, but one could not have been refuted at these sizes (UNDERPOWERED): not a failure
+    /// (exit code 0 unless --strict), never shown as PASS.
+    /// </summary>
+    Underpowered,
 }
 
 /// <summary>A table of already-formatted cells.</summary>
@@ -28,7 +33,9 @@ public sealed record ReportTable(IReadOnlyList<string> Header, IReadOnlyList<IRe
 
 /// <summary>
 /// One section of the report: a theorem or derivation with its statement, parameters, result table, verdict
-/// and plots. `Results` carries every number for results.json.
+/// and plots. `Results` carries every number for results.json. <see cref="Claims"/> are the section's decided claims, each a
+/// JUnit test case and (unless <see cref="ClaimsInTable"/>, when the result table lists them with their power already) a row of
+/// the report's "claims and power" table.
 /// </summary>
 public sealed record ReportSection(
     string Id,
@@ -40,4 +47,10 @@ public sealed record ReportSection(
     IReadOnlyList<string> Plots,
     JsonObject Results,
     string? Notes = null,
-    double Seconds = 0);
+    double Seconds = 0)
+{
+    public IReadOnlyList<FimVerify.Numeric.Verification.ClaimDecision> Claims { get; init; } = [];
+
+    /// <summary>The result table already shows every claim with its verdict and power.</summary>
+    public bool ClaimsInTable { get; init; }
+}

@@ -9,6 +9,9 @@ namespace FimVerify.Cli.Sharding;
 /// </summary>
 public sealed record MergeOptions(OutputFormat Format, string? OutputDirectory, string? Junit, ProgressReporter Progress)
 {
+    /// <summary>--strict: exit 1 also when a claim is UNDERPOWERED or UNDECIDED, as the unsharded command does with it.</summary>
+    public bool Strict { get; init; }
+
     /// <summary>Refuses the report-only options for parts of another experiment.</summary>
     public void EnsureNotReportOptions(PartialResult part)
     {
@@ -37,7 +40,7 @@ public interface IShardedExperiment
 public static class ShardedExperiments
 {
     public static IReadOnlyList<IShardedExperiment> All { get; } =
-        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial(), new ReportPartial()];
+        [new Theorem3Partial(), new Theorem3SweepPartial(), new FimStatsPartial(), new ReportPartial(), new ClaimsPartial()];
 
     public static IShardedExperiment? Find(string tag) => All.FirstOrDefault(e => e.Tag == tag);
 }

@@ -83,7 +83,7 @@ public sealed class ReportPartial : IShardedExperiment
         }
         var sections = SectionRunner.RunAll(
             plan.Parts.Select(p => (p, work.TryGetValue(p.Id, out var w) ? w : p.Prepare(context, plan.Settings(p)))).ToList(), options.Progress);
-        return ReportFiles.Write(sections, plan, folder, options.Junit, options.Format, stdout, first.Parameter("eigenBackend").GetString()!);
+        return ReportFiles.Write(sections, plan, folder, options.Junit, options.Format, stdout, first.Parameter("eigenBackend").GetString()!, options.Strict);
     }
 
     private static (ReportPlan Plan, Dictionary<string, long> SectionTrials) Plan(PartialResult part)

@@ -42,6 +42,6 @@ public sealed class Theorem3Partial : IShardedExperiment
         var log = TrialOutcomeJson.MergedLog(parts, new Theorem3Experiment(prm), (_, _, e) => e);
         var report = Theorem3Verification.Analyse(prm, log, seed, alpha, Shard.All);
         Theorem3ReportOutput.Write(report, first.Parameter("jEigenBackend").GetString()!, options.Format, stdout);
-        return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict));
+        return ClaimReport.ExitCode(report.Results.Select(r => r.Verdict), options.Strict);
     }
 }

@@ -64,6 +64,6 @@ public sealed class Theorem3SweepPartial : IShardedExperiment
         })).ToList();
         var r = Theorem3Sweep.Analyse(points, logs, seed, alpha);
         Theorem3SweepOutput.Write(r, options.Format, stdout);
-        return Theorem3SweepOutput.ExitCode(r);
+        return Theorem3SweepOutput.ExitCode(r, options.Strict);
     }
 }

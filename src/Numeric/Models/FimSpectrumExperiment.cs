@@ -27,21 +27,41 @@ public static class FimSpectrumExperiment
     /// <param name="fisher">The regression dual <see cref="MlpDualGram.Fisher"/> when the caller has it already (read, not changed).</param>
     public static MeasuredSpectrum[] Spectra(MlpDualGram dual, FimVariant variant, SymmetricMatrix? fisher = null)
     {
+        if (variant != FimVariant.Blocks)
+        {
+            var (matrix, dimension) = Metric(dual, variant, fisher: fisher);
+            return [MeasuredSpectrum.Of(matrix, dimension)];
+        }
+        return Enumerable.Range(1, dual.Backward.Forward.Network.Depth).Select(l =>
+        {
+            var (matrix, dimension) = Metric(dual, variant, l, fisher);
+            return MeasuredSpectrum.Of(matrix, dimension);
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// The dual of one metric and the order N of the metric itself (its N − CT further eigenvalues are zero): P for the Fisher
+    /// matrices, CT for the NTK, M₀ for the input metric, P_l = M_l M_(l−1) + M_l for the block <paramref name="block"/> = l
+    /// (1 … L, only for <see cref="FimVariant.Blocks"/>).
+    /// </summary>
+    /// <param name="fisher">The regression dual <see cref="MlpDualGram.Fisher"/> when the caller has it already (read, not changed).</param>
+    public static (SymmetricMatrix Dual, long Dimension) Metric(MlpDualGram dual, FimVariant variant, int block = 0, SymmetricMatrix? fisher = null)
+    {
         var fwd = dual.Backward.Forward;
         var net = fwd.Network;
         int T = fwd.Samples, C = net.Outputs;
         long P = net.ParameterCount;
+        if (variant == FimVariant.Blocks && (block < 1 || block > net.Depth)) throw new ArgumentOutOfRangeException(nameof(block), $"the blocks are F_11 … F_{net.Depth}{net.Depth}");
         SymmetricMatrix Fisher() => fisher ?? dual.Fisher();
         return variant switch
         {
-            FimVariant.Regression => [MeasuredSpectrum.Of(Fisher(), P)],
-            FimVariant.MeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(Fisher(), C, T), P)],
-            FimVariant.Softmax => [MeasuredSpectrum.Of(MlpDualGram.Softmax(Fisher(), fwd.Outputs, C, T).dual, P)],
-            FimVariant.Ntk => [MeasuredSpectrum.Of(dual.Ntk(), (long)C * T)],
-            FimVariant.NtkMeanSubtracted => [MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(dual.Ntk(), C, T), (long)C * T)],
-            FimVariant.Input => [MeasuredSpectrum.Of(dual.InputMetric(), net.Widths[0])],
-            FimVariant.Blocks => Enumerable.Range(1, net.Depth)
-                .Select(l => MeasuredSpectrum.Of(dual.Block(l), (long)net.Widths[l] * net.Widths[l - 1] + net.Widths[l])).ToArray(),
+            FimVariant.Regression => (Fisher(), P),
+            FimVariant.MeanSubtracted => (MlpDualGram.MeanSubtract(Fisher(), C, T), P),
+            FimVariant.Softmax => (MlpDualGram.Softmax(Fisher(), fwd.Outputs, C, T).dual, P),
+            FimVariant.Ntk => (dual.Ntk(), (long)C * T),
+            FimVariant.NtkMeanSubtracted => (MlpDualGram.MeanSubtract(dual.Ntk(), C, T), (long)C * T),
+            FimVariant.Input => (dual.InputMetric(), net.Widths[0]),
+            FimVariant.Blocks => (dual.Block(block), (long)net.Widths[block] * net.Widths[block - 1] + net.Widths[block]),
             _ => throw new ArgumentOutOfRangeException(nameof(variant)),
         };
     }

@@ -100,6 +100,7 @@ public static class FisherDensityStudy
             if (materialise) counter.Advance();
             var exactRule = eigenvalues is null ? null : QuadratureRule.FromEigenvalues(eigenvalues);
             IReadOnlyList<QuadratureRule> rules;
+            SlqResult? slqResult = null;
             double trace, traceSe;
             if (s.Options.Method == DensityMethod.Exact)
             {
@@ -110,6 +111,7 @@ public static class FisherDensityStudy
             {
                 var slq = StochasticLanczosQuadrature.Run(op, s.Options.Slq, s.Seed.Child("slq").Child($"{kind}/{blocks}"), counter);
                 rules = slq.Rules;
+                slqResult = slq;
                 if (rules.Count >= 2)
                 {
                     var (mean, se) = HutchinsonTrace.MeanAndStandardError(slq.ProbeMoments(1));
@@ -139,8 +141,8 @@ public static class FisherDensityStudy
             panels.Add(new FisherDensityPanel(kind, blocks, op.Dimension, density, exact, distance, trace, traceSe,
                 exactRule is null ? null : exactRule.Moment(1) * op.Dimension,
                 rules.Max(r => r.Nodes.Max()), eigenvalues?[^1],
-                eigenvalues is not null && s.Options.Method == DensityMethod.Slq && rules.Count >= 2
-                    ? SlqMomentCheck.Compare(new SlqResult(rules, s.Options.Slq), dense!, MomentCheckAlpha) : null)
+                eigenvalues is not null && slqResult is not null && rules.Count >= 2
+                    ? SlqMomentCheck.Compare(slqResult, dense!, eigenvalues, MomentCheckAlpha) : null)
             { TopEigenvalues = top, TopEigenvalueError = topError });
         }
         return panels.Select(p => p with { ToExactFisher = DistanceToExactFisher(p, panels, s.Options.GridPoints) }).ToArray();

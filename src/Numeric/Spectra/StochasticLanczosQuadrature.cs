@@ -8,9 +8,14 @@ namespace FimVerify.Numeric.Spectra;
 /// <summary>SLQ settings: K probes of the given distribution, m Lanczos steps each, probe k from seed.Child("slq-probe").Child(k).</summary>
 public sealed record SlqSettings(int Probes, int Steps, ProbeDistribution Distribution = ProbeDistribution.Rademacher);
 
-/// <summary>One Gauss quadrature rule per probe; the density and the moments are averages over them.</summary>
+/// <summary>
+/// One Gauss quadrature rule per probe; the density and the moments are averages over them. <see cref="Seed"/> is the run's
+/// seed (probe k drew from Seed/"slq-probe"/k), so checks can regenerate the probes.
+/// </summary>
 public sealed record SlqResult(IReadOnlyList<QuadratureRule> Rules, SlqSettings Settings)
 {
+    public SeedSequence? Seed { get; init; }
+
     public SpectralDensity Density(double sigma, DensityGrid grid) => new(Rules, sigma, grid);
 
     /// <summary>The quadrature moment Σ_k w_k τ_k^power of every probe (an unbiased sample of tr(A^power)/n).</summary>
@@ -46,7 +51,7 @@ public static class StochasticLanczosQuadrature
             var tridiagonals = LanczosSolver.Tridiagonalise(op, starts, count, steps, progress);
             for (int k = 0; k < count; k++) rules[first + k] = LanczosQuadrature.FromTridiagonal(tridiagonals[k]);
         }
-        return new SlqResult(rules, settings);
+        return new SlqResult(rules, settings) { Seed = seed };
     }
 
     /// <summary>Lanczos steps per probe: the asked number, capped at the dimension.</summary>

@@ -7,7 +7,8 @@ public sealed record ClaimTrend(string Claim, TrendResult Trend);
 
 /// <summary>
 /// The p-sweep of Theorem 3: the claims' bounds scale as 1/p, so each claim's failure rate must not decay slower than
-/// 1/p (TrendCheck with exponent 1). Every p uses its own run of the same addressed trials.
+/// 1/p (TrendCheck with exponent 1; trials left undecided by certified intervals are counted both ways). Every p uses its own
+/// run of the same addressed trials.
 /// </summary>
 public static class Theorem3Sweep
 {
@@ -45,7 +46,7 @@ public static class Theorem3Sweep
             .Where(c => names.Contains(c.Name) && c.Kind == BoundKind.AtMost)
             .Select(c => new ClaimTrend(c.Name, TrendCheck.DecaysAtLeastLike(
                 reports.Select(r => (r.Parameters.P, r.Results.First(x => x.Verdict.Claim.Name == c.Name).Verdict))
-                       .Select(x => new SweepPoint(x.P, x.Verdict.Failures, x.Verdict.Trials)).ToList(), 1.0, alpha)))
+                       .Select(x => new SweepPoint(x.P, x.Verdict.Failures, x.Verdict.Trials) { Undecided = x.Verdict.Undecided }).ToList(), 1.0, alpha)))
             .ToList();
         return new Result(reports, trends);
     }

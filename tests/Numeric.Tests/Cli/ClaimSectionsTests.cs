@@ -41,4 +41,25 @@ public class ClaimSectionsTests
         Assert.Contains("failures=\"1\"", xml);
         Assert.Contains("<skipped message=", xml);
     }
+
+    [Fact]
+    public void JunitHasOneCasePerClaimAndSkipsTheUnderpoweredWithTheReason()
+    {
+        var pass = ClaimDecision.Of(ClaimVerdict.Decide(Sure, 0, 50, 1e-6));
+        var fail = ClaimDecision.Of(ClaimVerdict.Decide(Sure, 1, 50, 1e-6));
+        var weak = ClaimDecision.Of(ClaimVerdict.Decide(new Claim("weak", "bound 0.73 with 8 trials", 0.73), 8, 8, 1e-6));
+        Assert.Equal(Verdict.Underpowered, weak.Verdict);
+        Assert.Equal(SectionVerdict.Underpowered, ClaimSections.Verdict([pass, weak]));
+        Assert.Equal(SectionVerdict.Fail, ClaimSections.Verdict([pass, weak, fail]));
+        var section = new ReportSection("theorem3", "Theorem 3", "statement", [], ReportTable.Empty, ClaimSections.Verdict([pass, fail, weak]), [],
+            new System.Text.Json.Nodes.JsonObject(), Seconds: 3) { Claims = [pass, fail, weak] };
+        var cases = JunitReport.Render([section]).Descendants("testcase").ToList();
+        Assert.Equal(["theorem3: sure", "theorem3: sure", "theorem3: weak"], cases.Select(c => c.Attribute("name")!.Value));
+        Assert.NotNull(cases[1].Element("failure"));
+        var skipped = cases[2].Element("skipped");
+        Assert.NotNull(skipped);
+        Assert.Contains("UNDERPOWERED", skipped!.Attribute("message")!.Value);
+        Assert.Contains("44 trials", skipped.Attribute("message")!.Value); // 0.73^44 < 1e-6 ≤ 0.73^43
+        Assert.Null(cases[0].Element("failure") ?? cases[0].Element("skipped"));
+    }
 }

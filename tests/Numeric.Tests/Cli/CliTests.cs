@@ -69,6 +69,7 @@ public class CliTests
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(output).RootElement;
         Assert.Equal("PASS", root.GetProperty("verdict").GetString());
-        Assert.True(root.GetProperty("worstZ").GetDouble() <= root.GetProperty("threshold").GetDouble());
+        Assert.True(root.GetProperty("worstRatio").GetDouble() <= 1);
+        Assert.True(root.GetProperty("power").GetProperty("detectableRelativeError").GetDouble() <= 1);
     }
 }

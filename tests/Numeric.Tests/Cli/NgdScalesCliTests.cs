@@ -19,21 +19,23 @@ public class NgdScalesCliTests
         Assert.Equal(6 * 3, kfac.GetProperty("sourceAlpha").GetDouble());
         Assert.True(kfac.GetProperty("maxDistance").GetDouble() < 1e-8);
         var claims = root.GetProperty("claims").EnumerateArray().ToArray();
-        Assert.All(claims.Where(c => c.GetProperty("claim").GetString()!.Contains("exactly")), c => Assert.True(c.GetProperty("holds").GetBoolean()));
-        bool anyFalse = claims.Any(c => c.GetProperty("holds").ValueKind == JsonValueKind.False);
-        Assert.Equal(anyFalse ? 1 : 0, code);
-        Assert.Equal(anyFalse ? "FAIL" : "PASS", root.GetProperty("verdict").GetString());
-        Assert.Contains(root.GetProperty("sourceChecks").EnumerateArray(), c => c.GetProperty("claim").GetString()!.Contains("K-FAC α = N·L")
-            && c.GetProperty("holds").ValueKind == JsonValueKind.False);
+        Assert.All(claims, c => Assert.True(c.TryGetProperty("power", out _), c.GetProperty("name").GetString()));
+        Assert.All(claims.Where(c => c.GetProperty("statement").GetString()!.Contains("exactly")), c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
+        bool anyFail = claims.Any(c => c.GetProperty("verdict").GetString() == "FAIL");
+        Assert.Equal(anyFail ? 1 : 0, code);
+        Assert.Contains(root.GetProperty("sourceChecks").EnumerateArray(), c => c.GetProperty("statement").GetString()!.Contains("K-FAC α = N·L")
+            && c.GetProperty("verdict").GetString() == "FAIL");
     }
 
     [Fact]
-    public void OneWidthLeavesTheTrendsUndecided()
+    public void OneWidthLeavesTheTrendsUnderpowered()
     {
+        // A decay needs two widths (and two networks a width for its variance): with one it could not have failed.
         var (code, output, _) = CliRunner.Run("verify", "ngd-scales", "--depth", "2", "--width", "30", "--samples", "5", "--trials", "1");
         Assert.Equal(0, code);
-        Assert.Contains("UNDECIDED", output);
-        Assert.Contains("PASS       K-FAC: Θ̄ = αI with α = N(L−1) + 1 exactly", output);
+        Assert.Contains("UNDERPOWERED", output);
+        Assert.Contains("PASS          K-FAC: Θ̄ = αI with α = N(L−1) + 1 exactly", output);
+        Assert.Equal(1, CliRunner.Run("verify", "ngd-scales", "--depth", "2", "--width", "30", "--samples", "5", "--trials", "1", "--strict").Code);
     }
 
     [Theory]

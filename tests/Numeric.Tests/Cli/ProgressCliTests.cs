@@ -53,7 +53,10 @@ public sealed class ProgressCliTests : IDisposable
     [Fact]
     public void ReportShowsEachSectionAndItsStagesOnStderr()
     {
-        string[] args = ["report", "--quick", "--only", "theorem3,lemma1", "--out", Path.Combine(_dir, "r")];
+        // Small sizes through a suite (the quick theorem3 section runs 30 trials at p = 800 for power; progress needs no power).
+        string suite = Path.Combine(_dir, "small.toml");
+        File.WriteAllText(suite, "quick = true\n[lemma1]\n[theorem3]\np = 300\ntrials = 8\nlarge_trials = 5\n");
+        string[] args = ["report", "--suite", suite, "--out", Path.Combine(_dir, "r")];
         var shown = CliRunner.Run(args);
         var quiet = CliRunner.Run([.. args, "--quiet"]);
         Assert.True(shown.Code == 0, shown.Err);
@@ -64,9 +67,9 @@ public sealed class ProgressCliTests : IDisposable
         var lines = shown.Err.TrimEnd().Split('\n');
         Assert.StartsWith("[1/2] Lemma 1: J by the arc-cosine kernel vs Monte Carlo …", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("  Monte Carlo batches of 512 inputs", StringComparison.Ordinal) && l.Contains(" done in ", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("  trials: 13/13 done in ", StringComparison.Ordinal)); // quick theorem3: 8 + 5 trials
+        Assert.Contains(lines, l => l.StartsWith("  trials: 13/13 done in ", StringComparison.Ordinal)); // 8 + 5 trials
         Assert.StartsWith("[2/2] Lemma 2 and Theorem 3", lines[^1]);
-        Assert.Contains(": PASS in ", lines[^1]);
+        Assert.Contains(": PASS in ", lines[^1]); // p = 300: bound 1.47, vacuous; p = 10⁵: 5 trials refute at 3 failures
     }
 
     [Fact]

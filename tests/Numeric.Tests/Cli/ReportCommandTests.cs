@@ -24,9 +24,18 @@ public class ReportCommandTests
             Assert.Equal(anyFail ? 1 : 0, code);
             foreach (var f in new[] { "report.md", "report.html", "results.json", "lemma1-spectrum.png", "lemma1-spectrum.svg" })
                 Assert.True(File.Exists(Path.Combine(dir, f)), $"{f} missing");
+            // JUnit: one case per decided claim (a section without claims is one case), named "SECTION: CLAIM"; a FAIL is a
+            // <failure>, UNDERPOWERED and UNDECIDED are <skipped>. Every claim object in results.json carries its power, and no
+            // claim of the quick report is a PASS that could not have failed.
             var cases = XDocument.Load(junit).Descendants("testcase").ToList();
-            Assert.Equal(sections.Count, cases.Count);
-            Assert.Equal(sections.Count(s => s.GetProperty("verdict").GetString() == "FAIL"), cases.Count(c => c.Element("failure") is not null));
+            int expected = sections.Sum(s => Math.Max(1, s.GetProperty("claims").GetArrayLength()));
+            Assert.Equal(expected, cases.Count);
+            var claims = sections.SelectMany(s => s.GetProperty("claims").EnumerateArray().Select(c => (Section: s.GetProperty("id").GetString()!, Claim: c))).ToList();
+            Assert.All(claims, x => Assert.True(x.Claim.TryGetProperty("power", out _), $"{x.Section}: {x.Claim.GetProperty("name").GetString()} has no power"));
+            Assert.All(claims, x => Assert.Contains(cases, c => c.Attribute("name")!.Value == $"{x.Section}: {x.Claim.GetProperty("name").GetString()}"));
+            Assert.Equal(claims.Count(x => x.Claim.GetProperty("verdict").GetString() == "FAIL"), cases.Count(c => c.Element("failure") is not null));
+            Assert.Equal(claims.Count(x => x.Claim.GetProperty("verdict").GetString() is "UNDERPOWERED" or "UNDECIDED"), cases.Count(c => c.Element("skipped") is not null));
+            Assert.DoesNotContain(claims, x => x.Claim.GetProperty("verdict").GetString() == "UNDERPOWERED");
             string md = File.ReadAllText(Path.Combine(dir, "report.md"));
             foreach (var s in sections) Assert.Contains(s.GetProperty("title").GetString()!, md);
         }

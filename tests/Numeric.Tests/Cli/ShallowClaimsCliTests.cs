@@ -99,7 +99,8 @@ public class ShallowClaimsCliTests
     [Fact]
     public void AtPOneHundredThousandEveryClaimRunsByCertifiedIntervals()
     {
-        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "2", "--seed", "4", "--format", "json");
+        // 3 trials: the fewest at bound 0.0044 with a refuting count (all 3 failing), so every verdict is a decision with power.
+        var (code, output, _) = Run("verify", "theorem3", "--d", "3", "--p", "100000", "--delta", "0.5", "--trials", "3", "--seed", "4", "--format", "json", "--strict");
         Assert.Equal(0, code);
         var root = JsonDocument.Parse(output).RootElement;
         Assert.Equal("certified-truncation", root.GetProperty("jMethod").GetString());
@@ -109,6 +110,24 @@ public class ShallowClaimsCliTests
         Assert.Equal(17, claims.Count);
         Assert.All(claims, c => Assert.Equal("PASS", c.GetProperty("verdict").GetString()));
         Assert.All(claims, c => Assert.False(c.TryGetProperty("undecided", out _)));
+        Assert.All(claims.Where(c => c.GetProperty("kind").GetString() == "at-most"), c => Assert.Equal(3, c.GetProperty("power").GetProperty("minFailuresToFail").GetInt32()));
+    }
+
+    [Fact]
+    public void TooFewTrialsAreUnderpoweredNotPassAndStrictSaysSo()
+    {
+        // The example: 8 trials at p = 600 (bound 0.73) with ξ = 0: the norm of v^(γ) fails in all 8 trials, yet no count of 8
+        // trials refutes a bound of 0.73 at α = 1e-6 (0.73^8 ≈ 0.08): UNDERPOWERED, exit 0, and 1 with --strict.
+        string[] run = ["verify", "theorem3", "--d", "3", "--p", "600", "--delta", "0.5", "--trials", "8", "--xi-pair", "0", "--xi-diag", "0", "--lemma2-only"];
+        var (code, output, _) = Run([.. run, "--format", "json"]);
+        Assert.Equal(0, code);
+        var diag = JsonDocument.Parse(output).RootElement.GetProperty("claims").EnumerateArray().First(c => c.GetProperty("name").GetString() == "lemma2.norm.diag");
+        Assert.Equal(8, diag.GetProperty("failures").GetInt32());
+        Assert.Equal("UNDERPOWERED", diag.GetProperty("verdict").GetString());
+        Assert.Equal(JsonValueKind.Null, diag.GetProperty("power").GetProperty("minFailuresToFail").ValueKind);
+        Assert.Equal(45, diag.GetProperty("power").GetProperty("trialsToRefute").GetInt32());
+        Assert.Equal(1, Run([.. run, "--strict"]).Code);
+        Assert.Contains("none (45 trials)", Run(run).Out);
     }
 
     [Fact]

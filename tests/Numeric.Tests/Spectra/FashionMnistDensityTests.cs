@@ -14,9 +14,10 @@ public class FashionMnistDensityTests
     public void SlqMomentsHutchinsonAndInterlacingHoldOnFashionMnist()
     {
         // 784-1-10 (P = 805) on 200 images after one epoch: small enough for dense eigenvalues. Decisions: the moment
-        // rule of SlqMomentCheck (family-wise α = 1e-3 per panel, 5 panels); Hutchinson's trace within 4 of its exact
-        // standard errors (≈ 6e-5 each under the CLT; the sample SE of 16 probes is no yardstick on these skewed spectra:
-        // it put K-FAC's estimate 4.6 "SEs" off where the exact SE puts it at 1.6); interlacing exact.
+        // rule of SlqMomentCheck (per-probe quadrature identity; probe averages within finite-sample bounds, family-wise
+        // α = 1e-3 per panel, 5 panels) — Hutchinson's trace is the average of the k = 1 forms, so it is decided there (the
+        // sample SE of 16 probes is no yardstick on these skewed spectra: it put K-FAC's estimate 4.6 "SEs" off where the exact
+        // SE puts it at 1.6); interlacing exact.
         var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.FashionMnist, 200, [1], HiddenActivation.Relu,
             new SgdSettings(1, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.Empirical, FisherKind.KroneckerFactored],
                 [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(16, 30), null, 600, 1, 2000)), SeedSequence.FromSeed(3));
@@ -25,9 +26,8 @@ public class FashionMnistDensityTests
         foreach (var p in result.Panels)
         {
             Assert.All(p.Moments!, m => Assert.True(m.Consistent, $"{p.Kind}/{p.Blocks} moment {m.Power}: {m.Estimate} vs {m.Exact}, Z = {m.Z}"));
-            double exactSe = p.Moments!.Single(m => m.Power == 1).NullStandardError * p.Dimension;
-            Assert.True(Math.Abs(p.TraceEstimate - p.ExactTrace!.Value) <= 4 * exactSe,
-                $"{p.Kind}/{p.Blocks}: Hutchinson {p.TraceEstimate} ± {exactSe} (exact SE), exact {p.ExactTrace}");
+            var first = p.Moments!.Single(m => m.Power == 1);
+            Assert.Equal(first.Estimate * p.Dimension, p.TraceEstimate, 9);
         }
         Assert.All(result.Interlacing, x => Assert.True(x.Holds, $"{x.Kind}: layer-wise range outside the full one"));
         Assert.Equal(2, result.Interlacing.Count);

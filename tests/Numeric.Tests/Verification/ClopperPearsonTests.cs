@@ -72,9 +72,10 @@ public class VerdictTests
     public void FailExactlyWhenTheLowerBoundExceedsTheBound()
     {
         var c = new Claim("x", "s", 0.01);
-        // 30/1000 against 0.01: P(X ≥ 30 | 0.01) ≈ 1e-8 < 1e-6 → FAIL; 20/1000: ≈ 5e-3 → PASS.
-        var fail = ClaimVerdict.Decide(c, 30, 1000, 1e-6);
-        var pass = ClaimVerdict.Decide(c, 20, 1000, 1e-6);
+        // At the flip (n = 1000, bound 0.01, α = 1e-6: 29 failures is the smallest refuting count by exact rational sums,
+        // ProbabilityPowerTests): the one-sided lower Clopper–Pearson bound crosses the bound exactly there.
+        var fail = ClaimVerdict.Decide(c, 29, 1000, 1e-6);
+        var pass = ClaimVerdict.Decide(c, 28, 1000, 1e-6);
         Assert.Equal(Verdict.Fail, fail.Verdict);
         Assert.True(fail.Interval.Lower > 0.01);
         Assert.Equal(Verdict.Pass, pass.Verdict);
@@ -116,39 +117,15 @@ public class VerdictTests
     {
         // No failures: every C is consistent down to 0.
         Assert.Equal(0.0, ConsistentConstants.SmallestC(0, 100, 1e-6, 0.5, 1000, 55));
+        // C_min·D/(δ²p) is the rate L at which 40 or more failures in 100 trials have probability α (MathNet's binomial sum).
         double c = ConsistentConstants.SmallestC(40, 100, 1e-6, 0.5, 1000, 55);
-        Assert.Equal(ClopperPearson.Lower(40, 100, 1e-6) * 0.25 * 1000 / 55, c, 12);
-        // ξ: needs 0.1..1.0 in 10 trials; bound 0.05 allows no failure at α = 1e-6 only if P(X ≥ 1 | 0.05) < α,
-        // which is false (0.40), so allowed failures grow until P(X ≥ f+1 | 0.05) < 1e-6.
+        double rate = c * 55 / (0.25 * 1000);
+        Assert.Equal(1e-6, 1 - Binomial.CDF(rate, 100, 39), 9);
+        // ξ: needs 0.1, 0.2, …, 1.0 in 10 trials against bound 0.05 at α = 1e-6. By exact rational sums P(X ≥ 7 | 10, 0.05) < 1e-6
+        // ≤ P(X ≥ 6 | 10, 0.05) ≈ 2.75e-6, so at most 6 failures are consistent: ξ = 0.4 leaves 6 trials above it (0.5 … 1.0).
         var needs = Enumerable.Range(1, 10).Select(k => k / 10.0).ToArray();
-        double xi = ConsistentConstants.SmallestXi(needs, 0.05, 1e-6);
-        long allowed = 0;
-        while (ClopperPearson.UpperTail(allowed + 1, 10, 0.05) >= 1e-6) allowed++;
-        Assert.Equal(allowed >= 10 ? 0.0 : needs.OrderByDescending(x => x).ElementAt((int)allowed), xi);
+        Assert.Equal(7, ExactBinomial.SmallestRefutingCount(10, 1, 20, 1, 1_000_000));
+        Assert.Equal(0.4, ConsistentConstants.SmallestXi(needs, 0.05, 1e-6), 15);
         Assert.Equal(0.0, ConsistentConstants.SmallestXi(needs, 1.5, 1e-6));
-    }
-}
-
-public class TrendCheckTests
-{
-    [Fact]
-    public void OneOverPDecayPassesAndSlowerDecayFails()
-    {
-        // Rates exactly 0.08·(100/p): p·q constant → not refuted.
-        var good = new[] { 100, 200, 400, 800 }.Select(p => new SweepPoint(p, (long)(0.08 * 100 / p * 20000), 20000)).ToList();
-        Assert.False(TrendCheck.DecaysAtLeastLike(good, 1.0, 1e-6).Refuted);
-        // Rates decaying like p^(−1/2): p·q grows ∝ √p → refuted with these counts.
-        var slow = new[] { 100, 200, 400, 800 }.Select(p => new SweepPoint(p, (long)(0.08 * Math.Sqrt(100.0 / p) * 20000), 20000)).ToList();
-        var r = TrendCheck.DecaysAtLeastLike(slow, 1.0, 1e-6);
-        Assert.True(r.Refuted);
-        Assert.Equal(-0.5, r.FittedSlope, 1);
-    }
-
-    [Fact]
-    public void SaturatedPointsDoNotAnchorTheComparison()
-    {
-        // 90% then 60% failures: p·q rises, but the first point is not in the tail regime.
-        var pts = new List<SweepPoint> { new(50, 900, 1000), new(100, 600, 1000), new(200, 50, 1000) };
-        Assert.False(TrendCheck.DecaysAtLeastLike(pts, 1.0, 1e-6).Refuted);
     }
 }

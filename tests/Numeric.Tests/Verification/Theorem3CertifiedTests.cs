@@ -43,14 +43,21 @@ public class Theorem3CertifiedTests
     }
 
     [Fact]
-    public void AtLargePEveryClaimOnJIsDecided()
+    public void AtLargePEveryClaimOnJIsDecidedWithPower()
     {
+        // 4 trials at bound 0.0044 can refute (3 failures of 4: P(X ≥ 3 | 4, 0.0044) ≈ 3.4e-7 < 1e-6; 2 trials could not, and
+        // every verdict was a PASS that could not have been a FAIL).
         var prm = Theorem3Parameters.WithDefaultSlack(3, 100_000, 0.5, Theorem3Verification.ConstantFor(3));
         Assert.True(prm.Certified);
         Assert.True(prm.Bound < 1);
-        var report = Theorem3Verification.Run(prm, 2, 1, 1e-6);
+        var report = Theorem3Verification.Run(prm, 4, 1, 1e-6);
         Assert.Equal(17, report.Results.Count);
         Assert.All(report.Results, r => Assert.Equal(Verdict.Pass, r.Verdict.Verdict));
         Assert.All(report.Results, r => Assert.Equal(0, r.Verdict.Undecided));
+        Assert.All(report.Results.Where(r => r.Verdict.Claim.Kind == BoundKind.AtMost), r => Assert.Equal(3, r.Verdict.Power.MinFailuresToFail));
+        // The same trials with ξ = 0 (the lemma's O(1/d) offsets of the means ignored): the norms of v^(γ) miss 1 by 3/(d+2) = 0.6 > δ
+        // in every trial, and 4 failures of 4 refute the bound.
+        var wrong = Theorem3Verification.Run(prm.WithoutJ() with { XiPair = 0, XiDiagonal = 0 }, 4, 1, 1e-6);
+        Assert.Equal(Verdict.Fail, wrong.Results.First(r => r.Verdict.Claim.Name == "lemma2.norm.diag").Verdict.Verdict);
     }
 }

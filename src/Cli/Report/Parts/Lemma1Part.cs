@@ -47,26 +47,40 @@ public sealed class Lemma1Part : IReportPart
         var results = new JsonObject
         {
             ["d"] = d, ["p"] = p, ["samples"] = samples, ["seed"] = context.Seed,
-            ["entries"] = r.EntriesCompared, ["threshold"] = r.Threshold, ["worstZ"] = r.WorstStandardizedDeviation,
-            ["beyondThreshold"] = r.EntriesBeyondThreshold, ["maxDiagonalError"] = r.MaxDiagonalIdentityError,
+            ["entries"] = r.EntriesCompared, ["deviationLog"] = r.DeviationLog, ["worstRatio"] = r.WorstRatio,
+            ["beyondThreshold"] = r.EntriesBeyondThreshold, ["detectableRelativeError"] = r.DetectableRelativeError,
+            ["medianDetectableRelativeError"] = r.MedianDetectableRelativeError, ["maxDiagonalError"] = r.MaxDiagonalIdentityError,
             ["smallestEigenvalue"] = r.SmallestEigenvalue, ["trace"] = r.Trace,
             ["eigenvaluesDescending"] = new JsonArray(descending.Take(60).Select(x => (JsonNode)x).ToArray()),
         };
         IReadOnlyList<string> Row(string a, string b) => [a, b];
+        var entrywise = new ClaimDecision("lemma1.entrywise", "J_ij = (1/2π)((π − θ_ij) cos θ_ij + sin θ_ij) n_i n_j for every entry (Monte Carlo mean of ReLU(w_i·x)ReLU(w_j·x))",
+            $"every |Ĵ − J| within Bernstein's bound √(2σ²t/n) + ct/n, t = ln(2m/α), σ² and c from the exact moments of the product; α = {parameters.FalseAlarmRate.ToString("G3", c)} family-wise at any n",
+            $"{r.EntriesBeyondThreshold} of {r.EntriesCompared} entries beyond; worst |Ĵ − J|/bound {r.WorstRatio.ToString("F3", c)}", r.Verdict)
+        {
+            DetectableRelativeError = r.DetectableRelativeError,
+            PowerNote = $"an error of {r.DetectableRelativeError.ToString("P1", c)} of J in every entry detected with probability 0.9; required {Lemma1Check.Resolution.ToString("P0", c)}",
+        };
+        bool psd = r.SmallestEigenvalue >= -1e-12 * r.Trace;
+        var positive = ClaimDecision.Of(ClaimVerdict.Decide(Claim.Always("lemma1.psd", "J by Lemma 1 is positive semi-definite: λ_min ≥ −1e-12·tr J"), psd ? 0 : 1, 1, 1e-6),
+            $"λ_min = {r.SmallestEigenvalue.ToString("0.000e+00", c)}");
         return new ReportSection(Id, Title,
             "For i ≠ j, J_ij = (1/2π)((π − θ_ij) cos θ_ij + sin θ_ij) n_i n_j and J_ii = n_i²/2. Decision: every distinct entry's "
-            + "z = (Ĵ − J)/se must satisfy |z| ≤ Φ⁻¹(1 − α/(2m)) (Bonferroni over m entries, family-wise false-alarm rate α).",
+            + "deviation |Ĵ − J| must lie within Bernstein's finite-sample bound √(2σ²t/n) + ct/n, t = ln(2m/α) (both sides of all m "
+            + "entries: family-wise false-alarm rate α at every sample size, no central limit theorem), with σ² and c from the exact "
+            + "moments of ReLU(u)ReLU(v); UNDERPOWERED when not even an error of 100% of J would be detected with probability 0.9.",
             [new("d", d.ToString(c)), new("p", p.ToString(c)), new("samples", samples.ToString(c)), new("α", parameters.FalseAlarmRate.ToString("G3", c)), new("seed", context.Seed.ToString(c))],
             new ReportTable(["quantity", "value"],
             [
                 Row("entries compared", r.EntriesCompared.ToString(c)),
-                Row("threshold on |z|", r.Threshold.ToString("F3", c)),
-                Row("worst |z|", r.WorstStandardizedDeviation.ToString("F3", c)),
-                Row("entries beyond threshold", r.EntriesBeyondThreshold.ToString(c)),
+                Row("t = ln(2m/α)", r.DeviationLog.ToString("F3", c)),
+                Row("worst |Ĵ − J| / bound", r.WorstRatio.ToString("F3", c)),
+                Row("entries beyond their bound", r.EntriesBeyondThreshold.ToString(c)),
+                Row("detectable relative error (best entry, median entry)", $"{r.DetectableRelativeError.ToString("P1", c)}, {r.MedianDetectableRelativeError.ToString("P1", c)}"),
                 Row("max |J_ii − n_i²/2|", r.MaxDiagonalIdentityError.ToString("0.00e+00", c)),
                 Row("smallest eigenvalue (PSD)", r.SmallestEigenvalue.ToString("0.000e+00", c)),
             ]),
-            r.Consistent && r.SmallestEigenvalue >= -1e-12 * r.Trace ? SectionVerdict.Pass : SectionVerdict.Fail,
-            plots, results);
+            ClaimSections.Verdict([entrywise, positive]), plots, results)
+        { Claims = [entrywise, positive] };
     }
 }

@@ -29,6 +29,7 @@ public sealed class Theorem2Part : IReportPart
         var c = CultureInfo.InvariantCulture;
         var rows = new List<IReadOnlyList<string>>();
         var all = new List<ClaimVerdict>();
+        var claims = new List<ClaimDecision>();
         var json = new JsonArray();
         foreach (int d in Dimensions)
         {
@@ -36,6 +37,7 @@ public sealed class Theorem2Part : IReportPart
             var verdicts = Theorem2Check.Verdicts(m);
             all.AddRange(verdicts);
             rows.AddRange(verdicts.Select(v => ClaimSections.Row(v, $"d = {d}: ")));
+            claims.AddRange(ClaimSections.Decisions(verdicts, $"d = {d}: "));
             json.Add(new JsonObject
             {
                 ["d"] = d, ["p"] = p, ["traceJ"] = m.TraceJ, ["traceRatio"] = m.TraceRatio, ["theoreticalTraceRatio"] = m.TheoreticalTraceRatio,
@@ -52,6 +54,7 @@ public sealed class Theorem2Part : IReportPart
             + $"rigorous truncation bound (which near |t| = 1 is the tail itself), and sharply on the entries with |t| ≤ {Theorem2Check.InnerCosine.ToString(c)}, "
             + "where the truncation error of the series to t^200 is below rounding, and against the closed-form sum of the tail on the others.",
             [new("d", "2, 3, 5"), new("p", p.ToString(c)), new("seed", context.Seed.ToString(c))],
-            new ReportTable(ClaimSections.Header, rows), ClaimSections.Verdict(all), [], new JsonObject { ["runs"] = json });
+            new ReportTable(ClaimSections.Header, rows), ClaimSections.Verdict(all), [], new JsonObject { ["runs"] = json })
+        { Claims = claims, ClaimsInTable = true };
     }
 }

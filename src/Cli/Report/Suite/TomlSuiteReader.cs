@@ -9,14 +9,8 @@ public static class TomlSuiteReader
 {
     public static SuiteFile Read(string path, string text)
     {
-        var doc = SyntaxParser.Parse(text, path, false);
+        var doc = Parse(path, text);
         string file = System.IO.Path.GetFileName(path);
-        if (doc.HasErrors)
-        {
-            var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
-            int line = first.Span.Start.Line;
-            throw new UsageException($"{file}:{line + 1}: {FieldAt(text, line)}{first.Message}");
-        }
         var run = ReadFields(file, doc.KeyValues);
         var sections = new List<SuiteSection>();
         foreach (var table in doc.Tables)
@@ -28,6 +22,19 @@ public static class TomlSuiteReader
             sections.Add(new SuiteSection(id, line, ReadFields(file, table.Items)));
         }
         return new SuiteFile(path, run, sections);
+    }
+
+    /// <summary>The syntax tree of a TOML file; its first syntax error as "FILE:LINE: message" (exit 2). Shared with claim files.</summary>
+    internal static DocumentSyntax Parse(string path, string text)
+    {
+        var doc = SyntaxParser.Parse(text, path, false);
+        if (doc.HasErrors)
+        {
+            var first = doc.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
+            int line = first.Span.Start.Line;
+            throw new UsageException($"{System.IO.Path.GetFileName(path)}:{line + 1}: {FieldAt(text, line)}{first.Message}");
+        }
+        return doc;
     }
 
     /// <summary>
@@ -62,13 +69,20 @@ public static class TomlSuiteReader
         return fields;
     }
 
-    private static object Convert(string file, int line, string key, ValueSyntax? value) => value switch
+    /// <summary>
+    /// A TOML value as the numbers, booleans, strings and lists of them that suite and claim files use; an inline table only
+    /// where <paramref name="inlineTable"/> reads it (claim files: `sweep = { M = [...] }`). Shared with claim files.
+    /// </summary>
+    internal static object Convert(string file, int line, string key, ValueSyntax? value, Func<InlineTableSyntax, object>? inlineTable = null) => value switch
     {
         IntegerValueSyntax i => i.Value,
         FloatValueSyntax f => f.Value,
         BooleanValueSyntax b => b.Value,
         StringValueSyntax s => s.Value ?? "",
-        ArraySyntax a => a.Items.Select(item => Convert(file, line, key, item.Value)).ToList(),
-        _ => throw new UsageException($"{file}:{line}: field '{key}' has a kind of value suite files do not use (use numbers, true/false, strings or arrays)."),
+        ArraySyntax a => a.Items.Select(item => Convert(file, line, key, item.Value, inlineTable)).ToList(),
+        InlineTableSyntax t when inlineTable is not null => inlineTable(t),
+        _ => throw new UsageException(inlineTable is null
+            ? $"{file}:{line}: field '{key}' has a kind of value suite files do not use (use numbers, true/false, strings or arrays)."
+            : $"{file}:{line}: the key '{key}' has a kind of value claim files do not use (use numbers, true/false, strings, arrays or inline tables)."),
     };
 }

@@ -1,0 +1,168 @@
+using FimVerify.Numeric.Resources;
+using System.Globalization;
+using FimVerify.Numeric.Activations;
+using FimVerify.Numeric.MeanField;
+using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Claims;
+
+/// <summary>
+/// Random fully connected networks of MATH.md §2 (seeds 001, 002, 004) at base width M: `mlp` measures the regression Fisher
+/// matrix and its variants, `softmax-mlp` the softmax cross-entropy Fisher matrix, each through its CT×CT dual
+/// (<see cref="MlpDualGram"/>). Predictions may use M, T, C, L, P and the mean-field quantities α, κ₁, κ₂, κ′₁, κ′₂ that the
+/// symbolic layer derives and compiles (<see cref="OrderParameters"/>); softmax predictions also the network's own Q statistics.
+/// </summary>
+public sealed class MlpClaimModel : ClaimModel
+{
+    private static readonly IReadOnlyList<string> RegressionMatrices = ["fim", "ntk", "fim-mean-subtracted", "ntk-mean-subtracted", "input", "fim-block:l"];
+
+    private readonly bool _softmax;
+    private readonly IActivation _activation;
+    private readonly NetworkShape _shape;
+    private readonly OrderParameters _order;
+    private readonly int _samples, _outputs;
+
+    private MlpClaimModel(bool softmax, IActivation activation, NetworkShape shape, OrderParameters order, int samples, int outputs)
+    {
+        _softmax = softmax; _activation = activation; _shape = shape; _order = order; _samples = samples; _outputs = outputs;
+    }
+
+    public override string Family => _softmax ? "softmax-mlp" : "mlp";
+    public override string SizeSymbol => "M";
+    public override long MinimumSize => 2;
+    public override IReadOnlyList<string> Keys => ["activation", "depth", "samples", "outputs", "sigma_w2", "sigma_b2", "widths"];
+    public override IReadOnlyList<string> Matrices => _softmax ? ["fim"] : RegressionMatrices;
+    public override IReadOnlyList<string> SizeSymbols =>
+        ["M", "T", "C", "L", "P", "alpha", "kappa1", "kappa2", "kappa1p", "kappa2p", "sigma_w2", "sigma_b2", .. OrderParameterSymbols().Keys];
+
+    /// <summary>
+    /// The order parameters layer by layer, where they exist (MATH.md §2): q1_l, q2_l (l = 1 … L), qhat1_l, qhat2_l (l = 0 … L−1),
+    /// qtilde1_l, qtilde2_l (l = 1 … L), and the width ratios alpha_l = α_l (l = 0 … L−1), named as the symbolic layer names them, e.g. for the diagonal blocks F_ll.
+    /// </summary>
+    private Dictionary<string, double> OrderParameterSymbols()
+    {
+        var symbols = new Dictionary<string, double>();
+        void Add(string name, double[] values)
+        {
+            for (int l = 0; l < values.Length; l++)
+                if (double.IsFinite(values[l])) symbols[$"{name}_{l}"] = values[l];
+        }
+        Add("q1", _order.Q1); Add("q2", _order.Q2); Add("qhat1", _order.QHat1); Add("qhat2", _order.QHat2);
+        Add("qtilde1", _order.QTilde1); Add("qtilde2", _order.QTilde2); Add("alpha", _shape.WidthRatios);
+        return symbols;
+    }
+
+    /// <summary>Softmax: mean_t tr Q_t, mean_t tr Q_t², tr Q̄² and the mean of the C − 1 largest eigenvalues of Q̄ = mean_t Q_t.</summary>
+    public override IReadOnlyList<string> TrialSymbols => _softmax ? ["meanTrQ", "meanTrQ2", "trQbar2", "qbarTop"] : [];
+
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+    [
+        new("activation", _activation.Name), new("L", Show(_shape.Depth)), new("T", Show(_samples)), new("C", Show(_outputs)),
+        new("σ_w²", Show(_shape.SigmaW2)), new("σ_b²", Show(_shape.SigmaB2)), new("width ratios", string.Join(",", _shape.WidthRatios.Select(Show))),
+    ];
+
+    private static string Show(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    public static MlpClaimModel Read(ClaimFieldReader f, bool softmax)
+    {
+        string name = f.RequiredString("activation");
+        IActivation activation;
+        try { activation = ActivationCatalog.Parse(name); }
+        catch (ArgumentException e) { throw f.Error("activation", e.Message); }
+        int depth = (int)f.RequiredLong("depth", 2, 100);
+        int samples = (int)f.RequiredLong("samples", 2, 4000);
+        int outputs = (int)f.RequiredLong("outputs", softmax ? 2 : 1, 4000);
+        if ((long)samples * outputs > 4000)
+            throw f.Error("samples", $"the dual has C·T = {(long)samples * outputs} rows; keep C·T at most 4000");
+        double sw = f.RequiredDouble("sigma_w2", 0, 1e6);
+        double sb = f.RequiredDouble("sigma_b2", 0, 1e6, inclusiveMin: true);
+        double[]? ratios = f.OptionalNumbers("widths");
+        if (ratios is not null && (ratios.Length != depth || ratios.Any(r => !(r > 0))))
+            throw f.Error("widths", $"give {depth} positive width ratios α_0 … α_{depth - 1} (input and hidden layers)");
+        var shape = new NetworkShape(depth, sw, sb, ratios);
+        OrderParameters order;
+        try { order = OrderParameters.Compute(GaussianKernels.For(activation), shape); }
+        catch (NumericalException e) { throw f.Error("activation", $"the mean-field recurrences fail: {e.Message}"); }
+        return new MlpClaimModel(softmax, activation, shape, order, samples, outputs);
+    }
+
+    public override void CheckMatrix(string matrix)
+    {
+        if (_softmax || !matrix.StartsWith("fim-block:", StringComparison.Ordinal)) { base.CheckMatrix(matrix); return; }
+        Block(matrix);
+    }
+
+    private int Block(string matrix)
+    {
+        string l = matrix["fim-block:".Length..];
+        return int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out int b) && b >= 1 && b <= _shape.Depth ? b
+            : throw new ArgumentException($"the matrix '{matrix}' names no block: the blocks are fim-block:1 … fim-block:{_shape.Depth}");
+    }
+
+    private (FimVariant Variant, int Block) Variant(string matrix) => _softmax ? (FimVariant.Softmax, 0) : matrix switch
+    {
+        "fim" => (FimVariant.Regression, 0),
+        "ntk" => (FimVariant.Ntk, 0),
+        "fim-mean-subtracted" => (FimVariant.MeanSubtracted, 0),
+        "ntk-mean-subtracted" => (FimVariant.NtkMeanSubtracted, 0),
+        "input" => (FimVariant.Input, 0),
+        _ => (FimVariant.Blocks, Block(matrix)),
+    };
+
+    private int[] Widths(long size) => _shape.Widths(checked((int)size), _outputs);
+
+    private static long ParameterCount(int[] w) => Enumerable.Range(1, w.Length - 1).Sum(l => (long)w[l] * w[l - 1] + w[l]);
+
+    public override IReadOnlyDictionary<string, double> SymbolsAt(long size) => new Dictionary<string, double>(OrderParameterSymbols())
+    {
+        ["M"] = size, ["T"] = _samples, ["C"] = _outputs, ["L"] = _shape.Depth, ["P"] = ParameterCount(Widths(size)),
+        ["alpha"] = _order.Alpha, ["kappa1"] = _order.Kappa1, ["kappa2"] = _order.Kappa2,
+        ["kappa1p"] = _order.NtkKappa1, ["kappa2p"] = _order.NtkKappa2, ["sigma_w2"] = _shape.SigmaW2, ["sigma_b2"] = _shape.SigmaB2,
+    };
+
+    public override long DimensionOf(string matrix, long size)
+    {
+        var w = Widths(size);
+        var (variant, block) = Variant(matrix);
+        return variant switch
+        {
+            FimVariant.Ntk or FimVariant.NtkMeanSubtracted => (long)_outputs * _samples,
+            FimVariant.Input => w[0],
+            FimVariant.Blocks => (long)w[block] * w[block - 1] + w[block],
+            _ => ParameterCount(w),
+        };
+    }
+
+    public override ResourceEstimate Plan(string matrix, Statistic statistic, long size)
+    {
+        if (size > 1_000_000) throw new ArgumentException($"the width M = {size} exceeds 10⁶");
+        var w = Widths(size);
+        double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
+        if (weights > 2e8) throw new ArgumentException($"a network of width M = {size} has {weights:G3} weights, more than the 2·10⁸ one trial may hold");
+        double n = (double)_outputs * _samples, units = w.Skip(1).Sum(x => (double)x), T = _samples;
+        double bytes = 8 * (weights + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
+        double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
+        return Dense(n, flops, bytes, statistic.EigenvaluesNeeded > 0);
+    }
+
+    public override ModelTrial Sample(string matrix, Statistic statistic, long size, SeedSequence seed)
+    {
+        var dual = FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), _samples, _outputs, seed);
+        if (_softmax)
+        {
+            var fwd = dual.Backward.Forward;
+            var (softmaxDual, probabilities) = MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, _outputs, _samples);
+            var q = SoftmaxQStatistics.Of(probabilities, _outputs);
+            var symbols = new Dictionary<string, double>
+            {
+                ["meanTrQ"] = q.MeanTrace, ["meanTrQ2"] = q.MeanTraceOfSquare, ["trQbar2"] = q.TraceOfMeanSquared,
+                ["qbarTop"] = q.MeanQEigenvaluesDescending.Take(Math.Max(1, _outputs - 1)).Average(),
+            };
+            return new ModelTrial(new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount), symbols);
+        }
+        var (variant, block) = Variant(matrix);
+        var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block);
+        return new ModelTrial(new DenseMatrixMeasurement(metric, dimension), new Dictionary<string, double>());
+    }
+}

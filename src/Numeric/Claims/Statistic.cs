@@ -1,0 +1,120 @@
+using System.Globalization;
+using FimVerify.Numeric.Verification;
+
+namespace FimVerify.Numeric.Claims;
+
+/// <summary>What a claim measures on the matrix of each trial.</summary>
+public enum StatisticKind
+{
+    /// <summary>λ₁, the largest eigenvalue.</summary>
+    LambdaMax,
+    /// <summary>λ_k, the k-th largest eigenvalue (1-based; the zero eigenvalues a dual leaves out count).</summary>
+    Eigenvalue,
+    /// <summary>The mean of the k largest eigenvalues (Theorem 3.1 compares its λ_max with the mean of the top C).</summary>
+    MeanTop,
+    /// <summary>m_λ = Σλ/N over all N eigenvalues of the matrix (N = P for a Fisher matrix seen through its dual).</summary>
+    Mean,
+    /// <summary>s_λ = Σλ²/N.</summary>
+    SecondMoment,
+    /// <summary>Σλ = tr.</summary>
+    Trace,
+    /// <summary>The smallest u M uᵀ over the unit directions of a named group (shallow-relu: Theorem 3's directions).</summary>
+    Rayleigh,
+}
+
+/// <summary>One statistic with its index resolved (k of eigenvalue:k and mean-top:k, the group of rayleigh:G).</summary>
+public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? Group = null)
+{
+    public string Name => Kind switch
+    {
+        StatisticKind.Eigenvalue => $"eigenvalue:{K}",
+        StatisticKind.MeanTop => $"mean-top:{K}",
+        StatisticKind.Rayleigh => $"rayleigh:{Group}",
+        _ => StatisticDefinition.NameOf(Kind),
+    };
+
+    /// <summary>The largest eigenvalue index the statistic reads (0 when it reads no single eigenvalue).</summary>
+    public int EigenvaluesNeeded => Kind switch { StatisticKind.LambdaMax => 1, StatisticKind.Eigenvalue or StatisticKind.MeanTop => K, _ => 0 };
+
+    /// <summary>The statistic of one trial's matrix, as an interval certain to contain it (width zero when it is exact).</summary>
+    public CertifiedInterval Of(IMatrixMeasurement m) => (Kind switch
+    {
+        StatisticKind.LambdaMax => m.Eigenvalue(1),
+        StatisticKind.Eigenvalue => m.Eigenvalue(K),
+        StatisticKind.MeanTop => Mean(Enumerable.Range(1, K).Select(m.Eigenvalue).ToList()),
+        StatisticKind.Mean => Scale(m.Trace(), 1.0 / m.Dimension),
+        StatisticKind.SecondMoment => Scale(m.SumOfSquares(), 1.0 / m.Dimension),
+        StatisticKind.Trace => m.Trace(),
+        StatisticKind.Rayleigh => m.Rayleigh(Group!),
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
+    }).Validated();
+
+    private static CertifiedInterval Mean(IReadOnlyList<CertifiedInterval> xs) => new(xs.Average(x => x.Lower), xs.Average(x => x.Upper));
+
+    private static CertifiedInterval Scale(CertifiedInterval x, double s) => new(x.Lower * s, x.Upper * s);
+}
+
+/// <summary>
+/// A statistic as a claim file names it: lambda-max | eigenvalue:k | mean-top:k | mean | second-moment | trace | rayleigh:G. The
+/// index k is a positive whole number or an expression over the model's symbols that evaluates to one (mean-top:C,
+/// eigenvalue:d+1), resolved at each size of the sweep.
+/// </summary>
+public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimExpression? Index, string? Group)
+{
+    public static readonly IReadOnlyList<string> Forms = ["lambda-max", "eigenvalue:k", "mean-top:k", "mean", "second-moment", "trace", "rayleigh:G"];
+
+    public static string NameOf(StatisticKind kind) => kind switch
+    {
+        StatisticKind.LambdaMax => "lambda-max",
+        StatisticKind.Eigenvalue => "eigenvalue",
+        StatisticKind.MeanTop => "mean-top",
+        StatisticKind.Mean => "mean",
+        StatisticKind.SecondMoment => "second-moment",
+        StatisticKind.Trace => "trace",
+        _ => "rayleigh",
+    };
+
+    /// <summary>Parses a statistic; <paramref name="symbols"/> are those an index may use, <paramref name="groups"/> the Rayleigh groups the model has.</summary>
+    public static StatisticDefinition Parse(string text, IReadOnlyCollection<string> symbols, IReadOnlyList<string> groups)
+    {
+        string t = text.Trim();
+        int colon = t.IndexOf(':');
+        string head = colon < 0 ? t : t[..colon].Trim(), arg = colon < 0 ? "" : t[(colon + 1)..].Trim();
+        StatisticKind kind = head switch
+        {
+            "lambda-max" => StatisticKind.LambdaMax,
+            "eigenvalue" => StatisticKind.Eigenvalue,
+            "mean-top" => StatisticKind.MeanTop,
+            "mean" => StatisticKind.Mean,
+            "second-moment" => StatisticKind.SecondMoment,
+            "trace" => StatisticKind.Trace,
+            "rayleigh" => StatisticKind.Rayleigh,
+            _ => throw new ArgumentException($"unknown statistic '{text}'; the statistics are {string.Join(", ", Forms)}"),
+        };
+        switch (kind)
+        {
+            case StatisticKind.Eigenvalue or StatisticKind.MeanTop:
+                if (arg.Length == 0) throw new ArgumentException($"the statistic '{head}' needs an index, as in {head}:10 or {head}:C");
+                return new(kind, t, ClaimExpression.Parse(arg, symbols), null);
+            case StatisticKind.Rayleigh:
+                if (groups.Count == 0) throw new ArgumentException("this model has no named directions for rayleigh:G");
+                if (!groups.Contains(arg)) throw new ArgumentException($"the statistic '{text}' needs one of the groups {string.Join(", ", groups.Select(g => $"rayleigh:{g}"))}");
+                return new(kind, t, null, arg);
+            default:
+                if (colon >= 0) throw new ArgumentException($"the statistic '{head}' takes no index");
+                return new(kind, t, null, null);
+        }
+    }
+
+    /// <summary>The statistic at one size: the index evaluated and checked to be a whole number in 1 … <paramref name="dimension"/>.</summary>
+    public Statistic Resolve(IReadOnlyDictionary<string, double> symbols, long dimension)
+    {
+        if (Index is null) return new Statistic(Kind, 0, Group);
+        double k = Index.Evaluate(symbols);
+        if (!double.IsFinite(k) || k != Math.Round(k) || k < 1)
+            throw new ArgumentException($"the index of '{Text}' evaluates to {k.ToString("G6", CultureInfo.InvariantCulture)}, not a positive whole number");
+        if (k > dimension)
+            throw new ArgumentException($"the index of '{Text}' is {k.ToString(CultureInfo.InvariantCulture)}, but the matrix has only {dimension} eigenvalues");
+        return new Statistic(Kind, (int)k, Group);
+    }
+}

@@ -84,11 +84,15 @@ public static class DecisionJson
         Double(w, "fitPValue", l.FitPValue);
         Double(w, "detectableRelativeError", l.DetectableRelativeError);
         WritePoints(w, l.Samples);
+        Power(w, ("detectableError", l.DetectableError), ("detectableRelativeError", l.DetectableRelativeError), ("resolution", l.Claim.RequiredResolution));
+    }
+
+    /// <summary>A "power" object of named values (null where unknown or infinite) and the power level 0.9.</summary>
+    private static void Power(Utf8JsonWriter w, params (string Name, double? Value)[] values)
+    {
         w.WriteStartObject("power");
-        Double(w, "detectableError", l.DetectableError);
-        Double(w, "detectableRelativeError", l.DetectableRelativeError);
-        Double(w, "resolution", l.Claim.RequiredResolution);
-        w.Number("level", LimitVerdict.PowerLevel);
+        foreach (var (name, value) in values) Double(w, name, value);
+        w.Number("level", ProbabilityPower.Level);
         w.WriteEndObject();
     }
 
@@ -103,11 +107,7 @@ public static class DecisionJson
         Double(w, "degreesOfFreedom", v.DegreesOfFreedom);
         Double(w, "upperBound", v.UpperBound);
         WritePoints(w, v.Samples);
-        w.WriteStartObject("power");
-        Double(w, "detectableShortfall", v.DetectableShortfall);
-        w.Number("required", v.Claim.MinimumExponent);
-        w.Number("level", ProbabilityPower.Level);
-        w.WriteEndObject();
+        Power(w, ("detectableShortfall", v.DetectableShortfall), ("required", v.Claim.MinimumExponent));
     }
 
     private static void WritePoints(Utf8JsonWriter w, IReadOnlyList<SweepSample> samples)
@@ -143,16 +143,8 @@ public static class DecisionJson
     }
 
     /// <summary>The "power" object of a decay trend of failure rates.</summary>
-    public static void WriteTrendPower(Utf8JsonWriter w, TrendResult t)
-    {
-        w.WriteStartObject("power");
-        w.Number("constantRatePower", t.ConstantRatePower);
-        Double(w, "detectableExponent", t.DetectableExponent);
-        Double(w, "referenceX", t.ReferenceX);
-        Double(w, "referenceRate", t.ReferenceRate);
-        w.Number("level", ProbabilityPower.Level);
-        w.WriteEndObject();
-    }
+    public static void WriteTrendPower(Utf8JsonWriter w, TrendResult t) =>
+        Power(w, ("constantRatePower", t.ConstantRatePower), ("detectableExponent", t.DetectableExponent), ("referenceX", t.ReferenceX), ("referenceRate", t.ReferenceRate));
 
     /// <summary>Decided claims as a JSON array node (for results.json).</summary>
     public static JsonNode Array(IEnumerable<ClaimDecision> decisions)

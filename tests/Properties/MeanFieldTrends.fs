@@ -169,7 +169,7 @@ type Trends(output: ITestOutputHelper) =
         for rows in perWidth do
             Assert.True(mean (fun (_, _, c) -> c) rows >= 1.0, "λ_max(F̄) below the lower bound ρα(κ₁ − κ₂)")
 
-    /// Diagonal blocks F_ll, the input metric A⁰ and the outlier eigenspaces (tanh and ReLU with bias, T = 20, C = 3, 12
+    /// Diagonal blocks F_ll, the input metric A⁰ and the outlier eigenspaces (tanh and ReLU with bias, T = 20, C = 3, 16
     /// networks per M = 100…800; α = 1e-3 per claim). Rules: (1) for every block and for A⁰, m_λ and s_λ follow the Theorem 3.1
     /// rule of WidthSweep (ratio → 1 through r∞ + a/M, resolution 50%: these blocks are noisier than the whole FIM) and λ_max (mean
     /// of the top C) tends to 1 on its square root through s∞ + a·M^(−1/2), resolution 25% (50% on the ratio): F_11's λ_max sits on
@@ -186,7 +186,7 @@ type Trends(output: ITestOutputHelper) =
                 widths |> Array.map (fun m ->
                     let p = Predictions(op, m, 20, 3)
                     let trials =
-                        [ for k in 0 .. 11 ->
+                        [ for k in 0 .. 15 ->
                             let dual = trial s m 20 3 (SeedSequence.FromSeed(800L).Child(s.Name).Child(int64 m).Child(int64 k))
                             let ratio (st: EigenvalueStatistics) (pr: EigenvalueStatistics) = [| st.Mean / pr.Mean; st.SecondMoment / pr.SecondMoment; st.LambdaMax / pr.LambdaMax |]
                             let blocks = FimSpectrumExperiment.Spectra(dual, FimVariant.Blocks)

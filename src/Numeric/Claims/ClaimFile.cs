@@ -44,7 +44,7 @@ public sealed partial class ClaimFile
     {
         var run = new ClaimFieldReader(document, new ClaimTable(1, document.RunFields), "the file");
         long seed = run.OptionalLong("seed") ?? 1;
-        double alpha = run.OptionalDouble("alpha", 0, 0.5) ?? double.NaN;
+        double alpha = run.OptionalDouble("alpha", ClopperPearson.SmallestRate, 0.5, inclusiveMin: true) ?? double.NaN;
         if (alpha >= 0.5) throw run.Error("alpha", "the false-alarm rate must lie in (0, 0.5)");
         string? title = run.OptionalString("title");
         run.EnsureAllUsed([.. RunKeys, "[constants]", "[[claim]]"]);
@@ -130,7 +130,7 @@ public sealed partial class ClaimFile
             throw f.Error("probability", "a limit (ratio-tends-to-1) states no failure probability: it is decided by a confidence interval of the limit");
 
         int trials = (int)f.RequiredLong("trials", 1, 100_000_000);
-        double alpha = f.OptionalDouble("alpha", 0, 0.5) ?? fileAlpha ?? (Relations.IsInequality(relation) ? InequalityAlpha : LimitAlpha);
+        double alpha = f.OptionalDouble("alpha", ClopperPearson.SmallestRate, 0.5, inclusiveMin: true) ?? fileAlpha ?? (Relations.IsInequality(relation) ? InequalityAlpha : LimitAlpha);
         if (alpha >= 0.5) throw f.Error("alpha", "the false-alarm rate must lie in (0, 0.5)");
         string statement = f.OptionalString("statement") ?? $"{statistic.Text} of {matrix} {Relations.Name(relation)} {predicted.Text}";
 

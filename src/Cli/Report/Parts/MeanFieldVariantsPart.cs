@@ -33,7 +33,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
         // constants, softmax ratios) and 25% (the NTK's edge, an M^(−1/2) extrapolation); quick's 10 at M = 100 … 800 to three times that.
         int trials = settings.Int("trials", context.Quick ? 10 : 16, 2, 100);
         int maxWidth = settings.Int("max_width", context.Quick ? 800 : 1600, 200, 4000);
-        double alpha = settings.Double("alpha", 1e-3, 0, 0.25);
+        double alpha = settings.FalseAlarmRate("alpha", 1e-3, 0.25);
         double scale = settings.Double("resolution_scale", context.Quick ? 3 : 1, 0, 100);
         settings.EnsureAllUsed();
         var widths = new List<int>();

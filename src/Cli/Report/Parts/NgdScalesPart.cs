@@ -28,7 +28,7 @@ public sealed class NgdScalesPart : IReportPart
         // over M = 50 … 1600, or 24 over 50 … 800 (quick), do (docs/mean-field.md).
         int trials = settings.Int("trials", context.Quick ? 24 : 16, 2, 100);
         int maxWidth = settings.Int("max_width", context.Quick ? 800 : 1600, 200, 4000);
-        double alpha = settings.Double("alpha", 1e-3, 0, 0.25);
+        double alpha = settings.FalseAlarmRate("alpha", 1e-3, 0.25);
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 50; m <= maxWidth; m *= 2) widths.Add(m);

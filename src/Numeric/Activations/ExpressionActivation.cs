@@ -5,7 +5,8 @@ namespace FimVerify.Numeric.Activations;
 
 /// <summary>
 /// A user activation given as an expression in x, e.g. "x/(1 + exp(-x))". The symbolic layer parses the text,
-/// differentiates it exactly and compiles both to delegates; Gaussian integrals then go through quadrature.
+/// differentiates it exactly (simplified within the engine's expansion budget) and compiles both to delegates; Gaussian integrals
+/// then go through quadrature.
 /// </summary>
 public sealed class ExpressionActivation(string expression, Func<double, double> value, Func<double, double> derivative,
     bool singularAtOrigin = false) : IActivation
@@ -27,7 +28,11 @@ public sealed class ExpressionActivation(string expression, Func<double, double>
         var free = ExpressionModule.symbols(f); // the F# module beside the Expression type
         if (free.Any(s => s != "x"))
             throw new ArgumentException($"the activation expression '{text}' must be a function of x alone, but uses {string.Join(", ", free.Where(s => s != "x"))}");
-        var df = Simplify.simplify(Differentiate.withRespectTo("x", f));
+        // The derivative is exact as it comes; simplifying (multiplying out, the rational normal form) only shortens it. Beyond the
+        // engine's expansion budget that would take minutes ((1 + x)^1000) and compile to a long, cancelling polynomial, so such a
+        // derivative is compiled as it stands.
+        var derivative = Differentiate.withRespectTo("x", f);
+        var df = Simplify.affords(ExpansionBudgetModule.defaults, derivative) ? Simplify.simplify(derivative) : derivative;
         var symbols = ListModule.OfSeq(["x"]);
         var fc = Compiler.compile(symbols, f);
         var dc = Compiler.compile(symbols, df);

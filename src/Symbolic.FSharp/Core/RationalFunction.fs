@@ -29,10 +29,14 @@ module RationalFunction =
         | atom -> Seq.singleton atom
 
     let private lowestTerms (n: Polynomial, d: Polynomial) =
-        let g = P.gcd n d
-        let n, d = P.divideExact n g, P.divideExact d g
-        let lead = snd (P.leadingTerm d)
-        P.scale (Rational.One / lead) n, P.scale (Rational.One / lead) d
+        // A constant denominator shares no factor with the numerator: only the scaling to a monic denominator is left. (The GCD
+        // would compute the numerator's content in its first variable, O(terms × degree) for each of a long sum's partial sums.)
+        if Seq.forall (fun (m: Monomial) -> m.IsEmpty) d.Keys then P.scale (Rational.One / snd (P.leadingTerm d)) n, P.one
+        else
+            let g = P.gcd n d
+            let n, d = P.divideExact n g, P.divideExact d g
+            let lead = snd (P.leadingTerm d)
+            P.scale (Rational.One / lead) n, P.scale (Rational.One / lead) d
 
     let rec private toRatio (index: Dictionary<Expression, int>) (x: Expression) : Polynomial * Polynomial =
         match x with

@@ -104,42 +104,13 @@ type LoweringSession(limits: CheckLimits, budget: WorkBudget, integerSymbols: Se
 
     member _.IntegerSymbols = integers :> IReadOnlySet<string>
 
-/// Guards for the engine's polynomial operations: their output size is estimated before they run.
+/// Guards for the engine's polynomial operations: their output size is estimated before they run (the core's
+/// `ExpansionBudget.estimate`, against the checker's limits).
 [<RequireQualifiedAccess>]
 module ExpansionGuard =
-    let private logBinomial (n: float) (k: float) =
-        let lg (x: float) =
-            // Stirling with the 1/(12x) term is ample for an order-of-magnitude guard.
-            if x < 1.0 then 0.0 else x * log x - x + 0.5 * log (2.0 * System.Math.PI * x) + 1.0 / (12.0 * x)
-        lg n - lg k - lg (n - k)
-
     /// Upper bound on the number of terms `Expand.expand` produces, and on any expansion it performs inside function
     /// arguments and exponents (as a float: may be astronomically large).
-    let rec estimate (x: Expression) : float =
-        let inner =
-            match x with
-            | Power(b, e) -> max (innerCost b) (innerCost e)
-            | Apply(_, a) -> estimate a
-            | _ -> 0.0
-        max inner (terms x)
-
-    and private innerCost (x: Expression) =
-        match x with
-        | Sum ts | Product ts -> ts |> List.fold (fun acc t -> max acc (estimate t)) 0.0
-        | x -> estimate x
-
-    and terms (x: Expression) : float =
-        match x with
-        | Sum ts -> ts |> List.sumBy terms
-        | Product fs -> fs |> List.fold (fun acc f -> acc * terms f) 1.0
-        | Power(b, Number n) when n.IsInteger && n.Sign > 0 ->
-            let t = terms b
-            if t <= 1.0 then 1.0
-            else
-                let k = float n.Num
-                // Monomials of degree k in t terms: C(k + t − 1, t − 1).
-                exp (logBinomial (k + t - 1.0) (t - 1.0))
-        | _ -> 1.0
+    let estimate (x: Expression) : float = ExpansionBudget.estimate x
 
     /// Expand.expand, or LoweringGaveUp when it would exceed the limit.
     let expand (limits: CheckLimits) (x: Expression) : Expression =

@@ -59,11 +59,11 @@ public sealed record DecayVerdict(DecayClaim Claim, IReadOnlyList<SweepSample> S
         if (!logs && sorted.FirstOrDefault(s => !(s.Mean > 0) || s.StandardError > LargestRelativeError * s.Mean) is { } noisy)
             return Unestimable($"the mean at size {G(noisy.X)} ({G(noisy.Mean)} ± {G(noisy.StandardError)}) is not clearly positive: no log-scale rate");
         var u = sorted.Select(s => Math.Log(s.X)).ToArray();
-        var line = FixedWeightLine.Coefficients(u, sorted.Select(s => s.Trials).ToArray());
+        var line = FixedWeightFit.Coefficients(u.Select(v => (IReadOnlyList<double>)[1, v]).ToArray(), sorted.Select(s => s.Trials).ToArray());
         if (line is null) return Unestimable("the sizes do not separate a rate");
         var (slope, variance, df) = logs
-            ? FixedWeightLine.Combine(line.Value.Slope, sorted.Select(s => s.Mean).ToArray(), sorted.Select(s => s.MeanVariance).ToArray(), sorted.Select(s => s.DegreesOfFreedom).ToArray())
-            : FixedWeightLine.Combine(line.Value.Slope, sorted.Select(s => Math.Log(s.Mean)).ToArray(),
+            ? FixedWeightFit.Combine(line[1], sorted.Select(s => s.Mean).ToArray(), sorted.Select(s => s.MeanVariance).ToArray(), sorted.Select(s => s.DegreesOfFreedom).ToArray())
+            : FixedWeightFit.Combine(line[1], sorted.Select(s => Math.Log(s.Mean)).ToArray(),
                 sorted.Select(s => s.MeanVariance / (s.Mean * s.Mean)).ToArray(), sorted.Select(s => s.DegreesOfFreedom).ToArray());
         double exponent = -slope, se = Math.Sqrt(variance);
         double tCrit = LimitVerdict.Quantile(df, 1 - alpha);

@@ -1,24 +1,47 @@
+using MathNet.Numerics.LinearAlgebra;
+
 namespace FimVerify.Numeric.Verification;
 
 /// <summary>
-/// A straight line y = a + b·u fitted by least squares with weights fixed in advance (not estimated from the data), so that the
-/// intercept and the slope are fixed linear combinations Σ c_i y_i and Σ d_i y_i of independent sample means: their variances
-/// are Σ c_i² V_i and Σ d_i² V_i exactly, estimated without bias from the means' estimated variances. Shared by the limit
-/// (<see cref="LimitVerdict"/>: u = x^(−γ)) and decay (<see cref="DecayVerdict"/>: u = ln x on ln y) estimates.
+/// Least squares of sample means y_i on k stated basis functions f_j(x_i) with weights fixed in advance (not estimated from the
+/// data), so that every fitted parameter is a fixed linear combination Σ c_ji y_i of independent sample means: its variance is
+/// Σ c_ji² V_i exactly, estimated without bias from the means' estimated variances. Shared by the limit (<see cref="LimitVerdict"/>:
+/// basis 1, x^(−γ_1), …, x^(−γ_m)) and decay (<see cref="DecayVerdict"/>: basis 1, ln x on ln y) estimates.
 /// </summary>
-internal static class FixedWeightLine
+internal static class FixedWeightFit
 {
-    /// <summary>The coefficients of the intercept (c) and of the slope (d), or null when the u do not separate them.</summary>
-    public static (double[] Intercept, double[] Slope)? Coefficients(IReadOnlyList<double> u, IReadOnlyList<double> w)
+    /// <summary>
+    /// The smallest sine of the angle between a (weighted) basis column and the span of the columns before it for which the
+    /// parameters count as separated: below it the design cannot tell them apart (and the coefficients would be noise).
+    /// </summary>
+    public const double SmallestSeparation = 1e-6;
+
+    /// <summary>
+    /// The coefficient rows: parameter j = Σ_i rows[j][i]·y_i, i.e. rows = (FᵀWF)⁻¹FᵀW for the n × k basis matrix F (basis[i][j] =
+    /// f_j(x_i)) and W = diag(w); null when the sizes do not separate the parameters (fewer sizes than parameters, or a column
+    /// within <see cref="SmallestSeparation"/> of the span of the others). Computed by a Householder QR of W^(1/2)F with its columns
+    /// scaled to unit length (the normal equations would square the condition number, which grows fast with k).
+    /// </summary>
+    public static double[][]? Coefficients(IReadOnlyList<IReadOnlyList<double>> basis, IReadOnlyList<double> w)
     {
-        int k = u.Count;
-        double s0 = 0, s1 = 0, s2 = 0;
-        for (int i = 0; i < k; i++) { s0 += w[i]; s1 += w[i] * u[i]; s2 += w[i] * u[i] * u[i]; }
-        double det = s0 * s2 - s1 * s1;
-        if (!(det > 1e-300 * s0 * s2) || !(det > 1e-12 * s0 * s2)) return null;
-        var c = new double[k]; var d = new double[k];
-        for (int i = 0; i < k; i++) { c[i] = w[i] * (s2 - s1 * u[i]) / det; d[i] = w[i] * (s0 * u[i] - s1) / det; }
-        return (c, d);
+        int n = basis.Count;
+        if (n == 0 || w.Count != n) throw new ArgumentException("one weight per size is needed");
+        int k = basis[0].Count;
+        if (k == 0 || n < k) return null;
+        var a = Matrix<double>.Build.Dense(n, k, (i, j) => Math.Sqrt(w[i]) * basis[i][j]);
+        var scale = new double[k];
+        for (int j = 0; j < k; j++)
+        {
+            scale[j] = a.Column(j).L2Norm();
+            if (!(scale[j] > 0) || !double.IsFinite(scale[j])) return null;
+            a.SetColumn(j, a.Column(j) / scale[j]);
+        }
+        var qr = a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
+        for (int j = 0; j < k; j++)
+            if (!(Math.Abs(qr.R[j, j]) > SmallestSeparation)) return null;
+        // argmin_X ‖W^(1/2)F X − W^(1/2)‖ = (FᵀWF)⁻¹FᵀW: each column i of the result is the fit of a unit mean at size i.
+        var rows = qr.Solve(Matrix<double>.Build.Dense(n, n, (i, j) => i == j ? Math.Sqrt(w[i]) : 0));
+        return Enumerable.Range(0, k).Select(j => Enumerable.Range(0, n).Select(i => rows[j, i] / scale[j]).ToArray()).ToArray();
     }
 
     /// <summary>

@@ -12,15 +12,37 @@ public enum LimitRelation
 }
 
 /// <summary>
-/// The finite-size model through which a sweep is extrapolated: E[value at size x] = limit + a·x^(−<see cref="Exponent"/>) (a fitted),
-/// or, with no exponent, E[value] = limit at every size. The exponent is stated, never fitted (a fitted exponent is poorly
-/// identified by a handful of sizes and would make the interval meaningless); <see cref="Reason"/> says why it is the leading
-/// correction. <see cref="VarianceExponent"/> v fixes the weights of the fit, trials·x^v (per-trial variance ∝ x^(−v)): the
-/// weights do not depend on the data, so the variance estimate of the fitted limit is unbiased whatever v is; a wrong v costs
-/// efficiency, not validity.
+/// The finite-size model through which a sweep is extrapolated: E[value at size x] = limit + Σ_j a_j·x^(−γ_j) over the stated
+/// exponents γ_1 &lt; γ_2 &lt; … (the a_j fitted), or, with no exponent, E[value] = limit at every size. The exponents are stated, never
+/// fitted (a fitted exponent is poorly identified by a handful of sizes and would make the interval meaningless); <see cref="Reason"/>
+/// says why they are the leading corrections and why the next one is negligible at the sizes swept. One term (<see cref="PowerLaw"/>)
+/// is the usual model; several (<see cref="Corrections"/>) are for a statistic whose expansion converges slowly at the smallest
+/// sizes (an edge at √(T/M) with T/M = 0.4), at the price of a wider interval. <see cref="VarianceExponent"/> v fixes the weights
+/// of the fit, trials·x^v (per-trial variance ∝ x^(−v)): the weights do not depend on the data, so the variance estimate of the
+/// fitted limit is unbiased whatever v is; a wrong v costs efficiency, not validity.
 /// </summary>
-public sealed record FiniteSizeModel(double? Exponent, string Reason, double VarianceExponent = 1)
+public sealed record FiniteSizeModel
 {
+    private readonly double[] _exponents;
+
+    /// <summary>limit + a·x^(−exponent), or no finite-size term for a null exponent (the one-term form of the model).</summary>
+    public FiniteSizeModel(double? Exponent, string Reason, double VarianceExponent = 1)
+        : this(Exponent is double e ? [e] : [], Reason, VarianceExponent)
+    {
+    }
+
+    private FiniteSizeModel(double[] exponents, string reason, double varianceExponent)
+    {
+        foreach (double e in exponents)
+            if (!(e > 0) || !double.IsFinite(e)) throw new ArgumentOutOfRangeException(nameof(exponents), "every finite-size exponent must be positive and finite");
+        if (!double.IsFinite(varianceExponent)) throw new ArgumentOutOfRangeException(nameof(varianceExponent), "the variance exponent must be finite");
+        _exponents = exponents.Order().ToArray();
+        for (int j = 1; j < _exponents.Length; j++)
+            if (_exponents[j] == _exponents[j - 1]) throw new ArgumentException("the finite-size exponents must be distinct (a repeated term is not identifiable)");
+        Reason = reason;
+        VarianceExponent = varianceExponent;
+    }
+
     /// <summary>limit + a/x^exponent.</summary>
     public static FiniteSizeModel PowerLaw(double exponent, string reason, double varianceExponent = 1)
     {
@@ -28,16 +50,53 @@ public sealed record FiniteSizeModel(double? Exponent, string Reason, double Var
         return new FiniteSizeModel(exponent, reason, varianceExponent);
     }
 
+    /// <summary>limit + Σ_j a_j·x^(−exponents_j): several stated corrections (distinct, positive; listed in any order).</summary>
+    public static FiniteSizeModel Corrections(IReadOnlyList<double> exponents, string reason, double varianceExponent = 1)
+    {
+        if (exponents.Count == 0) throw new ArgumentException("a model of corrections needs at least one exponent (Constant states none)", nameof(exponents));
+        return new FiniteSizeModel(exponents.ToArray(), reason, varianceExponent);
+    }
+
     /// <summary>The value's mean is the limit at every size (no finite-size term).</summary>
-    public static FiniteSizeModel Constant(string reason, double varianceExponent = 0) => new(null, reason, varianceExponent);
+    public static FiniteSizeModel Constant(string reason, double varianceExponent = 0) => new((double?)null, reason, varianceExponent);
 
-    /// <summary>Fitted parameters: the limit, and the finite-size coefficient when there is an exponent.</summary>
-    public int Parameters => Exponent is null ? 1 : 2;
+    /// <summary>The exponents γ_j of the corrections, increasing (the leading correction first); empty without a finite-size term.</summary>
+    public IReadOnlyList<double> Exponents => _exponents;
 
-    /// <summary>The model in words, e.g. "limit + a·x^(−1)".</summary>
-    public string Formula => Exponent is double e
-        ? $"limit + a·x^(−{e.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})"
-        : "limit (no finite-size term)";
+    /// <summary>The leading (slowest) correction's exponent, or null without a finite-size term.</summary>
+    public double? Exponent => _exponents.Length > 0 ? _exponents[0] : null;
+
+    /// <summary>Why these are the corrections (and why the next is negligible).</summary>
+    public string Reason { get; init; }
+
+    /// <summary>v in the fit's weights trials·x^v.</summary>
+    public double VarianceExponent { get; init; }
+
+    /// <summary>Fitted parameters: the limit and one coefficient per correction.</summary>
+    public int Parameters => 1 + _exponents.Length;
+
+    /// <summary>The basis of the fit at size x: 1, x^(−γ_1), x^(−γ_2), ….</summary>
+    public double[] Basis(double x)
+    {
+        var f = new double[Parameters];
+        f[0] = 1;
+        for (int j = 0; j < _exponents.Length; j++) f[j + 1] = Math.Pow(x, -_exponents[j]);
+        return f;
+    }
+
+    /// <summary>The model in words, e.g. "limit + a·x^(−1)" or "limit + a·x^(−0.5) + b·x^(−1)".</summary>
+    public string Formula => _exponents.Length == 0
+        ? "limit (no finite-size term)"
+        : "limit" + string.Concat(_exponents.Select((e, j) =>
+            $" + {CoefficientName(j)}·x^(−{e.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})"));
+
+    /// <summary>The name of correction j's coefficient in <see cref="Formula"/>: a, b, c, … .</summary>
+    public static string CoefficientName(int j) => j < 26 ? ((char)('a' + j)).ToString() : $"a{j}";
+
+    public bool Equals(FiniteSizeModel? other) => other is not null && _exponents.SequenceEqual(other._exponents)
+        && Reason == other.Reason && VarianceExponent.Equals(other.VarianceExponent);
+
+    public override int GetHashCode() => HashCode.Combine(_exponents.Length == 0 ? 0.0 : _exponents[0], _exponents.Length, Reason, VarianceExponent);
 }
 
 /// <summary>

@@ -81,6 +81,11 @@ public static class DecisionJson
         }
         else w.WriteNull("ci");
         Double(w, "finiteSizeCoefficient", l.FiniteSizeCoefficient);
+        // Every correction's coefficient, in the order of the model's exponents (the first is finiteSizeCoefficient).
+        w.WriteStartArray("finiteSizeCoefficients");
+        foreach (double a in l.FiniteSizeCoefficients)
+            if (double.IsFinite(a)) w.NumberValue(a); else w.WriteNullValue();
+        w.WriteEndArray();
         Double(w, "fitPValue", l.FitPValue);
         Double(w, "detectableRelativeError", l.DetectableRelativeError);
         WritePoints(w, l.Samples);

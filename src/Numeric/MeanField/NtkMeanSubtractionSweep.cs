@@ -48,8 +48,9 @@ public static class NtkMeanSubtractionSweep
     /// of M^(−1/2) with coefficients growing with T — in √(T/M): to leading order (1 + c√(T/M))² times the limit, whose square root
     /// is linear in M^(−1/2); the next term is of order T/M. At T = 40, M = 100 that is 0.4, not negligible: the one-term model
     /// (the ratio's square root linear in M^(−1/2)) biased the limit to 0.975–0.987 over seeds 1–5 and refuted the true claim at
-    /// seed 1, and over 64 networks a width at M = 100…3200 it put the limit at 0.990 ± 0.0015. Hence two stated terms; the third,
-    /// (T/M)^(3/2), is within the interval at these sizes (64 networks a width: limit 0.996 ± 0.008 at M = 100…1600, fit p = 0.1).
+    /// seed 1, and over 64 networks a width at M = 100…3200 it put the limit at 0.990 ± 0.0015 (6.6 standard errors low), the two
+    /// terms at 0.996 ± 0.003. Hence two stated terms; the third, (T/M)^(3/2), moved the limit by 0.7–1.2% (T = 40, 10), within 1.5
+    /// of its standard errors: negligible at the claim's resolution (docs/decisions.md, "Several corrections").
     /// </summary>
     public static readonly FiniteSizeModel EdgeModel = FiniteSizeModel.Corrections([0.5, 1],
         "the top C of Θ̄ sit on the edge of the C(T−1)-fold bulk: at fixed T their mean expands in √(T/M) — (1 + c√(T/M))² times the limit "

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 using FimVerify.Symbolic;
@@ -15,7 +16,8 @@ namespace FimVerify.Numeric.Tests.Verification;
 /// </summary>
 public class FiniteSizeCorrectionsTests
 {
-    private static readonly FiniteSizeModel Edge = FiniteSizeModel.Corrections([1, 0.5], "synthetic: an edge at √(T/M) and its T/M term");
+    /// <summary>The report's NTK edge model (so dropping its T/M term turns these tests red).</summary>
+    private static readonly FiniteSizeModel Edge = NtkMeanSubtractionSweep.EdgeModel;
 
     [Fact]
     public void TheModelStatesItsCorrectionsInOrder()
@@ -34,6 +36,7 @@ public class FiniteSizeCorrectionsTests
         Assert.Null(FiniteSizeModel.Constant("r").Exponent);
         Assert.NotEqual(Edge, FiniteSizeModel.PowerLaw(0.5, Edge.Reason));
         Assert.Equal(Edge, FiniteSizeModel.Corrections([0.5, 1], Edge.Reason));
+        Assert.Equal(Edge, FiniteSizeModel.Corrections([1, 0.5], Edge.Reason)); // listed in any order
         Assert.Throws<ArgumentException>(() => FiniteSizeModel.Corrections([1, 1], "repeated"));
         Assert.Throws<ArgumentOutOfRangeException>(() => FiniteSizeModel.Corrections([0.5, -1], "negative"));
         Assert.Throws<ArgumentOutOfRangeException>(() => FiniteSizeModel.Corrections([0.5, double.NaN], "NaN"));

@@ -10,7 +10,7 @@ namespace FimVerify.Numeric.Models;
 /// Weights are stored fan-in × fan-out so that every batched product of a pass is C = A·B with B unmodified,
 /// the fast path of <see cref="Gemm"/>.
 /// </summary>
-public sealed class SoftmaxClassifier
+public sealed class SoftmaxClassifier : IDifferentiableClassifier
 {
     private readonly int[] _offsets;
 
@@ -88,18 +88,7 @@ public sealed class SoftmaxClassifier
                 slope[k] = Activation.Derivative(pre, value);
             }
         }
-        int c = Classes;
-        for (int n = 0; n < count; n++)
-        {
-            var logits = pass.Logits.AsSpan(n * c, c);
-            var probs = pass.Probabilities.AsSpan(n * c, c);
-            double max = double.NegativeInfinity;
-            foreach (double v in logits) max = Math.Max(max, v);
-            if (!double.IsFinite(max)) throw new NumericalException($"the logits of input {n} are not finite");
-            double sum = 0;
-            for (int j = 0; j < c; j++) { probs[j] = Math.Exp(logits[j] - max); sum += probs[j]; }
-            for (int j = 0; j < c; j++) probs[j] /= sum;
-        }
+        SoftmaxOutput.Probabilities(pass.Logits, pass.Probabilities, Classes);
         return pass;
     }
 
@@ -267,12 +256,55 @@ public sealed class SoftmaxClassifier
     public double Loss(ClassifierForwardPass pass, ReadOnlySpan<int> labels)
     {
         CheckPass(pass);
-        double s = 0;
-        for (int n = 0; n < pass.Count; n++) s -= Math.Log(Math.Max(pass.Probabilities[n * Classes + labels[n]], double.Epsilon));
-        return s / pass.Count;
+        return SoftmaxOutput.CrossEntropy(pass, labels, Classes);
     }
 
     public SoftmaxClassifier Clone() => new(Widths, Activation, (double[])Parameters.Clone());
+
+    public string Description => $"{string.Join('-', Widths)} ({Activation})";
+
+    /// <summary>
+    /// K-FAC's factors: A_l = (1/N) Σ_n ā_n ā_nᵀ with ā_n = [layer l's input; 1], and G_l = (1/N) Σ_n Σ_k δ_{n,k} δ_{n,k}ᵀ over
+    /// the pre-activation cotangents of the factor rows (<see cref="PreActivationCotangents"/>).
+    /// </summary>
+    public (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ClassifierForwardPass pass, ReadOnlySpan<double> factors, int rank)
+    {
+        CheckPass(pass);
+        int count = pass.Count;
+        var delta = PreActivationCotangents(pass, factors, rank);
+        var a = new SymmetricMatrix[LayerCount];
+        var g = new SymmetricMatrix[LayerCount];
+        for (int l = 0; l < LayerCount; l++)
+        {
+            int fanIn = Widths[l], fanOut = Widths[l + 1];
+            var augmented = new double[count * (fanIn + 1)];
+            var input = pass.LayerInput(l);
+            for (int n = 0; n < count; n++)
+            {
+                input.Slice(n * fanIn, fanIn).CopyTo(augmented.AsSpan(n * (fanIn + 1), fanIn));
+                augmented[n * (fanIn + 1) + fanIn] = 1;
+            }
+            a[l] = Syrk.ColumnGram(augmented, count, fanIn + 1, 1.0 / count);
+            g[l] = Syrk.ColumnGram(delta[l], count * rank, fanOut, 1.0 / count);
+        }
+        return (a, g);
+    }
+
+    IClassifierPass IDifferentiableClassifier.Forward(ReadOnlySpan<double> inputs, int count) => Forward(inputs, count);
+
+    void IDifferentiableClassifier.Jvp(IClassifierPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer, int lastLayer) =>
+        Jvp(Own(pass), v, directions, logitTangent, firstLayer, lastLayer);
+
+    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
+        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
+
+    (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
+        KroneckerFactors(Own(pass), factors, rank);
+
+    IDifferentiableClassifier IDifferentiableClassifier.Clone() => Clone();
+
+    private ClassifierForwardPass Own(IClassifierPass pass) =>
+        pass is ClassifierForwardPass own && ReferenceEquals(own.Model, this) ? own : throw new ArgumentException("the forward pass belongs to another model");
 
     private void CheckPass(ClassifierForwardPass pass)
     {
@@ -284,7 +316,7 @@ public sealed class SoftmaxClassifier
 /// What one forward pass keeps: hidden activations σ(z_l), slopes σ'(z_l), logits and probabilities, plus
 /// scratch buffers that Jacobian products reuse (so a pass serves one product at a time).
 /// </summary>
-public sealed class ClassifierForwardPass
+public sealed class ClassifierForwardPass : IClassifierPass
 {
     internal ClassifierForwardPass(SoftmaxClassifier model, double[] inputs, int count)
     {

@@ -1,0 +1,373 @@
+using FimVerify.Numeric.Data;
+using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Random;
+
+namespace FimVerify.Numeric.Models.Convolutional;
+
+/// <summary>
+/// A convolutional softmax classifier (seed 003's model family): stages of convolutions, activations and pooling, dense
+/// layers, then softmax, as resolved by <see cref="ConvolutionalNetworkShape"/>. A convolution is im2col onto our GEMM:
+/// the patch matrix (image·location × kh·kw·C_in) times W (kh·kw·C_in × C_out); a dense layer is a convolution whose
+/// kernel covers its input, so it needs no copy. Tensors are channel-last; θ holds each layer's W then b (the layout of
+/// <see cref="SoftmaxClassifier"/>, so a network of dense layers has the same θ as the MLP).
+/// Jacobian products of D directions move through the network as one tensor with the direction inside the location
+/// (<see cref="Patches"/>): the JVP of layer l is P(tangent)·W_l + U_l·[dW_1 … dW_D] + db, two GEMMs whose results share
+/// one layout; the VJP forms U_lᵀ·G for all directions in one GEMM. Every pass runs over chunks of
+/// <see cref="ConvolutionalNetworkShape.ChunkImages"/> images (memory stays bounded) and sums every entry in an order
+/// that does not depend on D or the thread count, so a block of products equals one product per vector.
+/// </summary>
+public sealed class ConvolutionalClassifier : IDifferentiableClassifier
+{
+    public ConvolutionalNetworkShape Shape { get; }
+    public double[] Parameters { get; }
+    public int ParameterCount => Parameters.Length;
+    public int InputDimension => (int)Shape.Input.Size;
+    public int Classes => Shape.Classes;
+    public int LayerCount => Shape.LinearStages.Count;
+    public string Description => $"CNN {Shape.Input} → {Shape.Architecture} → dense{Classes}";
+
+    public ConvolutionalClassifier(ConvolutionalNetworkShape shape, double[] parameters)
+    {
+        if (parameters.Length != shape.ParameterCount) throw new ArgumentException($"expected {shape.ParameterCount} parameters, got {parameters.Length}");
+        Shape = shape; Parameters = parameters;
+    }
+
+    /// <summary>
+    /// Seeded initialisation: W_l entries N(0, g²/fan-in), fan-in = kh·kw·C_in, with g² = 2 (He) when the layer's input comes
+    /// through a ReLU and 1 (LeCun) through tanh — the last activation before the layer, or the network's first activation
+    /// for the first layer (as the MLP's single activation does); biases 0. Layer l draws from seed.Child("init").Child(l).
+    /// </summary>
+    public static ConvolutionalClassifier Initialize(ConvolutionalNetworkShape shape, SeedSequence seed)
+    {
+        var model = new ConvolutionalClassifier(shape, new double[shape.ParameterCount]);
+        var first = shape.Stages.OfType<ActivationStage>().Select(a => a.Activation).DefaultIfEmpty(HiddenActivation.Relu).First();
+        var current = first;
+        foreach (var stage in shape.Stages)
+        {
+            if (stage is ActivationStage a) current = a.Activation;
+            if (stage is not LinearStage ls) continue;
+            double gain = current == HiddenActivation.Relu ? 2.0 : 1.0;
+            seed.Child("init").Child(ls.Layer).CreateSampler().FillGaussian(model.Weights(ls.Layer), Math.Sqrt(gain / ls.PatchSize));
+        }
+        return model;
+    }
+
+    public (int Offset, int Length) LayerBlock(int l) => (Shape.LinearStages[l].Offset, Shape.LinearStages[l].ParameterCount);
+
+    public Span<double> Weights(int l) => Parameters.AsSpan(Shape.LinearStages[l].Offset, Shape.LinearStages[l].PatchSize * Shape.LinearStages[l].Channels);
+
+    public Span<double> Biases(int l) => Parameters.AsSpan(Shape.LinearStages[l].Offset + Shape.LinearStages[l].PatchSize * Shape.LinearStages[l].Channels, Shape.LinearStages[l].Channels);
+
+    public ConvolutionalClassifier Clone() => new(Shape, (double[])Parameters.Clone());
+
+    /// <summary>Runs the network on a batch (row-major count × H·W·C, channel-last) and keeps what Jacobian products need.</summary>
+    public ConvolutionalPass Forward(ReadOnlySpan<double> inputs, int count)
+    {
+        if (count < 1) throw new ArgumentException("a batch needs at least one input");
+        if (inputs.Length != (long)count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
+        var pass = new ConvolutionalPass(this, inputs.ToArray(), count);
+        var patches = pass.Buffer("patches", (long)Shape.ChunkImages * Shape.WidestPatches);
+        var stages = Shape.Stages;
+        foreach (var (start, images) in Chunks(count))
+            for (int s = 0; s < stages.Count; s++)
+            {
+                var input = pass.StageInput(s);
+                var output = pass.Outputs[s];
+                int inOffset = (int)(start * stages[s].Input.Size), outOffset = (int)(start * stages[s].Output.Size);
+                switch (stages[s])
+                {
+                    case LinearStage ls:
+                        {
+                            int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
+                            var u = InputPatches(ls, input, inOffset, images, patches);
+                            var z = output.AsSpan(outOffset, rows * c);
+                            Gemm.Multiply(Op.None, Op.None, rows, c, k, 1, u, k, Weights(ls.Layer), c, 0, z, c);
+                            var b = Biases(ls.Layer);
+                            for (int r = 0; r < rows; r++)
+                            {
+                                var row = z.Slice(r * c, c);
+                                for (int j = 0; j < c; j++) row[j] += b[j];
+                            }
+                            break;
+                        }
+                    case ActivationStage a:
+                        {
+                            var slope = pass.Slopes[s]!;
+                            int size = (int)(images * a.Shape.Size);
+                            for (int i = 0; i < size; i++)
+                            {
+                                double pre = input[inOffset + i], value = a.Activation.Value(pre);
+                                output[outOffset + i] = value;
+                                slope[outOffset + i] = a.Activation.Derivative(pre, value);
+                            }
+                            break;
+                        }
+                    case PoolingStage p:
+                        Pooling.Forward(p, input, inOffset, output, outOffset, pass.ArgMax[s], images);
+                        break;
+                }
+            }
+        SoftmaxOutput.Probabilities(pass.Logits, pass.Probabilities, Classes);
+        return pass;
+    }
+
+    /// <summary>
+    /// Jacobian-vector products of <paramref name="directions"/> directions at once (v: directions × P); row n·directions + k
+    /// of logitTangent is ∂z_L(x_n)/∂θ · v_k. Only layers firstLayer..lastLayer of v are read; stages below firstLayer are skipped.
+    /// </summary>
+    public void Jvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    {
+        CheckPass(pass);
+        if (directions < 1) throw new ArgumentException("at least one direction is needed");
+        if (v.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} direction(s) of length {ParameterCount}");
+        if (logitTangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit tangent has the wrong length");
+        lastLayer = Math.Min(lastLayer, LayerCount - 1);
+        int d = directions, p = ParameterCount;
+        var (current, next, tangentPatches, patches) = Scratch(pass, d);
+        // Each layer's weights of every direction side by side (patch × d·channels), once for all chunks.
+        var sides = new double[LayerCount][];
+        foreach (var ls in Shape.LinearStages)
+            if (ls.Layer >= firstLayer && ls.Layer <= lastLayer && d > 1)
+            {
+                sides[ls.Layer] = pass.Buffer($"side-{ls.Layer}", (long)ls.PatchSize * d * ls.Channels);
+                SideBySide.Gather(v, d, ls.Offset, ls.PatchSize, ls.Channels, sides[ls.Layer]);
+            }
+        var stages = Shape.Stages;
+        foreach (var (start, images) in Chunks(pass.Count))
+        {
+            var logits = logitTangent.Slice(start * d * Classes, images * d * Classes);
+            bool have = false; // whether the tangent is non-zero yet (it is zero below firstLayer)
+            for (int s = 0; s < stages.Count; s++)
+            {
+                switch (stages[s])
+                {
+                    case LinearStage ls:
+                        {
+                            if (!have && ls.Layer < firstLayer) continue;
+                            if (!have && ls.Layer > lastLayer) { s = stages.Count; break; }
+                            int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels, width = d * c;
+                            var z = s == stages.Count - 1 ? logits : next.AsSpan(0, rows * width);
+                            double beta = 0;
+                            if (have)
+                            {
+                                ReadOnlySpan<double> tp = Patches.IsIdentity(ls, d) ? current.AsSpan(0, rows * d * k) : GatheredTangent(ls, current, tangentPatches, images, d);
+                                Gemm.Multiply(Op.None, Op.None, rows * d, c, k, 1, tp, k, Weights(ls.Layer), c, 0, z, c);
+                                beta = 1;
+                            }
+                            if (ls.Layer >= firstLayer && ls.Layer <= lastLayer)
+                            {
+                                var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, patches);
+                                ReadOnlySpan<double> side = d == 1 ? v.Slice(ls.Offset, k * c) : sides[ls.Layer];
+                                Gemm.Multiply(Op.None, Op.None, rows, width, k, 1, u, k, side, width, beta, z, width);
+                                for (int r = 0; r < rows * d; r++)
+                                {
+                                    var db = v.Slice(r % d * p + ls.Offset + k * c, c);
+                                    var row = z.Slice(r * c, c);
+                                    for (int j = 0; j < c; j++) row[j] += db[j];
+                                }
+                            }
+                            have = true;
+                            (current, next) = (next, current);
+                            break;
+                        }
+                    case ActivationStage a when have:
+                        MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
+                        break;
+                    case PoolingStage pool when have:
+                        Pooling.Tangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
+                        (current, next) = (next, current);
+                        break;
+                }
+            }
+            if (!have) logits.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets (row n·directions + k of logitCotangent):
+    /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k}. Layers below lowestLayer are left untouched.
+    /// </summary>
+    public void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    {
+        CheckPass(pass);
+        if (directions < 1) throw new ArgumentException("at least one direction is needed");
+        if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
+        int d = directions;
+        var weightSums = new double[LayerCount][];
+        var biasSums = new double[LayerCount][];
+        foreach (var ls in Shape.LinearStages.Where(x => x.Layer >= lowestLayer))
+        {
+            weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)ls.PatchSize * d * ls.Channels);
+            biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * ls.Channels);
+        }
+        Backpropagate(pass, logitCotangent, d, lowestLayer, (ls, chunk, rows, u, g) =>
+        {
+            int k = ls.PatchSize, width = d * ls.Channels;
+            Gemm.Multiply(Op.Transpose, Op.None, k, width, rows, 1, u, k, g, width, chunk == 0 ? 0 : 1, weightSums[ls.Layer].AsSpan(0, k * width), width);
+            var bias = biasSums[ls.Layer].AsSpan(0, width);
+            if (chunk == 0) bias.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                var row = g.Slice(r * width, width);
+                for (int j = 0; j < width; j++) bias[j] += row[j];
+            }
+        });
+        foreach (var ls in Shape.LinearStages.Where(x => x.Layer >= lowestLayer))
+        {
+            int k = ls.PatchSize, c = ls.Channels;
+            SideBySide.Scatter(weightSums[ls.Layer].AsSpan(0, k * d * c), d, ls.Offset, k, c, gradient);
+            for (int j = 0; j < d; j++) biasSums[ls.Layer].AsSpan(j * c, c).CopyTo(gradient.Slice(j * ParameterCount + ls.Offset + k * c, c));
+        }
+    }
+
+    /// <summary>
+    /// K-FAC for convolutions (KFC, Grosse and Martens 2016): with ā_{n,t} = [patch t of layer l's input for x_n; 1] and
+    /// δ_{n,t,k} the cotangent of layer l's pre-activation output at location t for factor row k of input n,
+    /// A_l = (1/N) Σ_n Σ_t ā_{n,t} ā_{n,t}ᵀ (summed over the T_l locations) and G_l = (1/(N·T_l)) Σ_n Σ_t Σ_k δ δᵀ (averaged over
+    /// them). Dropping the cross-location terms of F_ll = (1/N) Σ_n Σ_k (Σ_t ā_t ⊗ δ_t)(Σ_t' ā_t' ⊗ δ_t')ᵀ and then the
+    /// correlation between activations and derivatives, with derivative statistics the same at every location, leaves
+    /// exactly A_l ⊗ G_l; a dense layer (T = 1) gives the MLP's K-FAC.
+    /// </summary>
+    public (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ConvolutionalPass pass, ReadOnlySpan<double> factors, int rank)
+    {
+        CheckPass(pass);
+        if (rank < 1) throw new ArgumentException("at least one factor per input is needed");
+        var a = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.PatchSize + 1)).ToArray();
+        var g = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.Channels)).ToArray();
+        var augmented = pass.Buffer("augmented-patches", (long)Shape.ChunkImages * Shape.LinearStages.Max(ls => ls.Locations * (ls.PatchSize + 1)));
+        int n = pass.Count;
+        Backpropagate(pass, factors, rank, 0, (ls, chunk, rows, u, delta) =>
+        {
+            int k = ls.PatchSize, c = ls.Channels;
+            for (int r = 0; r < rows; r++)
+            {
+                u.Slice(r * k, k).CopyTo(augmented.AsSpan(r * (k + 1), k));
+                augmented[r * (k + 1) + k] = 1;
+            }
+            double beta = chunk == 0 ? 0 : 1;
+            Syrk.Multiply(Op.Transpose, k + 1, rows, 1.0 / n, augmented.AsSpan(0, rows * (k + 1)), k + 1, beta, a[ls.Layer].Data, k + 1);
+            Syrk.Multiply(Op.Transpose, c, rows * rank, 1.0 / ((double)n * ls.Locations), delta, c, beta, g[ls.Layer].Data, c);
+        });
+        return (a, g);
+    }
+
+    /// <param name="rows">Rows of the patch matrix in this chunk (images × locations); the cotangent has rows·directions rows.</param>
+    private delegate void LinearVisitor(LinearStage stage, int chunk, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
+
+    /// <summary>
+    /// The backward pass of <paramref name="directions"/> cotangent sets, chunk by chunk: each linear stage from the output
+    /// down to <paramref name="lowestLayer"/> is shown its input patches and its output cotangents (rows (image, location,
+    /// direction) × channels), then the cotangent moves below it (g·Wᵀ scattered back by col2im), through activations
+    /// (times the slopes) and pooling (its adjoint).
+    /// </summary>
+    private void Backpropagate(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, int lowestLayer, LinearVisitor visit)
+    {
+        int d = directions;
+        if (logitCotangent.Length != (long)pass.Count * d * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        var (current, next, tangentPatches, patches) = Scratch(pass, d);
+        var stages = Shape.Stages;
+        int chunk = 0;
+        foreach (var (start, images) in Chunks(pass.Count))
+        {
+            logitCotangent.Slice(start * d * Classes, images * d * Classes).CopyTo(current);
+            for (int s = stages.Count - 1; s >= 0; s--)
+            {
+                switch (stages[s])
+                {
+                    case LinearStage ls:
+                        {
+                            int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
+                            var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, patches);
+                            visit(ls, chunk, rows, u, current.AsSpan(0, rows * d * c));
+                            if (ls.Layer <= lowestLayer) { s = 0; break; }
+                            if (Patches.IsIdentity(ls, d))
+                                Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, next.AsSpan(0, rows * d * k), k);
+                            else
+                            {
+                                Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, tangentPatches.AsSpan(0, rows * d * k), k);
+                                Patches.ScatterAdd(tangentPatches, next, images, d, ls);
+                            }
+                            (current, next) = (next, current);
+                            break;
+                        }
+                    case ActivationStage a:
+                        MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
+                        break;
+                    case PoolingStage pool:
+                        Pooling.Cotangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
+                        (current, next) = (next, current);
+                        break;
+                }
+            }
+            chunk++;
+        }
+    }
+
+    /// <summary>The chunks of a pass over count inputs: (first input, inputs in the chunk).</summary>
+    private IEnumerable<(int Start, int Images)> Chunks(int count)
+    {
+        for (int start = 0; start < count; start += Shape.ChunkImages) yield return (start, Math.Min(Shape.ChunkImages, count - start));
+    }
+
+    private (double[] Current, double[] Next, double[] TangentPatches, double[] Patches) Scratch(ConvolutionalPass pass, int directions)
+    {
+        long images = Shape.ChunkImages, tensor = images * directions * Math.Max(Shape.WidestTensor, Classes);
+        return (pass.Buffer("tensor-a", tensor), pass.Buffer("tensor-b", tensor),
+            pass.Buffer("tangent-patches", images * directions * Shape.WidestPatches), pass.Buffer("patches", images * Shape.WidestPatches));
+    }
+
+    /// <summary>The patch matrix of a stage's input for images [start, start + images) (one direction): the input itself for a dense stage.</summary>
+    private static ReadOnlySpan<double> InputPatches(LinearStage ls, double[] input, int offset, int images, double[] patches)
+    {
+        int length = images * ls.Locations * ls.PatchSize;
+        if (ls.IsDense) return input.AsSpan(offset, length);
+        Patches.Gather(input, offset, patches, images, 1, ls);
+        return patches.AsSpan(0, length);
+    }
+
+    private static ReadOnlySpan<double> GatheredTangent(LinearStage ls, double[] tangent, double[] patches, int images, int directions)
+    {
+        Patches.Gather(tangent, 0, patches, images, directions, ls);
+        return patches.AsSpan(0, images * ls.Locations * directions * ls.PatchSize);
+    }
+
+    /// <summary>x[(image, location, direction, channel)] times the slope of (image, location, channel).</summary>
+    private static void MultiplyBySlopes(double[] x, double[] slopes, int start, int images, int directions, ImageShape shape)
+    {
+        int c = shape.Channels, locations = shape.Locations;
+        int size = (int)shape.Size;
+        Parallel.For(0, images, b =>
+        {
+            var image = x.AsSpan(b * size * directions, size * directions);
+            var slope = slopes.AsSpan((start + b) * size, size);
+            for (int t = 0; t < locations; t++)
+                for (int j = 0; j < directions; j++)
+                {
+                    var cell = image.Slice((t * directions + j) * c, c);
+                    var s = slope.Slice(t * c, c);
+                    for (int k = 0; k < c; k++) cell[k] *= s[k];
+                }
+        });
+    }
+
+    private void CheckPass(ConvolutionalPass pass)
+    {
+        if (!ReferenceEquals(pass.Model, this)) throw new ArgumentException("the forward pass belongs to another model");
+    }
+
+    private ConvolutionalPass Own(IClassifierPass pass) =>
+        pass is ConvolutionalPass own && ReferenceEquals(own.Model, this) ? own : throw new ArgumentException("the forward pass belongs to another model");
+
+    IClassifierPass IDifferentiableClassifier.Forward(ReadOnlySpan<double> inputs, int count) => Forward(inputs, count);
+
+    void IDifferentiableClassifier.Jvp(IClassifierPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer, int lastLayer) =>
+        Jvp(Own(pass), v, directions, logitTangent, firstLayer, lastLayer);
+
+    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
+        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
+
+    (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
+        KroneckerFactors(Own(pass), factors, rank);
+
+    IDifferentiableClassifier IDifferentiableClassifier.Clone() => Clone();
+}

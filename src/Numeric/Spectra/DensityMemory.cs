@@ -22,6 +22,6 @@ public static class DensityMemory
         long data = 8L * samples * shape.Input.Size;
         long curvature = 8L * samples * shape.Classes * (2L * shape.Classes + Math.Max(options.MonteCarloSamples, shape.Classes));
         long matrices = dense ? 4 * 8L * p * p : 0;
-        return data + shape.ForwardPassBytes(samples) + shape.ProductScratchBytes(directions) + curvature + vectors + bases + matrices;
+        return data + shape.ForwardPassBytes(samples) + shape.ProductScratchBytes(directions, samples) + curvature + vectors + bases + matrices;
     }
 }

@@ -26,10 +26,13 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     public int LayerCount => Shape.LinearStages.Count;
     public string Description => $"CNN {Shape.Input} → {Shape.Architecture} → dense{Classes}";
 
+    private readonly PooledGroup?[] _pooledByLinear, _pooledByPool;
+
     public ConvolutionalClassifier(ConvolutionalNetworkShape shape, double[] parameters)
     {
         if (parameters.Length != shape.ParameterCount) throw new ArgumentException($"expected {shape.ParameterCount} parameters, got {parameters.Length}");
         Shape = shape; Parameters = parameters;
+        (_pooledByLinear, _pooledByPool) = PooledGroup.Find(shape);
     }
 
     /// <summary>
@@ -66,9 +69,9 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
         if (inputs.Length != (long)count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
         var pass = new ConvolutionalPass(this, inputs.ToArray(), count);
-        var patches = pass.Buffer("patches", (long)Shape.ChunkImages * Shape.WidestPatches);
+        var patches = pass.Buffer("head-patches", (long)Shape.ChunkImages * Math.Max(Shape.HeadWidestPatches, Shape.TailWidestPatches));
         var stages = Shape.Stages;
-        foreach (var (start, images) in Chunks(count))
+        foreach (var (start, images) in Chunks(0, count, Shape.ChunkImages))
             for (int s = 0; s < stages.Count; s++)
             {
                 var input = pass.StageInput(s);
@@ -114,6 +117,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     /// <summary>
     /// Jacobian-vector products of <paramref name="directions"/> directions at once (v: directions × P); row n·directions + k
     /// of logitTangent is ∂z_L(x_n)/∂θ · v_k. Only layers firstLayer..lastLayer of v are read; stages below firstLayer are skipped.
+    /// Each outer chunk runs its head in inner chunks, collects the head's output tangent, then runs the dense tail at once.
     /// </summary>
     public void Jvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
@@ -121,65 +125,112 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
         if (v.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} direction(s) of length {ParameterCount}");
         if (logitTangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit tangent has the wrong length");
-        lastLayer = Math.Min(lastLayer, LayerCount - 1);
+        var range = new LayerRange(firstLayer, Math.Min(lastLayer, LayerCount - 1));
         int d = directions, p = ParameterCount;
-        var (current, next, tangentPatches, patches) = Scratch(pass, d);
-        // Each layer's weights of every direction side by side (patch × d·channels), once for all chunks.
+        // Each layer's weights of every direction side by side (patch × d·channels), once for all chunks; pooled convolutions
+        // take them per channel, with the biases.
         var sides = new double[LayerCount][];
-        foreach (var ls in Shape.LinearStages)
-            if (ls.Layer >= firstLayer && ls.Layer <= lastLayer && d > 1)
-            {
-                sides[ls.Layer] = pass.Buffer($"side-{ls.Layer}", (long)ls.PatchSize * d * ls.Channels);
-                SideBySide.Gather(v, d, ls.Offset, ls.PatchSize, ls.Channels, sides[ls.Layer]);
-            }
-        var stages = Shape.Stages;
-        foreach (var (start, images) in Chunks(pass.Count))
+        for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            var logits = logitTangent.Slice(start * d * Classes, images * d * Classes);
-            bool have = false; // whether the tangent is non-zero yet (it is zero below firstLayer)
-            for (int s = 0; s < stages.Count; s++)
+            if (Shape.Stages[s] is not LinearStage ls || !range.Contains(ls.Layer)) continue;
+            int k = ls.PatchSize, c = ls.Channels;
+            if (_pooledByLinear[s] is not null)
             {
-                switch (stages[s])
-                {
-                    case LinearStage ls:
+                // Per channel j a (K + 1) × D̃ block: row i holds dW_r[i, j] for every direction r, row K the biases db_r[j].
+                int dp = PooledConvolution.Padded(d);
+                var side = sides[ls.Layer] = pass.Buffer($"side-{ls.Layer}", (long)(k + 1) * dp * c);
+                Array.Clear(side);
+                for (int j = 0; j < c; j++)
+                    for (int r = 0; r < d; r++)
+                        for (int i = 0; i <= k; i++) side[(j * (k + 1) + i) * dp + r] = v[r * p + ls.Offset + i * c + j];
+            }
+            else if (d > 1)
+            {
+                sides[ls.Layer] = pass.Buffer($"side-{ls.Layer}", (long)k * d * c);
+                SideBySide.Gather(v, d, ls.Offset, k, c, sides[ls.Layer]);
+            }
+        }
+        var head = Scratch(pass, "head", Shape.ChunkImages, Shape.HeadWidestTensor, Shape.HeadWidestPatches, d);
+        var tail = Scratch(pass, "tail", Math.Min(Shape.TailChunkImages, pass.Count), Shape.TailWidestTensor, Shape.TailWidestPatches, d);
+        int boundary = (int)Shape.Stages[Shape.TailStart].Input.Size * d;
+        foreach (var (outer, outerImages) in Chunks(0, pass.Count, Shape.TailChunkImages))
+        {
+            var logits = logitTangent.Slice(outer * d * Classes, outerImages * d * Classes);
+            bool have = false; // whether the tangent is non-zero yet (it is zero below firstLayer)
+            foreach (var (start, images) in Shape.TailStart > 0 ? Chunks(outer, outerImages, Shape.ChunkImages) : [])
+            {
+                var (current, next) = (head.A, head.B);
+                have = false;
+                JvpStages(pass, v, d, range, sides, 0, Shape.TailStart, start, images, ref current, ref next, ref have, head, default);
+                if (have) current.AsSpan(0, images * boundary).CopyTo(tail.A.AsSpan((start - outer) * boundary));
+            }
+            var (tailCurrent, tailNext) = (tail.A, tail.B);
+            JvpStages(pass, v, d, range, sides, Shape.TailStart, Shape.Stages.Count, outer, outerImages, ref tailCurrent, ref tailNext, ref have, tail, logits);
+            if (!have) logits.Clear();
+        }
+    }
+
+    private readonly record struct LayerRange(int First, int Last)
+    {
+        public bool Contains(int layer) => layer >= First && layer <= Last;
+    }
+
+    /// <summary>Stages [from, to) of the JVP on images [start, start + images): the tangent moves between current and next.</summary>
+    private void JvpStages(ConvolutionalPass pass, ReadOnlySpan<double> v, int d, LayerRange range, double[][] sides,
+        int from, int to, int start, int images, ref double[] current, ref double[] next, ref bool have, ScratchBuffers scratch, Span<double> logits)
+    {
+        var stages = Shape.Stages;
+        int p = ParameterCount;
+        for (int s = from; s < to; s++)
+        {
+            switch (stages[s])
+            {
+                case LinearStage ls:
+                    {
+                        if (!have && ls.Layer < range.First) continue;
+                        if (!have && ls.Layer > range.Last) return;
+                        bool own = range.Contains(ls.Layer);
+                        if (_pooledByLinear[s] is { } group)
                         {
-                            if (!have && ls.Layer < firstLayer) continue;
-                            if (!have && ls.Layer > lastLayer) { s = stages.Count; break; }
-                            int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels, width = d * c;
-                            var z = s == stages.Count - 1 ? logits : next.AsSpan(0, rows * width);
-                            double beta = 0;
-                            if (have)
-                            {
-                                ReadOnlySpan<double> tp = Patches.IsIdentity(ls, d) ? current.AsSpan(0, rows * d * k) : GatheredTangent(ls, current, tangentPatches, images, d);
-                                Gemm.Multiply(Op.None, Op.None, rows * d, c, k, 1, tp, k, Weights(ls.Layer), c, 0, z, c);
-                                beta = 1;
-                            }
-                            if (ls.Layer >= firstLayer && ls.Layer <= lastLayer)
-                            {
-                                var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, patches);
-                                ReadOnlySpan<double> side = d == 1 ? v.Slice(ls.Offset, k * c) : sides[ls.Layer];
-                                Gemm.Multiply(Op.None, Op.None, rows, width, k, 1, u, k, side, width, beta, z, width);
-                                for (int r = 0; r < rows * d; r++)
-                                {
-                                    var db = v.Slice(r % d * p + ls.Offset + k * c, c);
-                                    var row = z.Slice(r * c, c);
-                                    for (int j = 0; j < c; j++) row[j] += db[j];
-                                }
-                            }
+                            PooledConvolution.Tangent(group, pass, Parameters, start, images, d, own ? sides[ls.Layer] : null, have ? current : null, next);
                             have = true;
                             (current, next) = (next, current);
+                            s = group.PoolIndex;
                             break;
                         }
-                    case ActivationStage a when have:
-                        MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
-                        break;
-                    case PoolingStage pool when have:
-                        Pooling.Tangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
+                        int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels, width = d * c;
+                        var z = s == stages.Count - 1 ? logits : next.AsSpan(0, rows * width);
+                        double beta = 0;
+                        if (have)
+                        {
+                            ReadOnlySpan<double> tp = Patches.IsIdentity(ls, d) ? current.AsSpan(0, rows * d * k) : GatheredTangent(ls, current, scratch.TangentPatches, images, d);
+                            Gemm.Multiply(Op.None, Op.None, rows * d, c, k, 1, tp, k, Weights(ls.Layer), c, 0, z, c);
+                            beta = 1;
+                        }
+                        if (own)
+                        {
+                            var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, scratch.Patches);
+                            ReadOnlySpan<double> side = d == 1 ? v.Slice(ls.Offset, k * c) : sides[ls.Layer];
+                            Gemm.Multiply(Op.None, Op.None, rows, width, k, 1, u, k, side, width, beta, z, width);
+                            for (int r = 0; r < rows * d; r++)
+                            {
+                                var db = v.Slice(r % d * p + ls.Offset + k * c, c);
+                                var row = z.Slice(r * c, c);
+                                for (int j = 0; j < c; j++) row[j] += db[j];
+                            }
+                        }
+                        have = true;
                         (current, next) = (next, current);
                         break;
-                }
+                    }
+                case ActivationStage a when have:
+                    MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
+                    break;
+                case PoolingStage pool when have:
+                    Pooling.Tangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
+                    (current, next) = (next, current);
+                    break;
             }
-            if (!have) logits.Clear();
         }
     }
 
@@ -200,7 +251,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
             weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)ls.PatchSize * d * ls.Channels);
             biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * ls.Channels);
         }
-        Backpropagate(pass, logitCotangent, d, lowestLayer, (ls, chunk, rows, u, g) =>
+        LinearVisitor generic = (ls, chunk, rows, u, g) =>
         {
             int k = ls.PatchSize, width = d * ls.Channels;
             Gemm.Multiply(Op.Transpose, Op.None, k, width, rows, 1, u, k, g, width, chunk == 0 ? 0 : 1, weightSums[ls.Layer].AsSpan(0, k * width), width);
@@ -211,12 +262,47 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
                 var row = g.Slice(r * width, width);
                 for (int j = 0; j < width; j++) bias[j] += row[j];
             }
-        });
-        foreach (var ls in Shape.LinearStages.Where(x => x.Layer >= lowestLayer))
+        };
+        // A pooled convolution's sums are per channel: weightSums[l][(j·K + i)·d + r] = dW_r[i, j], biasSums[l][j·d + r] = db_r[j].
+        int dp = PooledConvolution.Padded(d);
+        PooledVisitor pooled = (group, chunk, start, images, pooledCotangent, below) =>
         {
-            int k = ls.PatchSize, c = ls.Channels;
-            SideBySide.Scatter(weightSums[ls.Layer].AsSpan(0, k * d * c), d, ls.Offset, k, c, gradient);
-            for (int j = 0; j < d; j++) biasSums[ls.Layer].AsSpan(j * c, c).CopyTo(gradient.Slice(j * ParameterCount + ls.Offset + k * c, c));
+            var ls = group.Linear;
+            int k = ls.PatchSize, c = ls.Channels, rows = images * group.Pool.Output.Locations;
+            var patches = pass.Buffer("pooled-patches", (long)c * rows * k);
+            var cotangents = pass.Buffer("pooled-cotangents", (long)c * rows * dp);
+            PooledConvolution.Select(group, pass, start, images, d, pooledCotangent, patches, cotangents);
+            var bias = biasSums[ls.Layer].AsSpan(0, c * d);
+            if (chunk == 0) bias.Clear();
+            for (int j = 0; j < c; j++)
+            {
+                var gj = cotangents.AsSpan(j * rows * dp, rows * dp);
+                Gemm.Multiply(Op.Transpose, Op.None, k, d, rows, 1, patches.AsSpan(j * rows * k, rows * k), k, gj, dp, chunk == 0 ? 0 : 1,
+                    weightSums[ls.Layer].AsSpan(j * k * d, k * d), d);
+                for (int r = 0; r < rows; r++)
+                    for (int q = 0; q < d; q++) bias[j * d + q] += gj[r * dp + q];
+            }
+            if (below is not null) PooledConvolution.Below(group, pass, Parameters, start, images, d, cotangents, below);
+        };
+        Backpropagate(pass, logitCotangent, d, lowestLayer, generic, pooled);
+        for (int s = 0; s < Shape.Stages.Count; s++)
+        {
+            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            int k = ls.PatchSize, c = ls.Channels, p = ParameterCount;
+            var sums = weightSums[ls.Layer];
+            var bias = biasSums[ls.Layer];
+            if (_pooledByLinear[s] is not null)
+                for (int r = 0; r < d; r++)
+                {
+                    for (int i = 0; i < k; i++)
+                        for (int j = 0; j < c; j++) gradient[r * p + ls.Offset + i * c + j] = sums[(j * k + i) * d + r];
+                    for (int j = 0; j < c; j++) gradient[r * p + ls.Offset + k * c + j] = bias[j * d + r];
+                }
+            else
+            {
+                SideBySide.Scatter(sums.AsSpan(0, k * d * c), d, ls.Offset, k, c, gradient);
+                for (int j = 0; j < d; j++) bias.AsSpan(j * c, c).CopyTo(gradient.Slice(j * p + ls.Offset + k * c, c));
+            }
         }
     }
 
@@ -234,11 +320,11 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         if (rank < 1) throw new ArgumentException("at least one factor per input is needed");
         var a = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.PatchSize + 1)).ToArray();
         var g = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.Channels)).ToArray();
-        var augmented = pass.Buffer("augmented-patches", (long)Shape.ChunkImages * Shape.LinearStages.Max(ls => ls.Locations * (ls.PatchSize + 1)));
         int n = pass.Count;
-        Backpropagate(pass, factors, rank, 0, (ls, chunk, rows, u, delta) =>
+        Backpropagate(pass, factors, rank, 0, pooled: null, visit: (ls, chunk, rows, u, delta) =>
         {
             int k = ls.PatchSize, c = ls.Channels;
+            var augmented = pass.Buffer("augmented-patches", (long)rows * (k + 1));
             for (int r = 0; r < rows; r++)
             {
                 u.Slice(r * k, k).CopyTo(augmented.AsSpan(r * (k + 1), k));
@@ -254,66 +340,101 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     /// <param name="rows">Rows of the patch matrix in this chunk (images × locations); the cotangent has rows·directions rows.</param>
     private delegate void LinearVisitor(LinearStage stage, int chunk, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
 
+    /// <param name="pooledCotangent">The cotangent after the group's pooling (image, window, direction, channel) for the chunk.</param>
+    /// <param name="below">Where the cotangent of the convolution's input goes, or null when the backward pass stops at this layer.</param>
+    private delegate void PooledVisitor(PooledGroup group, int chunk, int start, int images, double[] pooledCotangent, double[]? below);
+
     /// <summary>
-    /// The backward pass of <paramref name="directions"/> cotangent sets, chunk by chunk: each linear stage from the output
-    /// down to <paramref name="lowestLayer"/> is shown its input patches and its output cotangents (rows (image, location,
-    /// direction) × channels), then the cotangent moves below it (g·Wᵀ scattered back by col2im), through activations
-    /// (times the slopes) and pooling (its adjoint).
+    /// The backward pass of <paramref name="directions"/> cotangent sets: per outer chunk the dense tail at once, then the head in
+    /// inner chunks. Each linear stage from the output down to <paramref name="lowestLayer"/> is shown its input patches and
+    /// its output cotangents (rows (image, location, direction) × channels) with the index of its chunk (0 for the first one
+    /// it sees), then the cotangent moves below it (g·Wᵀ scattered back by col2im), through activations (times the slopes)
+    /// and pooling (its adjoint). With <paramref name="pooled"/>, a convolution → [activation] → max-pooling group is handed
+    /// over whole at its pooling (<see cref="PooledConvolution"/>), never forming its full-resolution cotangent.
     /// </summary>
-    private void Backpropagate(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, int lowestLayer, LinearVisitor visit)
+    private void Backpropagate(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, int lowestLayer, LinearVisitor visit, PooledVisitor? pooled)
     {
         int d = directions;
         if (logitCotangent.Length != (long)pass.Count * d * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
-        var (current, next, tangentPatches, patches) = Scratch(pass, d);
-        var stages = Shape.Stages;
-        int chunk = 0;
-        foreach (var (start, images) in Chunks(pass.Count))
+        var head = Scratch(pass, "head", Shape.ChunkImages, Shape.HeadWidestTensor, Shape.HeadWidestPatches, d);
+        var tail = Scratch(pass, "tail", Math.Min(Shape.TailChunkImages, pass.Count), Shape.TailWidestTensor, Shape.TailWidestPatches, d);
+        int boundary = (int)Shape.Stages[Shape.TailStart].Input.Size * d;
+        int outerChunk = 0, innerChunk = 0;
+        foreach (var (outer, outerImages) in Chunks(0, pass.Count, Shape.TailChunkImages))
         {
-            logitCotangent.Slice(start * d * Classes, images * d * Classes).CopyTo(current);
-            for (int s = stages.Count - 1; s >= 0; s--)
+            logitCotangent.Slice(outer * d * Classes, outerImages * d * Classes).CopyTo(tail.A);
+            var (tailCurrent, tailNext) = (tail.A, tail.B);
+            bool done = BackwardStages(pass, d, lowestLayer, visit, pooled, Shape.Stages.Count - 1, Shape.TailStart, outer, outerImages, outerChunk++, ref tailCurrent, ref tailNext, tail);
+            if (done) continue;
+            foreach (var (start, images) in Chunks(outer, outerImages, Shape.ChunkImages))
             {
-                switch (stages[s])
-                {
-                    case LinearStage ls:
-                        {
-                            int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
-                            var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, patches);
-                            visit(ls, chunk, rows, u, current.AsSpan(0, rows * d * c));
-                            if (ls.Layer <= lowestLayer) { s = 0; break; }
-                            if (Patches.IsIdentity(ls, d))
-                                Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, next.AsSpan(0, rows * d * k), k);
-                            else
-                            {
-                                Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, tangentPatches.AsSpan(0, rows * d * k), k);
-                                Patches.ScatterAdd(tangentPatches, next, images, d, ls);
-                            }
-                            (current, next) = (next, current);
-                            break;
-                        }
-                    case ActivationStage a:
-                        MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
-                        break;
-                    case PoolingStage pool:
-                        Pooling.Cotangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
-                        (current, next) = (next, current);
-                        break;
-                }
+                tailCurrent.AsSpan((start - outer) * boundary, images * boundary).CopyTo(head.A);
+                var (current, next) = (head.A, head.B);
+                BackwardStages(pass, d, lowestLayer, visit, pooled, Shape.TailStart - 1, 0, start, images, innerChunk++, ref current, ref next, head);
             }
-            chunk++;
         }
     }
 
-    /// <summary>The chunks of a pass over count inputs: (first input, inputs in the chunk).</summary>
-    private IEnumerable<(int Start, int Images)> Chunks(int count)
+    /// <summary>Stages from <paramref name="from"/> down to <paramref name="to"/> of the backward pass; true when it stopped at the lowest layer.</summary>
+    private bool BackwardStages(ConvolutionalPass pass, int d, int lowestLayer, LinearVisitor visit, PooledVisitor? pooled, int from, int to,
+        int start, int images, int chunk, ref double[] current, ref double[] next, ScratchBuffers scratch)
     {
-        for (int start = 0; start < count; start += Shape.ChunkImages) yield return (start, Math.Min(Shape.ChunkImages, count - start));
+        var stages = Shape.Stages;
+        for (int s = from; s >= to; s--)
+        {
+            switch (stages[s])
+            {
+                case LinearStage ls:
+                    {
+                        int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
+                        var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, scratch.Patches);
+                        visit(ls, chunk, rows, u, current.AsSpan(0, rows * d * c));
+                        if (ls.Layer <= lowestLayer) return true;
+                        if (Patches.IsIdentity(ls, d))
+                            Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, next.AsSpan(0, rows * d * k), k);
+                        else
+                        {
+                            Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, scratch.TangentPatches.AsSpan(0, rows * d * k), k);
+                            Patches.ScatterAdd(scratch.TangentPatches, next, images, d, ls);
+                        }
+                        (current, next) = (next, current);
+                        break;
+                    }
+                case ActivationStage a:
+                    MultiplyBySlopes(current, pass.Slopes[s]!, start, images, d, a.Shape);
+                    break;
+                case PoolingStage when pooled is not null && _pooledByPool[s] is { } group:
+                    {
+                        bool last = group.Linear.Layer <= lowestLayer;
+                        pooled(group, chunk, start, images, current, last ? null : next);
+                        if (last) return true;
+                        (current, next) = (next, current);
+                        s = group.LinearIndex;
+                        break;
+                    }
+                case PoolingStage pool:
+                    Pooling.Cotangent(pool, current, next, pass.ArgMax[s], (int)(start * pool.Output.Size), images, d);
+                    (current, next) = (next, current);
+                    break;
+            }
+        }
+        return false;
     }
 
-    private (double[] Current, double[] Next, double[] TangentPatches, double[] Patches) Scratch(ConvolutionalPass pass, int directions)
+    /// <summary>The chunks of [start, start + count) in pieces of at most size inputs: (first input, inputs in the chunk).</summary>
+    private static IEnumerable<(int Start, int Images)> Chunks(int start, int count, int size)
     {
-        long images = Shape.ChunkImages, tensor = images * directions * Math.Max(Shape.WidestTensor, Classes);
-        return (pass.Buffer("tensor-a", tensor), pass.Buffer("tensor-b", tensor),
-            pass.Buffer("tangent-patches", images * directions * Shape.WidestPatches), pass.Buffer("patches", images * Shape.WidestPatches));
+        for (int first = start; first < start + count; first += size) yield return (first, Math.Min(size, start + count - first));
+    }
+
+    /// <summary>A chunk's two tensors (tangents or cotangents alternate between them), its patch matrix of one direction and of all.</summary>
+    private sealed record ScratchBuffers(double[] A, double[] B, double[] Patches, double[] TangentPatches);
+
+    private ScratchBuffers Scratch(ConvolutionalPass pass, string name, int images, int widestTensor, int widestPatches, int directions)
+    {
+        long tensor = (long)images * directions * Math.Max(widestTensor, Classes), patches = (long)images * widestPatches;
+        return new(pass.Buffer(name + "-a", tensor), pass.Buffer(name + "-b", tensor), pass.Buffer(name + "-patches", patches),
+            pass.Buffer(name + "-tangent-patches", patches * directions));
     }
 
     /// <summary>The patch matrix of a stage's input for images [start, start + images) (one direction): the input itself for a dense stage.</summary>

@@ -36,8 +36,8 @@ public sealed record PoolingStage(ImageShape Input, ImageShape Output, PoolingKi
 /// </summary>
 public sealed class ConvolutionalNetworkShape
 {
-    /// <summary>Doubles one image may occupy per direction in a chunk's scratch tensors: fixes <see cref="ChunkImages"/>.</summary>
-    public const long ChunkBudget = 1L << 19;
+    /// <summary>Doubles one chunk's widest scratch tensor may hold per direction: fixes <see cref="ChunkImages"/> and <see cref="TailChunkImages"/>.</summary>
+    public const long HeadBudget = 1L << 17, TailBudget = 1L << 21;
 
     public ConvolutionalArchitecture Architecture { get; }
     public ImageShape Input { get; }
@@ -46,29 +46,52 @@ public sealed class ConvolutionalNetworkShape
     public IReadOnlyList<LinearStage> LinearStages { get; }
     public int ParameterCount { get; }
 
-    /// <summary>The largest tensor any stage reads or writes, and the largest patch matrix (locations × patch), per image.</summary>
-    public int WidestTensor { get; }
-    public int WidestPatches { get; }
+    /// <summary>
+    /// The first stage of the dense tail: every stage from it on is a dense layer or an activation (the output layer at least),
+    /// so its tensors are small per image and its GEMMs want many images at once; the stages before it are the head.
+    /// </summary>
+    public int TailStart { get; }
+
+    /// <summary>The largest tensor a head stage reads or writes, and its largest patch matrix (locations × patch), per image; likewise for the tail.</summary>
+    public int HeadWidestTensor { get; }
+    public int HeadWidestPatches { get; }
+    public int TailWidestTensor { get; }
+    public int TailWidestPatches { get; }
+
+    /// <summary>The selected patches (windows × channels × patch) of the largest max-pooled convolution, per image.</summary>
+    public long PooledSelection { get; }
 
     /// <summary>
-    /// Images per chunk of every pass (forward, Jacobian products): a function of the shape alone, never of the number of
-    /// directions, so one product and a block of products sum every entry in the same order.
+    /// Images per chunk of the head, and per (outer) chunk of the tail, each outer chunk's head running in inner chunks of
+    /// <see cref="ChunkImages"/>: functions of the shape alone, never of the number of directions, so one product and a
+    /// block of products sum every entry in the same order.
     /// </summary>
     public int ChunkImages { get; }
+    public int TailChunkImages { get; }
 
-    private ConvolutionalNetworkShape(ConvolutionalArchitecture architecture, ImageShape input, int classes, IReadOnlyList<ConvolutionalStage> stages, int parameters, int? chunkImages = null)
+    private ConvolutionalNetworkShape(ConvolutionalArchitecture architecture, ImageShape input, int classes, IReadOnlyList<ConvolutionalStage> stages, int parameters,
+        (int Head, int Tail)? chunks = null)
     {
         Architecture = architecture; Input = input; Classes = classes; Stages = stages; ParameterCount = parameters;
         LinearStages = stages.OfType<LinearStage>().ToArray();
-        WidestTensor = (int)stages.Max(s => Math.Max(s.Input.Size, s.Output.Size));
-        WidestPatches = LinearStages.Max(s => s.Locations * s.PatchSize);
-        ChunkImages = chunkImages ?? (int)Math.Clamp(ChunkBudget / Math.Max(WidestTensor, WidestPatches), 1, 4096);
+        int tail = stages.Count;
+        while (tail > 0 && stages[tail - 1] is LinearStage { IsDense: true } or ActivationStage) tail--;
+        TailStart = tail;
+        static int Tensor(IEnumerable<ConvolutionalStage> range) => (int)range.Select(s => Math.Max(s.Input.Size, s.Output.Size)).DefaultIfEmpty(0).Max();
+        static int Patches(IEnumerable<ConvolutionalStage> range) => range.OfType<LinearStage>().Select(s => s.Locations * s.PatchSize).DefaultIfEmpty(0).Max();
+        HeadWidestTensor = Tensor(stages.Take(tail)); HeadWidestPatches = Patches(stages.Take(tail));
+        // A convolution pooled by max-pooling selects one patch per (window, channel).
+        PooledSelection = stages.Select((s, i) => s is LinearStage { IsDense: false } ls && stages.Skip(i + 1).SkipWhile(x => x is ActivationStage).FirstOrDefault() is PoolingStage p
+            ? (long)p.Output.Locations * ls.Channels * ls.PatchSize : 0).DefaultIfEmpty(0).Max();
+        TailWidestTensor = Tensor(stages.Skip(tail)); TailWidestPatches = Patches(stages.Skip(tail));
+        ChunkImages = chunks?.Head ?? (int)Math.Clamp(HeadBudget / Math.Max(1, Math.Max(HeadWidestTensor, HeadWidestPatches)), 1, 4096);
+        TailChunkImages = chunks?.Tail ?? (int)Math.Clamp(TailBudget / Math.Max(TailWidestTensor, TailWidestPatches), 1, 4096);
     }
 
-    /// <summary>The same network with another chunk size (results agree to rounding; tests use it to cross chunk boundaries).</summary>
-    public ConvolutionalNetworkShape WithChunkImages(int images) => images >= 1
-        ? new ConvolutionalNetworkShape(Architecture, Input, Classes, Stages, ParameterCount, images)
-        : throw new ArgumentOutOfRangeException(nameof(images), "a chunk holds at least one image");
+    /// <summary>The same network with other chunk sizes (results agree to rounding; tests use it to cross chunk boundaries).</summary>
+    public ConvolutionalNetworkShape WithChunkImages(int head, int tail) => head >= 1 && tail >= 1
+        ? new ConvolutionalNetworkShape(Architecture, Input, Classes, Stages, ParameterCount, (head, tail))
+        : throw new ArgumentOutOfRangeException(nameof(head), "a chunk holds at least one image");
 
     internal static ConvolutionalNetworkShape Build(ConvolutionalArchitecture architecture, ImageShape input, int classes)
     {
@@ -140,7 +163,15 @@ public sealed class ConvolutionalNetworkShape
         return 8 * perImage * samples;
     }
 
-    /// <summary>Bytes of the scratch a batch of Jacobian products with <paramref name="directions"/> directions uses on top of the pass.</summary>
-    public long ProductScratchBytes(int directions) =>
-        8 * ((long)ChunkImages * directions * (2L * WidestTensor + WidestPatches) + (long)ChunkImages * WidestPatches + 2L * directions * ParameterCount);
+    /// <summary>
+    /// Bytes of the scratch a batch of Jacobian products with <paramref name="directions"/> directions on <paramref name="samples"/>
+    /// inputs uses on top of the pass: the head's and the tail's tensors and patch matrices, the pooled convolutions' selected
+    /// patches and cotangents (at most a head patch matrix per channel and direction), the side-by-side weights and gradients.
+    /// </summary>
+    public long ProductScratchBytes(int directions, int samples)
+    {
+        long head = (long)ChunkImages * (directions * (2L * HeadWidestTensor + HeadWidestPatches + PooledSelection) + HeadWidestPatches + PooledSelection);
+        long tail = (long)Math.Min(TailChunkImages, samples) * directions * (2L * TailWidestTensor + TailWidestPatches);
+        return 8 * (head + tail + 4L * directions * ParameterCount);
+    }
 }

@@ -37,7 +37,8 @@ internal static class Patches
                             var cell = line.Slice(kx * c, c);
                             if (ix < 0 || ix >= w) { cell.Clear(); continue; }
                             var from = src.Slice(((iy * w + ix) * directions + d) * c, c);
-                            if (c == 1) cell[0] = from[0]; else from.CopyTo(cell);
+                            if (c <= 16) for (int k = 0; k < c; k++) cell[k] = from[k]; // short runs: a call to memmove costs more
+                            else from.CopyTo(cell);
                         }
                     }
                 }

@@ -28,7 +28,7 @@ internal static class SmallCnn
         var s = SeedSequence.FromSeed(seed);
         var data = GaussianMixture.GenerateImages(count, image, classes, 2.0, s.Child("data"));
         var shape = ConvolutionalArchitecture.Parse(architecture).Resolve(image, classes);
-        if (chunk is int c) shape = shape.WithChunkImages(c);
+        if (chunk is int c) shape = shape.WithChunkImages(c, 2 * c + 1); // ragged inner chunks inside outer ones
         var model = ConvolutionalClassifier.Initialize(shape, s.Child("model"));
         // Non-zero biases so that the bias paths are exercised.
         var sampler = s.Child("biases").CreateSampler();

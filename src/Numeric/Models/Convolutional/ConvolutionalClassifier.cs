@@ -243,13 +243,21 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
         if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
-        int d = directions;
+        int d = directions, dp = PooledConvolution.Padded(d);
+        // Per layer: K × d·C side-by-side weight sums and d·C bias sums, or for a pooled convolution per channel j a
+        // (K + 1) × D̃ block (PooledConvolution.Gradients) whose row i < K holds dW_r[i, j] and row K db_r[j].
         var weightSums = new double[LayerCount][];
         var biasSums = new double[LayerCount][];
-        foreach (var ls in Shape.LinearStages.Where(x => x.Layer >= lowestLayer))
+        for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)ls.PatchSize * d * ls.Channels);
-            biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * ls.Channels);
+            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            int k = ls.PatchSize, c = ls.Channels;
+            if (_pooledByLinear[s] is not null) weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)c * (k + 1) * dp);
+            else
+            {
+                weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)k * d * c);
+                biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * c);
+            }
         }
         LinearVisitor generic = (ls, chunk, rows, u, g) =>
         {
@@ -263,8 +271,6 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
                 for (int j = 0; j < width; j++) bias[j] += row[j];
             }
         };
-        // A pooled convolution's sums are per channel: weightSums[l][(j·K + i)·d + r] = dW_r[i, j], biasSums[l][j·d + r] = db_r[j].
-        int dp = PooledConvolution.Padded(d);
         PooledVisitor pooled = (group, chunk, start, images, pooledCotangent, below) =>
         {
             var ls = group.Linear;
@@ -272,16 +278,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
             var patches = pass.Buffer("pooled-patches", (long)c * rows * k);
             var cotangents = pass.Buffer("pooled-cotangents", (long)c * rows * dp);
             PooledConvolution.Select(group, pass, start, images, d, pooledCotangent, patches, cotangents);
-            var bias = biasSums[ls.Layer].AsSpan(0, c * d);
-            if (chunk == 0) bias.Clear();
-            for (int j = 0; j < c; j++)
-            {
-                var gj = cotangents.AsSpan(j * rows * dp, rows * dp);
-                Gemm.Multiply(Op.Transpose, Op.None, k, d, rows, 1, patches.AsSpan(j * rows * k, rows * k), k, gj, dp, chunk == 0 ? 0 : 1,
-                    weightSums[ls.Layer].AsSpan(j * k * d, k * d), d);
-                for (int r = 0; r < rows; r++)
-                    for (int q = 0; q < d; q++) bias[j * d + q] += gj[r * dp + q];
-            }
+            PooledConvolution.Gradients(group, images, d, patches, cotangents, weightSums[ls.Layer], chunk == 0);
             if (below is not null) PooledConvolution.Below(group, pass, Parameters, start, images, d, cotangents, below);
         };
         Backpropagate(pass, logitCotangent, d, lowestLayer, generic, pooled);
@@ -290,18 +287,14 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
             if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
             int k = ls.PatchSize, c = ls.Channels, p = ParameterCount;
             var sums = weightSums[ls.Layer];
-            var bias = biasSums[ls.Layer];
             if (_pooledByLinear[s] is not null)
                 for (int r = 0; r < d; r++)
-                {
-                    for (int i = 0; i < k; i++)
-                        for (int j = 0; j < c; j++) gradient[r * p + ls.Offset + i * c + j] = sums[(j * k + i) * d + r];
-                    for (int j = 0; j < c; j++) gradient[r * p + ls.Offset + k * c + j] = bias[j * d + r];
-                }
+                    for (int i = 0; i <= k; i++) // i = K: the biases, which follow the weights in θ
+                        for (int j = 0; j < c; j++) gradient[r * p + ls.Offset + i * c + j] = sums[(j * (k + 1) + i) * dp + r];
             else
             {
                 SideBySide.Scatter(sums.AsSpan(0, k * d * c), d, ls.Offset, k, c, gradient);
-                for (int j = 0; j < d; j++) bias.AsSpan(j * c, c).CopyTo(gradient.Slice(j * p + ls.Offset + k * c, c));
+                for (int j = 0; j < d; j++) biasSums[ls.Layer].AsSpan(j * c, c).CopyTo(gradient.Slice(j * p + ls.Offset + k * c, c));
             }
         }
     }

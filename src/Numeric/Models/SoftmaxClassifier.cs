@@ -10,18 +10,18 @@ namespace FimVerify.Numeric.Models;
 /// Weights are stored fan-in × fan-out so that every batched product of a pass is C = A·B with B unmodified,
 /// the fast path of <see cref="Gemm"/>.
 /// </summary>
-public sealed class SoftmaxClassifier : IDifferentiableClassifier
+public sealed class SoftmaxClassifier : DifferentiableClassifier<ClassifierForwardPass>
 {
     private readonly int[] _offsets;
 
     /// <summary>Layer widths from input to output: d, h_1, …, h_{L−1}, C.</summary>
     public IReadOnlyList<int> Widths { get; }
     public HiddenActivation Activation { get; }
-    public double[] Parameters { get; }
-    public int LayerCount => Widths.Count - 1;
-    public int InputDimension => Widths[0];
-    public int Classes => Widths[^1];
-    public int ParameterCount => Parameters.Length;
+    public override double[] Parameters { get; }
+    public override int LayerCount => Widths.Count - 1;
+    public override int InputDimension => Widths[0];
+    public override int Classes => Widths[^1];
+    public override int ParameterCount => Parameters.Length;
 
     public SoftmaxClassifier(IReadOnlyList<int> widths, HiddenActivation activation, double[] parameters)
     {
@@ -60,13 +60,13 @@ public sealed class SoftmaxClassifier : IDifferentiableClassifier
     }
 
     /// <summary>The range of θ holding layer l (its weights then its biases).</summary>
-    public (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _offsets[l + 1] - _offsets[l]);
+    public override (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _offsets[l + 1] - _offsets[l]);
 
     public Span<double> Weights(int l) => Parameters.AsSpan(_offsets[l], Widths[l] * Widths[l + 1]);
     public Span<double> Biases(int l) => Parameters.AsSpan(_offsets[l] + Widths[l] * Widths[l + 1], Widths[l + 1]);
 
     /// <summary>Runs the network on a batch (row-major count × d) and keeps what Jacobian products need.</summary>
-    public ClassifierForwardPass Forward(ReadOnlySpan<double> inputs, int count)
+    public override ClassifierForwardPass Forward(ReadOnlySpan<double> inputs, int count)
     {
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
         if (inputs.Length != count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
@@ -107,7 +107,7 @@ public sealed class SoftmaxClassifier : IDifferentiableClassifier
     /// side by side (fan-in × directions·fan-out), which is exactly the (input, direction)-major layout of the
     /// tangent the next layer multiplies by W_l. Each entry is summed in the same order as with one direction.
     /// </summary>
-    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    public override void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -161,7 +161,7 @@ public sealed class SoftmaxClassifier : IDifferentiableClassifier
     /// Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each k. Each layer's weight gradients for all sets are one GEMM
     /// (layer inputsᵀ × the cotangents side by side), and the backward step is one GEMM over all (input, set) rows.
     /// </summary>
-    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -261,13 +261,13 @@ public sealed class SoftmaxClassifier : IDifferentiableClassifier
 
     public SoftmaxClassifier Clone() => new(Widths, Activation, (double[])Parameters.Clone());
 
-    public string Description => $"{string.Join('-', Widths)} ({Activation})";
+    public override string Description => $"{string.Join('-', Widths)} ({Activation})";
 
     /// <summary>
     /// K-FAC's factors: A_l = (1/N) Σ_n ā_n ā_nᵀ with ā_n = [layer l's input; 1], and G_l = (1/N) Σ_n Σ_k δ_{n,k} δ_{n,k}ᵀ over
     /// the pre-activation cotangents of the factor rows (<see cref="PreActivationCotangents"/>).
     /// </summary>
-    public (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ClassifierForwardPass pass, ReadOnlySpan<double> factors, int rank)
+    public override (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ClassifierForwardPass pass, ReadOnlySpan<double> factors, int rank)
     {
         CheckPass(pass);
         int count = pass.Count;
@@ -290,26 +290,11 @@ public sealed class SoftmaxClassifier : IDifferentiableClassifier
         return (a, g);
     }
 
-    IClassifierPass IDifferentiableClassifier.Forward(ReadOnlySpan<double> inputs, int count) => Forward(inputs, count);
+    protected override bool Made(ClassifierForwardPass pass) => ReferenceEquals(pass.Model, this);
 
-    void IDifferentiableClassifier.Jvp(IClassifierPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer, int lastLayer) =>
-        Jvp(Own(pass), v, directions, logitTangent, firstLayer, lastLayer);
+    protected override IDifferentiableClassifier CloneClassifier() => Clone();
 
-    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
-        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
 
-    (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
-        KroneckerFactors(Own(pass), factors, rank);
-
-    IDifferentiableClassifier IDifferentiableClassifier.Clone() => Clone();
-
-    private ClassifierForwardPass Own(IClassifierPass pass) =>
-        pass is ClassifierForwardPass own && ReferenceEquals(own.Model, this) ? own : throw new ArgumentException("the forward pass belongs to another model");
-
-    private void CheckPass(ClassifierForwardPass pass)
-    {
-        if (!ReferenceEquals(pass.Model, this)) throw new ArgumentException("the forward pass belongs to another model");
-    }
 }
 
 /// <summary>

@@ -162,10 +162,8 @@ public class ConvolutionalFisherTests
     [Fact]
     public void ADenseOnlyNetworkHasTheMlpsFishersAndKfac()
     {
+        var (cnn, mlp, data) = SmallCnn.DenseTwins(HiddenActivation.Tanh, 15);
         var seed = SeedSequence.FromSeed(5);
-        var data = GaussianMixture.Generate(15, 4, 3, 2.0, seed.Child("data")) with { Image = new ImageShape(2, 1, 2) };
-        var cnn = ConvolutionalClassifier.Initialize(ConvolutionalArchitecture.Parse("dense6,tanh,dense5,tanh").Resolve(data.Image!.Value, 3), seed.Child("init"));
-        var mlp = SoftmaxClassifier.Initialize([4, 6, 5, 3], HiddenActivation.Tanh, seed.Child("init"));
         Assert.Equal(mlp.Parameters, cnn.Parameters);
         foreach (var blocks in new[] { FisherBlocks.Full, FisherBlocks.LayerWise })
             SmallCnn.AssertClose(

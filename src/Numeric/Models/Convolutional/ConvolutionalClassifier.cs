@@ -16,15 +16,15 @@ namespace FimVerify.Numeric.Models.Convolutional;
 /// <see cref="ConvolutionalNetworkShape.ChunkImages"/> images (memory stays bounded) and sums every entry in an order
 /// that does not depend on D or the thread count, so a block of products equals one product per vector.
 /// </summary>
-public sealed class ConvolutionalClassifier : IDifferentiableClassifier
+public sealed class ConvolutionalClassifier : DifferentiableClassifier<ConvolutionalPass>
 {
     public ConvolutionalNetworkShape Shape { get; }
-    public double[] Parameters { get; }
-    public int ParameterCount => Parameters.Length;
-    public int InputDimension => (int)Shape.Input.Size;
-    public int Classes => Shape.Classes;
-    public int LayerCount => Shape.LinearStages.Count;
-    public string Description => $"CNN {Shape.Input} → {Shape.Architecture} → dense{Classes}";
+    public override double[] Parameters { get; }
+    public override int ParameterCount => Parameters.Length;
+    public override int InputDimension => (int)Shape.Input.Size;
+    public override int Classes => Shape.Classes;
+    public override int LayerCount => Shape.LinearStages.Count;
+    public override string Description => $"CNN {Shape.Input} → {Shape.Architecture} → dense{Classes}";
 
     private readonly PooledGroup?[] _pooledByLinear, _pooledByPool;
 
@@ -55,7 +55,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         return model;
     }
 
-    public (int Offset, int Length) LayerBlock(int l) => (Shape.LinearStages[l].Offset, Shape.LinearStages[l].ParameterCount);
+    public override (int Offset, int Length) LayerBlock(int l) => (Shape.LinearStages[l].Offset, Shape.LinearStages[l].ParameterCount);
 
     public Span<double> Weights(int l) => Parameters.AsSpan(Shape.LinearStages[l].Offset, Shape.LinearStages[l].PatchSize * Shape.LinearStages[l].Channels);
 
@@ -64,7 +64,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     public ConvolutionalClassifier Clone() => new(Shape, (double[])Parameters.Clone());
 
     /// <summary>Runs the network on a batch (row-major count × H·W·C, channel-last) and keeps what Jacobian products need.</summary>
-    public ConvolutionalPass Forward(ReadOnlySpan<double> inputs, int count)
+    public override ConvolutionalPass Forward(ReadOnlySpan<double> inputs, int count)
     {
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
         if (inputs.Length != (long)count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
@@ -119,7 +119,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     /// of logitTangent is ∂z_L(x_n)/∂θ · v_k. Only layers firstLayer..lastLayer of v are read; stages below firstLayer are skipped.
     /// Each outer chunk runs its head in inner chunks, collects the head's output tangent, then runs the dense tail at once.
     /// </summary>
-    public void Jvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    public override void Jvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -238,7 +238,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets (row n·directions + k of logitCotangent):
     /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k}. Layers below lowestLayer are left untouched.
     /// </summary>
-    public void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -307,7 +307,7 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
     /// correlation between activations and derivatives, with derivative statistics the same at every location, leaves
     /// exactly A_l ⊗ G_l; a dense layer (T = 1) gives the MLP's K-FAC.
     /// </summary>
-    public (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ConvolutionalPass pass, ReadOnlySpan<double> factors, int rank)
+    public override (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ConvolutionalPass pass, ReadOnlySpan<double> factors, int rank)
     {
         CheckPass(pass);
         if (rank < 1) throw new ArgumentException("at least one factor per input is needed");
@@ -464,24 +464,9 @@ public sealed class ConvolutionalClassifier : IDifferentiableClassifier
         });
     }
 
-    private void CheckPass(ConvolutionalPass pass)
-    {
-        if (!ReferenceEquals(pass.Model, this)) throw new ArgumentException("the forward pass belongs to another model");
-    }
 
-    private ConvolutionalPass Own(IClassifierPass pass) =>
-        pass is ConvolutionalPass own && ReferenceEquals(own.Model, this) ? own : throw new ArgumentException("the forward pass belongs to another model");
 
-    IClassifierPass IDifferentiableClassifier.Forward(ReadOnlySpan<double> inputs, int count) => Forward(inputs, count);
+    protected override bool Made(ConvolutionalPass pass) => ReferenceEquals(pass.Model, this);
 
-    void IDifferentiableClassifier.Jvp(IClassifierPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer, int lastLayer) =>
-        Jvp(Own(pass), v, directions, logitTangent, firstLayer, lastLayer);
-
-    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
-        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
-
-    (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
-        KroneckerFactors(Own(pass), factors, rank);
-
-    IDifferentiableClassifier IDifferentiableClassifier.Clone() => Clone();
+    protected override IDifferentiableClassifier CloneClassifier() => Clone();
 }

@@ -36,6 +36,19 @@ internal static class SmallCnn
         return (model, data);
     }
 
+    /// <summary>
+    /// A CNN of dense layers on 1×1×4 "images" and the 4-6-5-3 MLP with the same activation, initialised from the same seed:
+    /// the same θ layout and per-layer init streams make them the same network.
+    /// </summary>
+    public static (ConvolutionalClassifier Cnn, SoftmaxClassifier Mlp, ClassificationSet Data) DenseTwins(HiddenActivation activation, int count)
+    {
+        var seed = SeedSequence.FromSeed(5);
+        string name = activation == HiddenActivation.Relu ? "relu" : "tanh";
+        var data = GaussianMixture.Generate(count, 4, 3, 2.0, seed.Child("data")) with { Image = new ImageShape(1, 1, 4) };
+        var cnn = ConvolutionalClassifier.Initialize(ConvolutionalArchitecture.Parse($"dense6,{name},dense5,{name}").Resolve(data.Image!.Value, 3), seed.Child("init"));
+        return (cnn, SoftmaxClassifier.Initialize([4, 6, 5, 3], activation, seed.Child("init")), data);
+    }
+
     public static ReferenceConvolutionalNetwork Reference(ConvolutionalClassifier model) =>
         new(model.Shape.Architecture, model.Shape.Input, model.Classes, (double[])model.Parameters.Clone());
 
@@ -162,11 +175,7 @@ public class ConvolutionalClassifierTests
     [Fact]
     public void ADenseOnlyNetworkIsTheMlpWithTheSameSeed()
     {
-        // Same layout of θ and the same per-layer init streams: a CNN of dense layers on 1×1×4 "images" is the 4-6-5-3 ReLU MLP.
-        var seed = SeedSequence.FromSeed(5);
-        var data = GaussianMixture.Generate(8, 4, 3, 2.0, seed.Child("data")) with { Image = new ImageShape(1, 1, 4) };
-        var cnn = ConvolutionalClassifier.Initialize(ConvolutionalArchitecture.Parse("dense6,relu,dense5,relu").Resolve(data.Image!.Value, 3), seed.Child("init"));
-        var mlp = SoftmaxClassifier.Initialize([4, 6, 5, 3], HiddenActivation.Relu, seed.Child("init"));
+        var (cnn, mlp, data) = SmallCnn.DenseTwins(HiddenActivation.Relu, 8);
         Assert.Equal(mlp.Parameters, cnn.Parameters);
         SmallCnn.AssertClose(mlp.Forward(data.Features, data.Count).Logits, cnn.Forward(data.Features, data.Count).Logits, 1e-14, "logits");
     }

@@ -12,8 +12,10 @@ namespace FimVerify.Numeric.Tests.Operators;
 /// <summary>The Fisher operators and K-FAC on convolutional classifiers, against the naive reference network.</summary>
 public class ConvolutionalFisherTests
 {
-    private const string Architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,avgpool2,dense4,relu";
-    private static readonly ImageShape Image = new(9, 8, 2);
+    // Two max-pooled convolutions (the pooled path, above the first layer too), an average-pooling and a dense layer: 10×10×2 →
+    // 5×5×2 → 4×4×2 → 3×3×3 → 2×2×3 → 1×1×3 → 4 → 3 classes, P = 96.
+    private const string Architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,maxpool2s1,avgpool2,dense4,relu";
+    private static readonly ImageShape Image = new(10, 10, 2);
 
     [Theory]
     [InlineData(FisherKind.Exact)]

@@ -11,7 +11,8 @@ namespace FimVerify.Numeric.Tests.Models.Convolutional;
 internal static class SmallCnn
 {
     /// <summary>Architectures that between them use every layer kind and option: stride, padding, channels, both poolings
-    /// (overlapping windows, pooling of the raw input), both activations, dense layers after convolutions and after dense ones.</summary>
+    /// (overlapping windows, pooling of the raw input), both activations, dense layers after convolutions and after dense ones,
+    /// and max-pooled convolutions (the pooled path) as the first layer and above it, with and without an activation between.</summary>
     public static readonly TheoryData<string, int, int, int> Architectures = new()
     {
         { "conv3k3s2p1,tanh", 7, 7, 2 },
@@ -20,6 +21,8 @@ internal static class SmallCnn
         { "maxpool2s1,conv2k2,relu,dense4,tanh", 5, 6, 1 },
         { "dense5,tanh,dense4,relu", 3, 3, 1 },
         { "conv2k3,relu,maxpool2,conv3k2,relu,avgpool2,dense4,relu", 10, 10, 1 },
+        { "conv2k3p1,relu,maxpool2,conv3k3p1,tanh,maxpool2s1,dense4,relu", 8, 8, 2 },
+        { "conv3k2s2,maxpool2,conv2k2,relu,maxpool2", 13, 13, 1 },
     };
 
     public static (ConvolutionalClassifier Model, ClassificationSet Data) Make(string architecture, ImageShape image, int classes = 3, int count = 6,
@@ -124,8 +127,8 @@ public class ConvolutionalClassifierTests
     public void TheReferenceBackwardMatchesFiniteDifferences()
     {
         // The reference's reverse mode is itself evidence only if it is right: its gradient of f·logits against central differences.
-        const string architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,avgpool2,dense4,relu";
-        var (model, data) = SmallCnn.Make(architecture, new ImageShape(9, 8, 2), count: 1);
+        const string architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,maxpool2s1,avgpool2,dense4,relu";
+        var (model, data) = SmallCnn.Make(architecture, new ImageShape(10, 10, 2), count: 1);
         var reference = SmallCnn.Reference(model);
         double[] f = [0.7, -1.1, 0.4];
         var (_, gradient) = reference.Backward(reference.Forward(data.Input(0)), f);

@@ -77,5 +77,6 @@ public class ConvolutionalDensityCommandTests
         Assert.Contains("layer 1 ('conv8') is none of", Run("density", "--model", "cnn", "--arch", "conv8").Err);
         Assert.Contains("GB", Run("density", "--model", "cnn", "--arch", "conv64k3p1,relu", "--samples", "1000000").Err);
         Assert.Contains("apply to --model mlp", Run("density", "--model", "cnn", "--hidden", "8").Err);
+        Assert.Contains("The option --arch applies to --model cnn.", Run("density", "--arch", "conv2k3").Err);
     }
 }

@@ -136,6 +136,8 @@ public sealed class DensityCommand : ILongRunningCommand
         ConvolutionalNetworkShape shape;
         try { shape = architecture.Resolve(settings.InputShape, settings.Classes); }
         catch (ArgumentException e) { throw new UsageException($"The option --arch does not fit the {settings.InputShape} images: {e.Message}."); }
+        if (settings.Samples > shape.MaxSamples)
+            throw new UsageException($"This CNN holds at most {shape.MaxSamples} images in one pass (its widest layer's outputs for all of them are one array); use fewer --samples.");
         long need = DensityMemory.ConvolutionalBytes(shape, settings.Samples, settings.Density);
         long have = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (need > 0.8 * have)

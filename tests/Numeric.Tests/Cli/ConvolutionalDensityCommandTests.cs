@@ -67,6 +67,8 @@ public class ConvolutionalDensityCommandTests
     [InlineData("--model", "cnn", "--arch", "conv4k3,maxpool4,conv4k4")]
     [InlineData("--model", "cnn", "--arch", "dense100000,dense100000")]
     [InlineData("--model", "cnn", "--arch", "conv64k3p1,relu", "--samples", "1000000")]
+    [InlineData("--model", "cnn", "--arch", "conv2k3,relu,maxpool2", "--samples", "5000", "--probes", "100000", "--steps", "10")]
+    [InlineData("--model", "cnn", "--arch", "conv20000k1,relu", "--samples", "1000")]
     public void BadNetworksGiveOneSentenceAndExitCode2(params string[] args) => CliRunner.AssertUsageError(["density", .. args]);
 
     [Fact]
@@ -75,7 +77,10 @@ public class ConvolutionalDensityCommandTests
         Assert.Contains("does not fit the 12×12×1 images: layer 3 (conv4k4): its 4×4 kernel does not fit the 2×2×4 input",
             Run("density", "--model", "cnn", "--arch", "conv4k3,maxpool4,conv4k4").Err);
         Assert.Contains("layer 1 ('conv8') is none of", Run("density", "--model", "cnn", "--arch", "conv8").Err);
-        Assert.Contains("GB", Run("density", "--model", "cnn", "--arch", "conv64k3p1,relu", "--samples", "1000000").Err);
+        // 100000 probes in one lockstep group: a block product's tensors for 4096 images would take ≈ 0.5 TB.
+        Assert.Contains("GB (P = 224, 5000 images, dense P×P reference), more than the", Run("density", "--model", "cnn", "--arch", "conv2k3,relu,maxpool2", "--samples", "5000", "--probes", "100000", "--steps", "10").Err);
+        // 12·12·20000 = 2.9 million outputs per image: 1000 images would need an array of 2.9 billion doubles.
+        Assert.Contains("holds at most 745 images in one pass", Run("density", "--model", "cnn", "--arch", "conv20000k1,relu", "--samples", "1000").Err);
         Assert.Contains("apply to --model mlp", Run("density", "--model", "cnn", "--hidden", "8").Err);
         Assert.Contains("The option --arch applies to --model cnn.", Run("density", "--arch", "conv2k3").Err);
     }

@@ -12,9 +12,12 @@ namespace FimVerify.Numeric.Models.Convolutional;
 /// <see cref="SoftmaxClassifier"/>, so a network of dense layers has the same θ as the MLP).
 /// Jacobian products of D directions move through the network as one tensor with the direction inside the location
 /// (<see cref="Patches"/>): the JVP of layer l is P(tangent)·W_l + U_l·[dW_1 … dW_D] + db, two GEMMs whose results share
-/// one layout; the VJP forms U_lᵀ·G for all directions in one GEMM. Every pass runs over chunks of
-/// <see cref="ConvolutionalNetworkShape.ChunkImages"/> images (memory stays bounded) and sums every entry in an order
-/// that does not depend on D or the thread count, so a block of products equals one product per vector.
+/// one layout; the VJP forms U_lᵀ·G for all directions in one GEMM. A convolution followed by max-pooling is differentiated
+/// only at the pooled locations (<see cref="PooledConvolution"/>). Products run over outer chunks of
+/// <see cref="ConvolutionalNetworkShape.TailChunkImages"/> images for the dense tail, each split into inner chunks of
+/// <see cref="ConvolutionalNetworkShape.ChunkImages"/> for the convolutional head (memory stays bounded, GEMMs stay large
+/// where the FLOPs are), and sum every entry in an order that does not depend on D or the thread count, so a block of
+/// products equals one product per vector.
 /// </summary>
 public sealed class ConvolutionalClassifier : DifferentiableClassifier<ConvolutionalPass>
 {
@@ -67,6 +70,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
     public override ConvolutionalPass Forward(ReadOnlySpan<double> inputs, int count)
     {
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
+        if (count > Shape.MaxSamples) throw new ArgumentException($"a pass holds at most {Shape.MaxSamples} inputs of this network");
         if (inputs.Length != (long)count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
         var pass = new ConvolutionalPass(this, inputs.ToArray(), count);
         var patches = pass.Buffer("head-patches", (long)Shape.ChunkImages * Math.Max(Shape.HeadWidestPatches, Shape.TailWidestPatches));

@@ -139,6 +139,12 @@ public sealed class ConvolutionalNetworkShape
         return new PoolingStage(input, new ImageShape((input.Height - p.Size) / p.Stride + 1, (input.Width - p.Size) / p.Stride + 1, input.Channels), p.Kind, p.Size, p.Stride);
     }
 
+    /// <summary>
+    /// The most inputs a forward pass can hold: every stage's output for all of them is one array, indexed by int (a larger
+    /// batch would not fit a .NET array, whatever the memory).
+    /// </summary>
+    public int MaxSamples => (int)Math.Min(int.MaxValue, int.MaxValue / Math.Max(Input.Size, Stages.Max(s => s.Output.Size)));
+
     /// <summary>Multiply-adds of one forward pass per image (the linear stages' products).</summary>
     public long ForwardMultiplyAdds => LinearStages.Sum(s => s.MultiplyAdds);
 

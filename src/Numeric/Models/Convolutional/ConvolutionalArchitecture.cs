@@ -49,10 +49,10 @@ public sealed partial record ConvolutionalArchitecture(IReadOnlyList<Architectur
     public const int MaxSize = 100_000;
 
     /// <summary>
-    /// Seed 003's Figure 1 (Conv → ReLU → MaxPool twice, then MatMul and Gemm, i.e. two dense layers) sized for
-    /// Fashion-MNIST's 28×28 images: 4 and 8 channels of 3×3 kernels, 2×2 max-pooling, 512 hidden units, then the output
-    /// layer; P = 108,634 with 10 classes. The channel counts keep a Fisher-vector product on 1000 images near
-    /// 1.2 GFLOP, so a 20 × 100 SLQ density stays within half a minute (docs/density.md, Performance).
+    /// Modelled on seed 003's Figure 1 (two Conv → ReLU → MaxPool stages, then MatMul and Gemm, i.e. two dense layers) and
+    /// sized for Fashion-MNIST's 28×28 images: 4 and 8 channels of 3×3 kernels, 2×2 max-pooling, 512 hidden units, then the
+    /// output layer; P = 108,378 with 10 classes. The small channel counts keep a Fisher-vector product on 1000 images at
+    /// 1.24 GFLOP, two thirds of it in the dense layer (docs/density.md, Performance).
     /// </summary>
     public const string DefaultText = "conv4k3,relu,maxpool2,conv8k3,relu,maxpool2,dense512,relu";
 

@@ -191,24 +191,7 @@ public class FiniteSizeCorrectionsTests
         var claim = new LimitClaim("edge", "s", 1, Edge, Resolution: 1);
         double[] widths = [100, 200, 400, 800, 1600];
         double detectable = LimitVerdict.Decide(claim, OnTheEdge(0), alpha).DetectableError;
-        int Refutations(double shift, long seed)
-        {
-            int refuted = 0;
-            var values = new double[16];
-            for (int s = 0; s < sweeps; s++)
-            {
-                var samples = new List<SweepSample>();
-                foreach (double m in widths)
-                {
-                    SeedSequence.FromSeed(seed).Child(s).Child((long)m).CreateSampler().FillGaussian(values, 0.06 * Math.Sqrt(100 / m));
-                    samples.Add(SweepSample.FromValues(m, values.Select(x => x + 1 + shift + 6 / Math.Sqrt(m) + 20 / m).ToArray()));
-                }
-                if (LimitVerdict.Decide(claim, samples, alpha).Verdict == Verdict.Fail) refuted++;
-            }
-            return refuted;
-        }
-        int falseAlarms = Refutations(0, 21), hits = Refutations(detectable, 22);
-        Assert.True(ClopperPearson.UpperTail(falseAlarms, sweeps, alpha) >= 1e-6, $"{falseAlarms}/{sweeps} false alarms at α = {alpha}");
-        Assert.True(ClopperPearson.LowerTail(hits, sweeps, 0.9) >= 1e-6, $"{hits}/{sweeps} refutations at the detectable error {detectable}");
+        SimulatedSweeps.AssertCalibratedWithPower(claim, alpha, widths, 16, m => 1 + 6 / Math.Sqrt(m) + 20 / m, m => 0.06 * Math.Sqrt(100 / m),
+            detectable, sweeps, seed: 21);
     }
 }

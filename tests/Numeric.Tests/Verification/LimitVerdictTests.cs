@@ -116,24 +116,6 @@ public class LimitVerdictTests
         var claim = new LimitClaim("x", "s", 1, InverseWidth, Resolution: 1);
         double[] widths = [250, 500, 1000, 2000];
         double detectable = LimitVerdict.Decide(claim, OnTheModel(1.0), alpha).DetectableError;
-        int Refutations(double shift, long seed)
-        {
-            int refuted = 0;
-            var values = new double[16];
-            for (int s = 0; s < sweeps; s++)
-            {
-                var samples = new List<SweepSample>();
-                foreach (double m in widths)
-                {
-                    SeedSequence.FromSeed(seed).Child(s).Child((long)m).CreateSampler().FillGaussian(values, 0.1 * Math.Sqrt(250 / m));
-                    samples.Add(SweepSample.FromValues(m, values.Select(x => x + 1 + shift + 3 / m).ToArray()));
-                }
-                if (LimitVerdict.Decide(claim, samples, alpha).Verdict == Verdict.Fail) refuted++;
-            }
-            return refuted;
-        }
-        int falseAlarms = Refutations(0, 11), hits = Refutations(detectable, 12);
-        Assert.True(ClopperPearson.UpperTail(falseAlarms, sweeps, alpha) >= 1e-6, $"{falseAlarms}/{sweeps} false alarms at α = {alpha}");
-        Assert.True(ClopperPearson.LowerTail(hits, sweeps, 0.9) >= 1e-6, $"{hits}/{sweeps} refutations at the detectable error {detectable}");
+        SimulatedSweeps.AssertCalibratedWithPower(claim, alpha, widths, 16, m => 1 + 3 / m, m => 0.1 * Math.Sqrt(250 / m), detectable, sweeps, seed: 11);
     }
 }

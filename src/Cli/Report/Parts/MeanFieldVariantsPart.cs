@@ -25,6 +25,9 @@ public sealed class MeanFieldVariantsPart : IReportPart
     /// <summary>The softmax ratios' required resolution: each network's own Q̄ spreads them more than the regression FIM's.</summary>
     public const double SoftmaxResolution = 0.1;
 
+    /// <summary>T of the outlier sweep (the property test's): CT = 60, so it is cheap beside mean subtraction at T = M/ρ.</summary>
+    private const int OutlierSamples = 20;
+
     public SectionWork Prepare(ReportContext context, PartSettings settings)
     {
         double rho = settings.Double("rho", 4, 0, 100);
@@ -38,7 +41,8 @@ public sealed class MeanFieldVariantsPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
-        // The four sweeps of Run, one network at a time: mean subtraction at T = M/ρ (depth 3 and 1), softmax at T = 50, the NTK at T = 10 and 40.
+        // The five sweeps of Run, one network at a time: mean subtraction at T = M/ρ (depth 3 and 1), softmax at T = 50, the NTK at T = 10
+        // and 40, the outliers at T = 20.
         var deep = new NetworkShape(3, 3, 0.64);
         var estimate = ResourceEstimate.None;
         foreach (int m in widths)
@@ -48,7 +52,8 @@ public sealed class MeanFieldVariantsPart : IReportPart
                 .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), t).Repeated(trials, 1))
                 .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(new NetworkShape(1, 1, 0.1), m, 3), t).Repeated(trials, 1))
                 .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 50).Repeated(2 * trials, 1))
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 40).Repeated(2 * Math.Max(4, trials / 2), 1));
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 40).Repeated(2 * Math.Max(4, trials / 2), 1))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), OutlierSamples).Repeated(2 * trials, 1));
         }
         context.Reserve(estimate, $"[mean-field-variants] at widths up to {maxWidth} with ρ = {rho.ToString(CultureInfo.InvariantCulture)} and {trials} trials",
             "raise rho or reduce max_width or trials in [mean-field-variants]");
@@ -67,6 +72,10 @@ public sealed class MeanFieldVariantsPart : IReportPart
         var softmax = SoftmaxWidthSweep.Run(new Tanh(), new NetworkShape(3, 1, 0.5), widths, 50, 3, 2 * trials, seed.Child("softmax"), progress, alpha, SoftmaxResolution * scale);
         // The NTK with mean subtraction, at the property test's settings (T = 10 and 40, C = 3); CT ≤ 120, so it is cheap.
         var ntk = NtkMeanSubtractionSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, 10, 40, 3, trials, seed.Child("ntk"), progress, alpha, 0.25 * scale);
+        // The C outliers separate from the bulk and mean subtraction removes them: limits of cluster edges (an M^(−1/2) extrapolation
+        // with its T/M term), so twice the networks (CT = 60: cheap), to 25% on the square root.
+        var outliers = OutlierSeparationSweep.Run(new Tanh(), new NetworkShape(3, 3, 0.64), widths, OutlierSamples, 3, 2 * trials, seed.Child("outliers"), progress,
+            alpha, 0.25 * scale);
 
         // The outliers' separation is not asymptotic in M (outliers and bulk are both O(M) at fixed T): a probability claim on the
         // typical network, pooled over the widths.
@@ -80,6 +89,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
         labelled.Add(("softmax, tanh L = 3, T = 50, C = 3", ClaimDecision.Of(separation,
             "median λ_{C−1}/λ_C " + string.Join(", ", softmax.MedianGapRatios.Select(G)) + "; smallest " + string.Join(", ", softmax.SmallestGapRatios.Select(G)))));
         labelled.AddRange(ntk.Claims.Select(x => ("NTK with mean subtraction, tanh L = 3, C = 3", x)));
+        labelled.AddRange(outliers.Claims.Select(x => ($"FIM outliers, tanh L = 3, T = {OutlierSamples}, C = 3", x)));
         var rows = labelled.Select(x => (IReadOnlyList<string>)[x.Setting, x.Claim.Statement, x.Claim.Rule, x.Claim.Detail, x.Claim.PowerText, ClaimReport.VerdictWord(x.Claim.Verdict)]).ToList();
         var claims = labelled.Select(x => x.Claim).ToList();
 
@@ -138,6 +148,15 @@ public sealed class MeanFieldVariantsPart : IReportPart
                 }).ToArray()),
                 ["claims"] = Claims(ntk.Claims),
             },
+            ["outliers"] = new JsonObject
+            {
+                ["samples"] = OutlierSamples, ["networks"] = 2 * trials, ["predictedGap"] = outliers.PredictedGap,
+                ["rows"] = new JsonArray(outliers.Rows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["width"] = r.Width, ["gapRatio"] = r.GapRatio, ["meanSubtractedRatio"] = r.MeanSubtractedRatio, ["meanSubtractedLambdaMax"] = r.MeanSubtractedLambdaMax,
+                }).ToArray()),
+                ["claims"] = Claims(outliers.Claims),
+            },
         };
         var last = deep.Rows[^1];
         return new ReportSection(Id, Title,
@@ -147,7 +166,9 @@ public sealed class MeanFieldVariantsPart : IReportPart
             + "explicit by Marchenko–Pastur, c₁ = 2√(ρα₀) + 1 and c₂ = Cα₀. Softmax: m_λ = κ₁ mean tr Q/M, "
             + "s_λ = α[(κ₁² − κ₂²) mean tr Q²/T + κ₂² tr Q̄²] and C − 1 outliers α((T−1)/T κ₂ + κ₁/T)M·eig(Q̄), with each network's Q̄. "
             + "NTK parameterisation with mean subtraction (seed 004): Θ̄ = (I_C ⊗ Π)Θ(I_C ⊗ Π) → (κ′₁ − κ′₂) I_C ⊗ Π, so λ_max(Θ̄) → κ′₁ − κ′₂ "
-            + "for every M and T, while Θ's own λ_max = κ′₁ + (T−1)κ′₂ grows with T; at finite M the top C sit about √(T/M) above the limit.",
+            + "for every M and T, while Θ's own λ_max = κ′₁ + (T−1)κ′₂ grows with T; at finite M the top C sit about √(T/M) above the limit. "
+            + "The FIM's C outliers at fixed T: λ_C/λ_(C+1) → g = ((T−1)κ₂ + κ₁)/(κ₁ − κ₂) (separated from the bulk) and, after mean "
+            + "subtraction, λ_max(F̄)/λ_C(F) → 1/g (removed).",
             [new("ρ = M/T", G(rho)), new("widths", string.Join(", ", widths)), new("networks per width", trials.ToString(c)),
              new("α per claim", alpha.ToString("G3", c)), new("resolutions", scale == 1 ? "as stated" : $"×{scale.ToString("G3", c)}"), new("seed", context.Seed.ToString(c))],
             new ReportTable(["setting", "claim", "rule", "measured", "power", "verdict"], rows),

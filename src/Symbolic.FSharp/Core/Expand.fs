@@ -30,8 +30,3 @@ module Expand =
             | b' -> Expression.pow b' (Number n)
         | Power(b, e) -> Expression.pow (expand b) (expand e)
         | Apply(f, a) -> Expression.apply f (expand a)
-
-    /// `expand` when x is within the budget; otherwise ExpansionBudgetException before any work.
-    let expandWithin (budget: ExpansionBudget) (x: Expression) : Expression =
-        ExpansionBudget.require budget x
-        expand x

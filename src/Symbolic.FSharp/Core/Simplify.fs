@@ -38,11 +38,9 @@ module Simplify =
     let simplify (x: Expression) : Expression =
         x |> inverseTrigonometric |> Expand.expand |> pythagorean |> Expand.expand |> RationalFunction.normalForm
 
-    /// Whether `simplify` of x is within the budget: the budget is checked on x with its rewrites by the facts applied (cheap
-    /// tree rewrites, which is where cos^n becomes (1 − sin²)^(n/2)); the degree bound covers the normal form's powers too.
-    let affords (budget: ExpansionBudget) (x: Expression) = ExpansionBudget.allows budget (x |> inverseTrigonometric |> pythagorean)
-
-    /// `simplify` when x is within the budget (see `affords`); otherwise ExpansionBudgetException before any work.
+    /// `simplify` when x is within the budget; otherwise ExpansionBudgetException before any work. The budget is checked on x with
+    /// its rewrites by the facts applied (cheap tree rewrites, which is where cos^n becomes (1 − sin²)^(n/2)); the degree bound
+    /// covers the normal form's powers too.
     let simplifyWithin (budget: ExpansionBudget) (x: Expression) : Expression =
         ExpansionBudget.require budget (x |> inverseTrigonometric |> pythagorean)
         simplify x

@@ -121,7 +121,7 @@ public sealed class TruncatedKernelBounds
         for (int i0 = 0; i0 < p; i0 += BlockRows)
         {
             int rows = Math.Min(BlockRows, p - i0);
-            Parallel.For(0, rows, () => (new double[d], new double[monomials.Count], new double[monomials.Count]), (row, _, scratch) =>
+            Parallel.For(0, rows, Resources.KernelThreads.Options(), () => (new double[d], new double[monomials.Count], new double[monomials.Count]), (row, _, scratch) =>
             {
                 var (w, all, work) = scratch;
                 int i = i0 + row;

@@ -16,5 +16,6 @@ public static class ReportSuite
         new MeanFieldVariantsPart(),
         new NgdScalesPart(),
         new DensityPart(),
+        new DensityPart(convolutional: true),
     ];
 }

@@ -155,8 +155,8 @@ type Trends(output: ITestOutputHelper) =
                     [ for k in 0 .. 5 ->
                         let dual = trial s m 20 3 (SeedSequence.FromSeed(400L).Child(int64 m).Child(int64 k))
                         let f = dual.Fisher()
-                        let ev = (MeasuredSpectrum.Of(f, 1L)).EigenvaluesDescending
-                        let bar = (MeasuredSpectrum.Of(MlpDualGram.MeanSubtract(f, 3, 20), 1L)).LambdaMax
+                        let ev = (MeasuredSpectrum.Of(f, int64 f.N)).EigenvaluesDescending
+                        let bar = (let fbar = MlpDualGram.MeanSubtract(f, 3, 20) in MeasuredSpectrum.Of(fbar, int64 fbar.N)).LambdaMax
                         ev[2] / ev[3], bar / ev[2], bar / bound ]
                 output.WriteLine(sprintf "M = %d: gap ratios %A; λ_max(F̄)/λ_C(F) %A; λ_max(F̄)/bound %A" m (rows |> List.map (fun (a, _, _) -> a)) (rows |> List.map (fun (_, b, _) -> b)) (rows |> List.map (fun (_, _, c) -> c)))
                 rows)
@@ -286,7 +286,7 @@ let ``F_cross is dominated by F eigenvalue by eigenvalue, and Q·1 = 0 leaves at
     let f = dual.Fisher()
     let fwd = dual.Backward.Forward
     let struct (soft, _) = MlpDualGram.Softmax(f, fwd.Outputs, c, t)
-    let ef = (MeasuredSpectrum.Of(f, 1L)).EigenvaluesDescending
-    let es = (MeasuredSpectrum.Of(soft, 1L)).EigenvaluesDescending
+    let ef = (MeasuredSpectrum.Of(f, int64 f.N)).EigenvaluesDescending
+    let es = (MeasuredSpectrum.Of(soft, int64 soft.N)).EigenvaluesDescending
     let tol = 1e-10 * ef[0]
     Array.forall2 (fun x y -> x <= y + tol) es ef && abs es[(c - 1) * t] <= tol

@@ -101,6 +101,29 @@ public static class CertifiedTopEigenvalues
         return null;
     }
 
+    /// <summary>
+    /// The counting step (3) alone, for any j vectors (rows of <paramref name="vectors"/>, orthonormal or not): true only when
+    /// M = σI − A + Y_jᵀZ + ZᵀY_j ≻ 0 is proved, which implies λ_(j+1)(A) &lt; σ. Exposed so that tests can hand it wrong or
+    /// perturbed vectors and see that it never proves a false count.
+    /// </summary>
+    public static bool ProvesBelow(SymmetricMatrix a, double[] vectors, int j, double sigma)
+    {
+        int n = a.N;
+        if (j < 0 || j >= n) throw new ArgumentOutOfRangeException(nameof(j), $"j must be between 0 and the order {n} − 1");
+        if ((long)j * n > vectors.Length) throw new ArgumentException($"{j} vectors of length {n} need {(long)j * n} entries", nameof(vectors));
+        var ya = new double[(long)j * n];
+        var b = new SymmetricMatrix(j);
+        if (j > 0)
+        {
+            Gemm.Multiply(Op.None, Op.None, j, n, n, 1, vectors, n, a.Data, n, 0, ya, n);
+            var bm = new double[j * j];
+            Gemm.Multiply(Op.None, Op.Transpose, j, j, n, 1, ya, n, vectors, n, 0, bm, j);
+            for (int p = 0; p < j; p++)
+                for (int q = 0; q < j; q++) b[p, q] = 0.5 * (bm[p * j + q] + bm[q * j + p]);
+        }
+        return Separated(a, vectors, ya, b, j, sigma, Math.Sqrt(SumOfSquares(a.Data)));
+    }
+
     /// <summary>(3): M = σI − A + Y_jᵀZ + ZᵀY_j ≻ 0 proved, Z = Y_jA − ½B_jY_j, so λ_(j+1) &lt; σ.</summary>
     private static bool Separated(SymmetricMatrix a, double[] y, double[] ya, SymmetricMatrix b, int j, double sigma, double aFrobenius)
     {

@@ -272,7 +272,7 @@ let ``F_cross is dominated by F eigenvalue by eigenvalue, and Q·1 = 0 leaves at
     let f = dual.Fisher()
     let fwd = dual.Backward.Forward
     let struct (soft, _) = MlpDualGram.Softmax(f, fwd.Outputs, c, t)
-    let ef = (MeasuredSpectrum.Of(f, 1L)).EigenvaluesDescending
-    let es = (MeasuredSpectrum.Of(soft, 1L)).EigenvaluesDescending
+    let ef = (MeasuredSpectrum.Of(f, int64 f.N)).EigenvaluesDescending
+    let es = (MeasuredSpectrum.Of(soft, int64 soft.N)).EigenvaluesDescending
     let tol = 1e-10 * ef[0]
     Array.forall2 (fun x y -> x <= y + tol) es ef && abs es[(c - 1) * t] <= tol

@@ -44,6 +44,7 @@ public sealed record SectionTrials(IReadOnlyList<TrialFamily> Families, Func<IRe
         Parallel.ForEach(trials, new ParallelOptions { MaxDegreeOfParallelism = ExperimentCosts.Concurrency }, j =>
         {
             var (family, k) = Locate(j);
+            using var _ = KernelThreads.Sequential(); // the trials keep the cores busy
             results[j] = TrialRunner.RunOne(family.Experiment, family.Seed(k), k);
             counter.Advance();
         });

@@ -106,6 +106,7 @@ public sealed class ClaimPlan
             Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = ExperimentCosts.Concurrency }, item =>
             {
                 var (f, k) = item;
+                using var _ = KernelThreads.Sequential(); // the trials keep the cores busy
                 var seed = TrialSeed(Seed, claim.Name, f.Point.Size, k);
                 results[f.Offset + k] = TrialRunner.RunOne(f.Experiment, seed, k);
                 counter.Advance();

@@ -159,10 +159,10 @@ public sealed class MlpClaimModel : ClaimModel
                 ["meanTrQ"] = q.MeanTrace, ["meanTrQ2"] = q.MeanTraceOfSquare, ["trQbar2"] = q.TraceOfMeanSquared,
                 ["qbarTop"] = q.MeanQEigenvaluesDescending.Take(Math.Max(1, _outputs - 1)).Average(),
             };
-            return new ModelTrial(new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount), symbols);
+            return new ModelTrial(new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount, eigenvaluesNeeded: statistic.EigenvaluesNeeded), symbols);
         }
         var (variant, block) = Variant(matrix);
         var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block);
-        return new ModelTrial(new DenseMatrixMeasurement(metric, dimension), new Dictionary<string, double>());
+        return new ModelTrial(new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: statistic.EigenvaluesNeeded), new Dictionary<string, double>());
     }
 }

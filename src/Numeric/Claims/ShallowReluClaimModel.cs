@@ -93,7 +93,7 @@ public sealed class ShallowReluClaimModel(int d) : ClaimModel
             if (matrix != "j")
             {
                 var t2 = Theorem2Decomposition.Compute(net);
-                return new DenseMatrixMeasurement(matrix == "main" ? t2.Main : t2.Remainder, net.P);
+                return new DenseMatrixMeasurement(matrix == "main" ? t2.Main : t2.Remainder, net.P, eigenvaluesNeeded: statistic.EigenvaluesNeeded);
             }
             var j = net.FisherByLemma1();
             Func<string, CertifiedInterval>? quadratic = null;
@@ -103,7 +103,7 @@ public sealed class ShallowReluClaimModel(int d) : ClaimModel
                 var q = ReluKernelQuadraticForms.FromDense(j, units);
                 quadratic = g => Smallest(groups, g, a => new CertifiedInterval(q[a, a], q[a, a]));
             }
-            return new DenseMatrixMeasurement(j, net.P, quadratic);
+            return new DenseMatrixMeasurement(j, net.P, quadratic, statistic.EigenvaluesNeeded);
         }
         var (vectors, labels) = rayleigh ? UnitDirections(net) : ([], []);
         var bounds = TruncatedKernelBounds.Compute(net, TruncatedKernelBounds.DefaultOrder(net.D, net.P), vectors);

@@ -45,7 +45,7 @@ public static unsafe class BandTridiagonalReduction
             band.Data.AsSpan(r * (b + 1), b + 1).CopyTo(storage.AsSpan(r * ld));
         ExactScaling.Apply(storage, -exponent);
         int workers = n < ParallelOrder ? 1
-            : Math.Max(1, Math.Min(maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount, Environment.ProcessorCount));
+            : Resources.KernelThreads.Limit(maxDegreeOfParallelism);
         workers = Math.Min(workers, Math.Max(1, ((n - 3) / b + 1) / MinimumStepsPerWorker)); // a worker gets a few steps of the first sweep
         fixed (double* w = storage)
         {

@@ -30,7 +30,7 @@ internal static unsafe class BlockedProduct
         double beta, double* c, int ldc, bool upperOnly, int maxDegreeOfParallelism, bool mirror = true, bool symmetricA = false)
     {
         if (m == 0 || n == 0) return;
-        int threads = maxDegreeOfParallelism > 0 ? Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount) : Environment.ProcessorCount;
+        int threads = Resources.KernelThreads.Limit(maxDegreeOfParallelism);
         if ((long)m * n * Math.Max(k, 1) < ParallelThreshold) threads = 1;
         ScaleC(m, n, beta, c, ldc, upperOnly, threads);
         if (k > 0 && alpha != 0)

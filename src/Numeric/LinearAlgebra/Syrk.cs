@@ -43,7 +43,7 @@ public static class Syrk
         unsafe
         {
             fixed (double* pc = c)
-                BlockedProduct.MirrorUpper(n, pc, ldc, maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount);
+                BlockedProduct.MirrorUpper(n, pc, ldc, Resources.KernelThreads.Limit(maxDegreeOfParallelism));
         }
     }
 

@@ -182,14 +182,14 @@ public static class FimStatistics
         EigenvalueStatistics? softmax = null;
         switch (prm.Variant)
         {
-            case FimVariant.Regression when spectra[0].EigenvaluesDescending.Length > C:
-                quantity = spectra[0].EigenvaluesDescending[C - 1] / spectra[0].EigenvaluesDescending[C];
+            case FimVariant.Regression when spectra[0].Order > C:
+                var leading = spectra[0].Top(C + 1);
+                quantity = leading[C - 1] / leading[C];
                 break;
             case FimVariant.MeanSubtracted:
                 var full = MeasuredSpectrum.Of(fisher!, net.ParameterCount);
-                quantity = spectra[0].LambdaMax / full.EigenvaluesDescending[C - 1];
-                var ev = spectra[0].EigenvaluesDescending;
-                c2 = Bounds(prm, prediction).C2(ev.Sum(), ev.Sum(x => x * x));
+                quantity = spectra[0].LambdaMax / full.Top(C)[C - 1];
+                c2 = Bounds(prm, prediction).C2(spectra[0].Trace, spectra[0].SumOfSquares);
                 break;
             case FimVariant.Softmax:
                 var f = MeasuredSpectrum.Of(fisher!, net.ParameterCount).EigenvaluesDescending;

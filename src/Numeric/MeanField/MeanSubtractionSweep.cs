@@ -71,17 +71,21 @@ public static class MeanSubtractionSweep
             var b = new MeanSubtractionBounds(op, m, T, outputs);
             var lambda = new double[trials]; var c2 = new double[trials]; var c2Definition = new double[trials]; var trace = new double[trials];
             var r1 = new double[trials]; var r2 = new double[trials];
+            var spectra = TrialRunner.Map(trials, k =>
+            {
+                var spectrum = FimSpectrumExperiment.Run(activation, shape, m, T, outputs, FimVariant.MeanSubtracted, seed.Child("mean-subtraction").Child(m).Child(k))[0];
+                var measured = (LambdaMax: spectrum.LambdaMax, Trace: spectrum.Trace, SumOfSquares: spectrum.SumOfSquares);
+                counter.Advance();
+                return measured;
+            });
             for (int k = 0; k < trials; k++)
             {
-                var trialSeed = seed.Child("mean-subtraction").Child(m).Child(k);
-                var spectrum = FimSpectrumExperiment.Run(activation, shape, m, T, outputs, FimVariant.MeanSubtracted, trialSeed)[0];
-                lambda[k] = spectrum.LambdaMax;
-                double sum = spectrum.EigenvaluesDescending.Sum(), squares = spectrum.EigenvaluesDescending.Sum(x => x * x);
+                lambda[k] = spectra[k].LambdaMax;
+                double sum = spectra[k].Trace, squares = spectra[k].SumOfSquares;
                 c2[k] = b.C2(sum, squares);
                 c2Definition[k] = b.C2FromDefinition(squares);
                 trace[k] = b.TraceRatio(sum);
                 if (b.DepthOneConstants is var (e1, e2)) { r1[k] = b.C1(lambda[k]) / e1; r2[k] = c2[k] / e2; }
-                counter.Advance();
             }
             below += lambda.Count(l => l < b.LowerBound);
             double c2Mean = c2.Average();

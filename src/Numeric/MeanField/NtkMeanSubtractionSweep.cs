@@ -80,16 +80,16 @@ public static class NtkMeanSubtractionSweep
         {
             (double[] Bar, double[] Ntk) At(int t)
             {
-                var b = new double[trials]; var n = new double[trials];
-                for (int k = 0; k < trials; k++)
+                var both = TrialRunner.Map(trials, k =>
                 {
                     // The same network at both T (the stream has no T in it): the T-dependence is then a per-network difference.
                     var dual = FimSpectrumExperiment.Dual(activation, shape, m, t, outputs, seed.Child("ntk-mean-subtraction").Child(m).Child(k));
-                    b[k] = FimSpectrumExperiment.Spectra(dual, FimVariant.NtkMeanSubtracted)[0].Statistics(outputs).LambdaMax;
-                    n[k] = FimSpectrumExperiment.Spectra(dual, FimVariant.Ntk)[0].Statistics(outputs).LambdaMax;
+                    double b = FimSpectrumExperiment.Spectra(dual, FimVariant.NtkMeanSubtracted)[0].Statistics(outputs).LambdaMax;
+                    double n = FimSpectrumExperiment.Spectra(dual, FimVariant.Ntk)[0].Statistics(outputs).LambdaMax;
                     counter.Advance();
-                }
-                return (b, n);
+                    return (b, n);
+                });
+                return (both.Select(x => x.b).ToArray(), both.Select(x => x.n).ToArray());
             }
             var (small, large) = (At(smallT), At(largeT));
             rows.Add(new NtkMeanSubtractionRow(m, small.Bar.Average(), large.Bar.Average(), small.Ntk.Average(), large.Ntk.Average()));

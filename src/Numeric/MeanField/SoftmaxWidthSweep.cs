@@ -2,6 +2,7 @@ using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Numeric.MeanField;
 
@@ -44,10 +45,7 @@ public static class SoftmaxWidthSweep
         foreach (int m in widths.Order())
         {
             var p = new Predictions(op, m, samples, outputs);
-            var ratios = new double[trials][];
-            var predicted = new EigenvalueStatistics[trials];
-            var gap = new double[trials];
-            for (int k = 0; k < trials; k++)
+            var outcomes = TrialRunner.Map(trials, k =>
             {
                 var trialSeed = seed.Child("softmax-sweep").Child(m).Child(k);
                 var net = Mlp.Sample(activation, shape, m, outputs, trialSeed);
@@ -55,11 +53,15 @@ public static class SoftmaxWidthSweep
                 var (dual, prob) = MlpDualGram.Softmax(new MlpDualGram(new MlpBackward(fwd)).Fisher(), fwd.Outputs, outputs, samples);
                 var spectrum = MeasuredSpectrum.Of(dual, net.ParameterCount);
                 var st = spectrum.Statistics(outputs - 1);
-                predicted[k] = p.Softmax(SoftmaxQStatistics.Of(prob, outputs));
-                ratios[k] = [st.Mean / predicted[k].Mean, st.SecondMoment / predicted[k].SecondMoment, st.LambdaMax / predicted[k].LambdaMax];
-                gap[k] = spectrum.EigenvaluesDescending[outputs - 2] / spectrum.EigenvaluesDescending[outputs - 1];
+                var predicted = p.Softmax(SoftmaxQStatistics.Of(prob, outputs));
+                var top = spectrum.Top(outputs);
                 counter.Advance();
-            }
+                return (Predicted: predicted, Ratios: new[] { st.Mean / predicted.Mean, st.SecondMoment / predicted.SecondMoment, st.LambdaMax / predicted.LambdaMax },
+                    Gap: top[outputs - 2] / top[outputs - 1]);
+            });
+            var predicted = outcomes.Select(o => o.Predicted).ToArray();
+            var ratios = outcomes.Select(o => o.Ratios).ToArray();
+            var gap = outcomes.Select(o => o.Gap).ToArray();
             var mean = new EigenvalueStatistics(predicted.Average(x => x.Mean), predicted.Average(x => x.SecondMoment), predicted.Average(x => x.LambdaMax));
             rows.Add(WidthSweepRow.FromRatios(m, mean, ratios));
             gaps.Add(gap.Min());

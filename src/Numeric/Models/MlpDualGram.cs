@@ -50,7 +50,7 @@ public sealed class MlpDualGram
         int n = Size, tt = T;
         // Row r = (k, t) meets H H ᵀ's row t in every output block: the factor scale·(a·HHᵀ[t, s] + b) is formed once per row and
         // multiplied into the C blocks of T entries. Rows are independent, so any thread count gives the same bits.
-        Parallel.For(0, n, () => new double[tt], (r, _, factor) =>
+        Parallel.For(0, n, Resources.KernelThreads.Options(), () => new double[tt], (r, _, factor) =>
         {
             int t = r % tt;
             for (int s = 0; s < tt; s++) factor[s] = scale * (a * hg[t * tt + s] + b);

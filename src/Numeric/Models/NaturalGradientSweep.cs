@@ -81,14 +81,12 @@ public static class NaturalGradientSweep
         var counter = new ProgressCounter(progress, $"natural-gradient networks at M = {string.Join(", ", sorted)}", (long)sorted.Count * trials);
         foreach (int m in sorted)
         {
-            var outcomes = Enumerable.Range(0, trials)
-                .Select(k =>
-                {
-                    var outcome = NaturalGradientExperiment.Run(activation, depth, m, sigmaW2, sigmaB2, samples, seed.Child("ngd").Child(m).Child(k));
-                    counter.Advance();
-                    return outcome;
-                })
-                .ToArray();
+            var outcomes = TrialRunner.Map(trials, k =>
+            {
+                var outcome = NaturalGradientExperiment.Run(activation, depth, m, sigmaW2, sigmaB2, samples, seed.Child("ngd").Child(m).Child(k));
+                counter.Advance();
+                return outcome;
+            });
             for (int j = 0; j < NaturalGradientScales.All.Length; j++)
             {
                 var o = outcomes.Select(t => t[j]).ToArray();

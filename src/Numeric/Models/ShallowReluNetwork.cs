@@ -59,7 +59,7 @@ public sealed class ShallowReluNetwork
         // Upper triangle row by row, J_ik = n_i n_k κ(ŵ_i·ŵ_k) in one fused SIMD pass (rows are independent, so any thread
         // count gives the same bits), then mirrored so J is exactly symmetric. The diagonal is not special-cased:
         // ŵ_i·ŵ_i = 1 up to rounding and κ(1) = 1/2, which tests check.
-        Parallel.For(0, p, i =>
+        Parallel.For(0, p, Resources.KernelThreads.Options(), i =>
         {
             var row = j.Row(i)[i..];
             if (useSimd) ReluKernel.KappaTile(unit, D, p, i, 1, i, p - i, row, p - i, ColumnNorms);

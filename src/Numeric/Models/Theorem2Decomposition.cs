@@ -109,7 +109,7 @@ public sealed class Theorem2Decomposition
         var n = net.ColumnNorms;
         var worstPerRow = new double[p];
         var entriesPerRow = new long[p];
-        Parallel.For(0, p, i =>
+        Parallel.For(0, p, Resources.KernelThreads.Options(), i =>
         {
             double worst = 0;
             long entries = 0;

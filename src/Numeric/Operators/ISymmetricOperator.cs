@@ -67,4 +67,14 @@ public sealed class DenseOperator(SymmetricMatrix matrix) : ISymmetricOperator
     {
         for (int i = 0; i < Matrix.N; i++) destination[i] = Kernels.Dot.Product(Matrix.Row(i), source);
     }
+
+    /// <summary>All vectors in one GEMM (rows of the source times the symmetric matrix).</summary>
+    public void ApplyBlock(ReadOnlySpan<double> source, Span<double> destination, int count)
+    {
+        int n = Dimension;
+        if (count < 0 || source.Length < (long)count * n || destination.Length < (long)count * n)
+            throw new ArgumentException("source and destination must hold count vectors of the operator's dimension");
+        if (count == 0) return;
+        Gemm.Multiply(Op.None, Op.None, count, n, n, 1, source[..(count * n)], n, Matrix.Data, n, 0, destination[..(count * n)], n);
+    }
 }

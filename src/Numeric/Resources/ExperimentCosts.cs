@@ -68,7 +68,7 @@ public static class ExperimentCosts
     /// <summary>
     /// One trial of Theorem 3 (<see cref="Theorem3Experiment.Run"/>): W, the directions and their Gram (m², m²p operations); with J
     /// up to the dense limit the decomposition, the unit vectors, u J uᵀ (mp² operations) and two eigenvalue problems; above it the
-    /// truncation's Grams (r² and r_q², p(r² + r_q²) operations) and their eigenvalues (<see cref="TruncatedKernelBounds"/>).
+    /// truncation's Gram (r², p·r² operations) and its eigenvalues (<see cref="TruncatedKernelBounds"/>).
     /// </summary>
     public static ResourceEstimate Theorem3Trial(Theorem3Parameters prm)
     {
@@ -79,10 +79,10 @@ public static class ExperimentCosts
         if (!prm.Certified)
             return lemma2.With(units).With(Theorem2Decomposition(d, p)).With(DenseEigen(p)).Plus((double)m * p * p + 4 * Cube(p));
         int order = prm.TruncationOrder;
-        long r = TruncatedKernelBounds.RankOf(prm.D, order), rq = MonomialFeatures.CountOf(prm.D, order + 2);
-        var grams = ResourceEstimate.Arrays(Mul(r, r), Mul(rq, rq), Mul(r, Math.Max(1, m)), Mul(TruncatedKernelBounds.BlockRows, Add(r, rq, m)))
-            .Plus((double)p * ((double)r * r + (double)rq * rq + (double)r * m));
-        return lemma2.With(units).With(grams).With(DenseEigen(Math.Max(r, rq))).Plus(4 * Cube(Math.Min(r, rq)));
+        long r = TruncatedKernelBounds.RankOf(prm.D, order);
+        var grams = ResourceEstimate.Arrays(Mul(r, r), Mul(r, Math.Max(1, m)), Mul(TruncatedKernelBounds.BlockRows, Add(r, m)))
+            .Plus((double)p * ((double)r * r + (double)r * m));
+        return lemma2.With(units).With(grams).With(DenseEigen(r)).Plus(4 * Cube(r));
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed class PerronRemainderBounds
         var c = kappa.C;
         // Upper triangle row by row: n_i n_j κ(t) by the SIMD kernel, minus n_i n_j Σ_{m≤K} c_m t^m by Horner on t recomputed in the
         // kernel's order; clamped at 0 (the true entries are ≥ 0, and clamping moves no entry farther from them).
-        Parallel.For(0, p, () => new double[p], (i, _, t) =>
+        Parallel.For(0, p, Resources.KernelThreads.Options(), () => new double[p], (i, _, t) =>
         {
             int cols = p - i;
             var row = r.Row(i)[i..];
@@ -130,7 +130,7 @@ public sealed class PerronRemainderBounds
         var y = new double[p];
         for (int k = 0; k < iterations; k++)
         {
-            Parallel.For(0, p, i => y[i] = Dot.Product(_r.Row(i), _x));
+            Parallel.For(0, p, Resources.KernelThreads.Options(), i => y[i] = Dot.Product(_r.Row(i), _x));
             double low = double.PositiveInfinity, high = 0, norm = 0;
             for (int i = 0; i < p; i++)
             {

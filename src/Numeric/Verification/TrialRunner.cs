@@ -62,10 +62,26 @@ public static class TrialRunner
         // At most one trial per core by default, as the resource estimates assume (each trial's memory is held while it runs).
         Parallel.ForEach(shard.Trials(trials), new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Resources.ExperimentCosts.Concurrency }, k =>
         {
+            using var _ = Resources.KernelThreads.Sequential(); // the trials keep the cores busy
             results[k] = RunOne(experiment, TrialSeed(runSeed, experiment.Name, k), k);
             counter.Advance();
         });
         return new TrialLog(experiment.Claims, experiment.MeasurementNames, new SortedDictionary<long, TrialOutcome>(results));
+    }
+
+    /// <summary>
+    /// body(0) … body(count − 1), one per core at a time, each with its kernels on its own thread (<see cref="Resources.KernelThreads"/>);
+    /// the results in index order. For sweeps whose trials depend only on their index: the same results on any thread count.
+    /// </summary>
+    public static T[] Map<T>(int count, Func<int, T> body)
+    {
+        var results = new T[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Resources.ExperimentCosts.Concurrency }, k =>
+        {
+            using var _ = Resources.KernelThreads.Sequential();
+            results[k] = body(k);
+        });
+        return results;
     }
 
     /// <summary>Trial k on the given stream, its outcome checked: the experiment's shape, finite measurements.</summary>

@@ -94,10 +94,30 @@ public class TruncatedKernelBoundsTests
             var iv = bounds.Rayleigh(a);
             Assert.True(iv.Lower <= q[a, a] && q[a, a] <= iv.Upper, $"u{a} J u{a} = {q[a, a]:R} outside [{iv.Lower:R}, {iv.Upper:R}]");
         }
-        // The remainder bound is no larger than the trace bound τ_K‖W‖_F², and the Schur bound is at least the largest
-        // eigenvalue of T^{∘q} it stands for (checked densely).
+        // The remainder bound is no larger than the trace bound τ_K‖W‖_F²; the Schur bound L is λ_max(D_n T^{∘k} D_n) of the highest
+        // degree k kept, up to its rounding allowance divided by c_k (checked densely, both ways, to 10⁻⁶ relative), and τ_K·L bounds ‖R_K‖ (checked densely).
         Assert.True(bounds.RemainderNormBound <= bounds.TailWeight * net.FrobeniusNormSquared() * (1 + 1e-15));
-        Assert.True(bounds.RemainderNormBound >= DenseSymmetricEigen.Eigenvalues(Subtract(t2.J, TruncatedDense(net, order)))[^1] - 1e-12);
+        double remainderNorm = DenseSymmetricEigen.Eigenvalues(Subtract(t2.J, TruncatedDense(net, order)))[^1];
+        Assert.True(bounds.RemainderNormBound >= remainderNorm - 1e-12);
+        Assert.True(bounds.TailWeight * bounds.SchurBound >= remainderNorm - 1e-12, $"τ·L = {bounds.TailWeight * bounds.SchurBound:R} < ‖R_K‖ = {remainderNorm:R}");
+        int top = Enumerable.Range(0, order + 1).Last(m => KappaCoefficients.Default.C[m] > 0);
+        double schur = DenseSymmetricEigen.Eigenvalues(WeightedHadamardPower(net, top))[^1];
+        Assert.True(bounds.SchurBound >= schur && bounds.SchurBound <= schur * (1 + 1e-6), $"L = {bounds.SchurBound:R} vs λ_max(D T^∘{top} D) = {schur:R}");
+    }
+
+    /// <summary>D_n T^{∘k} D_n entry by entry: n_i n_j (ŵ_i·ŵ_j)^k.</summary>
+    private static SymmetricMatrix WeightedHadamardPower(ShallowReluNetwork net, int k)
+    {
+        var m = new SymmetricMatrix(net.P);
+        for (int i = 0; i < net.P; i++)
+            for (int j = 0; j < net.P; j++)
+            {
+                double dot = 0;
+                for (int l = 0; l < net.D; l++) dot += net.Weight(l, i) * net.Weight(l, j);
+                double a = net.ColumnNorms[i] * net.ColumnNorms[j];
+                m[i, j] = a * Math.Pow(dot / a, k);
+            }
+        return m;
     }
 
     private static SymmetricMatrix Subtract(SymmetricMatrix a, SymmetricMatrix b)
@@ -119,12 +139,15 @@ public class TruncatedKernelBoundsTests
     [Fact]
     public void TheDefaultOrderKeepsTheWorkWithinBudget()
     {
-        Assert.Equal(8, TruncatedKernelBounds.DefaultOrder(3, 100_000));   // r = 98
+        Assert.Equal(6, TruncatedKernelBounds.DefaultOrder(3, 100_000));   // r = 53: τ_6 = 0.0026 is enough
         Assert.Equal(98, TruncatedKernelBounds.RankOf(3, 8));
-        Assert.Equal(4, TruncatedKernelBounds.DefaultOrder(5, 100_000));   // r = 91
+        Assert.Equal(53, TruncatedKernelBounds.RankOf(3, 6));
+        Assert.True(KappaCoefficients.Default.TailFrom(7) <= TruncatedKernelBounds.SufficientTailWeight);
+        Assert.True(KappaCoefficients.Default.TailFrom(5) > TruncatedKernelBounds.SufficientTailWeight);
+        Assert.Equal(4, TruncatedKernelBounds.DefaultOrder(5, 100_000));   // r = 91: K = 6 (r = 301) is over the budget
         Assert.Equal(2, TruncatedKernelBounds.DefaultOrder(30, 100_000));
-        Assert.Equal(16, TruncatedKernelBounds.DefaultOrder(3, 2500));    // r = 528 ≤ p/4
-        Assert.Equal(8, TruncatedKernelBounds.DefaultOrder(3, 400));      // r = 98 ≤ 100
+        Assert.Equal(6, TruncatedKernelBounds.DefaultOrder(3, 2500));
+        Assert.Equal(4, TruncatedKernelBounds.DefaultOrder(3, 100));      // r = 25 ≤ p/4; K = 6 (r = 53) is not
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public class ReportCommandTests
     [InlineData("suite.yaml", "seed: 1\n", "must end in .toml or .json")]
     [InlineData("section-value.json", "{\n \"seed\": 3,\n \"lemma1\": 5\n}\n", "section-value.json:3: section [lemma1] must be a table")]
     [InlineData("section-value.toml", "lemma1 = 5\n", "section-value.toml:1: section [lemma1] must be a table")]
-    [InlineData("one-width.toml", "[mean-field]\nmin_width = 300\nmax_width = 500\n", "one-width.toml:3: field 'max_width' of [mean-field] must lie between 600 and 4000")]
+    [InlineData("one-width.toml", "[mean-field]\nmin_width = 300\nmax_width = 500\n", "one-width.toml:3: field 'max_width' of [mean-field] must lie between 2*min_width = 600 and 4000")]
     public void BadSuiteFilesNameTheLineAndField(string name, string content, string expected)
     {
         string dir = Path.Combine(Path.GetTempPath(), "fv-suite-" + Guid.NewGuid().ToString("N"));

@@ -5,6 +5,7 @@ using FimVerify.Cli.Plots;
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.Files;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Models.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Resources;
@@ -18,7 +19,8 @@ public sealed class DensityCommand : ILongRunningCommand
     public string Path => "density";
     public string Summary => "Eigenvalue density of exact/MC/empirical/K-FAC Fisher (full or layer-wise) by SLQ, against dense eigenvalues when small.";
     public string Help => """
-        Usage: fimverify density [--data synthetic|fashion-mnist] [--samples N] [--hidden 16,16] [--activation relu|tanh]
+        Usage: fimverify density [--data synthetic|fashion-mnist] [--samples N] [--model mlp|cnn] [--hidden 16,16]
+                                 [--activation relu|tanh] [--arch LAYERS]
                                  [--fisher exact|mc|emp|kfac|all|LIST] [--blocks full|layerwise|all] [--method slq|exact]
                                  [--probes K] [--steps M] [--probe-distribution rademacher|gaussian] [--sigma S] [--grid G]
                                  [--mc-labels m] [--epochs E] [--batch B] [--learning-rate η] [--exact-limit P] [--top k]
@@ -26,7 +28,13 @@ public sealed class DensityCommand : ILongRunningCommand
           --data           synthetic: 16-dimensional 4-class Gaussian mixture (separation 3); fashion-mnist: the
                            training images of Debian's dataset-fashion-mnist package (default synthetic)
           --samples N      inputs the Fisher averages over (default 200 synthetic, 1000 fashion-mnist)
-          --hidden         hidden widths, comma-separated (default 16,16)
+          --model          mlp (fully connected, --hidden and --activation) or cnn (convolutional, --arch; the synthetic
+                           data are then 12×12 images) (default mlp)
+          --hidden         hidden widths of the MLP, comma-separated (default 16,16)
+          --arch           the CNN's layers, input to output, comma-separated; the output layer (dense to the classes) is
+                           added: conv<C>k<K>[s<S>][p<P>] (C channels, K×K kernel, stride S = 1, zero padding P = 0),
+                           maxpool<K>[s<S>] and avgpool<K>[s<S>] (K×K windows, stride S = K), relu, tanh, dense<W>
+                           (default conv4k3,relu,maxpool2,conv8k3,relu,maxpool2,dense512,relu, seed 003's Figure 1)
           --fisher         exact (model's probabilities), mc (m sampled labels per input), emp (data labels), kfac
                            (K-FAC of the exact Fisher, layer-wise only), all (= exact,mc,emp), or a comma-separated list (all,kfac)
           --blocks         full, layerwise (block-diagonal per layer), or all; all × all draws seed 003's six panels
@@ -57,8 +65,13 @@ public sealed class DensityCommand : ILongRunningCommand
         string dataName = args.Choice("--data", ["synthetic", "fashion-mnist"], "synthetic");
         bool mnist = dataName == "fashion-mnist";
         int samples = args.Int("--samples", mnist ? 1000 : 200, 1, mnist ? 60000 : 1_000_000);
+        bool cnn = args.Choice("--model", ["mlp", "cnn"], "mlp") == "cnn";
+        if (cnn && (args.Has("--hidden") || args.Has("--activation")))
+            throw new UsageException("The options --hidden and --activation apply to --model mlp; a CNN's layers and activations are given by --arch.");
+        if (!cnn && args.Has("--arch")) throw new UsageException("The option --arch applies to --model cnn.");
         int[] hidden = ParseWidths(args.String("--hidden", "16,16"));
         var activation = args.Choice("--activation", ["relu", "tanh"], "relu") == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh;
+        var architecture = cnn ? ParseArchitecture(args.String("--arch", ConvolutionalArchitecture.DefaultText)) : null;
         var kinds = ParseKinds(args.String("--fisher", "exact"));
         bool kfacAlone = kinds is [FisherKind.KroneckerFactored];
         var blockList = ExpandBlocks(args.Choice("--blocks", BlockChoices, kfacAlone ? "layerwise" : "full"));
@@ -97,13 +110,15 @@ public sealed class DensityCommand : ILongRunningCommand
 
         var sgd = new SgdSettings(epochs, batch, learningRate);
         var options = new DensityOptions(kinds, blockList, method, new SlqSettings(probes, steps, distribution), sigma, grid, mcLabels, exactLimit, top);
-        ResourceLimits.Check(ExperimentCosts.Density(samples, mnist ? FashionMnist.Side * FashionMnist.Side : DensityExperiment.SyntheticDimension, hidden,
-                mnist ? FashionMnist.Classes : DensityExperiment.SyntheticClasses, options, sgd),
-            $"density with N = {samples}, hidden {string.Join(',', hidden)}, {probes} probes × {steps} steps", "reduce --samples, --hidden, --probes, --steps, --exact-limit, --top or --mc-labels");
+        var settings = new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples, hidden, activation, sgd, options, dataDir, architecture);
+        if (architecture is not null) CheckConvolutionalNetwork(settings, architecture);
+        else
+            ResourceLimits.Check(ExperimentCosts.Density(samples, mnist ? FashionMnist.Side * FashionMnist.Side : DensityExperiment.SyntheticDimension, hidden,
+                    mnist ? FashionMnist.Classes : DensityExperiment.SyntheticClasses, options, sgd),
+                $"density with N = {samples}, hidden {string.Join(',', hidden)}, {probes} probes × {steps} steps", "reduce --samples, --hidden, --probes, --steps, --exact-limit, --top or --mc-labels");
         DensityExperimentResult result;
         try
         {
-            var settings = new DensityExperimentSettings(mnist ? DensityDataSet.FashionMnist : DensityDataSet.Synthetic, samples, hidden, activation, sgd, options, dataDir);
             result = progress.Run(sink => DensityExperiment.Run(settings, SeedSequence.FromSeed(seed), sink));
         }
         catch (InvalidDataException e) { throw new UsageException(e.Message); } // a damaged IDX file under --data-dir
@@ -111,8 +126,31 @@ public sealed class DensityCommand : ILongRunningCommand
         if (format == OutputFormat.Json) WriteJson(stdout, result, plotPath);
         else WriteText(stdout, result, plotPath);
         if (plotPath is not null)
-            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, hidden {string.Join(',', hidden)}, {epochs} epochs, seed {seed}");
+            DensityFigure.Save(result.Panels, plotPath, $"{result.Data.Name}, N = {result.Data.Count}, "
+                + (architecture is null ? $"hidden {string.Join(',', hidden)}" : $"CNN {architecture}") + $", {epochs} epochs, seed {seed}");
         return result.Holds ? 0 : 1;
+    }
+
+    private static ConvolutionalArchitecture ParseArchitecture(string text)
+    {
+        try { return ConvolutionalArchitecture.Parse(text); }
+        catch (FormatException e) { throw new UsageException($"The option --arch needs comma-separated layers such as conv8k5p2,relu,maxpool2,dense128, but {e.Message}."); }
+    }
+
+    /// <summary>
+    /// The CNN must fit its images (every kernel and window inside its padded input) and the machine: the whole run's memory,
+    /// dense reference included, is estimated before anything is allocated.
+    /// </summary>
+    private static void CheckConvolutionalNetwork(DensityExperimentSettings settings, ConvolutionalArchitecture architecture)
+    {
+        ConvolutionalNetworkShape shape;
+        try { shape = architecture.Resolve(settings.InputShape, settings.Classes); }
+        catch (ArgumentException e) { throw new UsageException($"The option --arch does not fit the {settings.InputShape} images: {e.Message}."); }
+        if (settings.Samples > shape.MaxSamples)
+            throw new UsageException($"This CNN holds at most {shape.MaxSamples} images in one pass (its widest layer's outputs for all of them are one array); use fewer --samples.");
+        ResourceLimits.Check(ExperimentCosts.ConvolutionalDensity(shape, settings.Samples, settings.Density, settings.Training),
+            $"density of the CNN {architecture} (P = {shape.ParameterCount}) on {settings.Samples} images{(shape.ParameterCount <= settings.Density.ExactLimit ? " with a dense P×P reference" : "")}",
+            "use fewer --samples, a smaller --arch, fewer --probes or --steps, or a lower --exact-limit");
     }
 
     private static int[] ParseWidths(string text)
@@ -154,7 +192,8 @@ public sealed class DensityCommand : ILongRunningCommand
         var c = CultureInfo.InvariantCulture;
         var (data, model, training, s, panels) = (r.Data, r.Model, r.Training, r.Settings.Density, r.Panels);
         int epochs = r.Settings.Training.Epochs;
-        o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, widths {string.Join('-', model.Widths)} ({model.Activation}), P = {model.ParameterCount}");
+        o.WriteLine($"Fisher spectral density: {data.Name}, N = {data.Count}, " + (model is SoftmaxClassifier mlp
+            ? $"widths {string.Join('-', mlp.Widths)} ({mlp.Activation})" : model.Description) + $", P = {model.ParameterCount}");
         // Rows of a panel are indented under its heading; a checked claim's verdict is a cell of its own.
         var table = new ResultTable(new("", -24), new(""), new("", 0, ": ")) { Indent = "  " };
         table.Add("training", string.Format(c, "{0} epochs: loss {1:F4} → {2:F4}, accuracy {3:F3} → {4:F3}", epochs, training.InitialLoss, training.FinalLoss, training.InitialAccuracy, training.FinalAccuracy), "");
@@ -198,8 +237,19 @@ public sealed class DensityCommand : ILongRunningCommand
         {
             w.WriteStartObject();
             w.WriteString("data", data.Name); w.WriteNumber("samples", data.Count);
-            w.WriteStartArray("widths"); foreach (int x in model.Widths) w.WriteNumberValue(x); w.WriteEndArray();
-            w.WriteString("activation", model.Activation.ToString().ToLowerInvariant());
+            if (model is SoftmaxClassifier mlp)
+            {
+                w.WriteString("model", "mlp");
+                w.WriteStartArray("widths"); foreach (int x in mlp.Widths) w.WriteNumberValue(x); w.WriteEndArray();
+                w.WriteString("activation", mlp.Activation.ToString().ToLowerInvariant());
+            }
+            else if (model is ConvolutionalClassifier cnn)
+            {
+                w.WriteString("model", "cnn");
+                w.WriteString("architecture", cnn.Shape.Architecture.ToString());
+                w.WriteStartArray("inputShape"); foreach (int x in new[] { cnn.Shape.Input.Height, cnn.Shape.Input.Width, cnn.Shape.Input.Channels }) w.WriteNumberValue(x); w.WriteEndArray();
+                w.WriteStartArray("layerParameters"); for (int l = 0; l < cnn.LayerCount; l++) w.WriteNumberValue(cnn.LayerBlock(l).Length); w.WriteEndArray();
+            }
             w.WriteNumber("parameters", model.ParameterCount);
             w.WriteNumber("epochs", epochs); w.Number("initialLoss", training.InitialLoss); w.Number("finalLoss", training.FinalLoss);
             w.WriteString("method", s.Method == DensityMethod.Slq ? "slq" : "exact");

@@ -23,6 +23,7 @@ public static class ReportSuite
         new MeanFieldVariantsPart(),
         new NgdScalesPart(),
         new DensityPart(),
+        new DensityPart(convolutional: true),
     ];
 
     private static ClaimsPart Shipped(string id) => new(id, ShippedClaims.Document(ClaimSections.First(s => s.Id == id).File));

@@ -1,7 +1,8 @@
 namespace FimVerify.Numeric.Data;
 
 /// <summary>Labelled inputs: features row-major (count × dimension), labels in 0..classes−1.</summary>
-public sealed record ClassificationSet(double[] Features, int[] Labels, int Dimension, int Classes, string Name)
+/// <param name="Image">The image shape when the inputs are images (its size is the dimension), which convolutions need.</param>
+public sealed record ClassificationSet(double[] Features, int[] Labels, int Dimension, int Classes, string Name, ImageShape? Image = null)
 {
     public int Count => Labels.Length;
 

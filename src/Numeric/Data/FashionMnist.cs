@@ -36,7 +36,7 @@ public static class FashionMnist
             labels[n] = labelBytes[n];
             if (labels[n] >= Classes) throw new InvalidDataException($"{labelsPath} holds the label {labels[n]}, outside 0..9");
         }
-        return new ClassificationSet(features, labels, d, Classes, $"fashion-mnist-{prefix}");
+        return new ClassificationSet(features, labels, d, Classes, $"fashion-mnist-{prefix}", new ImageShape(Side, Side, 1));
     }
 
     private static string? Find(string directory, string stem)

@@ -16,7 +16,7 @@ public static class SgdTraining
     /// seed.Child("sgd-epoch").Child(e) (Fisher–Yates), in batches of BatchSize (the last may be smaller).
     /// <paramref name="progress"/> counts the epochs (no stage when there are none).
     /// </summary>
-    public static TrainingResult Train(SoftmaxClassifier model, ClassificationSet data, SgdSettings settings, SeedSequence seed,
+    public static TrainingResult Train(IDifferentiableClassifier model, ClassificationSet data, SgdSettings settings, SeedSequence seed,
         IProgress<ProgressStep>? progress = null)
     {
         if (settings.Epochs < 0 || settings.BatchSize < 1 || !(settings.LearningRate > 0) || !double.IsFinite(settings.LearningRate))
@@ -46,7 +46,7 @@ public static class SgdTraining
                 // ∂(−log p_y)/∂z = p − e_y, averaged over the batch.
                 var residual = (double[])pass.Probabilities.Clone();
                 for (int b = 0; b < size; b++) residual[b * c + data.Labels[order[start + b]]] -= 1;
-                model.Vjp(pass, residual, gradient);
+                model.Vjp(pass, residual, 1, gradient);
                 double step = settings.LearningRate / size;
                 var theta = model.Parameters;
                 for (int k = 0; k < theta.Length; k++) theta[k] -= step * gradient[k];
@@ -59,18 +59,27 @@ public static class SgdTraining
         return new TrainingResult(loss0, loss1, acc0, acc1, steps);
     }
 
-    /// <summary>Mean cross-entropy and accuracy on a set.</summary>
-    public static (double Loss, double Accuracy) Evaluate(SoftmaxClassifier model, ClassificationSet data)
+    /// <summary>Examples per forward pass of <see cref="Evaluate"/> (bounds the memory a pass keeps).</summary>
+    public const int EvaluationBatch = 1000;
+
+    /// <summary>Mean cross-entropy and accuracy on a set, in passes of <see cref="EvaluationBatch"/> examples.</summary>
+    public static (double Loss, double Accuracy) Evaluate(IDifferentiableClassifier model, ClassificationSet data)
     {
-        var pass = model.Forward(data.Features, data.Count);
         int c = data.Classes, correct = 0;
-        for (int n = 0; n < data.Count; n++)
+        double loss = 0;
+        for (int start = 0; start < data.Count; start += EvaluationBatch)
         {
-            var p = pass.Probabilities.AsSpan(n * c, c);
-            int best = 0;
-            for (int j = 1; j < c; j++) if (p[j] > p[best]) best = j;
-            if (best == data.Labels[n]) correct++;
+            int size = Math.Min(EvaluationBatch, data.Count - start);
+            var pass = model.Forward(data.Features.AsSpan(start * data.Dimension, size * data.Dimension), size);
+            for (int n = 0; n < size; n++)
+            {
+                var p = pass.Probabilities.AsSpan(n * c, c);
+                int best = 0;
+                for (int j = 1; j < c; j++) if (p[j] > p[best]) best = j;
+                if (best == data.Labels[start + n]) correct++;
+                loss -= Math.Log(Math.Max(p[data.Labels[start + n]], double.Epsilon));
+            }
         }
-        return (model.Loss(pass, data.Labels), (double)correct / data.Count);
+        return (loss / data.Count, (double)correct / data.Count);
     }
 }

@@ -10,18 +10,18 @@ namespace FimVerify.Numeric.Models;
 /// Weights are stored fan-in × fan-out so that every batched product of a pass is C = A·B with B unmodified,
 /// the fast path of <see cref="Gemm"/>.
 /// </summary>
-public sealed class SoftmaxClassifier
+public sealed class SoftmaxClassifier : DifferentiableClassifier<ClassifierForwardPass>
 {
     private readonly int[] _offsets;
 
     /// <summary>Layer widths from input to output: d, h_1, …, h_{L−1}, C.</summary>
     public IReadOnlyList<int> Widths { get; }
     public HiddenActivation Activation { get; }
-    public double[] Parameters { get; }
-    public int LayerCount => Widths.Count - 1;
-    public int InputDimension => Widths[0];
-    public int Classes => Widths[^1];
-    public int ParameterCount => Parameters.Length;
+    public override double[] Parameters { get; }
+    public override int LayerCount => Widths.Count - 1;
+    public override int InputDimension => Widths[0];
+    public override int Classes => Widths[^1];
+    public override int ParameterCount => Parameters.Length;
 
     public SoftmaxClassifier(IReadOnlyList<int> widths, HiddenActivation activation, double[] parameters)
     {
@@ -60,13 +60,13 @@ public sealed class SoftmaxClassifier
     }
 
     /// <summary>The range of θ holding layer l (its weights then its biases).</summary>
-    public (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _offsets[l + 1] - _offsets[l]);
+    public override (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _offsets[l + 1] - _offsets[l]);
 
     public Span<double> Weights(int l) => Parameters.AsSpan(_offsets[l], Widths[l] * Widths[l + 1]);
     public Span<double> Biases(int l) => Parameters.AsSpan(_offsets[l] + Widths[l] * Widths[l + 1], Widths[l + 1]);
 
     /// <summary>Runs the network on a batch (row-major count × d) and keeps what Jacobian products need.</summary>
-    public ClassifierForwardPass Forward(ReadOnlySpan<double> inputs, int count)
+    public override ClassifierForwardPass Forward(ReadOnlySpan<double> inputs, int count)
     {
         if (count < 1) throw new ArgumentException("a batch needs at least one input");
         if (inputs.Length != count * InputDimension) throw new ArgumentException($"expected {count}×{InputDimension} inputs, got {inputs.Length} values");
@@ -88,18 +88,7 @@ public sealed class SoftmaxClassifier
                 slope[k] = Activation.Derivative(pre, value);
             }
         }
-        int c = Classes;
-        for (int n = 0; n < count; n++)
-        {
-            var logits = pass.Logits.AsSpan(n * c, c);
-            var probs = pass.Probabilities.AsSpan(n * c, c);
-            double max = double.NegativeInfinity;
-            foreach (double v in logits) max = Math.Max(max, v);
-            if (!double.IsFinite(max)) throw new NumericalException($"the logits of input {n} are not finite");
-            double sum = 0;
-            for (int j = 0; j < c; j++) { probs[j] = Math.Exp(logits[j] - max); sum += probs[j]; }
-            for (int j = 0; j < c; j++) probs[j] /= sum;
-        }
+        SoftmaxOutput.Probabilities(pass.Logits, pass.Probabilities, Classes);
         return pass;
     }
 
@@ -118,7 +107,7 @@ public sealed class SoftmaxClassifier
     /// side by side (fan-in × directions·fan-out), which is exactly the (input, direction)-major layout of the
     /// tangent the next layer multiplies by W_l. Each entry is summed in the same order as with one direction.
     /// </summary>
-    public void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
+    public override void Jvp(ClassifierForwardPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -172,7 +161,7 @@ public sealed class SoftmaxClassifier
     /// Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each k. Each layer's weight gradients for all sets are one GEMM
     /// (layer inputsᵀ × the cotangents side by side), and the backward step is one GEMM over all (input, set) rows.
     /// </summary>
-    public void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -267,24 +256,52 @@ public sealed class SoftmaxClassifier
     public double Loss(ClassifierForwardPass pass, ReadOnlySpan<int> labels)
     {
         CheckPass(pass);
-        double s = 0;
-        for (int n = 0; n < pass.Count; n++) s -= Math.Log(Math.Max(pass.Probabilities[n * Classes + labels[n]], double.Epsilon));
-        return s / pass.Count;
+        return SoftmaxOutput.CrossEntropy(pass, labels, Classes);
     }
 
     public SoftmaxClassifier Clone() => new(Widths, Activation, (double[])Parameters.Clone());
 
-    private void CheckPass(ClassifierForwardPass pass)
+    public override string Description => $"{string.Join('-', Widths)} ({Activation})";
+
+    /// <summary>
+    /// K-FAC's factors: A_l = (1/N) Σ_n ā_n ā_nᵀ with ā_n = [layer l's input; 1], and G_l = (1/N) Σ_n Σ_k δ_{n,k} δ_{n,k}ᵀ over
+    /// the pre-activation cotangents of the factor rows (<see cref="PreActivationCotangents"/>).
+    /// </summary>
+    public override (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(ClassifierForwardPass pass, ReadOnlySpan<double> factors, int rank)
     {
-        if (!ReferenceEquals(pass.Model, this)) throw new ArgumentException("the forward pass belongs to another model");
+        CheckPass(pass);
+        int count = pass.Count;
+        var delta = PreActivationCotangents(pass, factors, rank);
+        var a = new SymmetricMatrix[LayerCount];
+        var g = new SymmetricMatrix[LayerCount];
+        for (int l = 0; l < LayerCount; l++)
+        {
+            int fanIn = Widths[l], fanOut = Widths[l + 1];
+            var augmented = new double[count * (fanIn + 1)];
+            var input = pass.LayerInput(l);
+            for (int n = 0; n < count; n++)
+            {
+                input.Slice(n * fanIn, fanIn).CopyTo(augmented.AsSpan(n * (fanIn + 1), fanIn));
+                augmented[n * (fanIn + 1) + fanIn] = 1;
+            }
+            a[l] = Syrk.ColumnGram(augmented, count, fanIn + 1, 1.0 / count);
+            g[l] = Syrk.ColumnGram(delta[l], count * rank, fanOut, 1.0 / count);
+        }
+        return (a, g);
     }
+
+    protected override bool Made(ClassifierForwardPass pass) => ReferenceEquals(pass.Model, this);
+
+    protected override IDifferentiableClassifier CloneClassifier() => Clone();
+
+
 }
 
 /// <summary>
 /// What one forward pass keeps: hidden activations σ(z_l), slopes σ'(z_l), logits and probabilities, plus
 /// scratch buffers that Jacobian products reuse (so a pass serves one product at a time).
 /// </summary>
-public sealed class ClassifierForwardPass
+public sealed class ClassifierForwardPass : IClassifierPass
 {
     internal ClassifierForwardPass(SoftmaxClassifier model, double[] inputs, int count)
     {

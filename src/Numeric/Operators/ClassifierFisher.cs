@@ -4,7 +4,7 @@ using FimVerify.Numeric.Random;
 namespace FimVerify.Numeric.Operators;
 
 /// <summary>
-/// The Fisher of a softmax classifier on a data set, F = (1/N) Σ_n J_nᵀ H_n J_n (J_n the logit Jacobian of
+/// The Fisher of a softmax classifier (any <see cref="IDifferentiableClassifier"/>: an MLP or a CNN) on a data set, F = (1/N) Σ_n J_nᵀ H_n J_n (J_n the logit Jacobian of
 /// input n, H_n its <see cref="OutputCurvature"/>), as a matrix-free operator: F v is one batched
 /// Jacobian-vector product, a C×C product per input and one batched vector-Jacobian product, so no P×P
 /// matrix is ever formed. The layer-wise variant keeps only the diagonal blocks F_ll (layer l's weights
@@ -15,8 +15,8 @@ namespace FimVerify.Numeric.Operators;
 /// </summary>
 public sealed class ClassifierFisher : ISymmetricOperator
 {
-    private readonly SoftmaxClassifier _model;
-    private readonly ClassifierForwardPass _pass;
+    private readonly IDifferentiableClassifier _model;
+    private readonly IClassifierPass _pass;
     private readonly OutputCurvature _curvature;
     private double[] _tangent = [], _cotangent = [], _gradient = [];
 
@@ -25,7 +25,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     public int Dimension => _model.ParameterCount;
     public int SampleCount => _pass.Count;
 
-    private ClassifierFisher(SoftmaxClassifier model, ClassifierForwardPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
+    private ClassifierFisher(IDifferentiableClassifier model, IClassifierPass pass, OutputCurvature curvature, FisherKind kind, FisherBlocks blocks)
     {
         _model = model; _pass = pass; _curvature = curvature; Kind = kind; Blocks = blocks;
     }
@@ -33,7 +33,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     /// <param name="labels">The data labels (read by the empirical Fisher only).</param>
     /// <param name="monteCarloSamples">Labels drawn per input for the Monte Carlo Fisher (m = 1 in seed 003).</param>
     /// <param name="seed">Addresses the Monte Carlo labels: input n draws from seed.Child("fisher-mc-labels").Child(n).</param>
-    public static ClassifierFisher Create(SoftmaxClassifier model, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, FisherKind kind,
+    public static ClassifierFisher Create(IDifferentiableClassifier model, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, FisherKind kind,
         FisherBlocks blocks, int monteCarloSamples, SeedSequence seed)
     {
         var frozen = model.Clone();

@@ -5,19 +5,20 @@ using FimVerify.Numeric.Random;
 namespace FimVerify.Numeric.Operators;
 
 /// <summary>
-/// K-FAC (Martens and Grosse, 2015) of a softmax classifier's Fisher: the layer-wise Fisher's block
-/// F_ll = (1/N) Σ_n (ā_n ā_nᵀ) ⊗ (δ-Gram of input n) is replaced by the product of the averages,
-/// A_l ⊗ G_l with A_l = (1/N) Σ_n ā_n ā_nᵀ (ā_n = [layer l's input; 1], the bias folded in as a last row of W_l)
-/// and G_l = (1/N) Σ_n Σ_k δ_{n,k} δ_{n,k}ᵀ, δ_{n,k} = ∂(f_{n,k} · z_L)/∂s_l the cotangent of layer l's
-/// pre-activation output for the output-curvature factors f_{n,k} (H_n = Σ_k f_{n,k} f_{n,k}ᵀ; see <see cref="OutputCurvature"/>).
-/// Layer l's parameters form the (fan-in + 1) × fan-out row-major matrix M_l (W_l, then b_l as its last row), so the
-/// product is M_l ↦ A_l M_l G_l: two GEMMs, never the Kronecker matrix. Its eigenvalues are the products a_i g_j
-/// of the factors' eigenvalues. It is exact when the δ-Gram does not vary over the inputs, e.g. for one input.
+/// K-FAC (Martens and Grosse, 2015; for convolutions Grosse and Martens, 2016) of a softmax classifier's Fisher: the
+/// layer-wise Fisher's block F_ll is replaced by a Kronecker product A_l ⊗ G_l of an input factor and an output factor,
+/// which the model computes (<see cref="IDifferentiableClassifier.KroneckerFactors"/>). For a dense layer
+/// A_l = (1/N) Σ_n ā_n ā_nᵀ (ā_n = [layer l's input; 1], the bias folded in as a last row of W_l) and
+/// G_l = (1/N) Σ_n Σ_k δ_{n,k} δ_{n,k}ᵀ, δ_{n,k} = ∂(f_{n,k} · z_L)/∂s_l the cotangent of layer l's pre-activation output for
+/// the output-curvature factors f_{n,k} (H_n = Σ_k f_{n,k} f_{n,k}ᵀ; see <see cref="OutputCurvature"/>); a convolution sums
+/// A_l over its T_l spatial locations and averages G_l over them (KFC). Layer l's parameters form the
+/// (fan-in + 1) × fan-out row-major matrix M_l (W_l, then b_l as its last row), so the product is M_l ↦ A_l M_l G_l:
+/// two GEMMs, never the Kronecker matrix. Its eigenvalues are the products a_i g_j of the factors' eigenvalues. For a
+/// dense network it is exact when the δ-Gram does not vary over the inputs, e.g. for one input.
 /// </summary>
 public sealed class KroneckerFactoredFisher : ISymmetricOperator
 {
-    private readonly int[] _widths;
-    private readonly int[] _offsets;
+    private readonly int[] _rows, _cols, _offsets;
     private double[] _side = [], _half = [];
 
     /// <summary>A_l, (fan-in + 1)² each.</summary>
@@ -30,47 +31,37 @@ public sealed class KroneckerFactoredFisher : ISymmetricOperator
     public FisherKind Curvature { get; }
 
     public int Dimension { get; }
-    public int LayerCount => _widths.Length - 1;
+    public int LayerCount => _rows.Length;
 
-    private KroneckerFactoredFisher(IReadOnlyList<int> widths, IReadOnlyList<SymmetricMatrix> a, IReadOnlyList<SymmetricMatrix> g, FisherKind curvature)
+    private KroneckerFactoredFisher(IDifferentiableClassifier model, IReadOnlyList<SymmetricMatrix> a, IReadOnlyList<SymmetricMatrix> g, FisherKind curvature)
     {
-        _widths = widths.ToArray();
-        _offsets = new int[_widths.Length];
-        for (int l = 0; l < LayerCount; l++) _offsets[l + 1] = _offsets[l] + (_widths[l] + 1) * _widths[l + 1];
-        Dimension = _offsets[^1];
+        int layers = model.LayerCount;
+        _rows = new int[layers]; _cols = new int[layers]; _offsets = new int[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            var (offset, length) = model.LayerBlock(l);
+            _rows[l] = a[l].N; _cols[l] = g[l].N; _offsets[l] = offset;
+            if ((long)a[l].N * g[l].N != length) throw new ArgumentException($"the K-FAC factors of layer {l} do not match its {length} parameters");
+        }
+        Dimension = model.ParameterCount;
         InputFactors = a; OutputFactors = g; Curvature = curvature;
     }
 
     /// <param name="curvature">Exact, MonteCarlo or Empirical: whose output curvature G_l averages (K-FAC proper uses the exact one).</param>
     /// <param name="seed">Addresses the Monte Carlo labels as in <see cref="ClassifierFisher.Create"/>.</param>
-    public static KroneckerFactoredFisher Create(SoftmaxClassifier model, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, FisherKind curvature,
+    public static KroneckerFactoredFisher Create(IDifferentiableClassifier model, ReadOnlySpan<double> inputs, ReadOnlySpan<int> labels, FisherKind curvature,
         int monteCarloSamples, SeedSequence seed)
     {
-        int count = labels.Length;
-        var pass = model.Forward(inputs, count);
+        var pass = model.Forward(inputs, labels.Length);
         var h = OutputCurvature.For(curvature, pass.Probabilities, model.Classes, labels, monteCarloSamples, seed);
-        var delta = model.PreActivationCotangents(pass, h.Factors, h.Rank);
-        var a = new SymmetricMatrix[model.LayerCount];
-        var g = new SymmetricMatrix[model.LayerCount];
-        for (int l = 0; l < model.LayerCount; l++)
-        {
-            int fanIn = model.Widths[l], fanOut = model.Widths[l + 1];
-            var augmented = new double[count * (fanIn + 1)];
-            var input = pass.LayerInput(l);
-            for (int n = 0; n < count; n++)
-            {
-                input.Slice(n * fanIn, fanIn).CopyTo(augmented.AsSpan(n * (fanIn + 1), fanIn));
-                augmented[n * (fanIn + 1) + fanIn] = 1;
-            }
-            a[l] = Syrk.ColumnGram(augmented, count, fanIn + 1, 1.0 / count);
-            g[l] = Syrk.ColumnGram(delta[l], count * h.Rank, fanOut, 1.0 / count);
+        var (a, g) = model.KroneckerFactors(pass, h.Factors, h.Rank);
+        for (int l = 0; l < a.Length; l++)
             if (a[l].HasNonFinite() || g[l].HasNonFinite()) throw new NumericalException($"a K-FAC factor of layer {l} has a non-finite entry");
-        }
-        return new KroneckerFactoredFisher(model.Widths, a, g, curvature);
+        return new KroneckerFactoredFisher(model, a, g, curvature);
     }
 
-    /// <summary>The range of θ holding layer l (its weights then its biases), as in <see cref="SoftmaxClassifier.LayerBlock"/>.</summary>
-    public (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _offsets[l + 1] - _offsets[l]);
+    /// <summary>The range of θ holding layer l (its weights then its biases), as in <see cref="IDifferentiableClassifier.LayerBlock"/>.</summary>
+    public (int Offset, int Length) LayerBlock(int l) => (_offsets[l], _rows[l] * _cols[l]);
 
     public void Apply(ReadOnlySpan<double> source, Span<double> destination)
     {
@@ -87,7 +78,7 @@ public sealed class KroneckerFactoredFisher : ISymmetricOperator
         destination = destination[..(count * Dimension)];
         for (int l = 0; l < LayerCount; l++)
         {
-            int rows = _widths[l] + 1, cols = _widths[l + 1], width = count * cols;
+            int rows = _rows[l], cols = _cols[l], width = count * cols;
             if (_side.Length < rows * width) { _side = new double[rows * width]; _half = new double[rows * width]; }
             var side = _side.AsSpan(0, rows * width);
             var half = _half.AsSpan(0, rows * width);

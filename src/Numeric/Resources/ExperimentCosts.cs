@@ -4,6 +4,8 @@ using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Spectra;
 using FimVerify.Numeric.Verification;
 
+using FimVerify.Numeric.Models.Convolutional;
+
 namespace FimVerify.Numeric.Resources;
 
 /// <summary>
@@ -256,6 +258,33 @@ public static class ExperimentCosts
         long panels = Math.Max(1, o.Kinds.Count * o.Blocks.Count);
         var grid = ResourceEstimate.Arrays(Mul(panels, 2, o.GridPoints)).Plus((double)panels * o.GridPoints * o.Slq.Probes * Math.Min(o.Slq.Steps, p) * 2);
         return model.With(pass).With(panel.Repeated(panels, 1)).With(grid);
+    }
+
+    /// <summary>
+    /// A density run of a convolutional classifier (`density --model cnn`): peak memory from the network's shapes (the data, one
+    /// forward pass kept by the panel's operator, the scratch of a block product of the widest block — a lockstep group of SLQ
+    /// probes, or the 64 unit vectors a dense reference is materialised with —, the Lanczos bases of one group, and with a dense
+    /// reference four P×P matrices: the operator's, the eigen-solver's copy and the two powers the moment check multiplies); work
+    /// from the GEMM FLOPs of one Fisher-vector product (<see cref="ConvolutionalNetworkShape.FisherProductFlops"/>) times the
+    /// products each panel makes (SLQ steps per probe, P for a dense reference, the top-k Lanczos iterations), plus training.
+    /// </summary>
+    public static ResourceEstimate ConvolutionalDensity(ConvolutionalNetworkShape shape, int samples, DensityOptions options, SgdSettings training)
+    {
+        long p = shape.ParameterCount;
+        bool dense = p <= options.ExactLimit || options.Method == DensityMethod.Exact;
+        int group = StochasticLanczosQuadrature.GroupSize(shape.ParameterCount, options.Slq);
+        int directions = Math.Max(options.Method == DensityMethod.Slq ? group : 1, dense ? (int)Math.Min(p, 64) : 1);
+        long steps = Math.Min(options.Slq.Steps, p);
+        long bases = options.Method == DensityMethod.Slq ? Mul(group, steps + 1, p) : 0;
+        long curvature = Mul(samples, shape.Classes, Add(Mul(2, shape.Classes), Math.Max(options.MonteCarloSamples, shape.Classes)));
+        long bytes = Add(CheckedSize.Doubles(Add(Mul(samples, shape.Input.Size), curvature, Mul(2, directions, p), bases, dense ? Mul(4, p, p) : 0)),
+            shape.ForwardPassBytes(samples), shape.ProductScratchBytes(directions, samples));
+        double product = shape.FisherProductFlops(samples);
+        double perPanel = (options.Method == DensityMethod.Slq ? (double)options.Slq.Probes * steps : 0) + (dense ? p : 0)
+            + (options.TopEigenvalues > 0 ? Math.Min(p, Math.Max(4 * options.TopEigenvalues + 40, 120)) : 0);
+        long panels = Math.Max(1, options.Kinds.Count * options.Blocks.Count);
+        double work = panels * perPanel * product + (dense ? panels * 10.0 * p * p * p : 0) + 3.0 * training.Epochs * product / 4;
+        return new ResourceEstimate(bytes, work, Math.Max(dense ? Mul(p, p) : 0, Mul(group, steps + 1, p)));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Models.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
@@ -10,7 +11,9 @@ public enum DensityDataSet { Synthetic, FashionMnist }
 
 /// <summary>Seed 003's whole experiment: which data, which classifier and training, and how to take which Fishers' densities.</summary>
 /// <param name="Samples">Inputs the Fishers average over (the first ones of Fashion-MNIST's training split, or mixture draws).</param>
-/// <param name="Hidden">Hidden widths; the input width and the class count come from the data.</param>
+/// <param name="Hidden">Hidden widths of the MLP; the input width and the class count come from the data.</param>
+/// <param name="Convolutional">When set, the classifier is this CNN instead of the MLP (Hidden and Activation unused), on
+/// images: Fashion-MNIST's, or synthetic images of <see cref="DensityExperiment.SyntheticImage"/>.</param>
 public sealed record DensityExperimentSettings(
     DensityDataSet Data,
     int Samples,
@@ -18,13 +21,21 @@ public sealed record DensityExperimentSettings(
     HiddenActivation Activation,
     SgdSettings Training,
     DensityOptions Density,
-    string DataDirectory = FashionMnist.DefaultDirectory);
+    string DataDirectory = FashionMnist.DefaultDirectory,
+    ConvolutionalArchitecture? Convolutional = null)
+{
+    /// <summary>The shape of the inputs: Fashion-MNIST's images, the synthetic images for a CNN, else the synthetic vectors.</summary>
+    public ImageShape InputShape => Data == DensityDataSet.FashionMnist ? new ImageShape(FashionMnist.Side, FashionMnist.Side, 1)
+        : Convolutional is not null ? DensityExperiment.SyntheticImage : new ImageShape(1, 1, DensityExperiment.SyntheticDimension);
+
+    public int Classes => Data == DensityDataSet.FashionMnist ? FashionMnist.Classes : DensityExperiment.SyntheticClasses;
+}
 
 /// <summary>What an experiment produced, and the verdicts of its claims.</summary>
 public sealed record DensityExperimentResult(
     DensityExperimentSettings Settings,
     ClassificationSet Data,
-    SoftmaxClassifier Model,
+    IDifferentiableClassifier Model,
     TrainingResult Training,
     IReadOnlyList<FisherDensityPanel> Panels)
 {
@@ -67,13 +78,18 @@ public static class DensityExperiment
     public const int SyntheticDimension = 16, SyntheticClasses = 4;
     public const double SyntheticSeparation = 3.0;
 
+    /// <summary>The synthetic images for a CNN: 12×12 grey images, the same 4-class mixture with smooth class means.</summary>
+    public static ImageShape SyntheticImage { get; } = new(12, 12, 1);
+
     /// <summary>The experiment; <paramref name="progress"/> follows the SGD epochs and then each density panel.</summary>
     public static DensityExperimentResult Run(DensityExperimentSettings s, SeedSequence seed, IProgress<ProgressStep>? progress = null)
     {
-        var data = s.Data == DensityDataSet.FashionMnist
-            ? FashionMnist.Load(s.Samples, directory: s.DataDirectory)
+        var data = s.Data == DensityDataSet.FashionMnist ? FashionMnist.Load(s.Samples, directory: s.DataDirectory)
+            : s.Convolutional is not null ? GaussianMixture.GenerateImages(s.Samples, SyntheticImage, SyntheticClasses, SyntheticSeparation, seed.Child("data"))
             : GaussianMixture.Generate(s.Samples, SyntheticDimension, SyntheticClasses, SyntheticSeparation, seed.Child("data"));
-        var model = SoftmaxClassifier.Initialize([data.Dimension, .. s.Hidden, data.Classes], s.Activation, seed.Child("init"));
+        IDifferentiableClassifier model = s.Convolutional is { } architecture
+            ? ConvolutionalClassifier.Initialize(architecture.Resolve(data.Image ?? throw new ArgumentException($"{data.Name} holds no images for a CNN"), data.Classes), seed.Child("init"))
+            : SoftmaxClassifier.Initialize([data.Dimension, .. s.Hidden, data.Classes], s.Activation, seed.Child("init"));
         var training = SgdTraining.Train(model, data, s.Training, seed.Child("sgd"), progress);
         var panels = FisherDensityStudy.Run(new FisherDensitySettings(model, data, s.Density, seed.Child("density")), progress);
         return new DensityExperimentResult(s, data, model, training, panels);

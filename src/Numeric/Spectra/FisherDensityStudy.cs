@@ -26,7 +26,7 @@ public sealed record DensityOptions(
     int TopEigenvalues = 0);
 
 /// <summary>What seed 003's study needs: a classifier on a data set, the options, and the seed of MC labels and probes.</summary>
-public sealed record FisherDensitySettings(SoftmaxClassifier Model, ClassificationSet Data, DensityOptions Options, SeedSequence Seed);
+public sealed record FisherDensitySettings(IDifferentiableClassifier Model, ClassificationSet Data, DensityOptions Options, SeedSequence Seed);
 
 /// <summary>One panel: a Fisher variant's density, and the exact density on the same grid when P ≤ the exact limit.</summary>
 public sealed record FisherDensityPanel(

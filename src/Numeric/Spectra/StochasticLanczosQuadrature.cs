@@ -64,6 +64,9 @@ public static class StochasticLanczosQuadrature
         return (long)((settings.Probes + group - 1) / group) * EffectiveSteps(op, settings);
     }
 
-    private static int Group(ISymmetricOperator op, SlqSettings settings) =>
-        (int)Math.Clamp(BasisBudget / ((long)EffectiveSteps(op, settings) * op.Dimension), 1, Math.Max(1, settings.Probes));
+    private static int Group(ISymmetricOperator op, SlqSettings settings) => GroupSize(op.Dimension, settings);
+
+    /// <summary>Probes per lockstep group for an operator of the given dimension (what one block product multiplies).</summary>
+    public static int GroupSize(int dimension, SlqSettings settings) =>
+        (int)Math.Clamp(BasisBudget / ((long)Math.Min(settings.Steps, dimension) * dimension), 1, Math.Max(1, settings.Probes));
 }

@@ -12,4 +12,14 @@ internal static class CliRunner
         int code = Dispatcher.Run(CommandCatalog.All(), args, o, e);
         return (code, o.ToString(), e.ToString());
     }
+
+    /// <summary>Bad input: exit code 2, nothing on stdout, one sentence on stderr (with --quiet, so no progress precedes it).</summary>
+    public static void AssertUsageError(params string[] args)
+    {
+        var (code, output, error) = Run([.. args, "--quiet"]);
+        Xunit.Assert.Equal(2, code);
+        Xunit.Assert.Equal("", output);
+        Xunit.Assert.StartsWith("fimverify: ", error);
+        Xunit.Assert.Single(error.TrimEnd().Split('\n'));
+    }
 }

@@ -1,4 +1,5 @@
 using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Models.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;
@@ -21,6 +22,25 @@ public class FashionMnistDensityTests
         var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.FashionMnist, 200, [1], HiddenActivation.Relu,
             new SgdSettings(1, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.Empirical, FisherKind.KroneckerFactored],
                 [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(16, 30), null, 600, 1, 2000)), SeedSequence.FromSeed(3));
+        AssertClaimsHold(result);
+    }
+
+    [FashionMnistFact]
+    public void TheClaimsHoldForACnnOnFashionMnist()
+    {
+        // conv2k5s3 → 8×8×2 (52 parameters), max-pool → 4×4×2, dense 8 (264), output (90): P = 406 on 200 images after one
+        // epoch, small enough for dense eigenvalues. The same decision rules as above, per panel (5 panels).
+        var result = DensityExperiment.Run(new DensityExperimentSettings(DensityDataSet.FashionMnist, 200, [], HiddenActivation.Relu,
+            new SgdSettings(1, 32, 0.05), new DensityOptions([FisherKind.Exact, FisherKind.Empirical, FisherKind.KroneckerFactored],
+                [FisherBlocks.Full, FisherBlocks.LayerWise], DensityMethod.Slq, new SlqSettings(16, 30), null, 600, 1, 2000),
+            Convolutional: ConvolutionalArchitecture.Parse("conv2k5s3,relu,maxpool2,dense8,relu")), SeedSequence.FromSeed(3));
+        Assert.Equal(406, result.Model.ParameterCount);
+        AssertClaimsHold(result);
+    }
+
+    /// <summary>Five panels (exact and empirical, full and layer-wise, and K-FAC), every one checked against dense eigenvalues.</summary>
+    private static void AssertClaimsHold(DensityExperimentResult result)
+    {
         Assert.Equal(5, result.Panels.Count);
         Assert.True(result.AllPanelsChecked);
         foreach (var p in result.Panels)

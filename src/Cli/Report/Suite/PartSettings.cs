@@ -84,6 +84,15 @@ public sealed class PartSettings
         return v.Value is string s && s.Length > 0 ? s : throw Error(v, name, "must be a non-empty string");
     }
 
+    /// <summary>A string field read by <paramref name="parse"/>; its FormatException or ArgumentException becomes the file-and-line error.</summary>
+    public T Parsed<T>(string name, string fallback, Func<string, T> parse)
+    {
+        if (!TryGet(name, out var v)) return parse(fallback);
+        if (v.Value is not string s || s.Length == 0) throw Error(v, name, "must be a non-empty string");
+        try { return parse(s); }
+        catch (Exception e) when (e is FormatException or ArgumentException) { throw Error(v, name, $"must be valid ({e.Message})"); }
+    }
+
     public string Choice(string name, IReadOnlyList<string> allowed, string fallback)
     {
         if (!TryGet(name, out var v)) return fallback;

@@ -34,9 +34,54 @@ public static class ClaimResultOutput
         w.WriteNumber("seed", plan.Seed);
         w.WriteNumber("trials", plan.Trials);
         w.WriteString("eigenBackend", eigenBackend);
+        if (plan.File.ParameterValues.Count > 0) WriteParameters(w, plan.File.ParameterValues);
+        w.WriteStartArray("instances");
+        foreach (var instance in plan.File.Instances)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", instance.Name);
+            w.WriteBoolean("shared", !instance.Implicit);
+            WriteModel(w, instance.Model);
+            w.WriteString("sizeSymbol", instance.Model.SizeSymbol);
+            w.WriteStartArray("sizes");
+            foreach (var r in result.Instances.Where(r => r.Instance == instance))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("size", r.Size);
+                w.WriteNumber("trials", r.Trials);
+                if (r.Notes is string notes) w.WriteString("notes", notes);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteStartArray("claims");
         foreach (var r in result.Claims) WriteClaim(w, r);
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The parameters' values, each as its kind: {"p": 1000, "delta": 0.5, "activation": "all"} (also the partial files' form).</summary>
+    public static void WriteParameters(Utf8JsonWriter w, IReadOnlyDictionary<string, object> values)
+    {
+        w.WriteStartObject("parameters");
+        foreach (var (name, value) in values)
+            switch (value)
+            {
+                case long l: w.WriteNumber(name, l); break;
+                case double d: w.Number(name, d); break;
+                default: w.WriteString(name, value.ToString()); break;
+            }
+        w.WriteEndObject();
+    }
+
+    private static void WriteModel(Utf8JsonWriter w, ClaimModel model)
+    {
+        w.WriteStartObject("model");
+        w.WriteString("family", model.Family);
+        foreach (var (key, value) in model.Parameters) w.WriteString(key, value);
+        if (model.Derived is string derived) w.WriteString("derived", derived);
         w.WriteEndObject();
     }
 
@@ -48,17 +93,30 @@ public static class ClaimResultOutput
         w.WriteString("name", claim.Name);
         w.WriteString("statement", claim.Statement);
         w.WriteNumber("line", claim.Line);
-        w.WriteStartObject("model");
-        w.WriteString("family", claim.Model.Family);
-        foreach (var (key, value) in claim.Model.Parameters) w.WriteString(key, value);
-        w.WriteEndObject();
-        w.WriteString("matrix", claim.Matrix);
-        w.WriteString("statistic", claim.Statistic.Text);
+        w.WriteString("instance", claim.Instance.Name);
+        WriteModel(w, claim.Model);
+        if (claim.Matrix is not null) w.WriteString("matrix", claim.Matrix);
+        if (claim.Statistic is not null) w.WriteString("statistic", claim.Statistic.Text);
         w.WriteString("relation", Relations.Name(claim.Relation));
-        w.WriteString("predicted", claim.Predicted.Text);
-        if (claim.Probability is { } probability) w.WriteString("probability", probability.Text);
+        if (claim.Predicted is not null) w.WriteString("predicted", claim.Predicted.Text);
+        if (claim.Measures.Count > 0)
+        {
+            w.WriteStartObject("measures");
+            foreach (var m in claim.Measures) w.WriteString(m.Symbol, $"{m.Matrix} {m.Statistic.Text}");
+            w.WriteEndObject();
+        }
+        if (claim.Members.Count > 0)
+        {
+            w.WriteStartArray("claims");
+            foreach (var m in claim.Members) w.WriteStringValue(m);
+            w.WriteEndArray();
+        }
+        if (claim.Probability is { } probability)
+        {
+            w.WriteString("probability", probability.Text);
+            w.WriteString("probabilityKind", claim.ProbabilityKind == BoundKind.Exactly ? "exact" : "at-most");
+        }
         w.WriteString("sizeSymbol", symbol);
-        w.WriteNumber("trialsPerSize", claim.Trials);
         w.Number("alpha", claim.Alpha);
         w.WriteString("verdict", ClaimReport.VerdictWord(r.Verdict));
         w.WriteStartArray("sizes");
@@ -66,19 +124,38 @@ public static class ClaimResultOutput
         {
             w.WriteStartObject();
             w.WriteNumber("size", p.Point.Size);
-            w.WriteString("statistic", p.Point.Statistic.Name);
-            w.WriteNumber("dimension", p.Point.Dimension);
+            if (p.Point.Statistic is { } statistic)
+            {
+                w.WriteString("statistic", statistic.Name);
+                w.WriteNumber("dimension", p.Point.Dimension);
+            }
             w.WriteNumber("trials", p.Trials);
-            Summary(w, "measured", p.Statistic);
+            if (p.Statistic is { } measured) Summary(w, "measured", measured);
             if (p.StatisticUpper is { } upper) Summary(w, "measuredUpper", upper);
-            Summary(w, "predictedValue", p.Predicted);
+            if (p.Predicted is { } predicted) Summary(w, "predictedValue", predicted);
+            if (p.PredictedUpper is { } predictedUpper) Summary(w, "predictedUpper", predictedUpper);
             if (p.Point.Bound is double b) w.Number("bound", b);
+            if (p.Point.BoundLog10 is double log10 && double.IsFinite(log10)) w.Number("boundLog10", log10);
             if (p.Ratio is { } ratio)
             {
                 w.WriteStartObject("ratio");
                 w.Number("mean", ratio.Mean);
                 NumberOrNull(w, "standardError", ratio.StandardError);
                 w.WriteEndObject();
+            }
+            if (p.Consistent.Count > 0)
+            {
+                w.WriteStartArray("consistent");
+                foreach (var c in p.Consistent)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("symbol", c.Symbol);
+                    w.WriteString("in", c.InProbability ? "probability" : "predicted");
+                    w.Number("smallest", c.Smallest);
+                    if (c.ForZeroFailures is double z) w.Number("forZeroFailures", z);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
             }
             if (p.Verdict is { } verdict)
             {
@@ -117,37 +194,66 @@ public static class ClaimResultOutput
     {
         var plan = result.Plan;
         o.WriteLine($"{plan.File.Title ?? "claims"} ({plan.File.Document.FileName}): {plan.File.Claims.Count} claim{(plan.File.Claims.Count == 1 ? "" : "s")}, {plan.Trials} trials, seed {plan.Seed}");
+        foreach (var instance in plan.File.Instances.Where(i => !i.Implicit))
+        {
+            o.WriteLine();
+            o.WriteLine($"instance {instance.Name}: {Describe(instance.Model)}, " + string.Join(", ", instance.Sizes.Select((x, i) => $"{instance.Model.SizeSymbol} = {x} × {instance.Trials[i]}")) + " trials");
+            WriteNotes(o, result, instance);
+        }
         foreach (var r in result.Claims)
         {
             var claim = r.Claim;
             o.WriteLine();
             o.WriteLine($"{claim.Name}: {ClaimReport.VerdictWord(r.Verdict)}");
             o.WriteLine($"  {claim.Statement}");
-            o.WriteLine($"  {claim.Model.Family} ({string.Join(", ", claim.Model.Parameters.Select(kv => $"{kv.Key} {kv.Value}"))}), matrix {claim.Matrix}, {claim.Trials} trials per size");
-            if (claim.IsInequality) WriteInequality(o, r);
+            if (claim.Instance.Implicit)
+                o.WriteLine($"  {Describe(claim.Model)}, matrix {claim.Matrix}, {TrialsText(claim.Instance)}");
+            else o.WriteLine($"  instance {claim.Instance.Name}" + (claim.Matrix is null ? "" : $", matrix {claim.Matrix}"));
+            if (claim.IsPerTrial) WriteInequality(o, r);
             else WriteLimitText(o, r);
+            if (claim.Instance.Implicit) WriteNotes(o, result, claim.Instance);
         }
         var counts = result.Claims.GroupBy(r => ClaimReport.VerdictWord(r.Verdict)).Select(g => $"{g.Count()} {g.Key}");
         o.WriteLine();
         o.WriteLine($"{result.Claims.Count} claim{(result.Claims.Count == 1 ? "" : "s")}: {string.Join(", ", counts)}");
     }
 
+    private static string Describe(ClaimModel model) => $"{model.Family} ({string.Join(", ", model.Parameters.Select(kv => $"{kv.Key} {kv.Value}"))})";
+
+    private static string TrialsText(ClaimInstance instance) => instance.Trials.Distinct().Count() == 1
+        ? $"{instance.Trials[0]} trials per size" : "trials " + string.Join(", ", instance.Sizes.Select((x, i) => $"{instance.Trials[i]} at {instance.Model.SizeSymbol} = {x}"));
+
+    private static void WriteNotes(TextWriter o, ClaimFileResult result, ClaimInstance instance)
+    {
+        foreach (var r in result.Instances.Where(r => r.Instance == instance && r.Notes is not null))
+            o.WriteLine($"  {instance.Model.SizeSymbol} = {r.Size}: {r.Notes}");
+    }
+
     private static void WriteInequality(TextWriter o, ClaimResult r)
     {
         var claim = r.Claim;
-        o.WriteLine($"  {claim.Formula}, failing with probability at most {claim.Probability!.Text} (α = {claim.Alpha.ToString("G3", C)}"
+        string kind = claim.ProbabilityKind == BoundKind.Exactly ? "exactly" : "at most";
+        o.WriteLine($"  {claim.Formula}, failing with probability {kind} {claim.Probability!.Text} (α = {claim.Alpha.ToString("G3", C)}"
             + (r.Points.Count > 1 ? $", {r.PointAlpha.ToString("G3", C)} per size" : "") + ")");
         // One row per size, named by it, in the verdict table every verify command prints.
         var rows = r.Points.Select(p => p.Verdict! with { Claim = p.Verdict!.Claim with { Name = $"{claim.Model.SizeSymbol} = {p.Point.Size}" } }).ToList();
         ClaimReport.WriteTable(o, rows, v =>
         {
             var p = r.Points[IndexOf(rows, v)];
-            string measured = p.StatisticUpper is { } up
-                ? $"[{p.Statistic.Min.ToString("G4", C)}, {up.Max.ToString("G4", C)}]"
-                : $"{p.Statistic.Mean.ToString("G5", C)} [{p.Statistic.Min.ToString("G4", C)}, {p.Statistic.Max.ToString("G4", C)}]";
-            string predicted = p.Predicted.Min == p.Predicted.Max ? p.Predicted.Mean.ToString("G5", C)
-                : $"{p.Predicted.Mean.ToString("G5", C)} [{p.Predicted.Min.ToString("G4", C)}, {p.Predicted.Max.ToString("G4", C)}]";
-            return $"{p.Point.Statistic.Name} {measured} vs {predicted}";
+            var cells = new List<string>();
+            if (p.Statistic is { } s)
+            {
+                string measured = p.StatisticUpper is { } up
+                    ? $"[{s.Min.ToString("G4", C)}, {up.Max.ToString("G4", C)}]"
+                    : $"{s.Mean.ToString("G5", C)} [{s.Min.ToString("G4", C)}, {s.Max.ToString("G4", C)}]";
+                var q = p.Predicted!;
+                string predicted = p.PredictedUpper is { } pu ? $"[{q.Min.ToString("G4", C)}, {pu.Max.ToString("G4", C)}]"
+                    : q.Min == q.Max ? q.Mean.ToString("G5", C) : $"{q.Mean.ToString("G5", C)} [{q.Min.ToString("G4", C)}, {q.Max.ToString("G4", C)}]";
+                cells.Add($"{p.Point.Statistic!.Value.Name} {measured} vs {predicted}");
+            }
+            if (p.Point.BoundLog10 is double log10 && p.Point.Bound < 1e-300) cells.Add($"P = 10^{log10.ToString("F4", C)}");
+            cells.AddRange(p.Consistent.Select(c => $"{c.Symbol}_min {c.Smallest.ToString("G3", C)}" + (c.ForZeroFailures is double z ? $" ({z.ToString("G3", C)} for 0 failures)" : "")));
+            return string.Join("; ", cells);
         }, "measured (mean [range]) vs predicted");
     }
 
@@ -159,8 +265,8 @@ public static class ClaimResultOutput
             new ResultColumn("measured (mean ± s.e.)", 26, "  ", Numeric: true), new ResultColumn("predicted", 14, "  ", Numeric: true),
             new ResultColumn("ratio (mean ± s.e.)", 24, "  ", Numeric: true)) { Indent = "  ", PlainHeader = true };
         foreach (var p in r.Points)
-            table.Add($"{p.Point.Size}", $"{p.Trials}", PlusMinus(p.Statistic.Mean, p.Statistic.StandardError),
-                p.Predicted.Mean.ToString("G6", C), PlusMinus(p.Ratio!.Mean, p.Ratio.StandardError));
+            table.Add($"{p.Point.Size}", $"{p.Trials}", PlusMinus(p.Statistic!.Mean, p.Statistic.StandardError),
+                p.Predicted!.Mean.ToString("G6", C), PlusMinus(p.Ratio!.Mean, p.Ratio.StandardError));
         table.WriteTo(o);
         o.WriteLine($"  {ClaimReport.VerdictWord(r.Limit!.Verdict)}: {r.Limit.Reason}"
             + (r.Limit.DetectableRelativeError is double rel ? $" (a relative error of {rel.ToString("P1", C)}; the claim asks for {r.Limit.Claim.RequiredResolution.ToString("P1", C)})" : ""));

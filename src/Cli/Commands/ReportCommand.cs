@@ -17,8 +17,7 @@ public sealed class ReportCommand : ILongRunningCommand
           --suite FILE  a user suite, .toml or .json: run fields (seed, quick) and one table per section with its
                         parameters, e.g. [lemma1] p = 150; only the sections it names run (docs/report.md)
           --claims F    add a section for a claim file of your own (docs/claims.md), decided as `verify claims F --seed S`
-                        would with the report's seed; each of its decisions is a JUnit test case (not with --shard:
-                        shard `verify claims F` itself)
+                        would with the report's seed; each of its decisions is a JUnit test case (sharded with the rest)
           --out DIR     output folder (default fimverify-report); created if missing
           --quick       smaller sizes, for a CI smoke run
           --seed S      run seed (default 1); the same seed gives the same numbers on any thread count
@@ -26,7 +25,7 @@ public sealed class ReportCommand : ILongRunningCommand
           --junit FILE  also write JUnit XML with one test case per claim (UNDERPOWERED and UNDECIDED are skipped, with the reason)
           --strict      exit 1 also when a section is UNDERPOWERED or UNDECIDED (a verdict that is not a decision)
           --format F    text (default) prints a summary table; json prints results.json
-          --shard i/N   run only the trials g with g mod N = i of the trial-based sections (theorem3, mean-field),
+          --shard i/N   run only the trials g with g mod N = i of the trial-based sections (theorem3, mean-field, claims),
                         numbered across sections, and write them to --partial FILE; no report is written:
                         `fimverify merge` of all N parts (with --out, --junit) writes the report the unsharded run writes
           --quiet       no progress on stderr (by default bars on a terminal, plain lines per section when redirected)
@@ -54,9 +53,7 @@ public sealed class ReportCommand : ILongRunningCommand
         args.EnsureAllUsed();
 
         bool shard = sharding.IsSharded || sharding.PartialPath is not null;
-        if (shard && claimsPath is not null)
-            throw new UsageException("A sharded report cannot take --claims yet: shard the claim file with `fimverify verify claims FILE --shard i/N --partial F`.");
-        IReadOnlyList<IReportPart>? extra = claimsPath is null ? null : [new Report.Parts.ClaimsPart(Claims.TomlClaimReader.Load(claimsPath))];
+        IReadOnlyList<IReportPart>? extra = claimsPath is null ? null : [new Report.Parts.ClaimsPart(UserClaimsId, Claims.TomlClaimReader.LoadDocument(claimsPath))];
         var plan = ReportPlan.Create(suitePath is null ? null : SuiteFile.Load(suitePath), seed, quick, only, extra);
         if (shard) return RunShard(plan, sharding, outGiven || junit is not null, format, stdout, progress);
 
@@ -64,6 +61,9 @@ public sealed class ReportCommand : ILongRunningCommand
         var sections = SectionRunner.RunAll(plan.Prepare(folder.Staging), progress);
         return ReportFiles.Write(sections, plan, folder, junit, format, stdout, Numeric.LinearAlgebra.DenseSymmetricEigen.Backend, strict);
     }
+
+    /// <summary>The section id of `--claims FILE`.</summary>
+    public const string UserClaimsId = "claims";
 
     /// <summary>One shard: the trial-based sections' trials of the shard, written to the partial file; no report.</summary>
     private static int RunShard(ReportPlan plan, ShardOptions sharding, bool reportOutputs, OutputFormat format, TextWriter stdout, ProgressReporter progress)

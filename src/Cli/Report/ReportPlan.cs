@@ -23,9 +23,14 @@ public sealed class ReportPlan
     /// <param name="quick">--quick: with the suite's quick, either makes the run quick.</param>
     /// <param name="only">--only: comma-separated section ids, or null for all the suite names.</param>
     /// <param name="extra">Sections added after the suite's whatever --only selects (report --claims FILE).</param>
-    public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only, IReadOnlyList<IReportPart>? extra = null)
+    /// <param name="claimFiles">The claim files of the claim-file sections by section id, replacing the shipped ones (a merge
+    /// rebuilds the sections from the texts its parts stored).</param>
+    public static ReportPlan Create(SuiteFile? suite, long? seed, bool quick, string? only, IReadOnlyList<IReportPart>? extra = null,
+        IReadOnlyDictionary<string, Numeric.Claims.ClaimDocument>? claimFiles = null)
     {
         var parts = ReportSuite.Default();
+        if (claimFiles is not null)
+            parts = parts.Select(p => p is Parts.ClaimsPart c && claimFiles.TryGetValue(c.Id, out var d) ? new Parts.ClaimsPart(c.Id, d) : p).ToList();
         if (suite is not null)
         {
             foreach (var (name, v) in suite.RunFields)

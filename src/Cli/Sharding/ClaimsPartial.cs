@@ -8,10 +8,11 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Cli.Sharding;
 
 /// <summary>
-/// `verify claims FILE --shard i/N --partial PART` parts: the claim file as written (its name and text) and the run seed; the trials g
-/// with g mod N = i of <see cref="ClaimPlan"/>'s numbering, each naming its claim and size and holding the trial's outcome. The
-/// merge re-reads the file from its stored text, rebuilds the plan, and decides every claim once from the union of the trials,
-/// through the same <see cref="ClaimAnalysis"/> and output as the unsharded run.
+/// `verify claims FILE --shard i/N --partial PART` parts: the claim file as written (its name and text), the values of its
+/// parameters and the run seed; the trials g with g mod N = i of <see cref="ClaimPlan"/>'s numbering, each naming its instance and
+/// size and holding the trial's outcome (every claim of the instance). The merge re-reads the file from its stored text, rebuilds
+/// the plan, and decides every claim once from the union of the trials, through the same <see cref="ClaimAnalysis"/> and output
+/// as the unsharded run.
 /// </summary>
 public sealed class ClaimsPartial : IShardedExperiment
 {
@@ -23,17 +24,37 @@ public sealed class ClaimsPartial : IShardedExperiment
         {
             w.WriteString("file", plan.File.Document.FileName);
             w.WriteString("text", plan.File.Document.Text);
+            ClaimResultOutput.WriteParameters(w, plan.File.ParameterValues);
             w.WriteNumber("seed", plan.Seed);
         }, outcomes.OrderBy(kv => kv.Key).Select(kv => (kv.Key, (Action<Utf8JsonWriter>)(w =>
         {
-            var family = Family(plan, kv.Key);
-            w.WriteString("claim", family.Claim.Name);
-            w.WriteNumber("size", family.Point.Size);
+            var family = plan.FamilyOf(kv.Key);
+            w.WriteString("instance", family.Instance.Name);
+            w.WriteNumber("size", family.Size);
             TrialOutcomeJson.WriteOutcome(w, kv.Value);
         }))));
     }
 
-    private static ClaimTrials Family(ClaimPlan plan, long g) => plan.Families.First(f => g >= f.Offset && g < f.Offset + f.Trials);
+    /// <summary>The parameters' values as stored, read back with the kinds the file declares (unknown or missing ones are refused).</summary>
+    public static Dictionary<string, object> ReadParameters(PartialResult part, JsonElement stored, ClaimDocument document)
+    {
+        var declared = TomlClaimReader.Validated(() => ClaimParameters.Read(document)).Declared;
+        var values = new Dictionary<string, object>();
+        foreach (var p in declared)
+        {
+            if (!stored.TryGetProperty(p.Name, out var e)) throw part.Bad($"holds no value of the claim file's parameter '{p.Name}'");
+            values[p.Name] = p.Kind switch
+            {
+                ParameterKind.Integer when e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long l) => l,
+                ParameterKind.Number when e.ValueKind == JsonValueKind.Number => e.GetDouble(),
+                ParameterKind.Text when e.ValueKind == JsonValueKind.String => e.GetString()!,
+                _ => throw part.Bad($"holds the parameter '{p.Name}' as {e.ValueKind}, but the claim file declares {ClaimParameters.Describe(p.Kind)}"),
+            };
+        }
+        foreach (var e in stored.EnumerateObject())
+            if (!values.ContainsKey(e.Name)) throw part.Bad($"holds a value of '{e.Name}', which the claim file does not declare");
+        return values;
+    }
 
     public int Merge(IReadOnlyList<PartialResult> parts, MergeOptions options, TextWriter stdout)
     {
@@ -43,7 +64,11 @@ public sealed class ClaimsPartial : IShardedExperiment
         {
             string name = first.Parameter("file").GetString() ?? "";
             ClaimFile file;
-            try { file = TomlClaimReader.FromText(name, first.Parameter("text").GetString() ?? ""); }
+            try
+            {
+                var document = TomlClaimReader.Read(name, first.Parameter("text").GetString() ?? "");
+                file = TomlClaimReader.FromDocument(document, ReadParameters(first, first.Parameter("parameters"), document));
+            }
             catch (UsageException e) { throw first.Bad($"holds a claim file that this fimverify does not accept ({e.Message.TrimEnd('.')})"); }
             return ClaimPlan.Create(file, first.Parameter("seed").GetInt64());
         });
@@ -53,13 +78,13 @@ public sealed class ClaimsPartial : IShardedExperiment
         foreach (var part in parts)
             foreach (var (g, e) in part.Outcomes)
             {
-                var family = Family(plan, g);
+                var family = plan.FamilyOf(g);
                 outcomes[g] = part.Read(() =>
                 {
-                    string claim = part.Field(e, "claim").GetString() ?? "";
+                    string instance = part.Field(e, "instance").GetString() ?? "";
                     long size = part.Field(e, "size").GetInt64();
-                    if (claim != family.Claim.Name || size != family.Point.Size)
-                        throw part.Bad($"holds trial {g} as one of claim '{claim}' at size {size}, but it is one of '{family.Claim.Name}' at size {family.Point.Size}");
+                    if (instance != family.Instance.Name || size != family.Size)
+                        throw part.Bad($"holds trial {g} as one of '{instance}' at size {size}, but it is one of '{family.Instance.Name}' at size {family.Size}");
                     return TrialOutcomeJson.ReadOutcome(part, g, e, family.Experiment);
                 });
             }

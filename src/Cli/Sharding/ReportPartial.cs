@@ -7,8 +7,9 @@ using FimVerify.Numeric.Verification;
 namespace FimVerify.Cli.Sharding;
 
 /// <summary>
-/// `report --shard i/N --partial FILE` parts: the run's configuration (seed, quick, the sections, the suite as written)
-/// and the trials g of the trial-based sections with g mod N = i, numbered across sections (<see cref="ReportTrials"/>);
+/// `report --shard i/N --partial FILE` parts: the run's configuration (seed, quick, the sections, the suite as written, and the
+/// claim file of every claim-file section as written: the shipped ones and `--claims FILE`) and the trials g of the trial-based
+/// sections with g mod N = i, numbered across sections (<see cref="ReportTrials"/>);
 /// each payload names its section and holds the trial's outcome. The merge rebuilds the plan from the configuration,
 /// builds the trial-based sections from the union of the trials, runs the sections without trials once itself, and
 /// writes the report folder, results.json and JUnit exactly as the unsharded `report` does (bar the timings and date).
@@ -29,6 +30,16 @@ public sealed class ReportPartial : IShardedExperiment
             w.WriteStartObject("sectionTrials");
             foreach (var s in trials.Sections) w.WriteNumber(s.Part.Id, s.Trials.Trials);
             w.WriteEndObject();
+            w.WriteStartArray("claimFiles");
+            foreach (var part in plan.Parts.OfType<Report.Parts.ClaimsPart>())
+            {
+                w.WriteStartObject();
+                w.WriteString("section", part.Id);
+                w.WriteString("name", part.Document.FileName);
+                w.WriteString("text", part.Document.Text);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             if (plan.Suite is null) w.WriteNull("suite");
             else
             {
@@ -101,7 +112,22 @@ public sealed class ReportPartial : IShardedExperiment
             catch (UsageException e) { throw part.Bad($"holds a suite that does not read back ({e.Message.TrimEnd('.')})"); }
         }
         if (ids.Count == 0) throw part.Bad("names no section");
-        try { return (ReportPlan.Create(suite, seed, quick, string.Join(",", ids)), stored); }
+        var claimFiles = new Dictionary<string, Numeric.Claims.ClaimDocument>();
+        foreach (var f in part.Parameter("claimFiles").EnumerateArray())
+        {
+            string section = part.Field(f, "section").GetString() ?? "", name = part.Field(f, "name").GetString() ?? "";
+            try { claimFiles[section] = Claims.TomlClaimReader.Read(name, part.Field(f, "text").GetString() ?? ""); }
+            catch (UsageException e) { throw part.Bad($"holds a claim file that does not read back ({e.Message.TrimEnd('.')})"); }
+        }
+        IReadOnlyList<IReportPart>? extra = null;
+        if (ids.Contains(Commands.ReportCommand.UserClaimsId))
+        {
+            if (!claimFiles.TryGetValue(Commands.ReportCommand.UserClaimsId, out var user)) throw part.Bad("names the section 'claims' but holds no claim file for it");
+            extra = [new Report.Parts.ClaimsPart(Commands.ReportCommand.UserClaimsId, user)];
+            ids.Remove(Commands.ReportCommand.UserClaimsId);
+        }
+        if (ids.Count == 0) throw part.Bad("names no section of the default suite");
+        try { return (ReportPlan.Create(suite, seed, quick, string.Join(",", ids), extra, claimFiles), stored); }
         catch (UsageException e) { throw part.Bad($"holds a configuration this fimverify does not accept ({e.Message.TrimEnd('.')})"); }
     }
 

@@ -4,40 +4,90 @@ namespace FimVerify.Numeric.Claims;
 
 /// <summary>
 /// Decides a claim file's claims from the outcomes of their trials (any run: unsharded, or the union of a sharded run's parts),
-/// through the decision layer: an inequality's failure count at each size by <see cref="ClaimVerdict.Decide(Claim, long, long, long, double)"/>
-/// (Clopper–Pearson against the stated probability, with its power; undecided trials counted both ways), a limit by
-/// <see cref="LimitVerdict.Decide"/> on the per-trial ratios statistic/predicted over the sweep.
+/// through the decision layer: a per-trial claim's failure count at each size by <see cref="ClaimVerdict.Decide(Claim, long, long, long, double)"/>
+/// (Clopper–Pearson against the stated probability, with its power; undecided trials counted both ways), with the smallest
+/// constants consistent with it (<see cref="ConsistentConstants"/>); a limit by <see cref="LimitVerdict.Decide"/> on the per-trial
+/// ratios statistic/predicted over the sweep.
 /// </summary>
 public static class ClaimAnalysis
 {
     public static ClaimFileResult Decide(ClaimPlan plan, IReadOnlyDictionary<long, TrialOutcome> outcomes) =>
-        new(plan, plan.File.Claims.Select(c => Decide(c, plan.Families.Where(f => f.Claim == c).Select(f => ClaimPlan.Log(f, outcomes)).ToList())).ToList());
+        Decide(plan, plan.Families.Select(f => ClaimPlan.Log(f, outcomes)).ToList());
 
-    /// <summary>One claim from the logs of its sizes (in the order of <see cref="ClaimDefinition.Points"/>).</summary>
-    public static ClaimResult Decide(ClaimDefinition claim, IReadOnlyList<TrialLog> logs)
+    /// <summary>The claims from the logs of the plan's families (in the order of <see cref="ClaimPlan.Families"/>).</summary>
+    public static ClaimFileResult Decide(ClaimPlan plan, IReadOnlyList<TrialLog> logs)
+    {
+        if (logs.Count != plan.Families.Count) throw new ArgumentException($"the plan has {plan.Families.Count} families but there are {logs.Count} logs");
+        var claims = plan.File.Claims.Select(c =>
+        {
+            var mine = plan.Families.Select((f, i) => (f, i)).Where(x => x.f.Instance == c.Instance).ToList();
+            return Decide(c, mine.Select(x => x.f.Experiment).ToList(), mine.Select(x => logs[x.i]).ToList());
+        }).ToList();
+        var instances = plan.Families.Select((f, i) =>
+        {
+            var point = f.Experiment.Point;
+            var diagnostics = point.Diagnostics.ToDictionary(d => d, d => logs[i].Measurement(ClaimExperiment.DiagnosticPrefix + d));
+            return new InstanceResult(f.Instance, f.Size, logs[i].Trials, f.Instance.Model.Notes(f.Size, point.Reads, diagnostics));
+        }).ToList();
+        return new ClaimFileResult(plan, claims) { Instances = instances };
+    }
+
+    /// <summary>One claim from the experiments and logs of its instance's sizes (in the order of <see cref="ClaimDefinition.Points"/>).</summary>
+    public static ClaimResult Decide(ClaimDefinition claim, IReadOnlyList<ClaimExperiment> experiments, IReadOnlyList<TrialLog> logs)
     {
         if (logs.Count != claim.Points.Count) throw new ArgumentException($"claim '{claim.Name}' has {claim.Points.Count} sizes but {logs.Count} logs");
-        double pointAlpha = claim.IsInequality ? claim.Alpha / claim.Points.Count : claim.Alpha;
-        var points = claim.Points.Select((point, i) => Point(claim, point, logs[i], pointAlpha)).ToList();
-        if (claim.IsInequality) return new ClaimResult(claim, points, Combine(points.Select(p => p.Verdict!.Verdict).ToList()), pointAlpha, null);
+        double pointAlpha = claim.IsPerTrial ? claim.Alpha / claim.Points.Count : claim.Alpha;
+        var points = claim.Points.Select((point, i) => Point(claim, point, experiments[i], logs[i], pointAlpha)).ToList();
+        if (claim.IsPerTrial) return new ClaimResult(claim, points, Combine(points.Select(p => p.Verdict!.Verdict).ToList()), pointAlpha, null);
         var limit = LimitVerdict.Decide(claim.Limit!, points.Select(p => p.Ratio!).ToList(), claim.Alpha);
         return new ClaimResult(claim, points, limit.Verdict, pointAlpha, limit);
     }
 
-    private static ClaimPointResult Point(ClaimDefinition claim, ClaimPoint point, TrialLog log, double alpha)
+    private static ClaimPointResult Point(ClaimDefinition claim, ClaimPoint point, ClaimExperiment experiment, TrialLog log, double alpha)
     {
-        var lower = log.Measurement(ClaimExperiment.StatisticLower);
-        var upper = log.Measurement(ClaimExperiment.StatisticUpper);
-        var predicted = log.Measurement(ClaimExperiment.Prediction);
-        bool bounded = lower.Zip(upper).Any(x => x.First != x.Second);
-        ClaimVerdict? verdict = claim.IsInequality ? log.Verdicts(alpha)[0] : null;
-        SweepSample? ratio = claim.IsInequality ? null
-            : SweepSample.FromValues(point.Size, lower.Zip(predicted, (s, y) => s / y).ToList());
-        return new ClaimPointResult(point, log.Trials, TrialSummary.Of(lower), bounded ? TrialSummary.Of(upper) : null, TrialSummary.Of(predicted), verdict, ratio);
+        TrialSummary? statistic = null, statisticUpper = null, predicted = null, predictedUpper = null;
+        SweepSample? ratio = null;
+        if (claim.Statistic is not null)
+        {
+            double[] Measurement(string m) => log.Measurement(ClaimExperiment.MeasurementOf(claim, m));
+            var lower = Measurement(ClaimExperiment.StatisticLower);
+            var upper = Measurement(ClaimExperiment.StatisticUpper);
+            var pLower = Measurement(ClaimExperiment.Prediction);
+            var pUpper = Measurement(ClaimExperiment.PredictionUpper);
+            statistic = TrialSummary.Of(lower);
+            if (lower.Zip(upper).Any(x => x.First != x.Second)) statisticUpper = TrialSummary.Of(upper);
+            predicted = TrialSummary.Of(pLower);
+            if (pLower.Zip(pUpper).Any(x => x.First != x.Second)) predictedUpper = TrialSummary.Of(pUpper);
+            if (claim.Limit is not null) ratio = SweepSample.FromValues(point.Size, lower.Zip(pLower, (s, y) => s / y).ToList());
+        }
+        ClaimVerdict? verdict = null;
+        var consistent = new List<ConsistentValue>();
+        if (claim.IsPerTrial)
+        {
+            int index = experiment.IndexOf(claim);
+            var c = log.Claims[index];
+            verdict = ClaimVerdict.Decide(c, log.Failures(index), log.Undecided(index), log.Trials, alpha);
+            foreach (var x in point.Consistent)
+            {
+                if (x.InProbability)
+                {
+                    // The bound a + b·x meets the lower confidence bound of the failure rate (undecided trials counted as successes).
+                    double lower = ClopperPearson.Lower(verdict.Failures, verdict.Trials, alpha);
+                    consistent.Add(new ConsistentValue(x.Symbol, true, Math.Max(0, (lower - x.Intercept) / x.Slope), null));
+                }
+                else
+                {
+                    var needed = log.Measurement(ClaimExperiment.Needed(claim, x.Symbol));
+                    consistent.Add(new ConsistentValue(x.Symbol, false, ConsistentConstants.SmallestXi(needed, c.Bound, alpha), needed.Max()));
+                }
+            }
+        }
+        return new ClaimPointResult(point, log.Trials, statistic, statisticUpper, predicted, verdict, ratio)
+        { PredictedUpper = predictedUpper, Consistent = consistent };
     }
 
     /// <summary>
-    /// The verdict of an inequality over its sizes: FAIL when a size fails; else UNDECIDED when a size is undecided; else PASS
+    /// The verdict of a per-trial claim over its sizes: FAIL when a size fails; else UNDECIDED when a size is undecided; else PASS
     /// when a size passes (it could have failed, and none did); else UNDERPOWERED when a size could not have failed; VACUOUS when
     /// every size's bound is ≥ 1.
     /// </summary>

@@ -14,13 +14,21 @@ public sealed record ClaimTable(int Line, IReadOnlyDictionary<string, ClaimField
 }
 
 /// <summary>
-/// A claim file as read, independent of its syntax (the CLI reads TOML): the run-level fields (seed, alpha), the file's
-/// [constants] and its claims in file order. <see cref="Text"/> is the file as written, which a sharded run stores so that
-/// `merge` rebuilds the same claims.
+/// A claim file as read, independent of its syntax (the CLI reads TOML): the run-level fields (seed, alpha, title, description), the
+/// file's [constants], its claims in file order, and optionally its [parameters] (values a run may set, substituted for "${name}"),
+/// its [[instance]] tables (random instances several claims share) and its [[plot]] tables. <see cref="Text"/> is the file as
+/// written, which a sharded run stores so that `merge` rebuilds the same claims.
 /// </summary>
 public sealed record ClaimDocument(string Path, string Text, IReadOnlyDictionary<string, ClaimField> RunFields, ClaimTable Constants,
     IReadOnlyList<ClaimTable> Claims)
 {
+    /// <summary>The [parameters] table: one inline table per parameter ({ value = …, quick = …, min = …, max = … }).</summary>
+    public ClaimTable Parameters { get; init; } = ClaimTable.Empty;
+    /// <summary>The [[instance]] tables, in file order.</summary>
+    public IReadOnlyList<ClaimTable> Instances { get; init; } = [];
+    /// <summary>The [[plot]] tables, in file order.</summary>
+    public IReadOnlyList<ClaimTable> Plots { get; init; } = [];
+
     /// <summary>The file's name as errors show it.</summary>
     public string FileName => System.IO.Path.GetFileName(Path);
 

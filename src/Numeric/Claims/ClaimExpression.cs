@@ -57,5 +57,22 @@ public sealed class ClaimExpression
     /// <summary>True when the value can change from trial to trial (it uses one of <paramref name="perTrial"/>).</summary>
     public bool UsesAny(IReadOnlyCollection<string> perTrial) => _symbols.Any(perTrial.Contains);
 
+    public bool Uses(string symbol) => _symbols.Contains(symbol);
+
+    /// <summary>
+    /// The expression as intercept + slope·<paramref name="symbol"/>, when it is affine in the symbol (its derivative, from the
+    /// symbolic layer, no longer contains it); null otherwise. Both parts are expressions of the other symbols.
+    /// </summary>
+    public (ClaimExpression Intercept, ClaimExpression Slope)? AffineIn(string symbol)
+    {
+        var slope = Differentiate.withRespectTo(symbol, Expression);
+        if (ExpressionModule.symbols(slope).Contains(symbol)) return null;
+        var intercept = Substitute.one(symbol, ExpressionModule.zero, Expression);
+        return (Of($"({Text}) at {symbol} = 0", intercept), Of($"∂({Text})/∂{symbol}", slope));
+    }
+
+    private static ClaimExpression Of(string text, Expression x) =>
+        new(text, x, ExpressionModule.symbols(x).Distinct().Order(StringComparer.Ordinal).ToArray());
+
     public override string ToString() => Text;
 }

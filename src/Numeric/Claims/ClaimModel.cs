@@ -3,8 +3,31 @@ using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Claims;
 
-/// <summary>One trial's sample: the matrix the claim measures and the model's symbols that vary from trial to trial.</summary>
-public sealed record ModelTrial(IMatrixMeasurement Matrix, IReadOnlyDictionary<string, double> Symbols);
+/// <summary>What a claim reads from one trial's instance: a statistic of a matrix, and whether it must be exact (a limit's) rather than a certified interval.</summary>
+public readonly record struct MatrixRead(string Matrix, Statistic Statistic, bool Exact = false);
+
+/// <summary>
+/// One random instance of a model family (one trial's network), shared by every claim of its instance: the matrices it is
+/// measured through (computed on first use and kept), the symbols measured on it (softmax's Q statistics), and, where the
+/// matrices are known only within certified intervals, a way to narrow them when a decision needs it.
+/// </summary>
+public abstract class ModelInstance
+{
+    /// <summary>The matrix a claim names, measured on this instance.</summary>
+    public abstract IMatrixMeasurement Matrix(string matrix);
+
+    /// <summary>The model's per-trial symbols on this instance (<see cref="ClaimModel.TrialSymbols"/>).</summary>
+    public virtual IReadOnlyDictionary<string, double> Symbols { get; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// Narrows the certified intervals of the matrices (more iterations, or the exact dense route as the last step); false when
+    /// nothing narrower can be had, so that a decision left open stays UNDECIDED. Matrices must be re-read after a refinement.
+    /// </summary>
+    public virtual bool Refine() => false;
+
+    /// <summary>The values of <see cref="ClaimModel.DiagnosticNames"/> for this trial (how its matrices were measured).</summary>
+    public virtual double[] Diagnostics => [];
+}
 
 /// <summary>
 /// A random model family of the claim engine: how a claim file configures it, the symbols it offers predictions (fixed per
@@ -27,8 +50,15 @@ public abstract class ClaimModel
     public virtual IReadOnlyList<string> TrialSymbols => [];
     /// <summary>The groups of named unit directions rayleigh:G reads on <paramref name="matrix"/> (none by default).</summary>
     public virtual IReadOnlyList<string> RayleighGroups(string matrix) => [];
+    /// <summary>The named groups of the indices of <paramref name="matrix"/>, for entry deviations (none by default).</summary>
+    public virtual IReadOnlyList<string> EntryGroups(string matrix) => [];
     /// <summary>The configuration as name = value pairs, for reports and partial files.</summary>
     public abstract IReadOnlyList<KeyValuePair<string, string>> Parameters { get; }
+    /// <summary>The quantities the symbolic layer derived for this configuration, in words (for reports), or null.</summary>
+    public virtual string? Derived => null;
+
+    /// <summary>Two configurations are the same model when their families and parameters agree.</summary>
+    public bool SameAs(ClaimModel other) => Family == other.Family && Parameters.SequenceEqual(other.Parameters);
 
     /// <summary>Refuses (ArgumentException, one sentence) a matrix the family does not have.</summary>
     public virtual void CheckMatrix(string matrix)
@@ -48,17 +78,26 @@ public abstract class ClaimModel
 
     /// <summary>
     /// Refuses (ArgumentException, one sentence) a statistic the matrix cannot give at this size, e.g. Σλ² of J where only
-    /// certified eigenvalue bounds are computed, and returns what one trial will cost.
+    /// certified eigenvalue bounds are computed.
     /// </summary>
-    public abstract ResourceEstimate Plan(string matrix, Statistic statistic, long size);
+    public abstract void Check(MatrixRead read, long size);
 
-    /// <summary>Whether the statistic is measured exactly (not only within certified bounds) at this size.</summary>
-    public virtual bool IsExact(string matrix, Statistic statistic, long size) => true;
+    /// <summary>What one trial of an instance costs at <paramref name="size"/> when its claims make <paramref name="reads"/>.</summary>
+    public abstract ResourceEstimate Plan(IReadOnlyList<MatrixRead> reads, long size);
 
-    /// <summary>One random instance at <paramref name="size"/>, drawn only from <paramref name="seed"/>, measured for <paramref name="statistic"/>.</summary>
-    public abstract ModelTrial Sample(string matrix, Statistic statistic, long size, SeedSequence seed);
+    /// <summary>Whether the statistic can be had exactly (not only within certified bounds) at this size, as a limit needs.</summary>
+    public virtual bool CanBeExact(string matrix, Statistic statistic, long size) => true;
 
-    /// <summary>Ignores the statistic when every statistic of the matrix costs the same.</summary>
+    /// <summary>One random instance at <paramref name="size"/>, drawn only from <paramref name="seed"/>, prepared for <paramref name="reads"/>.</summary>
+    public abstract ModelInstance Sample(long size, IReadOnlyList<MatrixRead> reads, SeedSequence seed);
+
+    /// <summary>The per-trial numbers that say how an instance's matrices were measured (e.g. whether the dense route was needed).</summary>
+    public virtual IReadOnlyList<string> DiagnosticNames(long size, IReadOnlyList<MatrixRead> reads) => [];
+
+    /// <summary>A sentence on how the matrices were measured over the trials of one size, from their diagnostics by name, or null.</summary>
+    public virtual string? Notes(long size, IReadOnlyList<MatrixRead> reads, IReadOnlyDictionary<string, double[]> diagnostics) => null;
+
+    /// <summary>A dense matrix and its eigenvalues when a statistic needs them.</summary>
     protected static ResourceEstimate Dense(double order, double buildFlops, double otherBytes, bool eigenvalues) =>
         Estimate(8 * (4 * order * order) + otherBytes, buildFlops + (eigenvalues ? 10 * order * order * order : 0), order * order);
 

@@ -17,4 +17,11 @@ public interface IMatrixMeasurement
     CertifiedInterval Eigenvalue(int k);
     /// <summary>The smallest u M uᵀ over the unit directions of a group (models without named directions refuse).</summary>
     CertifiedInterval Rayleigh(string group);
+
+    /// <summary>
+    /// max |M_ab − center| over the entries with a in a group of <paramref name="rows"/> and b in one of <paramref name="columns"/>,
+    /// a ≠ b (null columns: the diagonal entries M_aa of the rows' groups). Only matrices whose indices are named groups have it.
+    /// </summary>
+    CertifiedInterval EntryDeviation(IReadOnlyList<string> rows, IReadOnlyList<string>? columns, double center) =>
+        throw new ArgumentException("this matrix has no named index groups");
 }

@@ -4,6 +4,7 @@ using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.LinearAlgebra;
 
 namespace FimVerify.Numeric.Claims;
 
@@ -63,6 +64,10 @@ public sealed class MlpClaimModel : ClaimModel
     ];
 
     private static string Show(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    public override string Derived =>
+        $"{_activation.Name}: α = {Show(_order.Alpha)}, κ₁ = {Show(_order.Kappa1)}, κ₂ = {Show(_order.Kappa2)}, κ′₁ = {Show(_order.NtkKappa1)}, κ′₂ = {Show(_order.NtkKappa2)} "
+        + "(the symbolic layer's mean-field recurrences)";
 
     public static MlpClaimModel Read(ClaimFieldReader f, bool softmax)
     {
@@ -134,35 +139,70 @@ public sealed class MlpClaimModel : ClaimModel
         };
     }
 
-    public override ResourceEstimate Plan(string matrix, Statistic statistic, long size)
+    public override void Check(MatrixRead read, long size)
     {
         if (size > 1_000_000) throw new ArgumentException($"the width M = {size} exceeds 10⁶");
         var w = Widths(size);
         double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
         if (weights > 2e8) throw new ArgumentException($"a network of width M = {size} has {weights:G3} weights, more than the 2·10⁸ one trial may hold");
+    }
+
+    /// <summary>One network and its backward signals, then each distinct dual the reads name (kept for the trial), with its eigenvalues where a read needs them.</summary>
+    public override ResourceEstimate Plan(IReadOnlyList<MatrixRead> reads, long size)
+    {
+        foreach (var r in reads) Check(r, size);
+        var w = Widths(size);
+        double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
         double n = (double)_outputs * _samples, units = w.Skip(1).Sum(x => (double)x), T = _samples;
         double bytes = 8 * (weights + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
         double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
-        return Dense(n, flops, bytes, statistic.EigenvaluesNeeded > 0);
+        var network = Estimate(bytes, flops, Math.Max(weights, n * n));
+        foreach (var matrix in reads.Select(r => r.Matrix).Distinct())
+            network = network.With(Dense(n, 4 * n * n, 0, reads.Any(r => r.Matrix == matrix && r.Statistic.EigenvaluesNeeded > 0)));
+        return network;
     }
 
-    public override ModelTrial Sample(string matrix, Statistic statistic, long size, SeedSequence seed)
+    public override ModelInstance Sample(long size, IReadOnlyList<MatrixRead> reads, SeedSequence seed) =>
+        new Instance(this, FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), _samples, _outputs, seed), reads);
+
+    /// <summary>One network, forward and backward; each dual built on first use from the shared regression dual.</summary>
+    private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads) : ModelInstance
     {
-        var dual = FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), _samples, _outputs, seed);
-        if (_softmax)
+        /// <summary>The most eigenvalues any read of the matrix takes, so the first read certifies them all at once.</summary>
+        private int EigenvaluesNeeded(string? matrix) =>
+            reads.Where(r => matrix is null || r.Matrix == matrix).Select(r => r.Statistic.EigenvaluesNeeded).DefaultIfEmpty(0).Max();
+
+        private readonly Dictionary<string, IMatrixMeasurement> _matrices = [];
+        private SymmetricMatrix? _fisher;
+        private Dictionary<string, double>? _symbols;
+
+        private SymmetricMatrix Fisher => _fisher ??= dual.Fisher();
+
+        public override IReadOnlyDictionary<string, double> Symbols => model._softmax ? Softmax().Symbols : new Dictionary<string, double>();
+
+        private (IMatrixMeasurement Matrix, Dictionary<string, double> Symbols) Softmax()
         {
+            if (_symbols is not null) return (_matrices["fim"], _symbols);
             var fwd = dual.Backward.Forward;
-            var (softmaxDual, probabilities) = MlpDualGram.Softmax(dual.Fisher(), fwd.Outputs, _outputs, _samples);
-            var q = SoftmaxQStatistics.Of(probabilities, _outputs);
-            var symbols = new Dictionary<string, double>
+            var (softmaxDual, probabilities) = MlpDualGram.Softmax(Fisher, fwd.Outputs, model._outputs, model._samples);
+            var q = SoftmaxQStatistics.Of(probabilities, model._outputs);
+            _symbols = new Dictionary<string, double>
             {
                 ["meanTrQ"] = q.MeanTrace, ["meanTrQ2"] = q.MeanTraceOfSquare, ["trQbar2"] = q.TraceOfMeanSquared,
-                ["qbarTop"] = q.MeanQEigenvaluesDescending.Take(Math.Max(1, _outputs - 1)).Average(),
+                ["qbarTop"] = q.MeanQEigenvaluesDescending.Take(Math.Max(1, model._outputs - 1)).Average(),
             };
-            return new ModelTrial(new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount, eigenvaluesNeeded: statistic.EigenvaluesNeeded), symbols);
+            _matrices["fim"] = new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount, eigenvaluesNeeded: EigenvaluesNeeded(null));
+            return (_matrices["fim"], _symbols);
         }
-        var (variant, block) = Variant(matrix);
-        var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block);
-        return new ModelTrial(new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: statistic.EigenvaluesNeeded), new Dictionary<string, double>());
+
+        public override IMatrixMeasurement Matrix(string matrix)
+        {
+            if (model._softmax) return Softmax().Matrix;
+            if (_matrices.TryGetValue(matrix, out var m)) return m;
+            var (variant, block) = model.Variant(matrix);
+            var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block, _fisher);
+            if (variant == FimVariant.Regression) _fisher = metric;
+            return _matrices[matrix] = new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: EigenvaluesNeeded(matrix));
+        }
     }
 }

@@ -20,16 +20,25 @@ public enum StatisticKind
     Trace,
     /// <summary>The smallest u M uᵀ over the unit directions of a named group (shallow-relu: Theorem 3's directions).</summary>
     Rayleigh,
+    /// <summary>max |M_aa − center| over the indices a of named groups (Lemma 2's norms: the Gram matrix's diagonal).</summary>
+    DiagonalDeviation,
+    /// <summary>max |M_ab − center| over a in some groups and b in others, a ≠ b (Lemma 2's inner products).</summary>
+    OffDiagonalDeviation,
 }
 
-/// <summary>One statistic with its index resolved (k of eigenvalue:k and mean-top:k, the group of rayleigh:G).</summary>
-public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? Group = null)
+/// <summary>
+/// One statistic with its index resolved (k of eigenvalue:k and mean-top:k, the group of rayleigh:G, the groups of an entry
+/// deviation, "+"-separated, with <see cref="Columns"/> for the off-diagonal one, and its <see cref="Center"/>).
+/// </summary>
+public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? Group = null, string? Columns = null, double Center = 0)
 {
     public string Name => Kind switch
     {
         StatisticKind.Eigenvalue => $"eigenvalue:{K}",
         StatisticKind.MeanTop => $"mean-top:{K}",
         StatisticKind.Rayleigh => $"rayleigh:{Group}",
+        StatisticKind.DiagonalDeviation => $"diagonal-deviation:{Group}",
+        StatisticKind.OffDiagonalDeviation => $"off-diagonal-deviation:{Group}/{Columns}",
         _ => StatisticDefinition.NameOf(Kind),
     };
 
@@ -46,6 +55,8 @@ public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? G
         StatisticKind.SecondMoment => Scale(m.SumOfSquares(), 1.0 / m.Dimension),
         StatisticKind.Trace => m.Trace(),
         StatisticKind.Rayleigh => m.Rayleigh(Group!),
+        StatisticKind.DiagonalDeviation => m.EntryDeviation(Group!.Split('+'), null, Center),
+        StatisticKind.OffDiagonalDeviation => m.EntryDeviation(Group!.Split('+'), Columns!.Split('+'), Center),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     }).Validated();
 
@@ -55,13 +66,18 @@ public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? G
 }
 
 /// <summary>
-/// A statistic as a claim file names it: lambda-max | eigenvalue:k | mean-top:k | mean | second-moment | trace | rayleigh:G. The
-/// index k is a positive whole number or an expression over the model's symbols that evaluates to one (mean-top:C,
-/// eigenvalue:d+1), resolved at each size of the sweep.
+/// A statistic as a claim file names it: lambda-max | eigenvalue:k | mean-top:k | mean | second-moment | trace | rayleigh:G |
+/// diagonal-deviation:G | off-diagonal-deviation:A/B. The index k is a positive whole number or an expression over the model's
+/// symbols that evaluates to one (mean-top:C, eigenvalue:d+1), resolved at each size of the sweep. G, A and B are groups of the
+/// matrix's indices joined by "+" ("*": all), the centre of an entry deviation the claim's `center`.
 /// </summary>
-public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimExpression? Index, string? Group)
+public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimExpression? Index, string? Group, string? Columns = null)
 {
-    public static readonly IReadOnlyList<string> Forms = ["lambda-max", "eigenvalue:k", "mean-top:k", "mean", "second-moment", "trace", "rayleigh:G"];
+    public static readonly IReadOnlyList<string> Forms = ["lambda-max", "eigenvalue:k", "mean-top:k", "mean", "second-moment", "trace", "rayleigh:G",
+        "diagonal-deviation:G", "off-diagonal-deviation:A/B"];
+
+    /// <summary>An entry deviation, which reads the claim's `center`.</summary>
+    public bool IsEntryDeviation => Kind is StatisticKind.DiagonalDeviation or StatisticKind.OffDiagonalDeviation;
 
     public static string NameOf(StatisticKind kind) => kind switch
     {
@@ -71,11 +87,16 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
         StatisticKind.Mean => "mean",
         StatisticKind.SecondMoment => "second-moment",
         StatisticKind.Trace => "trace",
+        StatisticKind.DiagonalDeviation => "diagonal-deviation",
+        StatisticKind.OffDiagonalDeviation => "off-diagonal-deviation",
         _ => "rayleigh",
     };
 
-    /// <summary>Parses a statistic; <paramref name="symbols"/> are those an index may use, <paramref name="groups"/> the Rayleigh groups the model has.</summary>
-    public static StatisticDefinition Parse(string text, IReadOnlyCollection<string> symbols, IReadOnlyList<string> groups)
+    /// <summary>
+    /// Parses a statistic; <paramref name="symbols"/> are those an index may use, <paramref name="groups"/> the Rayleigh groups the
+    /// model has, <paramref name="entryGroups"/> the named index groups of the matrix (for entry deviations).
+    /// </summary>
+    public static StatisticDefinition Parse(string text, IReadOnlyCollection<string> symbols, IReadOnlyList<string> groups, IReadOnlyList<string>? entryGroups = null)
     {
         string t = text.Trim();
         int colon = t.IndexOf(':');
@@ -89,6 +110,8 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
             "second-moment" => StatisticKind.SecondMoment,
             "trace" => StatisticKind.Trace,
             "rayleigh" => StatisticKind.Rayleigh,
+            "diagonal-deviation" => StatisticKind.DiagonalDeviation,
+            "off-diagonal-deviation" => StatisticKind.OffDiagonalDeviation,
             _ => throw new ArgumentException($"unknown statistic '{text}'; the statistics are {string.Join(", ", Forms)}"),
         };
         switch (kind)
@@ -100,16 +123,37 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
                 if (groups.Count == 0) throw new ArgumentException("this model has no named directions for rayleigh:G");
                 if (!groups.Contains(arg)) throw new ArgumentException($"the statistic '{text}' needs one of the groups {string.Join(", ", groups.Select(g => $"rayleigh:{g}"))}");
                 return new(kind, t, null, arg);
+            case StatisticKind.DiagonalDeviation or StatisticKind.OffDiagonalDeviation:
+                if (entryGroups is null || entryGroups.Count == 0) throw new ArgumentException($"the statistic '{head}' reads entries by named index groups, which this matrix does not have");
+                string Groups(string list)
+                {
+                    var names = list.Split('+', StringSplitOptions.TrimEntries);
+                    foreach (var g in names)
+                        if (g != "*" && !entryGroups.Contains(g))
+                            throw new ArgumentException($"the statistic '{text}' names the group '{g}'; the matrix's index groups are {string.Join(", ", entryGroups)} (and * for all)");
+                    return string.Join("+", names);
+                }
+                if (kind == StatisticKind.DiagonalDeviation)
+                {
+                    if (arg.Length == 0 || arg.Contains('/')) throw new ArgumentException($"the statistic '{head}' needs groups, as in {head}:{entryGroups[0]} or {head}:{string.Join("+", entryGroups.Take(2))}");
+                    return new(kind, t, null, Groups(arg));
+                }
+                int slash = arg.IndexOf('/');
+                if (slash < 0) throw new ArgumentException($"the statistic '{head}' needs rows and columns, as in {head}:{entryGroups[0]}/* (a ≠ b)");
+                return new(kind, t, null, Groups(arg[..slash]), Groups(arg[(slash + 1)..]));
             default:
                 if (colon >= 0) throw new ArgumentException($"the statistic '{head}' takes no index");
                 return new(kind, t, null, null);
         }
     }
 
-    /// <summary>The statistic at one size: the index evaluated and checked to be a whole number in 1 … <paramref name="dimension"/>.</summary>
-    public Statistic Resolve(IReadOnlyDictionary<string, double> symbols, long dimension)
+    /// <summary>
+    /// The statistic at one size: the index evaluated and checked to be a whole number in 1 … <paramref name="dimension"/>, and the
+    /// centre of an entry deviation.
+    /// </summary>
+    public Statistic Resolve(IReadOnlyDictionary<string, double> symbols, long dimension, double center = 0)
     {
-        if (Index is null) return new Statistic(Kind, 0, Group);
+        if (Index is null) return new Statistic(Kind, 0, Group, Columns, center);
         double k = Index.Evaluate(symbols);
         if (!double.IsFinite(k) || k != Math.Round(k) || k < 1)
             throw new ArgumentException($"the index of '{Text}' evaluates to {k.ToString("G6", CultureInfo.InvariantCulture)}, not a positive whole number");

@@ -57,7 +57,7 @@ public class ClaimModelTests
         double Stat(StatisticKind kind, int k = 0)
         {
             var s = new Statistic(kind, k);
-            return s.Of(model.Sample("fim", s, 60, seed).Matrix).Lower;
+            return s.Of(model.Sample(60, [new MatrixRead("fim", s)], seed).Matrix("fim")).Lower;
         }
         var spectrum = FimSpectrumExperiment.Run(new Tanh(), new NetworkShape(3, 3, 0.64), 60, 8, 2, FimVariant.Regression, seed)[0];
         Assert.Equal(spectrum.Mean, Stat(StatisticKind.Mean), 1e-12 * spectrum.Mean);
@@ -91,7 +91,7 @@ public class ClaimModelTests
     {
         var model = MlpModel(softmax: true);
         var seed = SeedSequence.FromSeed(4).Child("claims-test");
-        var trial = model.Sample("fim", new Statistic(StatisticKind.Mean), 50, seed);
+        var trial = model.Sample(50, [new MatrixRead("fim", new Statistic(StatisticKind.Mean))], seed);
         var dual = FimSpectrumExperiment.Dual(new Tanh(), new NetworkShape(3, 3, 0.64), 50, 8, 2, seed);
         var (_, probabilities) = MlpDualGram.Softmax(dual.Fisher(), dual.Backward.Forward.Outputs, 2, 8);
         var q = SoftmaxQStatistics.Of(probabilities, 2);

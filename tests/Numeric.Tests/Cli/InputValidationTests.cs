@@ -50,10 +50,10 @@ public sealed class InputValidationTests : IDisposable
     [Fact]
     public void SuiteErrorsNameFileLineAndField()
     {
-        Refused(Validate("report", "--suite", Write("t3.toml", "[theorem3]\nd = 20\np = 10\n")), "t3.toml:3: field 'p' of [theorem3] must be at least d = 20, but is 10.");
-        Refused(Validate("report", "--suite", Write("large.toml", "[theorem3]\nd = 20\nlarge_p = 12\n")), "large.toml:3: field 'large_p' of [theorem3] must be at least d = 20");
+        Refused(Validate("report", "--suite", Write("t3.toml", "[theorem3]\nd = 20\np = 10\n")), "t3.toml:3: field 'p' of [theorem3] must lie between d = 20 and 2000, but is 10.");
+        Refused(Validate("report", "--suite", Write("large.toml", "[theorem3]\nd = 20\nlarge_p = 12\n")), "large.toml:3: field 'large_p' of [theorem3] must lie between d = 20 and 10000000");
         // 5e-324 lies in (0, 1), but halved for a two-sided interval it is 0: the floor is stated, with file, line and field.
-        Refused(Validate("report", "--suite", Write("alpha.toml", "[theorem3]\nalpha = 5e-324\n")), "alpha.toml:2: field 'alpha' of [theorem3] must be at least 1E-300");
+        Refused(Validate("report", "--suite", Write("alpha.toml", "[theorem3]\nalpha = 5e-324\n")), "alpha.toml:2: field 'alpha' of [theorem3] must lie between 1E-300 and 0.25");
         Refused(Validate("verify", "theorem3", "--alpha", "5e-324"), "The option --alpha must be at least 1E-300");
         Refused(Validate("report", "--suite", Write("alpha.json", "{\"lemma1\": {\"alpha\": 1e-301}}")), "alpha.json:1: field 'alpha' of [lemma1] must be at least 1E-300");
     }

@@ -79,7 +79,7 @@ public class ReportCommandTests
     [InlineData("suite.yaml", "seed: 1\n", "must end in .toml or .json")]
     [InlineData("section-value.json", "{\n \"seed\": 3,\n \"lemma1\": 5\n}\n", "section-value.json:3: section [lemma1] must be a table")]
     [InlineData("section-value.toml", "lemma1 = 5\n", "section-value.toml:1: section [lemma1] must be a table")]
-    [InlineData("one-width.toml", "[mean-field]\nmin_width = 300\nmax_width = 500\n", "one-width.toml:3: field 'max_width' of [mean-field] must lie between 600 and 4000")]
+    [InlineData("one-width.toml", "[mean-field]\nmin_width = 300\nmax_width = 500\n", "one-width.toml:3: field 'max_width' of [mean-field] must lie between 2*min_width = 600 and 4000")]
     [InlineData("cnn-grammar.toml", "[density-cnn]\narch = \"conv4k3,pool2\"\n", "cnn-grammar.toml:2: field 'arch' of [density-cnn] must be valid (layer 2 ('pool2') is none of")]
     [InlineData("cnn-too-big.toml", "[density-cnn]\narch = \"conv16k3p1,dense64\"\n", "cnn-too-big.toml:2: field 'arch' of [density-cnn] must be valid (the network has 147940 parameters")]
     [InlineData("cnn-misfit.toml", "[density-cnn]\narch = \"conv4k13\"\n", "cnn-misfit.toml:2: field 'arch' of [density-cnn] must be valid (layer 1 (conv4k13): its 13×13 kernel does not fit the 12×12×1 input)")]

@@ -67,8 +67,12 @@ public sealed class RobustnessCliTests : IDisposable
     [Fact]
     public void SuitesWithTheLargestDocumentedSizesAreRefusedWithTheirEstimate()
     {
-        string meanField = Write("mean-field.toml", "[mean-field]\ndepth = 20\nsamples = 500\noutputs = 20\ntrials = 100\nmin_width = 2000\nmax_width = 4000\n");
-        RefusedBeforeWork("[mean-field] at depth 20", "report", "--suite", meanField, "--out", Path.Combine(_dir, "r1"));
+        // The claim engine holds C·T ≤ 4000 and 2·10⁸ weights a network (structural limits, refused by the claim file's line); within
+        // them, the largest sizes are refused by their estimate.
+        string meanField = Write("mean-field.toml", "[mean-field]\ndepth = 20\nsamples = 200\noutputs = 20\ntrials = 100\nmin_width = 1000\nmax_width = 2000\n");
+        RefusedBeforeWork("[mean-field] with these fields: theorem31.toml:29: instance 'tanh' needs about", "report", "--suite", meanField, "--out", Path.Combine(_dir, "r1"));
+        string tooWide = Write("too-wide.toml", "[mean-field]\ndepth = 20\nmin_width = 2000\nmax_width = 4000\n");
+        RefusedBeforeWork("[mean-field] with these fields: theorem31.toml:43: key 'instance' of claim 'tanh.mean': a network of width M = 4000 has", "report", "--suite", tooWide, "--out", Path.Combine(_dir, "r1"));
         string density = Write("density.json", "{\"density\": {\"samples\": 100000, \"hidden\": 1000, \"probes\": 10000, \"steps\": 10000}}");
         RefusedBeforeWork("[density] with N = 100000", "report", "--suite", density, "--out", Path.Combine(_dir, "r2"));
         Assert.False(File.Exists(Path.Combine(_dir, "r1", "report.md")));

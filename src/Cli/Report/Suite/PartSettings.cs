@@ -66,6 +66,18 @@ public sealed class PartSettings
         return x;
     }
 
+    /// <summary>
+    /// A claim file's parameter set by the suite's field of the same name (kind, range and choices as the file declares them), or
+    /// null to keep <paramref name="fallback"/>.
+    /// </summary>
+    public object? Parameter(Numeric.Claims.ClaimParameter parameter, object fallback, Numeric.Claims.ParameterRange? range)
+    {
+        if (!TryGet(parameter.Name, out var v)) return null;
+        object value = parameter.Kind == Numeric.Claims.ParameterKind.Number && v.Value is long l ? (double)l : v.Value;
+        if (Numeric.Claims.ClaimParameters.Problem(parameter, value, range) is string problem) throw Error(v, parameter.Name, problem);
+        return value;
+    }
+
     public string String(string name, string fallback)
     {
         if (!TryGet(name, out var v)) return fallback;

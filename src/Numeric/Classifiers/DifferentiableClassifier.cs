@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>
 /// <see cref="IDifferentiableClassifier"/> for a network with its own forward-pass type: the network implements the

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>The nonlinearity of a classifier's hidden layers.</summary>
 public enum HiddenActivation { Relu, Tanh }

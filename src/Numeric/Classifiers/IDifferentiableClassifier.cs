@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>
 /// A softmax classifier whose logits are differentiable in one flat parameter vector θ made of contiguous per-layer blocks

@@ -2,7 +2,7 @@ using FimVerify.Numeric.Data;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>Plain minibatch SGD on the mean cross-entropy, seeded so that a density after training is reproducible.</summary>
 public sealed record SgdSettings(int Epochs, int BatchSize, double LearningRate);

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>
 /// One matrix block (rows × cols, row-major, at the same offset of each of count vectors stored one after another)

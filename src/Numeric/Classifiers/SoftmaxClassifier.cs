@@ -1,7 +1,7 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Classifiers;
 
 /// <summary>
 /// A fully connected classifier x ↦ softmax(z_L), z_{l+1} = σ(z_l)·W_l + b_l, with hidden activation σ.

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// Order parameters measured on one network and batch, to set against the recurrences layer by layer:

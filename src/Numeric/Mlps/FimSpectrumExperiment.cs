@@ -3,7 +3,7 @@ using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// One trial of the wide-network experiment: sample a network and T inputs from the addressed stream

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>Which metric's dual is built (MATH.md §2).</summary>
 public enum FimVariant

@@ -2,7 +2,7 @@ using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// The spectrum of a metric measured through its dual (or of any symmetric matrix), computing only what is asked for: Σλ from the

@@ -3,7 +3,7 @@ using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// A random fully connected network u^l = W^l h^{l−1} + b^l, h^l = φ(u^l), f = u^L (MATH.md §2), with

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// Backpropagated signals δ^l = ∂f_k/∂u^l for every output k and sample t at once, as batched GEMMs:

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// The CT×CT duals of the FIM and its variants, built layer by layer without forming the CT×P Jacobian:

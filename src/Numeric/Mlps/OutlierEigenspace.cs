@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// How well the top-C eigenspace of a Gram metric A = (1/T) GᵀG (G: CT × P, rows g_{k,t}, such as the FIM's Jacobian or

@@ -1,7 +1,7 @@
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Operators;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// What the softmax predictions need from the network's outputs g_t = softmax(f_t), t = 1…T, through

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.Mlps;
 
 /// <summary>
 /// Gradient descent near a zero-loss minimum (MATH.md §2, learning rate): the teacher is a random network,

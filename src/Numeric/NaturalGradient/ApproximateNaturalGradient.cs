@@ -1,6 +1,7 @@
 using FimVerify.Numeric.LinearAlgebra;
+using FimVerify.Numeric.Mlps;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.NaturalGradient;
 
 /// <summary>
 /// Natural gradient with exact and approximate Fishers on one network and batch (one output, N samples), in the

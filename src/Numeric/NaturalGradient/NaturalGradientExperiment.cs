@@ -1,8 +1,9 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Mlps;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.NaturalGradient;
 
 /// <summary>
 /// One metric on one network: our α and seed 002's, the function-space kernel's mean diagonal and its relative

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.NaturalGradient;
 
 /// <summary>
 /// The metric G a natural-gradient step θ ← θ − η G⁺∇L uses (seed 002, Karakida–Osawa): the exact Fisher

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Activations;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.NaturalGradient;
 
 /// <summary>
 /// The step scale α of the isotropic condition Θ̄ = J G⁺ Jᵀ/N = α I (one output, N samples, widths M_0 … M_{L−1}).

@@ -5,7 +5,7 @@ using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.NaturalGradient;
 
 /// <summary>
 /// One metric at one width, over trials: RMS (and max) of the distances and linearised residuals of

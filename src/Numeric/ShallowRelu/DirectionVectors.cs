@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>The group of Theorem 2 a direction belongs to (and so its eigenvalue level).</summary>
 public enum DirectionGroup

@@ -1,6 +1,6 @@
 using FimVerify.Symbolic;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// The power-series coefficients of the ReLU kernel κ(t) = Σ_m c_m t^m, compiled to double from the exact series

@@ -1,10 +1,10 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using MathNet.Numerics.Distributions;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>Parameters of the Lemma 1 check (validated by the caller's front end and again here).</summary>
 public sealed record Lemma1Parameters(int D, int P, long Samples, long Seed, double FalseAlarmRate = 1e-3);

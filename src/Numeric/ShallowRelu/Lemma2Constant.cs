@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// The constant C of Lemma 2 / Theorem 3 (failure probability ≤ C·D/(δ²p)). Every Gram entry of the M direction

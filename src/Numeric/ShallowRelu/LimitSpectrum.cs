@@ -1,6 +1,6 @@
 using MathNet.Numerics.Integration;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// The p → ∞ limit of the spectrum of J. J_ij = n_i n_j κ(t_ij) with √p W^(i) = r_i u_i i.i.d. Gaussian is the Nyström

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// Symmetric tensor powers of a vector in monomial coordinates, for every degree m ≤ MaxDegree at once:

@@ -3,7 +3,7 @@ using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>A Monte Carlo estimate of J = E_x[XᵀX] with the standard error of every entry.</summary>
 public sealed record MonteCarloFisherEstimate(SymmetricMatrix Mean, SymmetricMatrix StandardError, long Samples);

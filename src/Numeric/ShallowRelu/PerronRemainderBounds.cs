@@ -1,9 +1,9 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 using FimVerify.Symbolic;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// ‖R_K‖₂ bracketed, and u R_K uᵀ for given vectors, for the remainder R_K = J − J_K = D_n (Σ_{m&gt;K} c_m T^{∘m}) D_n formed

@@ -1,7 +1,7 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// UJUᵀ for a few vectors u_a ∈ R^p without forming J: row i of J is n_i n_k κ(t_ik), built on the fly from the

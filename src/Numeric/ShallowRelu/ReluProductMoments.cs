@@ -1,6 +1,6 @@
 using MathNet.Numerics.Integration;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// Moments of Y = ReLU(u)·ReLU(v) for (u, v) centred Gaussian with standard deviations a, b and correlation cos θ — the summand of

@@ -2,7 +2,7 @@ using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// The one-hidden-layer ReLU network of seed 000: hidden weights W ∈ R^{d×p} with W_ij ~ N(0, 1/p),

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>One eigenvalue of J with where Theorem 2 puts it and how much of its eigenvector lies in each group's span.</summary>
 /// <param name="Rank">1-based rank, descending.</param>

@@ -1,8 +1,8 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>Measured quantities of the Theorem 2 identity for one W.</summary>
 public sealed record Theorem2Measurements(

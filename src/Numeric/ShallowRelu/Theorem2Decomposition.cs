@@ -1,6 +1,6 @@
 using FimVerify.Numeric.LinearAlgebra;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// Theorem 2: J = (2d+1)/(4π) v⁽⁰⁾ᵀv⁽⁰⁾ + (1/4) Σ_k W_kᵀW_k + 1/(2πd)(Σ_γ v^(γ)ᵀv^(γ) + Σ_{α&lt;β} v^(α,β)ᵀv^(α,β)) + R.

@@ -1,6 +1,6 @@
 using FimVerify.Symbolic;
 
-namespace FimVerify.Numeric.Models;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// Theorem 2's group coefficients at dimension d, as the symbolic layer derives them with d symbolic

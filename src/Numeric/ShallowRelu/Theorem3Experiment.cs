@@ -1,8 +1,8 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>Parameters of the Theorem 3 / Lemma 2 experiment.</summary>
 /// <param name="XiPair">ξ(d − 2), the slack for v^(α,β); default the exact mean offset 2/(d+2).</param>

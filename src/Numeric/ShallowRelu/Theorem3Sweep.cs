@@ -1,6 +1,7 @@
 using FimVerify.Numeric.Progress;
+using FimVerify.Numeric.Verification;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>One claim's failure counts across a p-sweep with the trend decision.</summary>
 public sealed record ClaimTrend(string Claim, TrendResult Trend);
@@ -15,14 +16,14 @@ public static class Theorem3Sweep
     public sealed record Result(IReadOnlyList<Theorem3Report> Reports, IReadOnlyList<ClaimTrend> Trends);
 
     /// <summary>The experiment at one sweep point: the default slacks ξ of d, J evaluated or not.</summary>
-    public static Theorem3Parameters PointParameters(int d, double delta, int p, bool withJ, Models.Lemma2Constant constant) =>
+    public static Theorem3Parameters PointParameters(int d, double delta, int p, bool withJ, Lemma2Constant constant) =>
         Theorem3Parameters.WithDefaultSlack(d, p, delta, constant) with { WithJ = withJ };
 
     /// <summary>
     /// Runs the trials of <paramref name="shard"/> (all by default) at every p; trial k of every p uses (seed, "theorem3", k).
     /// Progress: one stage per p.
     /// </summary>
-    public static Result Run(int d, double delta, IReadOnlyList<int> ps, long trials, long seed, double alpha, bool withJ, Models.Lemma2Constant constant,
+    public static Result Run(int d, double delta, IReadOnlyList<int> ps, long trials, long seed, double alpha, bool withJ, Lemma2Constant constant,
         Shard shard = default, IProgress<ProgressStep>? progress = null)
     {
         if (ps.Count < 2) throw new ArgumentException("a sweep needs at least two values of p");

@@ -1,8 +1,8 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>A claim's verdict with the smallest constants consistent with its observations.</summary>
 /// <param name="SmallestC">Smallest C not refuted: (lower confidence bound of the failure rate)·δ²p/D.</param>

@@ -1,7 +1,7 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Verification;
 
-namespace FimVerify.Numeric.Verification;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// Certified intervals for the eigenvalues of J, for Theorem 2's ‖R‖₂ and for Rayleigh quotients u J uᵀ, from a low-rank

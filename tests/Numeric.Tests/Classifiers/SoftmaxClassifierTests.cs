@@ -1,11 +1,11 @@
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.Classifiers;
 
 /// <summary>Small classifiers and data sets the model and Fisher tests share.</summary>
 internal static class SmallClassifier

@@ -1,7 +1,7 @@
 using FimVerify.Numeric.Data;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.Data;
 
 /// <summary>A fact that is skipped, with the install command as its reason, when Fashion-MNIST is absent.</summary>
 public sealed class FashionMnistFactAttribute : FactAttribute

@@ -1,10 +1,10 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.Mlps;
 
 /// <summary>
 /// The layer-by-layer dual Gram against an explicit Jacobian obtained by central finite differences on a tiny

@@ -1,9 +1,9 @@
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.Mlps;
 
 /// <summary>
 /// The critical learning rate 2/λ_max: the same start near the teacher's zero-loss minimum converges at

@@ -1,10 +1,11 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
+using FimVerify.Numeric.NaturalGradient;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.NaturalGradient;
 
 /// <summary>
 /// The N×N routes of <see cref="ApproximateNaturalGradient"/> against the definitions on tiny networks: the explicit

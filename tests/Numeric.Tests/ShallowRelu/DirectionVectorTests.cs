@@ -1,10 +1,10 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 public class DirectionVectorTests
 {

@@ -1,8 +1,8 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Verification;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Verification;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 /// <summary>
 /// Lemma 1's entrywise decision: the moments its bound rests on against closed forms (Cho and Saul's arc-cosine kernels of

@@ -1,10 +1,10 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Verification;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 /// <summary>
 /// The Perron bracket of ‖R_2‖₂ and the certified intervals built on it (J = J_2 + R_2 up to the dense limit), against the

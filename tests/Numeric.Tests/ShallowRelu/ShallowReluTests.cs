@@ -1,10 +1,9 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
-using FimVerify.Numeric.Verification;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 public class ShallowReluTests
 {

@@ -1,7 +1,7 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 /// <summary>The derived group coefficients against two independent routes: the stated closed forms, and κ's series coefficients
 /// combined by hand with the vector identities (d·c₀ + c₂, c₁, 2c₂/d), each to a few units of rounding (the derived value is

@@ -1,9 +1,9 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Verification;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 public class Theorem3CertifiedTests
 {

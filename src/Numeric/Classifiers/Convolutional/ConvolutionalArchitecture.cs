@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using FimVerify.Numeric.Data;
 
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 public enum PoolingKind { Max, Average }
 

@@ -2,7 +2,7 @@ using FimVerify.Numeric.Data;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>
 /// A convolutional softmax classifier (seed 003's model family): stages of convolutions, activations and pooling, dense

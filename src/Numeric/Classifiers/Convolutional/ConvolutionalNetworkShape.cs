@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Data;
 
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>One stage of a resolved network: what it reads and what it writes (per image, channel-last).</summary>
 public abstract record ConvolutionalStage(ImageShape Input, ImageShape Output);

@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>
 /// What a forward pass of a <see cref="ConvolutionalClassifier"/> keeps: every stage's output for every input

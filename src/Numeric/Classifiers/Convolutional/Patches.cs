@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>
 /// im2col and its adjoint for a batch of images that each carry D directions: a tensor holds image b at

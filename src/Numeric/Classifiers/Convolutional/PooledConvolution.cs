@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using FimVerify.Numeric.Kernels;
 
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>A convolution whose output reaches a max-pooling directly or through one activation (seed 003's Conv → ReLU → MaxPool).</summary>
 internal sealed record PooledGroup(LinearStage Linear, int LinearIndex, int ActivationIndex, PoolingStage Pool, int PoolIndex)

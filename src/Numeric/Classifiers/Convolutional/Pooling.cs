@@ -1,4 +1,4 @@
-namespace FimVerify.Numeric.Models.Convolutional;
+namespace FimVerify.Numeric.Classifiers.Convolutional;
 
 /// <summary>
 /// Max- and average-pooling on the tensor layout of <see cref="Patches"/> (image, location, direction, channel). The

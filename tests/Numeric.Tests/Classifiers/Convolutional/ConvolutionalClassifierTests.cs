@@ -1,11 +1,11 @@
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.Kernels;
-using FimVerify.Numeric.Models;
-using FimVerify.Numeric.Models.Convolutional;
+using FimVerify.Numeric.Classifiers;
+using FimVerify.Numeric.Classifiers.Convolutional;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Models.Convolutional;
+namespace FimVerify.Numeric.Tests.Classifiers.Convolutional;
 
 /// <summary>Small CNNs on synthetic images that the convolutional tests share.</summary>
 internal static class SmallCnn

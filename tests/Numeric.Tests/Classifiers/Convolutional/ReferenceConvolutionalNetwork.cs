@@ -1,8 +1,8 @@
 using FimVerify.Numeric.Data;
-using FimVerify.Numeric.Models;
-using FimVerify.Numeric.Models.Convolutional;
+using FimVerify.Numeric.Classifiers;
+using FimVerify.Numeric.Classifiers.Convolutional;
 
-namespace FimVerify.Numeric.Tests.Models.Convolutional;
+namespace FimVerify.Numeric.Tests.Classifiers.Convolutional;
 
 /// <summary>
 /// A naive convolutional network for one image at a time, written from the documented layout only (channel-last tensors;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using FimVerify.Numeric.Data;
-using FimVerify.Numeric.Models.Convolutional;
+using FimVerify.Numeric.Classifiers.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;

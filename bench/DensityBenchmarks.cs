@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using FimVerify.Numeric.Data;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;

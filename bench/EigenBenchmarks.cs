@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 

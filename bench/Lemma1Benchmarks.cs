@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FimVerify.Numeric.Kernels;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Bench;

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Bench;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
+using FimVerify.Numeric.NaturalGradient;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Bench;

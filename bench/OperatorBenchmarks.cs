@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 

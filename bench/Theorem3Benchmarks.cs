@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Bench;
 

@@ -5,7 +5,7 @@ open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
 open FimVerify.Numeric.Data
-open FimVerify.Numeric.Models
+open FimVerify.Numeric.Classifiers
 open FimVerify.Numeric.Operators
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.LinearAlgebra

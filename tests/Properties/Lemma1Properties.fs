@@ -1,7 +1,7 @@
 module FimVerify.Properties.Lemma1Properties
 
 open FsCheck.Xunit
-open FimVerify.Numeric.Models
+open FimVerify.Numeric.ShallowRelu
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.LinearAlgebra
 

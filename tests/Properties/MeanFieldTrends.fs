@@ -8,7 +8,8 @@ open FsCheck.FSharp
 open FsCheck.Xunit
 open FimVerify.Numeric.Activations
 open FimVerify.Numeric.MeanField
-open FimVerify.Numeric.Models
+open FimVerify.Numeric.Mlps
+open FimVerify.Numeric.NaturalGradient
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.Verification
 

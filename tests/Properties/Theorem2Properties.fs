@@ -2,9 +2,8 @@ module FimVerify.Properties.Theorem2Properties
 
 open FsCheck.FSharp
 open FsCheck.Xunit
-open FimVerify.Numeric.Models
+open FimVerify.Numeric.ShallowRelu
 open FimVerify.Numeric.Random
-open FimVerify.Numeric.Verification
 open FimVerify.Numeric.LinearAlgebra
 
 [<Property(Arbitrary = [| typeof<ShallowShapes.Theorem2> |], MaxTest = 40, Replay = "(20261124,11)")>]

@@ -1,7 +1,7 @@
 module FimVerify.Properties.Theorem3Properties
 
 open Xunit
-open FimVerify.Numeric.Models
+open FimVerify.Numeric.ShallowRelu
 open FimVerify.Numeric.Random
 open FimVerify.Numeric.Verification
 open FimVerify.Numeric.LinearAlgebra

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Resources;

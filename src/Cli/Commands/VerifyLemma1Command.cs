@@ -3,7 +3,7 @@ using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.Resources;
-using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Commands;
 

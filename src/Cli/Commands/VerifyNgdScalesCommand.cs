@@ -3,7 +3,7 @@ using System.Text.Json;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.NaturalGradient;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.Verification;

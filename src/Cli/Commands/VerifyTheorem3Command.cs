@@ -1,9 +1,8 @@
 using FimVerify.Cli.CommandLine;
 using FimVerify.Cli.Output;
 using FimVerify.Cli.Sharding;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Resources;
-using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 
 namespace FimVerify.Cli.Output;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Output;
 
@@ -102,7 +102,7 @@ public static class Theorem3ReportOutput
     }
 
     /// <summary>C(d) with its provenance as the "constantC" object (also the partial files' form).</summary>
-    public static void WriteConstant(System.Text.Json.Utf8JsonWriter w, Numeric.Models.Lemma2Constant constant)
+    public static void WriteConstant(System.Text.Json.Utf8JsonWriter w, Numeric.ShallowRelu.Lemma2Constant constant)
     {
         w.WriteStartObject("constantC");
         w.Number("value", constant.Value);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Output;
 

@@ -81,16 +81,16 @@ public sealed class FimStatsPartial : IShardedExperiment
         var metrics = part.Field(e, "metrics").EnumerateArray().Select(m => new MetricMeasurement(
             new EigenvalueStatistics(part.Field(m, "mean").GetDouble(), part.Field(m, "secondMoment").GetDouble(), part.Field(m, "lambdaMax").GetDouble()),
             part.Field(m, "largest").GetDouble(), part.Field(m, "top").EnumerateArray().Select(x => x.GetDouble()).ToArray())).ToList();
-        int expected = prm.Variant == Numeric.Models.FimVariant.Blocks ? prm.Shape.Depth : 1;
+        int expected = prm.Variant == Numeric.Mlps.FimVariant.Blocks ? prm.Shape.Depth : 1;
         if (metrics.Count != expected || metrics.Any(m => m.Top.Length != prm.TopCount))
             throw part.Bad($"holds trial {k} with {metrics.Count} measured metrics of {string.Join("/", metrics.Select(m => m.Top.Length).Distinct())} top eigenvalues, but its parameters give {expected} of {prm.TopCount}");
         double? quantity = e.TryGetProperty("claimQuantity", out var q) ? q.GetDouble() : null;
         EigenvalueStatistics? softmax = e.TryGetProperty("softmaxPrediction", out var s)
             ? new EigenvalueStatistics(part.Field(s, "mean").GetDouble(), part.Field(s, "secondMoment").GetDouble(), part.Field(s, "lambdaMax").GetDouble()) : null;
-        if (prm.Variant == Numeric.Models.FimVariant.Softmax && softmax is null)
+        if (prm.Variant == Numeric.Mlps.FimVariant.Softmax && softmax is null)
             throw part.Bad($"holds softmax trial {k} without its \"softmaxPrediction\"");
         double? c2 = e.TryGetProperty("meanSubtractionC2", out var c) ? c.GetDouble() : null;
-        if (prm.Variant == Numeric.Models.FimVariant.MeanSubtracted && c2 is null)
+        if (prm.Variant == Numeric.Mlps.FimVariant.MeanSubtracted && c2 is null)
             throw part.Bad($"holds mean-subtracted trial {k} without its \"meanSubtractionC2\"");
         return new FimStatsTrial(k, metrics, quantity, softmax, c2);
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Cli.Sharding;

@@ -1,5 +1,6 @@
 using FimVerify.Cli.Output;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Sharding;
 

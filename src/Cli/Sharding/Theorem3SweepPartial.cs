@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FimVerify.Cli.Output;
-using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Sharding;
 

@@ -1,5 +1,5 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Numeric.Claims;

@@ -2,7 +2,7 @@ using FimVerify.Numeric.Resources;
 using System.Globalization;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.LinearAlgebra;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FimVerify.Numeric.Resources;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 

@@ -1,5 +1,5 @@
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;

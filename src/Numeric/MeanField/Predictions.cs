@@ -95,7 +95,7 @@ public sealed class Predictions(OrderParameters op, int width, int samples, int 
     /// its Frobenius norm s = α[(κ₁² − κ₂²) mean_t tr Q_t²/T + κ₂² tr Q̄²] (Q_t = I gives Theorem 3.1's s), and λ_max is the
     /// mean of the C − 1 outliers of <see cref="SoftmaxOutliers"/>.
     /// </summary>
-    public EigenvalueStatistics Softmax(Models.SoftmaxQStatistics q)
+    public EigenvalueStatistics Softmax(Mlps.SoftmaxQStatistics q)
     {
         RequireHidden();
         var outliers = SoftmaxOutliers(q.MeanQEigenvaluesDescending.Take(Math.Max(1, C - 1)).ToArray());

@@ -1,4 +1,4 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Operators;

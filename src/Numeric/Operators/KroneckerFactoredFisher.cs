@@ -1,5 +1,5 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Random;
 
 namespace FimVerify.Numeric.Operators;

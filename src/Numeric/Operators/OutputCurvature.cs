@@ -85,7 +85,7 @@ public sealed class OutputCurvature
 
     /// <summary>
     /// destination_r ← H_n · source_r for every row r = n·directions + k of a (count·directions) × C table (input n,
-    /// direction k), the layout of <see cref="Models.SoftmaxClassifier"/>'s batched Jacobian products.
+    /// direction k), the layout of <see cref="Classifiers.SoftmaxClassifier"/>'s batched Jacobian products.
     /// </summary>
     public void Apply(ReadOnlySpan<double> source, Span<double> destination, int directions = 1)
     {

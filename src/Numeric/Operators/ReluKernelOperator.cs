@@ -1,5 +1,5 @@
 using FimVerify.Numeric.Kernels;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Numeric.Operators;
 

@@ -1,10 +1,13 @@
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
+using FimVerify.Numeric.Mlps;
+using FimVerify.Numeric.NaturalGradient;
+using FimVerify.Numeric.Classifiers;
+using FimVerify.Numeric.Classifiers.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Spectra;
 using FimVerify.Numeric.Verification;
 
-using FimVerify.Numeric.Models.Convolutional;
 
 namespace FimVerify.Numeric.Resources;
 

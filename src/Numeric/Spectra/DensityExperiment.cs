@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Data;
-using FimVerify.Numeric.Models;
-using FimVerify.Numeric.Models.Convolutional;
+using FimVerify.Numeric.Classifiers;
+using FimVerify.Numeric.Classifiers.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Data;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;

@@ -2,9 +2,9 @@ using Xunit;
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.Claims;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
-using FimVerify.Numeric.Verification;
 
 namespace FimVerify.Numeric.Tests.Claims;
 

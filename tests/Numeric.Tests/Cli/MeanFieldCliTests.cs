@@ -2,7 +2,6 @@ using System.Text.Json;
 using FimVerify.Cli;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
 using FimVerify.Numeric.Resources;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 
 namespace FimVerify.Numeric.Tests.MeanField;
 

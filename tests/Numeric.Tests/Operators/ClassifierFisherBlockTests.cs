@@ -1,8 +1,8 @@
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Classifiers;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
-using FimVerify.Numeric.Tests.Models;
+using FimVerify.Numeric.Tests.Classifiers;
 using Xunit;
 
 namespace FimVerify.Numeric.Tests.Operators;

@@ -1,4 +1,4 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using Xunit;

@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using Xunit;

@@ -5,6 +5,7 @@ using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;
 using FimVerify.Numeric.Verification;
+using FimVerify.Numeric.ShallowRelu;
 using Xunit;
 
 namespace FimVerify.Numeric.Tests.Progress;

@@ -1,9 +1,9 @@
-using FimVerify.Numeric.Models;
-using FimVerify.Numeric.Models.Convolutional;
+using FimVerify.Numeric.Classifiers;
+using FimVerify.Numeric.Classifiers.Convolutional;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Spectra;
-using FimVerify.Numeric.Tests.Models;
+using FimVerify.Numeric.Tests.Data;
 using Xunit;
 
 namespace FimVerify.Numeric.Tests.Spectra;

@@ -1,4 +1,4 @@
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Verification;
 using Xunit;

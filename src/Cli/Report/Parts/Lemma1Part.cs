@@ -5,6 +5,7 @@ using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Resources;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Report.Parts;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using FimVerify.Cli.Plots;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Activations;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.NaturalGradient;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Verification;

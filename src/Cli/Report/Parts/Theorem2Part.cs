@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FimVerify.Cli.Report.Suite;
 using FimVerify.Numeric.Verification;
 using FimVerify.Numeric.Resources;
+using FimVerify.Numeric.ShallowRelu;
 
 namespace FimVerify.Cli.Report.Parts;
 

@@ -23,6 +23,7 @@ public sealed class NgdScalesPart : IReportPart
     {
         string activationName = settings.Choice("activation", ["relu", "tanh", "erf", "linear", "sigmoid", "gelu"], "relu");
         int depth = settings.Int("depth", 3, 2, 10);
+        // At most the smallest width of the sweep (50), so that every Kronecker factor has full rank.
         int samples = settings.Int("samples", 10, 2, 50);
         // Power: the decay claims (at least M^(−1/4)) need the sweep to refute a statistic that does not decay: 16 networks a width
         // over M = 50 … 1600, or 24 over 50 … 800 (quick), do (docs/mean-field.md).
@@ -32,7 +33,6 @@ public sealed class NgdScalesPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 50; m <= maxWidth; m *= 2) widths.Add(m);
-        if (samples > widths[0]) throw settings.Invalid("samples", samples, $"must be at most the smallest width {widths[0]} (full-rank factors)");
         var activation = ActivationCatalog.Parse(activationName);
         context.Reserve(ExperimentCosts.NaturalGradientSweep(depth, widths.Select(m => (long)m), samples, trials),
             $"[ngd-scales] at depth {depth}, widths up to {maxWidth}, N = {samples} with {trials} trials", "reduce max_width, depth, samples or trials in [ngd-scales]");

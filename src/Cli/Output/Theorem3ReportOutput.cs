@@ -84,7 +84,7 @@ public static class Theorem3ReportOutput
                 report.EntryCount, prm.Bound, prm.Bound >= 1 ? " (VACUOUS)" : "", prm.XiPair, prm.XiDiagonal));
             stdout.WriteLine($"  exact P(tr J > (d/2)(1+δ)) = P(χ²_{{dp}} > dp(1+δ)) = {ProbabilityText(report.ExactTraceFailureProbability, report.ExactTraceFailureLog10Probability)}");
             if (lemma2Only) stdout.WriteLine("  --lemma2-only: the claims that need J (Rayleigh quotients, eigenvalues) were not evaluated");
-            else stdout.WriteLine($"  eigenvalues by {eigenBackend}{(prm.Certified ? " (r×r Gram of J_K's factor)" : "")}");
+            else stdout.WriteLine($"  dense eigenvalues {(prm.Certified ? "of the r×r Gram of J_K's factor" : "of J and R (p × p, where they are needed)")} by {eigenBackend}");
             if (!lemma2Only && !prm.Certified)
                 stdout.WriteLine(string.Format(c, "  claims on J by certified intervals (p ≤ {0}): J = J_2 + R_2, main part J_2 by its r×r Gram, ‖R_2‖₂ by Collatz–Wielandt ratios (R_2 ≥ 0 entrywise); dense spectra of J and R in {1} of {2} trials",
                     prm.DenseLimit, DenseTrials(report), report.Log.Trials));

@@ -151,7 +151,7 @@ public sealed class ApproximateNaturalGradient
                 default:
                     throw new ArgumentOutOfRangeException(nameof(metric));
             }
-            dW[l - 1] = new double[m * mPrev];
+            dW[l - 1] = GC.AllocateUninitializedArray<double>(m * mPrev); // β = 0 below overwrites every entry
             Gemm.Multiply(Op.Transpose, Op.None, m, mPrev, n, 1.0, e, m, Forward.H[l - 1], mPrev, 0.0, dW[l - 1], mPrev);
             db[l - 1] = new double[m];
             for (int t = 0; t < n; t++)
@@ -168,9 +168,20 @@ public sealed class ApproximateNaturalGradient
     public Mlp Step((double[][] dW, double[][] db) direction, double learningRate)
     {
         var (dW, db) = direction;
-        var w = Net.Weights.Select((a, l) => a.Select((v, i) => v - learningRate * dW[l][i]).ToArray()).ToArray();
-        var b = Net.Biases.Select((a, l) => a.Select((v, i) => v - learningRate * db[l][i]).ToArray()).ToArray();
-        return new Mlp(Net.Activation, Net.Widths, Net.SigmaW2, Net.SigmaB2, w, b);
+        return new Mlp(Net.Activation, Net.Widths, Net.SigmaW2, Net.SigmaB2, Stepped(Net.Weights, dW, learningRate), Stepped(Net.Biases, db, learningRate));
+    }
+
+    /// <summary>θ − η·d per layer, by plain loops: LINQ's enumerators over millions of weights cost more than the step's arithmetic.</summary>
+    private static double[][] Stepped(double[][] theta, double[][] d, double learningRate)
+    {
+        var result = new double[theta.Length][];
+        for (int l = 0; l < theta.Length; l++)
+        {
+            double[] from = theta[l], by = d[l], to = result[l] = GC.AllocateUninitializedArray<double>(from.Length);
+            if (by.Length != from.Length) throw new ArgumentException($"the direction of layer {l + 1} has {by.Length} entries, not {from.Length}");
+            for (int i = 0; i < to.Length; i++) to[i] = from[i] - learningRate * by[i];
+        }
+        return result;
     }
 
     /// <summary>

@@ -43,7 +43,8 @@ public sealed class Mlp
         var biases = new double[L][];
         for (int l = 1; l <= L; l++)
         {
-            weights[l - 1] = new double[Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})")];
+            // Uninitialised: every entry is drawn below, and zeroing tens of MB a network is wasted work.
+            weights[l - 1] = GC.AllocateUninitializedArray<double>(Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})"));
             seed.Child("weights").Child(l).CreateSampler().FillGaussian(weights[l - 1], Math.Sqrt(sigmaW2 / widths[l - 1]));
             biases[l - 1] = new double[widths[l]];
             seed.Child("biases").Child(l).CreateSampler().FillGaussian(biases[l - 1], Math.Sqrt(sigmaB2));
@@ -75,12 +76,12 @@ public sealed class Mlp
         for (int l = 1; l <= Depth; l++)
         {
             int mPrev = Widths[l - 1], m = Widths[l];
-            u[l] = new double[samples * m];
+            u[l] = GC.AllocateUninitializedArray<double>(samples * m); // every row gets the bias, then the product added
             for (int t = 0; t < samples; t++) Biases[l - 1].CopyTo(u[l].AsSpan(t * m, m));
             Gemm.Multiply(Op.None, Op.Transpose, samples, m, mPrev, 1.0, h[l - 1], mPrev, Weights[l - 1], mPrev, 1.0, u[l], m);
             if (l < Depth)
             {
-                h[l] = new double[samples * m];
+                h[l] = GC.AllocateUninitializedArray<double>(samples * m);
                 Activation.Apply(u[l], h[l]);
             }
             else h[l] = u[l]; // linear output

@@ -5,8 +5,9 @@ namespace FimVerify.Numeric.Resources;
 /// weights of a wide random network are tens of MB a layer, and fresh memory costs a page fault and the kernel's zeroing per
 /// 4 KiB (in the `mean-field` sections a tenth of the CPU time went there; the runtime's GC returns freed large objects to the
 /// system whatever its settings). A rented array's contents are arbitrary: the borrower overwrites every entry. At most
-/// <see cref="RetainedBytes"/> are kept; beyond that the lengths returned longest ago are let go first (a sweep moves to other
-/// widths). Only the owner of an array may return it, once, when nothing reads it any more.
+/// <see cref="RetainedBytes"/> are kept; beyond that the lengths returned longest ago are let go first, and a request for a length
+/// not kept lets go of every other length (a sweep has moved to another width), so little is held beyond what the running trials
+/// use. Only the owner of an array may return it, once, when nothing reads it any more.
 /// </summary>
 public static class RecycledArrays
 {
@@ -25,11 +26,20 @@ public static class RecycledArrays
     {
         if (length >= MinimumLength)
             lock (Gate)
+            {
                 if (Free.TryGetValue(length, out var entry) && entry.Arrays.Count > 0)
                 {
                     _retained -= 8L * length;
                     return entry.Arrays.Pop();
                 }
+                // A length not kept: the sweep has moved to another size, so the arrays kept for other lengths are let go now
+                // (the collector may need their memory for this one). The memory beyond a request's own arrays then stays small.
+                foreach (var other in Free.Keys.Where(k => k != length).ToArray())
+                {
+                    _retained -= 8L * other * Free[other].Arrays.Count;
+                    Free.Remove(other);
+                }
+            }
         return GC.AllocateUninitializedArray<double>(length);
     }
 

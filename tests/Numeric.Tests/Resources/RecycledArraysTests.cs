@@ -8,8 +8,8 @@ using Xunit;
 namespace FimVerify.Numeric.Tests.Resources;
 
 /// <summary>
-/// <see cref="RecycledArrays"/> lends a returned array again, keeps at most its byte budget (letting go of the lengths returned
-/// longest ago), refuses a second return, and a recycled network refuses to run; a network sampled into recycled arrays holds
+/// <see cref="RecycledArrays"/> lends a returned array again (once), lets the kept lengths go when another length is asked for,
+/// keeps at most its byte budget (letting go of the lengths returned longest ago), refuses a second return, and a recycled network refuses to run; a network sampled into recycled arrays holds
 /// exactly the weights of one sampled into fresh ones.
 /// </summary>
 [Collection("RecycledArrays")] // the pool is process-wide: these tests must not interleave with each other
@@ -25,8 +25,10 @@ public class RecycledArraysTests
         Assert.Equal(Length, a.Length);
         RecycledArrays.Return(a);
         Assert.Throws<InvalidOperationException>(() => RecycledArrays.Return(a));
-        Assert.NotSame(a, RecycledArrays.Rent(Length + 1));
         Assert.Same(a, RecycledArrays.Rent(Length));
+        Assert.NotSame(a, RecycledArrays.Rent(Length)); // lent once
+        RecycledArrays.Return(a);
+        Assert.NotSame(a, RecycledArrays.Rent(Length + 1)); // another length: a new array, and the kept lengths are let go
         Assert.NotSame(a, RecycledArrays.Rent(Length));
     }
 

@@ -207,16 +207,9 @@ internal static unsafe class BlockedProduct
             var r3 = Avx.LoadVector256(row + 3L * lda + p);
             var r4 = Avx.LoadVector256(row + 4L * lda + p);
             var r5 = Avx.LoadVector256(row + 5L * lda + p);
-            var t0 = Avx.UnpackLow(r0, r1);    // r0p0 r1p0 r0p2 r1p2
-            var t1 = Avx.UnpackHigh(r0, r1);   // r0p1 r1p1 r0p3 r1p3
-            var t2 = Avx.UnpackLow(r2, r3);
-            var t3 = Avx.UnpackHigh(r2, r3);
+            var (c0, c1, c2, c3) = Transpose4(r0, r1, r2, r3); // rows 0–3 of columns p … p + 3
             var u0 = Avx.UnpackLow(r4, r5);    // r4p0 r5p0 r4p2 r5p2
             var u1 = Avx.UnpackHigh(r4, r5);   // r4p1 r5p1 r4p3 r5p3
-            var c0 = Avx.Permute2x128(t0, t2, 0x20);   // rows 0–3 of column p
-            var c1 = Avx.Permute2x128(t1, t3, 0x20);   // … of column p + 1
-            var c2 = Avx.Permute2x128(t0, t2, 0x31);
-            var c3 = Avx.Permute2x128(t1, t3, 0x31);
             double* o = d + p * 6;
             Avx.Store(o, c0);
             Avx.Store(o + 4, Avx.Permute2x128(u0, c1, 0x20));    // r4p0 r5p0 r0p1 r1p1
@@ -226,6 +219,18 @@ internal static unsafe class BlockedProduct
             Avx.Store(o + 20, Avx.Permute2x128(c3, u1, 0x31));   // r2p3 r3p3 r4p3 r5p3
         }
         return p;
+    }
+
+    /// <summary>The 4×4 transpose of rows r0 … r3 (four doubles each): ck holds entry k of every row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double>, Vector256<double>, Vector256<double>, Vector256<double>) Transpose4(
+        Vector256<double> r0, Vector256<double> r1, Vector256<double> r2, Vector256<double> r3)
+    {
+        var t0 = Avx.UnpackLow(r0, r1);    // r0p0 r1p0 r0p2 r1p2
+        var t1 = Avx.UnpackHigh(r0, r1);   // r0p1 r1p1 r0p3 r1p3
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        return (Avx.Permute2x128(t0, t2, 0x20), Avx.Permute2x128(t1, t3, 0x20), Avx.Permute2x128(t0, t2, 0x31), Avx.Permute2x128(t1, t3, 0x31));
     }
 
     /// <summary>
@@ -324,15 +329,12 @@ internal static unsafe class BlockedProduct
             var r1 = Avx.LoadVector256(row + ldb + p);
             var r2 = Avx.LoadVector256(row + 2L * ldb + p);
             var r3 = Avx.LoadVector256(row + 3L * ldb + p);
-            var t0 = Avx.UnpackLow(r0, r1);    // r0p0 r1p0 r0p2 r1p2
-            var t1 = Avx.UnpackHigh(r0, r1);   // r0p1 r1p1 r0p3 r1p3
-            var t2 = Avx.UnpackLow(r2, r3);
-            var t3 = Avx.UnpackHigh(r2, r3);
+            var (c0, c1, c2, c3) = Transpose4(r0, r1, r2, r3);
             double* o = d + (long)p * nr;
-            Avx.Store(o, Avx.Permute2x128(t0, t2, 0x20));            // rows 0–3 at p
-            Avx.Store(o + nr, Avx.Permute2x128(t1, t3, 0x20));       // … at p + 1
-            Avx.Store(o + 2L * nr, Avx.Permute2x128(t0, t2, 0x31));
-            Avx.Store(o + 3L * nr, Avx.Permute2x128(t1, t3, 0x31));
+            Avx.Store(o, c0);
+            Avx.Store(o + nr, c1);
+            Avx.Store(o + 2L * nr, c2);
+            Avx.Store(o + 3L * nr, c3);
         }
         for (; p < kc; p++)
             for (int r = 0; r < 4; r++) d[(long)p * nr + r] = row[(long)r * ldb + p];

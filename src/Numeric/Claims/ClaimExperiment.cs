@@ -69,6 +69,12 @@ public sealed class ClaimExperiment : ITrialExperiment
     public TrialOutcome Run(SeedSequence seed)
     {
         var instance = Instance.Model.Sample(Size, Point.Reads, seed);
+        try { return Run(instance); }
+        finally { instance.Release(); }
+    }
+
+    private TrialOutcome Run(ModelInstance instance)
+    {
         var statistic = new Dictionary<ClaimDefinition, CertifiedInterval>();
         var predicted = new Dictionary<ClaimDefinition, CertifiedInterval>();
         var certainty = new Dictionary<ClaimDefinition, Certainty>();

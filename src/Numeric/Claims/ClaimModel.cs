@@ -25,6 +25,9 @@ public abstract class ModelInstance
     /// </summary>
     public virtual bool Refine() => false;
 
+    /// <summary>Called once when the trial is done with the instance (nothing is read from it afterwards): it may hand its memory on.</summary>
+    public virtual void Release() { }
+
     /// <summary>The values of <see cref="ClaimModel.DiagnosticNames"/> for this trial (how its matrices were measured).</summary>
     public virtual double[] Diagnostics => [];
 }

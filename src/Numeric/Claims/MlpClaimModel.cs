@@ -195,6 +195,9 @@ public sealed class MlpClaimModel : ClaimModel
             return (_matrices["fim"], _symbols);
         }
 
+        /// <summary>The network's weights go back for the next trial's network (the duals formed hold their own matrices).</summary>
+        public override void Release() => dual.Backward.Forward.Network.Recycle();
+
         public override IMatrixMeasurement Matrix(string matrix)
         {
             if (model._softmax) return Softmax().Matrix;

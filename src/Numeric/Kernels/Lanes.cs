@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace FimVerify.Numeric.Kernels;
@@ -41,7 +42,7 @@ internal readonly struct Lanes512(Vector512<double> v) : ILanes<Lanes512>
     public static int Count => Vector512<double>.Count;
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(ReadOnlySpan<double> s, int o) => new(Vector512.Create(s.Slice(o, Vector512<double>.Count)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512 x, Span<double> d, int o) => x.V.CopyTo(d.Slice(o, Vector512<double>.Count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512 x, Span<double> d, int o) => x.V.StoreUnsafe(ref MemoryMarshal.GetReference(d.Slice(o, Vector512<double>.Count))); // Slice checks the bounds; CopyTo is not always inlined
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Lanes512 Load(double* s) => new(Vector512.Load(s));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Lanes512 x, double* d) => x.V.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Broadcast(double x) => new(Vector512.Create(x));
@@ -64,7 +65,7 @@ internal readonly struct Lanes256(Vector256<double> v) : ILanes<Lanes256>
     public static int Count => Vector256<double>.Count;
     public static bool IsSupported => Vector256.IsHardwareAccelerated;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(ReadOnlySpan<double> s, int o) => new(Vector256.Create(s.Slice(o, Vector256<double>.Count)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256 x, Span<double> d, int o) => x.V.CopyTo(d.Slice(o, Vector256<double>.Count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256 x, Span<double> d, int o) => x.V.StoreUnsafe(ref MemoryMarshal.GetReference(d.Slice(o, Vector256<double>.Count))); // Slice checks the bounds; CopyTo is not always inlined
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Lanes256 Load(double* s) => new(Vector256.Load(s));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Lanes256 x, double* d) => x.V.Store(d);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Broadcast(double x) => new(Vector256.Create(x));

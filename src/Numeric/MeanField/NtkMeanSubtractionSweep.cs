@@ -86,6 +86,7 @@ public static class NtkMeanSubtractionSweep
                     var dual = FimSpectrumExperiment.Dual(activation, shape, m, t, outputs, seed.Child("ntk-mean-subtraction").Child(m).Child(k));
                     double b = FimSpectrumExperiment.Spectra(dual, FimVariant.NtkMeanSubtracted)[0].Statistics(outputs).LambdaMax;
                     double n = FimSpectrumExperiment.Spectra(dual, FimVariant.Ntk)[0].Statistics(outputs).LambdaMax;
+                    dual.Backward.Forward.Network.Recycle();
                     counter.Advance();
                     return (b, n);
                 });

@@ -51,19 +51,20 @@ public static class OutlierSeparationSweep
         var removed = new List<SweepSample>();
         foreach (int m in widths.Order())
         {
-            var gapRatio = new double[trials];
-            var subtracted = new double[trials];
-            var bars = new double[trials];
-            for (int k = 0; k < trials; k++)
+            // One network a core (each trial depends on its index only: the same numbers on any thread count).
+            var trial = TrialRunner.Map(trials, k =>
             {
                 var dual = FimSpectrumExperiment.Dual(activation, shape, m, samples, outputs, seed.Child(m).Child(k));
                 var fisher = dual.Fisher();
                 var ev = FimSpectrumExperiment.Spectra(dual, FimVariant.Regression, fisher)[0].EigenvaluesDescending;
-                bars[k] = FimSpectrumExperiment.Spectra(dual, FimVariant.MeanSubtracted, fisher)[0].LambdaMax;
-                gapRatio[k] = ev[outputs - 1] / ev[outputs];
-                subtracted[k] = bars[k] / ev[outputs - 1];
+                double bar = FimSpectrumExperiment.Spectra(dual, FimVariant.MeanSubtracted, fisher)[0].LambdaMax;
+                dual.Backward.Forward.Network.Recycle();
                 counter.Advance();
-            }
+                return (GapRatio: ev[outputs - 1] / ev[outputs], Subtracted: bar / ev[outputs - 1], Bar: bar);
+            });
+            var gapRatio = trial.Select(x => x.GapRatio).ToArray();
+            var subtracted = trial.Select(x => x.Subtracted).ToArray();
+            var bars = trial.Select(x => x.Bar).ToArray();
             rows.Add(new OutlierSeparationRow(m, gapRatio.Average(), subtracted.Average(), bars.Average()));
             separated.Add(SweepSample.FromValues(m, gapRatio.Select(r => Math.Sqrt(gap / r)).ToArray()));
             removed.Add(SweepSample.FromValues(m, subtracted.Select(r => Math.Sqrt(gap * r)).ToArray()));

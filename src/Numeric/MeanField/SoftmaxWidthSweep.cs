@@ -55,6 +55,7 @@ public static class SoftmaxWidthSweep
                 var st = spectrum.Statistics(outputs - 1);
                 var predicted = p.Softmax(SoftmaxQStatistics.Of(prob, outputs));
                 var top = spectrum.Top(outputs);
+                net.Recycle();
                 counter.Advance();
                 return (Predicted: predicted, Ratios: new[] { st.Mean / predicted.Mean, st.SecondMoment / predicted.SecondMoment, st.LambdaMax / predicted.LambdaMax },
                     Gap: top[outputs - 2] / top[outputs - 1]);

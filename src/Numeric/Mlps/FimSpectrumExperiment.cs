@@ -13,8 +13,13 @@ public static class FimSpectrumExperiment
 {
     /// <summary>Spectra of one trial; for <see cref="FimVariant.Blocks"/> one per layer (index l−1), otherwise a single one.</summary>
     public static MeasuredSpectrum[] Run(IActivation activation, NetworkShape shape, int width, int samples, int outputs,
-        FimVariant variant, SeedSequence trialSeed) =>
-        Spectra(Dual(activation, shape, width, samples, outputs, trialSeed), variant);
+        FimVariant variant, SeedSequence trialSeed)
+    {
+        var dual = Dual(activation, shape, width, samples, outputs, trialSeed);
+        var spectra = Spectra(dual, variant);
+        dual.Backward.Forward.Network.Recycle(); // the spectra hold their own matrices, already formed
+        return spectra;
+    }
 
     /// <summary>The trial's network and inputs, forward and backward: the dual every variant is built from.</summary>
     public static MlpDualGram Dual(IActivation activation, NetworkShape shape, int width, int samples, int outputs, SeedSequence trialSeed)

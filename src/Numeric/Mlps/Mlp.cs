@@ -43,7 +43,8 @@ public sealed class Mlp
         var biases = new double[L][];
         for (int l = 1; l <= L; l++)
         {
-            weights[l - 1] = new double[Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})")];
+            // Uninitialised (every entry is drawn below) and, for a network whose owner hands it back (Recycle), reused.
+            weights[l - 1] = Resources.RecycledArrays.Rent(Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})"));
             seed.Child("weights").Child(l).CreateSampler().FillGaussian(weights[l - 1], Math.Sqrt(sigmaW2 / widths[l - 1]));
             biases[l - 1] = new double[widths[l]];
             seed.Child("biases").Child(l).CreateSampler().FillGaussian(biases[l - 1], Math.Sqrt(sigmaB2));
@@ -65,9 +66,22 @@ public sealed class Mlp
     /// <summary>Number of parameters P = Σ_l (M_l M_{l−1} + M_l).</summary>
     public long ParameterCount => Enumerable.Range(1, Depth).Sum(l => (long)Widths[l] * Widths[l - 1] + Widths[l]);
 
+    private int _recycled;
+
+    /// <summary>
+    /// Hands the weight arrays to <see cref="Resources.RecycledArrays"/> for the next network sampled: only the owner of a sampled
+    /// network calls it, once, when nothing reads the network, its weights or an object that reads them lazily any more.
+    /// </summary>
+    public void Recycle()
+    {
+        if (Interlocked.Exchange(ref _recycled, 1) != 0) throw new InvalidOperationException("the network was recycled already");
+        foreach (var w in Weights) Resources.RecycledArrays.Return(w);
+    }
+
     /// <summary>Forward pass on a batch; throws <see cref="NumericalException"/> on a NaN or infinity.</summary>
     public ForwardPass Forward(double[] inputs, int samples)
     {
+        if (Volatile.Read(ref _recycled) != 0) throw new InvalidOperationException("the network was recycled: its weights belong to another one now");
         if (inputs.Length != samples * Widths[0]) throw new ArgumentException($"expected {samples}×{Widths[0]} inputs");
         var u = new double[Depth + 1][];
         var h = new double[Depth + 1][];
@@ -75,12 +89,12 @@ public sealed class Mlp
         for (int l = 1; l <= Depth; l++)
         {
             int mPrev = Widths[l - 1], m = Widths[l];
-            u[l] = new double[samples * m];
+            u[l] = GC.AllocateUninitializedArray<double>(samples * m); // every row gets the bias, then the product added
             for (int t = 0; t < samples; t++) Biases[l - 1].CopyTo(u[l].AsSpan(t * m, m));
             Gemm.Multiply(Op.None, Op.Transpose, samples, m, mPrev, 1.0, h[l - 1], mPrev, Weights[l - 1], mPrev, 1.0, u[l], m);
             if (l < Depth)
             {
-                h[l] = new double[samples * m];
+                h[l] = GC.AllocateUninitializedArray<double>(samples * m);
                 Activation.Apply(u[l], h[l]);
             }
             else h[l] = u[l]; // linear output

@@ -1,3 +1,4 @@
+using System.Numerics;
 using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.Mlps;
 
@@ -97,7 +98,9 @@ public sealed class ApproximateNaturalGradient
     /// like the network's weights and biases. Each layer's update is E_lᵀ H̃_{l−1} for an N × M_l coefficient
     /// matrix E_l (plain gradient descent would have E_l = Δ_l ∘ r/N).
     /// </summary>
-    public (double[][] dW, double[][] db) Direction(NaturalGradientMetric metric, ReadOnlySpan<double> residual)
+    /// <param name="reuse">A direction of this network from an earlier call whose arrays may be overwritten (they then hold the new
+    /// direction): a trial that compares several metrics allocates the direction once.</param>
+    public (double[][] dW, double[][] db) Direction(NaturalGradientMetric metric, ReadOnlySpan<double> residual, (double[][] dW, double[][] db)? reuse = null)
     {
         int n = Samples;
         if (residual.Length != n) throw new ArgumentException($"expected {n} residuals");
@@ -109,8 +112,11 @@ public sealed class ApproximateNaturalGradient
             for (int l = 1; l <= Depth; l++) _dual.AddLayerTerm(l, 1.0, ntk: false, k.Data);
             shared = new PsdPseudoInverse(k).Apply(r);
         }
-        var dW = new double[Depth][];
-        var db = new double[Depth][];
+        if (reuse is { } r0 && (r0.dW.Length != Depth || r0.db.Length != Depth
+            || Enumerable.Range(1, Depth).Any(l => r0.dW[l - 1].Length != Net.Widths[l] * Net.Widths[l - 1] || r0.db[l - 1].Length != Net.Widths[l])))
+            throw new ArgumentException("the direction to reuse has other shapes", nameof(reuse));
+        var dW = reuse?.dW ?? new double[Depth][];
+        var db = reuse?.db ?? new double[Depth][];
         for (int l = 1; l <= Depth; l++)
         {
             int m = Net.Widths[l], mPrev = Net.Widths[l - 1];
@@ -152,9 +158,10 @@ public sealed class ApproximateNaturalGradient
                 default:
                     throw new ArgumentOutOfRangeException(nameof(metric));
             }
-            dW[l - 1] = new double[m * mPrev];
+            dW[l - 1] ??= GC.AllocateUninitializedArray<double>(m * mPrev); // β = 0 below overwrites every entry
             Gemm.Multiply(Op.Transpose, Op.None, m, mPrev, n, 1.0, e, m, Forward.H[l - 1], mPrev, 0.0, dW[l - 1], mPrev);
-            db[l - 1] = new double[m];
+            if (db[l - 1] is null) db[l - 1] = new double[m];
+            else Array.Clear(db[l - 1]);
             for (int t = 0; t < n; t++)
                 for (int i = 0; i < m; i++) db[l - 1][i] += e[t * m + i];
         }
@@ -166,12 +173,35 @@ public sealed class ApproximateNaturalGradient
         Step(Direction(metric, residual), learningRate);
 
     /// <summary>The network after one step θ − η·direction, for a direction from <see cref="Direction"/>.</summary>
-    public Mlp Step((double[][] dW, double[][] db) direction, double learningRate)
+    /// <param name="reuse">A network of the same widths from an earlier call whose parameters may be overwritten (it is returned, holding
+    /// the new ones): a trial that tries several steps then allocates the parameters once, not once a step.</param>
+    public Mlp Step((double[][] dW, double[][] db) direction, double learningRate, Mlp? reuse = null)
     {
         var (dW, db) = direction;
-        var w = Net.Weights.Select((a, l) => a.Select((v, i) => v - learningRate * dW[l][i]).ToArray()).ToArray();
-        var b = Net.Biases.Select((a, l) => a.Select((v, i) => v - learningRate * db[l][i]).ToArray()).ToArray();
-        return new Mlp(Net.Activation, Net.Widths, Net.SigmaW2, Net.SigmaB2, w, b);
+        if (reuse is not null && !reuse.Widths.AsSpan().SequenceEqual(Net.Widths))
+            throw new ArgumentException("the network to reuse has other widths", nameof(reuse));
+        if (reuse is not null && (ReferenceEquals(reuse, Net) || reuse.Weights.Any(w => Net.Weights.Contains(w))))
+            throw new ArgumentException("the network to reuse shares parameters with the one stepped from", nameof(reuse));
+        return new Mlp(Net.Activation, Net.Widths, Net.SigmaW2, Net.SigmaB2, Stepped(Net.Weights, dW, learningRate, reuse?.Weights),
+            Stepped(Net.Biases, db, learningRate, reuse?.Biases));
+    }
+
+    /// <summary>θ − η·d per layer, by plain loops: LINQ's enumerators over millions of weights cost more than the step's arithmetic.</summary>
+    private static double[][] Stepped(double[][] theta, double[][] d, double learningRate, double[][]? into)
+    {
+        var result = into ?? new double[theta.Length][];
+        for (int l = 0; l < theta.Length; l++)
+        {
+            double[] from = theta[l], by = d[l], to = result[l] ??= GC.AllocateUninitializedArray<double>(from.Length);
+            if (by.Length != from.Length || to.Length != from.Length) throw new ArgumentException($"the direction of layer {l + 1} has {by.Length} entries, not {from.Length}");
+            // θ − (η·d), each operation rounded as in the scalar loop (no fused multiply-add), so the lanes give the scalar bits.
+            var eta = new Vector<double>(learningRate);
+            int i = 0;
+            for (; i + Vector<double>.Count <= to.Length; i += Vector<double>.Count)
+                (new Vector<double>(from, i) - eta * new Vector<double>(by, i)).CopyTo(to, i);
+            for (; i < to.Length; i++) to[i] = from[i] - learningRate * by[i];
+        }
+        return result;
     }
 
     /// <summary>

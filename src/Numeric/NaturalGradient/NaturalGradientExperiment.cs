@@ -34,6 +34,8 @@ public static class NaturalGradientExperiment
         double rNorm = Norm(r);
 
         var outcomes = new List<NaturalGradientOutcome>();
+        Mlp? stepped = null;
+        (double[][] dW, double[][] db)? direction = null;
         foreach (var metric in NaturalGradientScales.All)
         {
             double alpha = NaturalGradientScales.Derived(metric, activation, widths, samples);
@@ -48,12 +50,14 @@ public static class NaturalGradientExperiment
                 for (int j = 0; j < samples; j++) s += theta[i, j] * r[j];
                 linear[i] = r[i] - s / alpha;
             }
-            var direction = ngd.Direction(metric, r);
+            var current = ngd.Direction(metric, r, direction); // into the previous metric's arrays
+            direction = current;
             double largestChange = 0;
             double StepResidual(double a, bool measureChange)
             {
                 if (!double.IsFinite(a)) return double.NaN;
-                var after = ngd.Step(direction, 1 / a).Forward(x, samples);
+                stepped = ngd.Step(current, 1 / a, stepped); // one parameter set a trial, overwritten by each step tried
+                var after = stepped.Forward(x, samples);
                 if (measureChange)
                     for (int l = 1; l < depth; l++)
                         for (int i = 0; i < after.U[l].Length; i++) largestChange = Math.Max(largestChange, Math.Abs(after.U[l][i] - fwd.U[l][i]));

@@ -222,4 +222,39 @@ public class NaturalGradientTests
         Assert.Throws<ArgumentException>(() => new ApproximateNaturalGradient(dual));
         Assert.Throws<ArgumentException>(() => NaturalGradientScales.ActiveFraction(ExpressionActivation.FromText("x^3")));
     }
+    /// <summary>
+    /// The report's NGD trial overwrites one direction and one stepped network across metrics and step sizes: each must hold exactly
+    /// (bit for bit) what a fresh allocation holds, so the reuse cannot leak an earlier metric's numbers into a later one.
+    /// </summary>
+    [Fact]
+    public void ReusedDirectionAndSteppedNetworkEqualFreshOnes()
+    {
+        var s = Make("tanh", 4);
+        (double[][] dW, double[][] db)? direction = null;
+        Mlp? stepped = null;
+        foreach (var metric in new[] { NaturalGradientMetric.UnitWise, NaturalGradientMetric.Exact, NaturalGradientMetric.Kfac, NaturalGradientMetric.LayerWise })
+        {
+            var fresh = s.Ngd.Direction(metric, s.Residual);
+            var reused = s.Ngd.Direction(metric, s.Residual, direction);
+            direction = reused;
+            for (int l = 0; l < s.Net.Depth; l++)
+            {
+                Assert.Equal(fresh.dW[l], reused.dW[l]);
+                Assert.Equal(fresh.db[l], reused.db[l]);
+            }
+            foreach (double rate in new[] { 0.7, 1.9 })
+            {
+                var a = s.Ngd.Step(fresh, rate);
+                stepped = s.Ngd.Step(reused, rate, stepped);
+                for (int l = 0; l < s.Net.Depth; l++)
+                {
+                    Assert.Equal(a.Weights[l], stepped.Weights[l]);
+                    Assert.Equal(a.Biases[l], stepped.Biases[l]);
+                    for (int i = 0; i < a.Weights[l].Length; i++)
+                        Assert.Equal(BitConverter.DoubleToInt64Bits(s.Net.Weights[l][i] - rate * fresh.dW[l][i]), BitConverter.DoubleToInt64Bits(a.Weights[l][i]));
+                }
+            }
+        }
+        Assert.Throws<ArgumentException>(() => s.Ngd.Step(direction!.Value, 1, s.Net));
+    }
 }

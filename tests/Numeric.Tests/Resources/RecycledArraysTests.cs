@@ -1,6 +1,6 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
-using FimVerify.Numeric.Models;
+using FimVerify.Numeric.Mlps;
 using FimVerify.Numeric.Random;
 using FimVerify.Numeric.Resources;
 using Xunit;

@@ -197,11 +197,11 @@ public static class ExperimentCosts
         return memory.Plus(4 * perMetric + (double)depth * width * Cube(samples) + 4 * Cube(samples) * depth);
     }
 
-    /// <summary>`verify ngd-scales`: every width's trials, one network at a time.</summary>
+    /// <summary>`verify ngd-scales`: every width's trials, one network a core at a time (<see cref="TrialRunner.Map"/>).</summary>
     public static ResourceEstimate NaturalGradientSweep(long depth, IEnumerable<long> widths, long samples, long trials)
     {
         var total = ResourceEstimate.None;
-        foreach (long m in widths) total = total.Then(NaturalGradientNetwork(depth, m, samples).Repeated(trials, 1));
+        foreach (long m in widths) total = total.Then(NaturalGradientNetwork(depth, m, samples).Repeated(trials, Concurrency));
         return total;
     }
 

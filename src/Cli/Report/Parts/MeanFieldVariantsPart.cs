@@ -41,7 +41,7 @@ public sealed class MeanFieldVariantsPart : IReportPart
         settings.EnsureAllUsed();
         var widths = new List<int>();
         for (int m = 100; m <= maxWidth; m *= 2) widths.Add(m);
-        // The five sweeps of Run, one network at a time: mean subtraction at T = M/ρ (depth 3 and 1), softmax at T = 50, the NTK at T = 10
+        // The five sweeps of Run, one network a core at a time (TrialRunner.Map): mean subtraction at T = M/ρ (depth 3 and 1), softmax at T = 50, the NTK at T = 10
         // and 40, the outliers at T = 20.
         var deep = new NetworkShape(3, 3, 0.64);
         var estimate = ResourceEstimate.None;
@@ -49,11 +49,11 @@ public sealed class MeanFieldVariantsPart : IReportPart
         {
             long t = Math.Max(2, (long)Math.Round(m / rho));
             estimate = estimate
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), t).Repeated(trials, 1))
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(new NetworkShape(1, 1, 0.1), m, 3), t).Repeated(trials, 1))
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 50).Repeated(2 * trials, 1))
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 40).Repeated(2 * Math.Max(4, trials / 2), 1))
-                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), OutlierSamples).Repeated(2 * trials, 1));
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), t).Repeated(trials, ExperimentCosts.Concurrency))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(new NetworkShape(1, 1, 0.1), m, 3), t).Repeated(trials, ExperimentCosts.Concurrency))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 50).Repeated(2 * trials, ExperimentCosts.Concurrency))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), 40).Repeated(2 * Math.Max(4, trials / 2), ExperimentCosts.Concurrency))
+                .Then(ExperimentCosts.MeanFieldNetwork(ExperimentCosts.Widths(deep, m, 3), OutlierSamples).Repeated(2 * trials, ExperimentCosts.Concurrency));
         }
         context.Reserve(estimate, $"[mean-field-variants] at widths up to {maxWidth} with ρ = {rho.ToString(CultureInfo.InvariantCulture)} and {trials} trials",
             "raise rho or reduce max_width or trials in [mean-field-variants]");

@@ -23,6 +23,18 @@ public class Theorem2TailCheckTests
         Assert.True(m.SeriesTailDiscrepancy > 0.99, $"all-entries ratio {m.SeriesTailDiscrepancy}");
     }
 
+    [Fact]
+    public void AtLargeDTheDiagonalSumIsJudgedAgainstItsRoundingNotAFixedFloor()
+    {
+        // d = 300: the d diagonal vectors sum to 1.6e-14·max n_i in floating point, above the former fixed 1e-14 (which
+        // refused the true identity) and well inside the rounding allowance 4(d + 1)u ≈ 1.3e-13.
+        var m = Theorem2Check.Measure(300, 300, 1);
+        Assert.True(m.MaxDiagonalVectorSum > 1e-14, $"this network no longer exercises the large-d rounding ({m.MaxDiagonalVectorSum:R})");
+        Assert.All(Theorem2Check.Verdicts(m), v => Assert.Equal(Verdict.Pass, v.Verdict));
+        // A wrong diagonal vector is O(1) off, far above the allowance at any d the command accepts.
+        Assert.True(Theorem2Check.DiagonalSumTolerance(100_000) < 1e-10);
+    }
+
     [Theory]
     [InlineData(4, 1e-8)]     // c₄ off in its eighth digit
     [InlineData(120, 0.5)]    // a coefficient far beyond the order-81 check, half again too large

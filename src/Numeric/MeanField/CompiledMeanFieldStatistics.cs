@@ -21,7 +21,7 @@ public static class CompiledMeanFieldStatistics
 
     private static readonly Lazy<Statistics> Stats = new(() =>
     {
-        var d = MeanFieldStatistics.spectrumForms.Value; // sums over the dual's spectrum, in κ (independent of the depth)
+        var d = MeanFieldStatistics.cachedSpectrumForms.Value; // sums over the dual's spectrum, in κ (independent of the depth)
         Func<double[], double> R(Expression x) => Compiler.evaluator(MeanFieldStatistics.statisticsSymbols, x);
         Func<double[], double> N(Expression x) => Compiler.evaluator(MeanFieldStatistics.ntkStatisticsSymbols, x);
         return new(R(d.Mean), R(d.SecondMoment), R(d.LambdaMax), N(d.NtkMean), N(d.NtkSecondMoment), N(d.NtkLambdaMax));

@@ -83,6 +83,9 @@ let highPrecision =
             | None -> failwith $"a polynomial was not rational at a rational point: {Infix.format a}"))
     ]
 
+/// Equal as doubles bit for bit (two NaNs count as equal).
+let private sameBits (v: float) (w: float) = BitConverter.DoubleToInt64Bits v = BitConverter.DoubleToInt64Bits w || (Double.IsNaN v && Double.IsNaN w)
+
 [<Tests>]
 let compiled =
     testList "Compiler" [
@@ -105,7 +108,32 @@ let compiled =
             let values = (Compiler.compileMany symbolNames [ a; b; a ]).Invoke args
             values.Length = 3 && closeEnough values[0] ((Compiler.compile symbolNames a).Invoke args)
             && closeEnough values[1] ((Compiler.compile symbolNames b).Invoke args) && values[2] = values[0]))
+        testPropertyWithConfig config "the tree evaluator is bit-identical to the compiled delegate at random points" (forAll2' smooth point (fun a p ->
+            let args = symbolNames |> List.map (fun s -> p[s]) |> Array.ofList
+            sameBits ((Compiler.evaluator symbolNames a).Invoke args) ((Compiler.compile symbolNames a).Invoke args)))
+        test "the tree evaluator is bit-identical to the compiled delegate on the derived mean-field forms" {
+            // The forms fim-stats evaluates (κ at depth 3, Theorem 3.1's statistics), at inputs of the sizes it sees.
+            let d = MeanFieldStatistics.forDepth 3
+            let s = MeanFieldStatistics.spectrumForms.Force()
+            let rng = Random 20261207
+            let forms =
+                [ MeanFieldStatistics.kappaSymbols 3 1, d.Kappa1; MeanFieldStatistics.kappaSymbols 3 2, d.Kappa2
+                  MeanFieldStatistics.ntkKappaSymbols 3 1, d.NtkKappa1; MeanFieldStatistics.ntkKappaSymbols 3 2, d.NtkKappa2
+                  MeanFieldStatistics.statisticsSymbols, s.Mean; MeanFieldStatistics.statisticsSymbols, s.SecondMoment
+                  MeanFieldStatistics.statisticsSymbols, s.LambdaMax; MeanFieldStatistics.ntkStatisticsSymbols, s.NtkMean
+                  MeanFieldStatistics.ntkStatisticsSymbols, s.NtkSecondMoment; MeanFieldStatistics.ntkStatisticsSymbols, s.NtkLambdaMax ]
+            for symbols, form in forms do
+                let interpreted, compiled = Compiler.evaluator symbols form, Compiler.compile symbols form
+                for _ in 1 .. 20 do
+                    let args = symbols |> List.map (fun _ -> 0.1 + 100.0 * rng.NextDouble()) |> Array.ofList
+                    let v, w = interpreted.Invoke args, compiled.Invoke args
+                    Expect.isTrue (sameBits v w) $"{Infix.format form} at {args}: {v:R} (evaluator) vs {w:R} (compiled)"
+        }
+        test "the tree evaluator refuses a symbol outside the argument list" {
+            Expect.throws (fun () -> Compiler.evaluator [ "x" ] (InfixParser.parse "x + y") |> ignore) "y is not an argument"
+        }
         test "symbols are read in the stated order" {
+            Expect.equal ((Compiler.evaluator [ "y"; "x" ] (InfixParser.parse "x - 2*y^2")).Invoke [| 3.0; 1.0 |]) -17.0 "evaluator: x = 1, y = 3"
             let f = Compiler.compile [ "y"; "x" ] (InfixParser.parse "x - 2*y^2")
             Expect.equal (f.Invoke [| 3.0; 1.0 |]) -17.0 "x = 1, y = 3"
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FimVerify.Cli.CommandLine;
 using FimVerify.Numeric.Progress;
 using Spectre.Console;
@@ -48,6 +49,13 @@ public sealed class ProgressReporter(TextWriter log, bool quiet = false)
     {
         if (quiet) return body(null);
         if (!OnTerminal) return body(new PlainProgressView(log));
+        return ShowOnTerminal(body);
+    }
+
+    /// <summary>Apart from <see cref="Show"/>, so that a quiet or redirected run never loads Spectre.Console (a few ms of start-up).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T ShowOnTerminal<T>(Func<ProgressView?, T> body)
+    {
         // Interactive: stderr is known to be a terminal here, even when stdout is redirected to a file (Spectre would look at stdout).
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error), Interactive = InteractionSupport.Yes });
         T result = default!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Spectre.Console;
 
@@ -42,7 +43,12 @@ public sealed class TerminalOutput(TextWriter inner, IAnsiConsole console) : Tex
         plain |= Environment.GetEnvironmentVariable(PlainVariable) is { Length: > 0 } v && v != "0";
         if (stdout is TerminalOutput terminal) return plain ? terminal.Inner : terminal;
         if (plain || stdout != System.Console.Out || System.Console.IsOutputRedirected) return stdout;
-        // Spectre detects ANSI support, the colour system (none under NO_COLOR) and the width from the terminal.
-        return new TerminalOutput(stdout, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) }));
+        return OnTerminal(stdout);
     }
+
+    /// <summary>Apart from <see cref="For"/>, so that a redirected stdout never loads Spectre.Console (a few ms of start-up).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TerminalOutput OnTerminal(TextWriter stdout) =>
+        // Spectre detects ANSI support, the colour system (none under NO_COLOR) and the width from the terminal.
+        new(stdout, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) }));
 }

@@ -6,7 +6,9 @@ namespace FimVerify.Numeric.MeanField;
 
 /// <summary>
 /// κ₁, κ₂, κ′₁, κ′₂ and Theorem 3.1's m_λ, s_λ, λ_max as derived by the symbolic layer
-/// (<see cref="MeanFieldStatistics"/>), compiled once (the κ's once per depth) and evaluated here.
+/// (<see cref="MeanFieldStatistics"/>), made evaluable once (the κ's once per depth) and evaluated here. A process evaluates
+/// them a handful of times, so they are walked as trees (<c>Compiler.evaluator</c>, bit-identical to the compiled delegates)
+/// rather than compiled: ten LINQ compilations cost about 20 ms of start-up.
 /// </summary>
 public static class CompiledMeanFieldStatistics
 {
@@ -19,17 +21,17 @@ public static class CompiledMeanFieldStatistics
 
     private static readonly Lazy<Statistics> Stats = new(() =>
     {
-        var d = MeanFieldStatistics.spectrumForms.Value; // sums over the dual's spectrum, in κ (independent of the depth)
-        Func<double[], double> R(Expression x) => Compiler.compile(MeanFieldStatistics.statisticsSymbols, x);
-        Func<double[], double> N(Expression x) => Compiler.compile(MeanFieldStatistics.ntkStatisticsSymbols, x);
+        var d = MeanFieldStatistics.cachedSpectrumForms.Value; // sums over the dual's spectrum, in κ (independent of the depth)
+        Func<double[], double> R(Expression x) => Compiler.evaluator(MeanFieldStatistics.statisticsSymbols, x);
+        Func<double[], double> N(Expression x) => Compiler.evaluator(MeanFieldStatistics.ntkStatisticsSymbols, x);
         return new(R(d.Mean), R(d.SecondMoment), R(d.LambdaMax), N(d.NtkMean), N(d.NtkSecondMoment), N(d.NtkLambdaMax));
     });
 
     private static Kappas For(int depth) => ByDepth.GetOrAdd(depth, l => new Lazy<Kappas>(() =>
     {
         var d = MeanFieldStatistics.forDepth(l); // from the derivation cache when it has this depth (checked)
-        return new(Compiler.compile(MeanFieldStatistics.kappaSymbols(l, 1), d.Kappa1), Compiler.compile(MeanFieldStatistics.kappaSymbols(l, 2), d.Kappa2),
-                   Compiler.compile(MeanFieldStatistics.ntkKappaSymbols(l, 1), d.NtkKappa1), Compiler.compile(MeanFieldStatistics.ntkKappaSymbols(l, 2), d.NtkKappa2));
+        return new(Compiler.evaluator(MeanFieldStatistics.kappaSymbols(l, 1), d.Kappa1), Compiler.evaluator(MeanFieldStatistics.kappaSymbols(l, 2), d.Kappa2),
+                   Compiler.evaluator(MeanFieldStatistics.ntkKappaSymbols(l, 1), d.NtkKappa1), Compiler.evaluator(MeanFieldStatistics.ntkKappaSymbols(l, 2), d.NtkKappa2));
     })).Value;
 
     /// <summary>κ_i (i = 1, 2) = Σ_l (α_{l−1}/α) q̂^{l−1}_i q̃^l_i, inputs in the order of <c>MeanFieldStatistics.kappaSymbols</c>.</summary>

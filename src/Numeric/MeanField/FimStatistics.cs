@@ -104,15 +104,23 @@ public static class FimStatistics
     public static FimStatsResult Run(FimStatsParameters parameters, Shard shard = default)
     {
         shard = shard.Count == 0 ? Shard.All : shard;
-        return Analyse(parameters, RunTrials(parameters, shard), shard);
+        var prediction = Predict(parameters.Validated());
+        return Analyse(parameters, prediction, RunTrials(parameters, prediction, shard), shard);
     }
 
     /// <summary>The trials k of <paramref name="shard"/>, in increasing k; <paramref name="progress"/> counts the networks.</summary>
-    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard, IProgress<ProgressStep>? progress = null)
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Shard shard, IProgress<ProgressStep>? progress = null) =>
+        RunTrials(parameters, Predict(parameters.Validated()), shard, progress);
+
+    /// <summary>
+    /// As above with the experiment's <see cref="Predict">prediction</see> already made: a caller that also analyses the trials
+    /// computes the order parameters (by quadrature for most smooth activations) once rather than twice.
+    /// </summary>
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Predictions prediction, Shard shard,
+        IProgress<ProgressStep>? progress = null)
     {
         parameters.Validated();
         shard = shard.Count == 0 ? Shard.All : shard;
-        var prediction = Predict(parameters);
         RequireMeaningful(parameters, prediction);
         var counter = new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
         return shard.Trials(parameters.Trials).Select(k =>
@@ -124,12 +132,15 @@ public static class FimStatistics
     }
 
     /// <summary>Statistics, ratios and claims over the given trials (sorted by trial; any subset, e.g. one shard's).</summary>
-    public static FimStatsResult Analyse(FimStatsParameters parameters, IReadOnlyList<FimStatsTrial> trials, Shard shard)
+    public static FimStatsResult Analyse(FimStatsParameters parameters, IReadOnlyList<FimStatsTrial> trials, Shard shard) =>
+        Analyse(parameters, Predict(parameters.Validated()), trials, shard);
+
+    /// <summary>As above with the experiment's <see cref="Predict">prediction</see> already made.</summary>
+    public static FimStatsResult Analyse(FimStatsParameters parameters, Predictions prediction, IReadOnlyList<FimStatsTrial> trials, Shard shard)
     {
         parameters.Validated();
         if (trials.Count == 0) throw new ArgumentException("no trials to analyse");
         var ordered = trials.OrderBy(t => t.Trial).ToList();
-        var prediction = Predict(parameters);
         int metrics = ordered[0].Metrics.Count;
         if (ordered.Any(t => t.Metrics.Count != metrics)) throw new ArgumentException("every trial must measure the same metrics");
         RequireMeaningful(parameters, prediction);
@@ -161,7 +172,8 @@ public static class FimStatistics
                 + $"the activation {parameters.Activation.Name} passes no signal through the hidden layers");
     }
 
-    private static Predictions Predict(FimStatsParameters p) =>
+    /// <summary>Theorem 3.1's predictions for the experiment: the order parameters of its activation and shape, at its M, T and C.</summary>
+    public static Predictions Predict(FimStatsParameters p) =>
         new(OrderParameters.Compute(GaussianKernels.For(p.Activation), p.Shape), p.Width, p.Samples, p.Outputs);
 
     private static MeanSubtractionBounds Bounds(FimStatsParameters p, Predictions prediction) =>

@@ -95,20 +95,34 @@ public static class GaussianExpectation
     private static (double, double) Panels(Func<double, double> h, double lo, double hi, double width)
     {
         if (hi <= lo) return (0, 0);
+        var (nodes, weights) = PanelRule(lo, hi, width);
+        double sum = 0, abs = 0;
+        for (int k = 0; k < nodes.Length; k++) { double v = weights[k] * h(nodes[k]); sum += v; abs += Math.Abs(v); }
+        return (sum, abs);
+    }
+
+    /// <summary>
+    /// The nodes z and weights w·(step/2)·ϕ(z) of <see cref="Panels"/> on [lo, hi] (lo &lt; hi), in its order: a weight times h(z) is
+    /// the same double as the panel sum's term, so a caller integrating many functions over one panel set computes ϕ once.
+    /// </summary>
+    private static (double[] Nodes, double[] Weights) PanelRule(double lo, double hi, double width)
+    {
         var rule = GaussRule.Legendre(NodesPerPanel);
         int panels = (int)Math.Ceiling((hi - lo) / width);
-        double step = (hi - lo) / panels, half = 0.5 * step, sum = 0, abs = 0;
-        for (int p = 0; p < panels; p++)
+        double step = (hi - lo) / panels, half = 0.5 * step;
+        var nodes = new double[panels * NodesPerPanel];
+        var weights = new double[nodes.Length];
+        for (int p = 0, k = 0; p < panels; p++)
         {
             double mid = lo + (p + 0.5) * step;
-            for (int i = 0; i < NodesPerPanel; i++)
+            for (int i = 0; i < NodesPerPanel; i++, k++)
             {
                 double z = mid + half * rule.Nodes[i];
-                double v = rule.Weights[i] * half * Math.Exp(-0.5 * z * z) * InvSqrt2Pi * h(z);
-                sum += v; abs += Math.Abs(v);
+                nodes[k] = z;
+                weights[k] = rule.Weights[i] * half * Math.Exp(-0.5 * z * z) * InvSqrt2Pi;
             }
         }
-        return (sum, abs);
+        return (nodes, weights);
     }
 
     private const double InvSqrt2Pi = 0.3989422804014327;
@@ -174,11 +188,14 @@ public static class GaussianExpectation
 
     private static (double, double) Composite2(Func<double, double> f, Func<double, double> g, double r, double c, double s, double width)
     {
+        // The inner argument varies at rate √a·s in y, so the panels may widen by 1/s (capped); the same panels for every x.
+        var (ys, yWeights) = s == 0 ? ([], []) : PanelRule(-Range, Range, Math.Min(width / Math.Max(s, 1e-3), 1.5));
         (double, double) Inner(double x)
         {
             if (s == 0) { double v = g(r * c * x); return (v, Math.Abs(v)); }
-            // The inner argument varies at rate √a·s in y, so the panels may widen by 1/s (capped).
-            return Panels(y => g(r * (c * x + s * y)), -Range, Range, Math.Min(width / Math.Max(s, 1e-3), 1.5));
+            double sum = 0, abs = 0;
+            for (int k = 0; k < ys.Length; k++) { double v = yWeights[k] * g(r * (c * x + s * ys[k])); sum += v; abs += Math.Abs(v); }
+            return (sum, abs);
         }
         var rule = GaussRule.Legendre(NodesPerPanel);
         double sum = 0, abs = 0;

@@ -62,7 +62,71 @@ module Compiler =
         | Power(b, e) -> Linq.Call(powMethod, recurse b, recurse e) :> Linq
         | Apply(f, a) -> Linq.Call(mathFunction f, recurse a) :> Linq
 
-    let private unknown (s: string) : Linq = invalidArg "symbols" $"the symbol {s} is not in the argument list"
+    let private unknown (s: string) : 'a = invalidArg "symbols" $"the symbol {s} is not in the argument list"
+
+    /// The operations `build` emits, as data: evaluating this tree performs the same double operations in the same order as
+    /// the compiled delegate, so both give bit-identical values.
+    type private Step =
+        | Value of float
+        | Argument of int
+        | Add of Step[]
+        | Multiply of Step[]
+        | Divide of Step * Step
+        | SmallPower of Step * int
+        | SquareRoot of Step
+        | Pow of Step * Step
+        | Applied of Function * Step
+
+    /// The tree of x with the same case analysis as `build` (keep the two in step).
+    let rec private plan (index: Collections.Generic.Dictionary<string, int>) (x: Expression) : Step =
+        let recurse = plan index
+        let operands (xs: Expression list) = if xs.IsEmpty then invalidArg "x" "an empty sum or product" else xs |> List.map recurse |> Array.ofList
+        match x with
+        | Number r -> Value(r.ToDouble())
+        | Constant Pi -> Value Math.PI
+        | Constant E -> Value Math.E
+        | Symbol s -> match index.TryGetValue s with | true, i -> Argument i | _ -> unknown s
+        | Sum ts -> Add(operands ts)
+        | Product _ | Power(_, Number _) when not (List.isEmpty (snd (splitQuotient x))) ->
+            let above, below = splitQuotient x
+            let product (fs: Expression list) = Multiply(operands fs)
+            Divide((if above.IsEmpty then Value 1.0 else product above), product below)
+        | Product fs -> Multiply(operands fs)
+        | Power(b, Number r) when r.IsInteger && abs r.Num <= Numerics.BigInteger 4 -> SmallPower(recurse b, int r.Num)
+        | Power(b, Number h) when h = Rational.make 1 2 -> SquareRoot(recurse b)
+        | Power(b, e) -> Pow(recurse b, recurse e)
+        | Apply(f, a) -> Applied(f, recurse a)
+
+    let rec private run (values: float[]) (step: Step) : float =
+        match step with
+        | Value v -> v
+        | Argument i -> values[i]
+        | Add terms ->
+            let mutable acc = run values terms[0]
+            for i in 1 .. terms.Length - 1 do acc <- acc + run values terms[i]
+            acc
+        | Multiply factors ->
+            let mutable acc = run values factors[0]
+            for i in 1 .. factors.Length - 1 do acc <- acc * run values factors[i]
+            acc
+        | Divide(p, q) -> run values p / run values q
+        | SmallPower(b, n) ->
+            let v = run values b
+            let mutable product = v
+            for _ in 2 .. abs n do product <- product * v
+            if n > 0 then product else 1.0 / product
+        | SquareRoot b -> Math.Sqrt(run values b)
+        | Pow(b, e) -> Math.Pow(run values b, run values e)
+        | Applied(f, a) -> Floating.applyFunction f (run values a)
+
+    /// x as a delegate that walks a tree of x's operations instead of generating code: bit-identical to `compile` (the same
+    /// operations in the same order), slower per call, but it costs no code generation and no JIT of a dynamic method (about
+    /// a millisecond each at start-up). For closed forms evaluated a handful of times a process.
+    let evaluator (symbols: string list) (x: Expression) : Func<float[], float> =
+        let index = Collections.Generic.Dictionary<string, int>()
+        symbols |> List.iteri (fun i s -> index[s] <- i)
+        let tree = plan index x
+        Func<float[], float>(fun values -> run values tree)
 
     /// Compiles x to a delegate; `symbols` fixes the argument order (every free symbol must be listed).
     let compile (symbols: string list) (x: Expression) : Func<float[], float> =

@@ -259,6 +259,45 @@ module MeanFieldStatistics =
     let forDepth (depth: int) : MeanFieldStatisticsDerivation =
         cache.GetOrAdd(depth, fun d -> lazy (DerivationCache.getOrDerive (cacheKey d) (System.Func<_>(fun () -> toCached (derive d))) |> ofCached d)).Force()
 
+    /// The key of `spectrumForms` in the derivation cache (they depend on no input).
+    let spectrumFormsCacheKey = "mean-field-spectrum-forms"
+
+    let private pairsToCached (prefix: string) (pairs: (Expression * Expression) list) =
+        [ for i, (value, multiplicity) in List.indexed pairs do
+              yield prefix + "." + string i + ".value", value
+              yield prefix + "." + string i + ".multiplicity", multiplicity ]
+
+    let private pairsOfCached (prefix: string) (c: CachedDerivation) =
+        let count = c.Expressions |> List.filter (fun (n, _) -> n.StartsWith(prefix + ".") && n.EndsWith ".value") |> List.length
+        [ for i in 0 .. count - 1 -> c.Expression(prefix + "." + string i + ".value"), c.Expression(prefix + "." + string i + ".multiplicity") ]
+
+    /// The spectrum forms as the derivation cache keeps them (no steps: they are sums over a spectrum, checked in `derive`).
+    let spectrumFormsToCached (f: SpectrumForms) : CachedDerivation =
+        { Expressions =
+            [ "mean", f.Mean; "secondMoment", f.SecondMoment; "lambdaMax", f.LambdaMax
+              "ntkMean", f.NtkMean; "ntkSecondMoment", f.NtkSecondMoment; "ntkLambdaMax", f.NtkLambdaMax ]
+            @ pairsToCached "spectrum" f.Spectrum @ pairsToCached "ntkSpectrum" f.NtkSpectrum
+          Steps = [] }
+
+    /// The spectrum forms rebuilt from what the cache kept.
+    let spectrumFormsOfCached (c: CachedDerivation) : SpectrumForms =
+        let e = c.Expression
+        { Spectrum = pairsOfCached "spectrum" c
+          Mean = e "mean"
+          SecondMoment = e "secondMoment"
+          LambdaMax = e "lambdaMax"
+          NtkSpectrum = pairsOfCached "ntkSpectrum" c
+          NtkMean = e "ntkMean"
+          NtkSecondMoment = e "ntkSecondMoment"
+          NtkLambdaMax = e "ntkLambdaMax" }
+
+    /// `spectrumForms` from the per-user derivation cache when it holds them, else built (and stored); once per process. Building
+    /// them is cheap arithmetic but the first symbolic arithmetic of a process (about 70 ms of JIT in a cold `fim-stats`); reading
+    /// them back is a few milliseconds, and the forms are structurally identical (so evaluating them gives the same doubles).
+    let cachedSpectrumForms : Lazy<SpectrumForms> =
+        lazy (DerivationCache.getOrDerive spectrumFormsCacheKey (System.Func<_>(fun () -> spectrumFormsToCached (spectrumForms.Force())))
+              |> spectrumFormsOfCached)
+
     /// LaTeX for this module's symbols (qhat1_0 → {\hat{q}^{0}_{1}}, ntkKappa2 → {\kappa'_{2}}, …; braced, so a power
     /// of one is valid LaTeX); None for others.
     let latexSymbol (name: string) : string option =

@@ -56,6 +56,26 @@ public class DerivationCacheTests
     }
 
     [Fact]
+    public void SpectrumFormsFromTheCacheEqualFreshOnes()
+    {
+        var fresh = MeanFieldStatistics.spectrumFormsToCached(MeanFieldStatistics.spectrumForms.Value);
+        string key = MeanFieldStatistics.spectrumFormsCacheKey;
+        AssertSame(fresh, DerivationCache.decode(key, DerivationCache.encode(key, fresh))!.Value);
+        WithCacheAt(TemporaryFolder(), () =>
+        {
+            int derivations = 0;
+            CachedDerivation Derive() { derivations++; return fresh; }
+            AssertSame(fresh, DerivationCache.getOrDerive(key, FSharpFunc(Derive)));
+            AssertSame(fresh, DerivationCache.getOrDerive(key, FSharpFunc(Derive)));
+            Assert.Equal(1, derivations);
+        });
+        // Rebuilt from the cache: every form, both spectra with their multiplicities, in order.
+        var rebuilt = MeanFieldStatistics.spectrumFormsOfCached(fresh);
+        Assert.True(rebuilt.Equals(MeanFieldStatistics.spectrumForms.Value));
+        Assert.True(MeanFieldStatistics.cachedSpectrumForms.Value.Equals(MeanFieldStatistics.spectrumForms.Value));
+    }
+
+    [Fact]
     public void DamagedEntriesAreDerivedAgainAndFailingDerivationsAreNotStored()
     {
         var fresh = MeanFieldStatistics.toCached(MeanFieldStatistics.derive(2));

@@ -12,7 +12,7 @@ public sealed record MonteCarloFisherEstimate(SymmetricMatrix Mean, SymmetricMat
 /// Estimates J entrywise from n inputs x ~ N(0, I_d). The samples are split into a fixed number of chunks,
 /// each with its own addressed stream and accumulator, summed in chunk order: the result is the same for
 /// any number of threads. Within a chunk, inputs go in fixed batches through the same GEMM → ReLU → SYRK path
-/// as <see cref="Operators.EmpiricalFisher"/>; a second SYRK on X∘X accumulates Σ (X_i X_j)² for the standard errors.
+/// as <see cref="EmpiricalFisher"/>; a second SYRK on X∘X accumulates Σ (X_i X_j)² for the standard errors.
 /// </summary>
 public static class MonteCarloFisher
 {

@@ -28,11 +28,11 @@ public static class ShallowSpectrum
         return Label(net, evd.Values, evd.Vectors!, top);
     }
 
-    /// <summary>The top eigenpairs of J without forming it (<see cref="BlockLanczosSolver"/> on <see cref="Operators.ReluKernelOperator"/>), labelled.</summary>
+    /// <summary>The top eigenpairs of J without forming it (<see cref="BlockLanczosSolver"/> on <see cref="ReluKernelOperator"/>), labelled.</summary>
     public static IReadOnlyList<RankedEigenvalue> RankedMatrixFree(ShallowReluNetwork net, int top, Random.SeedSequence seed)
     {
         top = Math.Min(top, net.P);
-        var r = BlockLanczosSolver.TopEigenpairs(new Operators.ReluKernelOperator(net), top, seed.Child("spectrum-lanczos"),
+        var r = BlockLanczosSolver.TopEigenpairs(new ReluKernelOperator(net), top, seed.Child("spectrum-lanczos"),
             new BlockLanczosOptions(ComputeVectors: true));
         return Label(net, r.Values, r.Vectors!, top);
     }

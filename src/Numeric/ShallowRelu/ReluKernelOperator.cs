@@ -1,7 +1,7 @@
 using FimVerify.Numeric.Kernels;
-using FimVerify.Numeric.ShallowRelu;
+using FimVerify.Numeric.Operators;
 
-namespace FimVerify.Numeric.Operators;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// J of the shallow ReLU network as a matrix-free operator: u ↦ J u with J = D_n κ∘(T) D_n (Lemma 1), never

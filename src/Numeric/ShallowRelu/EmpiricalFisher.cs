@@ -1,9 +1,9 @@
 using FimVerify.Numeric.Kernels;
 using FimVerify.Numeric.LinearAlgebra;
-using FimVerify.Numeric.ShallowRelu;
+using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 
-namespace FimVerify.Numeric.Operators;
+namespace FimVerify.Numeric.ShallowRelu;
 
 /// <summary>
 /// The empirical Fisher J⁽ⁿ⁾ = (1/n) Σ_t X_(t)ᵀ X_(t) = XᵀX/n of the shallow ReLU network from n inputs

@@ -3,9 +3,10 @@ using FimVerify.Numeric.LinearAlgebra;
 using FimVerify.Numeric.ShallowRelu;
 using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
+using FimVerify.Numeric.Tests.Operators;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Operators;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 public class ReluKernelOperatorTests
 {

@@ -3,7 +3,7 @@ using FimVerify.Numeric.Operators;
 using FimVerify.Numeric.Random;
 using Xunit;
 
-namespace FimVerify.Numeric.Tests.Operators;
+namespace FimVerify.Numeric.Tests.ShallowRelu;
 
 public class EmpiricalFisherTests
 {

@@ -36,36 +36,10 @@ module Compiler =
             | f -> f :: up, down) ([], [])
         |> fun (up, down) -> List.rev up, List.rev down
 
-    /// The expression tree of x, reading each symbol through `symbol`.
-    let rec private build (symbol: string -> Linq) (x: Expression) : Linq =
-        let recurse = build symbol
-        match x with
-        | Number r -> Linq.Constant(r.ToDouble()) :> Linq
-        | Constant Pi -> Linq.Constant Math.PI :> Linq
-        | Constant E -> Linq.Constant Math.E :> Linq
-        | Symbol s -> symbol s
-        | Sum ts -> ts |> List.map recurse |> List.reduce (fun a b -> Linq.Add(a, b) :> Linq)
-        | Product _ | Power(_, Number _) when not (List.isEmpty (snd (splitQuotient x))) ->
-            // p/q with one division rather than p·(1/q) (one rounding fewer, and √ rather than Pow for ^(−1/2)).
-            let above, below = splitQuotient x
-            let product (fs: Expression list) = fs |> List.map recurse |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
-            Linq.Divide((if above.IsEmpty then Linq.Constant 1.0 :> Linq else product above), product below) :> Linq
-        | Product fs -> fs |> List.map recurse |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
-        | Power(b, Number r) when r.IsInteger && abs r.Num <= Numerics.BigInteger 4 ->
-            // Small integer powers as products (exact as Math.Pow, and faster).
-            let n = int r.Num
-            let v = Linq.Variable(typeof<float>)
-            let product = List.replicate (abs n) (v :> Linq) |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
-            let body = if n > 0 then product else Linq.Divide(Linq.Constant 1.0, product) :> Linq
-            Linq.Block([ v ], [ Linq.Assign(v, recurse b) :> Linq; body ]) :> Linq
-        | Power(b, Number h) when h = Rational.make 1 2 -> Linq.Call(sqrtMethod, recurse b) :> Linq
-        | Power(b, e) -> Linq.Call(powMethod, recurse b, recurse e) :> Linq
-        | Apply(f, a) -> Linq.Call(mathFunction f, recurse a) :> Linq
-
     let private unknown (s: string) : 'a = invalidArg "symbols" $"the symbol {s} is not in the argument list"
 
-    /// The operations `build` emits, as data: evaluating this tree performs the same double operations in the same order as
-    /// the compiled delegate, so both give bit-identical values.
+    /// The double operations that evaluate an expression, in order: `compile` emits them as a LINQ tree and `evaluator` walks
+    /// them, so the two give bit-identical values from one case analysis.
     type private Step =
         | Value of float
         | Argument of int
@@ -77,7 +51,7 @@ module Compiler =
         | Pow of Step * Step
         | Applied of Function * Step
 
-    /// The tree of x with the same case analysis as `build` (keep the two in step).
+    /// The steps of x, symbol s read as argument `index[s]`.
     let rec private plan (index: Collections.Generic.Dictionary<string, int>) (x: Expression) : Step =
         let recurse = plan index
         let operands (xs: Expression list) = if xs.IsEmpty then invalidArg "x" "an empty sum or product" else xs |> List.map recurse |> Array.ofList
@@ -88,14 +62,42 @@ module Compiler =
         | Symbol s -> match index.TryGetValue s with | true, i -> Argument i | _ -> unknown s
         | Sum ts -> Add(operands ts)
         | Product _ | Power(_, Number _) when not (List.isEmpty (snd (splitQuotient x))) ->
+            // p/q with one division rather than p·(1/q) (one rounding fewer, and √ rather than Pow for ^(−1/2)).
             let above, below = splitQuotient x
-            let product (fs: Expression list) = Multiply(operands fs)
-            Divide((if above.IsEmpty then Value 1.0 else product above), product below)
+            Divide((if above.IsEmpty then Value 1.0 else Multiply(operands above)), Multiply(operands below))
         | Product fs -> Multiply(operands fs)
+        // Small integer powers as products (exact as Math.Pow, and faster).
         | Power(b, Number r) when r.IsInteger && abs r.Num <= Numerics.BigInteger 4 -> SmallPower(recurse b, int r.Num)
         | Power(b, Number h) when h = Rational.make 1 2 -> SquareRoot(recurse b)
         | Power(b, e) -> Pow(recurse b, recurse e)
         | Apply(f, a) -> Applied(f, recurse a)
+
+    let private indexOf (symbols: string list) =
+        let index = Collections.Generic.Dictionary<string, int>()
+        symbols |> List.iteri (fun i s -> index[s] <- i)
+        index
+
+    /// The LINQ tree of the steps, argument i read through `argument i`.
+    let rec private emit (argument: int -> Linq) (step: Step) : Linq =
+        let recurse = emit argument
+        let fold (combine: Linq * Linq -> Linq) (xs: Step[]) = xs |> Array.map recurse |> Array.reduce (fun a b -> combine (a, b))
+        match step with
+        | Value v -> Linq.Constant v :> Linq
+        | Argument i -> argument i
+        | Add terms -> terms |> fold (fun (a, b) -> Linq.Add(a, b) :> Linq)
+        | Multiply factors -> factors |> fold (fun (a, b) -> Linq.Multiply(a, b) :> Linq)
+        | Divide(p, q) -> Linq.Divide(recurse p, recurse q) :> Linq
+        | SmallPower(b, n) ->
+            let v = Linq.Variable(typeof<float>)
+            let product = List.replicate (abs n) (v :> Linq) |> List.reduce (fun a b -> Linq.Multiply(a, b) :> Linq)
+            let body = if n > 0 then product else Linq.Divide(Linq.Constant 1.0, product) :> Linq
+            Linq.Block([ v ], [ Linq.Assign(v, recurse b) :> Linq; body ]) :> Linq
+        | SquareRoot b -> Linq.Call(sqrtMethod, recurse b) :> Linq
+        | Pow(b, e) -> Linq.Call(powMethod, recurse b, recurse e) :> Linq
+        | Applied(f, a) -> Linq.Call(mathFunction f, recurse a) :> Linq
+
+    /// The expression tree of x over `symbols`, symbol i read through `argument i`.
+    let private build (symbols: string list) (argument: int -> Linq) (x: Expression) : Linq = emit argument (plan (indexOf symbols) x)
 
     let rec private run (values: float[]) (step: Step) : float =
         match step with
@@ -119,38 +121,30 @@ module Compiler =
         | Pow(b, e) -> Math.Pow(run values b, run values e)
         | Applied(f, a) -> Floating.applyFunction f (run values a)
 
-    /// x as a delegate that walks a tree of x's operations instead of generating code: bit-identical to `compile` (the same
-    /// operations in the same order), slower per call, but it costs no code generation and no JIT of a dynamic method (about
-    /// a millisecond each at start-up). For closed forms evaluated a handful of times a process.
+    /// x as a delegate that walks x's steps instead of generating code: bit-identical to `compile` (the same operations in
+    /// the same order), slower per call, but it costs no code generation and no JIT of a dynamic method (about a millisecond
+    /// each at start-up). For closed forms evaluated a handful of times a process.
     let evaluator (symbols: string list) (x: Expression) : Func<float[], float> =
-        let index = Collections.Generic.Dictionary<string, int>()
-        symbols |> List.iteri (fun i s -> index[s] <- i)
-        let tree = plan index x
+        let tree = plan (indexOf symbols) x
         Func<float[], float>(fun values -> run values tree)
 
     /// Compiles x to a delegate; `symbols` fixes the argument order (every free symbol must be listed).
     let compile (symbols: string list) (x: Expression) : Func<float[], float> =
         let input = Linq.Parameter(typeof<float[]>, "values")
-        let index = Collections.Generic.Dictionary<string, int>()
-        symbols |> List.iteri (fun i s -> index[s] <- i)
-        let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
-        Linq.Lambda<Func<float[], float>>(build symbol x, input).Compile()
+        Linq.Lambda<Func<float[], float>>(build symbols (fun i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq) x, input).Compile()
 
     /// Compiles several expressions over the same symbols into one delegate returning their values in order: one
     /// compilation instead of one per expression (each costs a dynamic method's JIT on first use).
     let compileMany (symbols: string list) (xs: Expression list) : Func<float[], float[]> =
         let input = Linq.Parameter(typeof<float[]>, "values")
-        let index = Collections.Generic.Dictionary<string, int>()
-        symbols |> List.iteri (fun i s -> index[s] <- i)
-        let symbol s = match index.TryGetValue s with | true, i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq | _ -> unknown s
-        Linq.Lambda<Func<float[], float[]>>(Linq.NewArrayInit(typeof<float>, xs |> List.map (build symbol)), input).Compile()
+        let argument i = Linq.ArrayIndex(input, Linq.Constant i) :> Linq
+        Linq.Lambda<Func<float[], float[]>>(Linq.NewArrayInit(typeof<float>, xs |> List.map (build symbols argument)), input).Compile()
 
     /// The body of x over one double parameter per symbol, for the fixed-arity delegates below (no array per call).
     let private body (symbols: string list) (x: Expression) : Linq * Parameter list =
         let parameters = symbols |> List.map (fun s -> Linq.Parameter(typeof<float>, s))
-        let index = Collections.Generic.Dictionary<string, Parameter>()
-        List.iter2 (fun s p -> index[s] <- p) symbols parameters
-        build (fun s -> match index.TryGetValue s with | true, p -> p :> Linq | _ -> unknown s) x, parameters
+        let byIndex = Array.ofList parameters
+        build symbols (fun i -> byIndex[i] :> Linq) x, parameters
 
     /// x as a function of one symbol.
     let compile1 (s1: string) (x: Expression) : Func<float, float> =

@@ -4,7 +4,13 @@ using FimVerify.Numeric.Random;
 namespace FimVerify.Numeric.Claims;
 
 /// <summary>What a claim reads from one trial's instance: a statistic of a matrix, and whether it must be exact (a limit's) rather than a certified interval.</summary>
-public readonly record struct MatrixRead(string Matrix, Statistic Statistic, bool Exact = false);
+public readonly record struct MatrixRead(string Matrix, Statistic Statistic, bool Exact = false)
+{
+    /// <summary>The most eigenvalues any of <paramref name="reads"/> takes from <paramref name="matrix"/> (every matrix when null), so a
+    /// dense measurement's first read certifies them all at once.</summary>
+    public static int EigenvaluesNeeded(IEnumerable<MatrixRead> reads, string? matrix) =>
+        reads.Where(r => matrix is null || r.Matrix == matrix).Select(r => r.Statistic.EigenvaluesNeeded).DefaultIfEmpty(0).Max();
+}
 
 /// <summary>
 /// One random instance of a model family (one trial's network), shared by every claim of its instance: the matrices it is

@@ -158,7 +158,7 @@ public sealed class MlpClaimModel : ClaimModel
         double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
         var network = Estimate(bytes, flops, Math.Max(weights, n * n));
         foreach (var matrix in reads.Select(r => r.Matrix).Distinct())
-            network = network.With(Dense(n, 4 * n * n, 0, reads.Any(r => r.Matrix == matrix && r.Statistic.EigenvaluesNeeded > 0)));
+            network = network.With(Dense(n, 4 * n * n, 0, MatrixRead.EigenvaluesNeeded(reads, matrix) > 0));
         return network;
     }
 
@@ -168,10 +168,6 @@ public sealed class MlpClaimModel : ClaimModel
     /// <summary>One network, forward and backward; each dual built on first use from the shared regression dual.</summary>
     private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads) : ModelInstance
     {
-        /// <summary>The most eigenvalues any read of the matrix takes, so the first read certifies them all at once.</summary>
-        private int EigenvaluesNeeded(string? matrix) =>
-            reads.Where(r => matrix is null || r.Matrix == matrix).Select(r => r.Statistic.EigenvaluesNeeded).DefaultIfEmpty(0).Max();
-
         private readonly Dictionary<string, IMatrixMeasurement> _matrices = [];
         private SymmetricMatrix? _fisher;
         private Dictionary<string, double>? _symbols;
@@ -191,7 +187,7 @@ public sealed class MlpClaimModel : ClaimModel
                 ["meanTrQ"] = q.MeanTrace, ["meanTrQ2"] = q.MeanTraceOfSquare, ["trQbar2"] = q.TraceOfMeanSquared,
                 ["qbarTop"] = q.MeanQEigenvaluesDescending.Take(Math.Max(1, model._outputs - 1)).Average(),
             };
-            _matrices["fim"] = new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount, eigenvaluesNeeded: EigenvaluesNeeded(null));
+            _matrices["fim"] = new DenseMatrixMeasurement(softmaxDual, fwd.Network.ParameterCount, eigenvaluesNeeded: MatrixRead.EigenvaluesNeeded(reads, null));
             return (_matrices["fim"], _symbols);
         }
 
@@ -205,7 +201,7 @@ public sealed class MlpClaimModel : ClaimModel
             var (variant, block) = model.Variant(matrix);
             var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block, _fisher);
             if (variant == FimVariant.Regression) _fisher = metric;
-            return _matrices[matrix] = new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: EigenvaluesNeeded(matrix));
+            return _matrices[matrix] = new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: MatrixRead.EigenvaluesNeeded(reads, matrix));
         }
     }
 }

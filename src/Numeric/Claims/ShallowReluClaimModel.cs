@@ -161,10 +161,6 @@ public sealed class ShallowReluClaimModel(int d) : ClaimModel
         private readonly Dictionary<string, IMatrixMeasurement> _denseMatrices = [];
         private readonly IReadOnlyList<MatrixRead> _reads;
 
-        /// <summary>The most eigenvalues any read of the matrix takes, so the first read certifies them all at once.</summary>
-        private int EigenvaluesNeeded(string matrix) =>
-            _reads.Where(r => r.Matrix == matrix).Select(r => r.Statistic.EigenvaluesNeeded).DefaultIfEmpty(0).Max();
-
         public Instance(ShallowReluNetwork net, IReadOnlyList<MatrixRead> reads, int denseLimit)
         {
             _net = net; _denseLimit = denseLimit; _reads = reads;
@@ -220,8 +216,8 @@ public sealed class ShallowReluClaimModel(int d) : ClaimModel
             IMatrixMeasurement measurement = matrix switch
             {
                 "j" => DenseJ(),
-                "main" => new DenseMatrixMeasurement(_decomposition!.Main, _net.P, eigenvaluesNeeded: EigenvaluesNeeded("main")),
-                _ => new DenseMatrixMeasurement(_decomposition!.Remainder, _net.P, eigenvaluesNeeded: EigenvaluesNeeded(matrix)),
+                "main" => new DenseMatrixMeasurement(_decomposition!.Main, _net.P, eigenvaluesNeeded: MatrixRead.EigenvaluesNeeded(_reads, matrix)),
+                _ => new DenseMatrixMeasurement(_decomposition!.Remainder, _net.P, eigenvaluesNeeded: MatrixRead.EigenvaluesNeeded(_reads, matrix)),
             };
             return _denseMatrices[matrix] = measurement;
         }
@@ -236,7 +232,7 @@ public sealed class ShallowReluClaimModel(int d) : ClaimModel
                 var q = ReluKernelQuadraticForms.FromDense(j, units);
                 quadratic = group => Smallest(labels, group, a => new CertifiedInterval(q[a, a], q[a, a]));
             }
-            return new DenseJMeasurement(_net, new DenseMatrixMeasurement(j, _net.P, quadratic, EigenvaluesNeeded("j")));
+            return new DenseJMeasurement(_net, new DenseMatrixMeasurement(j, _net.P, quadratic, MatrixRead.EigenvaluesNeeded(_reads, "j")));
         }
 
         /// <summary>Up to 12 rounds of 8 more power iterations on the Perron bracket, then the dense spectra; nothing above the dense limit.</summary>

@@ -59,18 +59,13 @@ public static class CertifiedTopEigenvalues
         var y = ritz.Vectors!;                                  // the top k Ritz vectors, one per row
 
         // (1) B = Y A Yᵀ, R = Y A − B Y, η = ‖YYᵀ − I‖_F.
-        var ya = new double[(long)kk * n];
-        Gemm.Multiply(Op.None, Op.None, kk, n, n, 1, y, n, a.Data, n, 0, ya, n);
-        var bm = new double[kk * kk];
-        Gemm.Multiply(Op.None, Op.Transpose, kk, kk, n, 1, ya, n, y, n, 0, bm, kk);
+        var (ya, b) = Projected(a, y, kk);
         var g = new double[kk * kk];
         Gemm.Multiply(Op.None, Op.Transpose, kk, kk, n, 1, y, n, y, n, 0, g, kk);
-        var b = new SymmetricMatrix(kk);
         double eta = 0, bFrobenius = 0;
         for (int i = 0; i < kk; i++)
             for (int j = 0; j < kk; j++)
             {
-                b[i, j] = 0.5 * (bm[i * kk + j] + bm[j * kk + i]);
                 double dev = g[i * kk + j] - (i == j ? 1 : 0);
                 eta += dev * dev;
                 bFrobenius += b[i, j] * b[i, j];
@@ -111,17 +106,23 @@ public static class CertifiedTopEigenvalues
         int n = a.N;
         if (j < 0 || j >= n) throw new ArgumentOutOfRangeException(nameof(j), $"j must be between 0 and the order {n} − 1");
         if ((long)j * n > vectors.Length) throw new ArgumentException($"{j} vectors of length {n} need {(long)j * n} entries", nameof(vectors));
-        var ya = new double[(long)j * n];
-        var b = new SymmetricMatrix(j);
-        if (j > 0)
-        {
-            Gemm.Multiply(Op.None, Op.None, j, n, n, 1, vectors, n, a.Data, n, 0, ya, n);
-            var bm = new double[j * j];
-            Gemm.Multiply(Op.None, Op.Transpose, j, j, n, 1, ya, n, vectors, n, 0, bm, j);
-            for (int p = 0; p < j; p++)
-                for (int q = 0; q < j; q++) b[p, q] = 0.5 * (bm[p * j + q] + bm[q * j + p]);
-        }
+        var (ya, b) = Projected(a, vectors, j);
         return Separated(a, vectors, ya, b, j, sigma, Math.Sqrt(SumOfSquares(a.Data)));
+    }
+
+    /// <summary>Y A and the symmetrised B = Y A Yᵀ for the first <paramref name="k"/> rows of <paramref name="y"/>.</summary>
+    private static (double[] YA, SymmetricMatrix B) Projected(SymmetricMatrix a, double[] y, int k)
+    {
+        int n = a.N;
+        var ya = new double[(long)k * n];
+        var b = new SymmetricMatrix(k);
+        if (k == 0) return (ya, b);
+        Gemm.Multiply(Op.None, Op.None, k, n, n, 1, y, n, a.Data, n, 0, ya, n);
+        var bm = new double[k * k];
+        Gemm.Multiply(Op.None, Op.Transpose, k, k, n, 1, ya, n, y, n, 0, bm, k);
+        for (int p = 0; p < k; p++)
+            for (int q = 0; q < k; q++) b[p, q] = 0.5 * (bm[p * k + q] + bm[q * k + p]);
+        return (ya, b);
     }
 
     /// <summary>(3): M = σI − A + Y_jᵀZ + ZᵀY_j ≻ 0 proved, Z = Y_jA − ½B_jY_j, so λ_(j+1) &lt; σ.</summary>

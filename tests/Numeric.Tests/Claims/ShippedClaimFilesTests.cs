@@ -14,7 +14,7 @@ namespace FimVerify.Numeric.Tests.Claims;
 /// </summary>
 public class ShippedClaimFilesTests
 {
-    private static string Root()
+    internal static string Root()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "claims"))) dir = dir.Parent;

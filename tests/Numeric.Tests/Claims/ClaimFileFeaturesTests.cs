@@ -179,17 +179,10 @@ public class ClaimFileFeaturesTests
     [Fact]
     public void TheDeliberatelyWrongVariantsFail()
     {
-        var file = TomlClaimReader.Load(Path.Combine(RepositoryRoot(), "examples", "claims", "wrong-variant.toml"));
+        var file = TomlClaimReader.Load(Path.Combine(ShippedClaimFilesTests.Root(), "examples", "claims", "wrong-variant.toml"));
         var plan = ClaimPlan.Create(file);
         var result = ClaimAnalysis.Decide(plan, plan.Run());
         Assert.All(result.Claims, c => Assert.True(c.Verdict == Verdict.Fail, $"{c.Claim.Name}: {c.Verdict}"));
         Assert.Equal(4, result.Claims.Count);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "FimVerify.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("the repository root (FimVerify.sln) was not found");
     }
 }

@@ -241,6 +241,8 @@ public sealed partial class ClaimFile
         var sorted = order.Select(i => sizes[i]).ToList();
         for (int i = 1; i < sorted.Count; i++)
             if (sorted[i] == sorted[i - 1]) throw f.Error(sizeKey, $"the size {model.SizeSymbol} = {sorted[i]} appears twice");
+        // The model's symbols at each size (T = M/ρ may leave its range at some size): refused here, with the instance's line.
+        foreach (long size in sorted) Try(f, sizeKey, () => model.SymbolsAt(size));
         return new ClaimInstance(name, line, isImplicit, model, sorted, order.Select(i => trials[i]).ToList(), sizeKey);
     }
 

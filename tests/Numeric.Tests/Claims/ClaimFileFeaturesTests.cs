@@ -103,6 +103,16 @@ public class ClaimFileFeaturesTests
     }
 
     [Fact]
+    public void SamplesThatLeaveTheirRangeAtSomeSizeAreRefusedWithTheInstancesLine()
+    {
+        // T = 30·M: C·T = 2400 at M = 40, 4800 at M = 80 (the dual's limit is 4000).
+        var e = Assert.ThrowsAny<Exception>(() => File(Recorded("x", "ntk", "trace"), samples: "\"30*M\""));
+        Assert.Contains("features.toml:1", e.Message);
+        Assert.Contains("'sweep'", e.Message);
+        Assert.Contains("at M = 80 the dual has C·T = 4800 rows", e.Message);
+    }
+
+    [Fact]
     public void AMatrixOnTheFirstInputsIsTheSameNetworkOnFewerInputs()
     {
         var file = File(Recorded("all", "ntk", "lambda-max") + Recorded("same", "ntk@T=8", "lambda-max") + Recorded("few", "ntk-mean-subtracted@T=4", "lambda-max"));

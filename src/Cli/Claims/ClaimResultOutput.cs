@@ -263,7 +263,7 @@ public static class ClaimResultOutput
                     : q.Min == q.Max ? q.Mean.ToString("G5", C) : $"{q.Mean.ToString("G5", C)} [{q.Min.ToString("G4", C)}, {q.Max.ToString("G4", C)}]";
                 cells.Add($"{p.Point.Statistic!.Value.Name} {measured} vs {predicted}");
             }
-            if (p.Point.BoundLog10 is double log10 && p.Point.Bound < 1e-300) cells.Add($"P = 10^{log10.ToString("F4", C)}");
+            if (p.Point.BoundLog10 is double log10 && double.IsFinite(log10) && p.Point.Bound < 1e-300) cells.Add($"P = 10^{log10.ToString("F4", C)}");
             cells.AddRange(p.Consistent.Select(c => $"{c.Symbol}_min {c.Smallest.ToString("G3", C)}" + (c.ForZeroFailures is double z ? $" ({z.ToString("G3", C)} for 0 failures)" : "")));
             return string.Join("; ", cells);
         }, "measured (mean [range]) vs predicted");
@@ -275,17 +275,29 @@ public static class ClaimResultOutput
     private static void WriteDecayText(TextWriter o, ClaimResult r)
     {
         o.WriteLine($"  {r.Claim.Formula}");
+        WriteDecayText(o, r, r.Decay!.Verdict, r.Decay.Reason);
+    }
+
+    /// <summary>The statistic's mean at each size, then the sweep's decision.</summary>
+    private static void WriteDecayText(TextWriter o, ClaimResult r, Verdict verdict, string reason)
+    {
         var table = new ResultTable(new ResultColumn(r.Claim.Model.SizeSymbol, -8), new ResultColumn("trials", 6, Numeric: true),
             new ResultColumn("measured (mean ± s.e.)", 26, "  ", Numeric: true)) { Indent = "  ", PlainHeader = true };
         foreach (var p in r.Points) table.Add($"{p.Point.Size}", $"{p.Trials}", PlusMinus(p.Statistic!.Mean, p.Statistic.StandardError));
         table.WriteTo(o);
-        o.WriteLine($"  {ClaimReport.VerdictWord(r.Decay!.Verdict)}: {r.Decay.Reason}");
+        o.WriteLine($"  {ClaimReport.VerdictWord(verdict)}: {reason}");
     }
 
     private static void WriteLimitText(TextWriter o, ClaimResult r)
     {
         var claim = r.Claim;
         o.WriteLine($"  {claim.Formula}");
+        if (claim.Relation == Relation.LimitAtLeast)
+        {
+            // The limit of the statistic itself (no ratio): its values, then the decision.
+            WriteDecayText(o, r, r.Limit!.Verdict, r.Limit.Reason);
+            return;
+        }
         var table = new ResultTable(new ResultColumn(claim.Model.SizeSymbol, -8), new ResultColumn("trials", 6, Numeric: true),
             new ResultColumn("measured (mean ± s.e.)", 26, "  ", Numeric: true), new ResultColumn("predicted", 14, "  ", Numeric: true),
             new ResultColumn("ratio (mean ± s.e.)", 24, "  ", Numeric: true)) { Indent = "  ", PlainHeader = true };

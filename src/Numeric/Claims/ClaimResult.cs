@@ -74,7 +74,7 @@ public sealed record ClaimResult(ClaimDefinition Claim, IReadOnlyList<ClaimPoint
                 : q.Min == q.Max ? G(q.Mean) : $"{G(q.Mean)} [{G(q.Min)}, {G(q.Max)}]";
             parts.Add($"{p.Point.Statistic!.Value.Name} {measured} vs predicted {predicted}");
         }
-        if (p.Point.BoundLog10 is double log10 && p.Point.Bound < 1e-300) parts.Add($"stated probability 10^{log10.ToString("F4", CultureInfo.InvariantCulture)}");
+        if (p.Point.BoundLog10 is double log10 && double.IsFinite(log10) && p.Point.Bound < 1e-300) parts.Add($"stated probability 10^{log10.ToString("F4", CultureInfo.InvariantCulture)}");
         parts.AddRange(p.Consistent.Select(ConsistentText));
         return string.Join("; ", parts);
     }

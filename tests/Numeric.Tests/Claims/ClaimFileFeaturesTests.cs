@@ -118,6 +118,7 @@ public class ClaimFileFeaturesTests
         var file = File(Recorded("all", "ntk", "lambda-max") + Recorded("same", "ntk@T=8", "lambda-max") + Recorded("few", "ntk-mean-subtracted@T=4", "lambda-max"));
         Assert.Equal(Recorded(file, "all"), Recorded(file, "same"));
         Assert.Equal(Spectrum(FimVariant.NtkMeanSubtracted, 4)[0], Recorded(file, "few"), 1e-12);
+        Assert.Equal(Spectrum(FimVariant.NtkMeanSubtracted, 4, trial: 1)[0], Recorded(file, "few", trial: 1), 1e-12);   // each trial its own network
         Assert.Equal(2 * 4, file.Claims.Single(c => c.Name == "few").Points[0].Dimension);
         var e = Assert.ThrowsAny<Exception>(() => File(Recorded("many", "ntk@T=9", "lambda-max")));
         Assert.Contains("only T = 8", e.Message);
@@ -169,6 +170,9 @@ public class ClaimFileFeaturesTests
         var one = TrialRunner.Run(experiment, 3, 6, Shard.All, maxDegreeOfParallelism: 1);
         var two = TrialRunner.Run(experiment, 3, 6, Shard.All, maxDegreeOfParallelism: 2);
         for (int k = 0; k < 6; k++) Assert.Equal(one.Outcomes[k].Measurements, two.Outcomes[k].Measurements);
+        // And each trial alone, in reverse order: a trial depends on its stream only, not on the trials run before it.
+        for (int k = 5; k >= 0; k--)
+            Assert.Equal(one.Outcomes[k].Measurements, experiment.Run(TrialRunner.TrialSeed(3, experiment.Name, k)).Measurements);
     }
 
     [Theory]

@@ -125,37 +125,6 @@ type Trends(output: ITestOutputHelper) =
         // λ_max(F)/M → α((T−1)/T κ₂ + κ₁/T) > 0: the claim "tends to 0" must be refuted.
         Assert.True(fimGrowth.Verdict = Verdict.Fail, fimGrowth.Reason)
 
-    /// NTK with mean subtraction (MATH.md §2: "mean subtraction makes the spectrum independent of both" M and T): the rules
-    /// live in NtkMeanSubtractionSweep (shared with the report; α = 1e-3 per claim, the edge limits to a resolution of 75% as in
-    /// the quick report, the un-subtracted NTK to 30%): tanh, C = 3, T = 10 and 40, 10 networks per width, fixed seeds.
-    [<Fact>]
-    member _.``NTK with mean subtraction: lambda_max tends to the same value for every width and T``() =
-        let s = setting "tanh" 3.0 0.64
-        let op = order s
-        let predicted t = Predictions(op, 100, t, 3).NtkMeanSubtracted().LambdaMax
-        Assert.Equal(op.NtkKappa1 - op.NtkKappa2, predicted 10, 12)
-        Assert.Equal(predicted 10, predicted 40, 12)
-        let r = NtkMeanSubtractionSweep.Run(s.Activation, s.Shape, widths, 10, 40, 3, 10, SeedSequence.FromSeed(450L), null, testAlpha, 0.75)
-        for c in r.Claims do output.WriteLine(sprintf "%A: %s — %s" c.Verdict c.Name c.Detail)
-        Assert.True(r.Claims |> Seq.forall (fun c -> c.Verdict = Verdict.Pass), String.Join("; ", r.Claims |> Seq.filter (fun c -> c.Verdict <> Verdict.Pass) |> Seq.map (fun c -> $"{c.Name}: {c.Verdict}: {c.Detail}")))
-
-    /// The C outliers and mean subtraction (T = 20, C = 3, 32 networks per M = 100…800; α = 1e-3 per claim): the rules live in
-    /// OutlierSeparationSweep — λ_C/λ_(C+1) → g = ((T−1)κ₂ + κ₁)/(κ₁ − κ₂) ≈ 3.83 (separated) and λ_max(F̄)/λ_C(F) → 1/g (removed),
-    /// each a limit on its square root through s∞ + a·M^(−1/2) + b·M^(−1) to a resolution of 25%, so a bulk that swallows the
-    /// outliers (√g − 1 ≈ 96%) is refuted with power 0.9; and the trial mean of λ_max(F̄) is at least the lower bound ρα(κ₁ − κ₂)
-    /// at every M (Cauchy interlacing: λ_max(F̄) ≥ λ_(C+1)(F), which sits at the top of the bulk).
-    [<Fact>]
-    member _.``C outliers separate and mean subtraction removes them``() =
-        let s = setting "tanh" 3.0 0.64
-        let op = order s
-        let r = OutlierSeparationSweep.Run(s.Activation, s.Shape, widths, 20, 3, 32, SeedSequence.FromSeed(400L), null, testAlpha, 0.25)
-        Assert.Equal((19.0 * op.Kappa2 + op.Kappa1) / (op.Kappa1 - op.Kappa2), r.PredictedGap, 10)
-        for c in r.Claims do output.WriteLine(sprintf "%A: %s — %s" c.Verdict c.Name c.Detail)
-        Assert.True(r.Claims |> Seq.forall (fun c -> c.Verdict = Verdict.Pass), String.Join("; ", r.Claims |> Seq.filter (fun c -> c.Verdict <> Verdict.Pass) |> Seq.map (fun c -> $"{c.Name}: {c.Verdict}: {c.Detail}")))
-        for row in r.Rows do
-            let bound = Predictions(op, row.Width, 20, 3).MeanSubtractedLowerBound()
-            Assert.True(row.MeanSubtractedLambdaMax >= bound, sprintf "λ_max(F̄) below the lower bound ρα(κ₁ − κ₂) at M = %d" row.Width)
-
     /// Diagonal blocks F_ll, the input metric A⁰ and the outlier eigenspaces (tanh and ReLU with bias, T = 20, C = 3, 16
     /// networks per M = 100…800; α = 1e-3 per claim). Rules: (1) for every block and for A⁰, m_λ and s_λ follow the Theorem 3.1
     /// rule of WidthSweep (ratio → 1 through r∞ + a/M, resolution 50%: these blocks are noisier than the whole FIM) and λ_max (mean
@@ -195,44 +164,6 @@ type Trends(output: ITestOutputHelper) =
                 let v = decays (sprintf "%s eigenspace vs %s" s.Name label) (perWidth |> Array.map (fun (m, _, trials) -> m, trials |> List.map pick))
                 output.WriteLine(sprintf "%s: %A %s" v.Claim.Name v.Verdict v.Reason)
                 if v.Verdict <> Verdict.Pass then failures.Add(sprintf "%s: %A: %s" v.Claim.Name v.Verdict v.Reason)
-        Assert.True(failures.Count = 0, String.Join("; ", failures))
-
-    /// Mean subtraction in the last layer (seeds 001/002): ρα(κ₁ − κ₂) + c₁ ≤ λ_max(F̄) ≤ √((Cα²ρ(κ₁ − κ₂)² + c₂)M) at
-    /// fixed ρ = M/T = 4, C = 3, 6 networks per M = 100…800. The sources give c₁, c₂ no value; the rules (in
-    /// MeanSubtractionSweep, α = 1e-3 per claim; 6 networks resolve the trace to 25% and the depth-1 constants to 50%) test what is
-    /// derivable: c₁ = 0 works in every trial, λ_max(F̄) = O(1)
-    /// (λ_max/√M → 0), the trace self-averages, ĉ₂ = Frobenius excess per width tends to a non-negative limit. At depth 1 the
-    /// constants are explicit (Marchenko–Pastur): c₁ → 2√(ρα₀) + 1 = 5, c₂ → Cα₀ = 3, as limits of the ratios.
-    [<Fact>]
-    member _.``mean subtraction bounds: c1 and c2 are finite constants, explicit at depth 1``() =
-        for name, depth, sw, sb in [ "tanh", 3, 3.0, 0.64; "linear", 1, 1.0, 0.1 ] do
-            let r = MeanSubtractionSweep.Run(ActivationCatalog.Parse name, NetworkShape(depth, sw, sb), widths, 4.0, 3, 6, SeedSequence.FromSeed(700L).Child(name), null, testAlpha, 0.25)
-            for row in r.Rows do
-                output.WriteLine(sprintf "%s L=%d M=%d T=%d: bound %.4f, λ_max(F̄) %.4f ± %.4f, ĉ₁ %.4f, ĉ₂ %.4f ± %.4f, upper %.3f, CS c₁ ≥ %.4f"
-                                    name depth row.Width row.Samples row.LowerBound row.LambdaMax row.LambdaMaxStdErr row.C1 row.C2 row.C2StdErr row.UpperBound row.CauchySchwarzC1)
-            for c in r.Claims do
-                output.WriteLine(sprintf "%A %s: %s" c.Verdict c.Name c.Detail)
-                Assert.True(c.Verdict = Verdict.Pass, sprintf "%s L=%d: %s %A (%s): %s" name depth c.Name c.Verdict c.Rule c.Detail)
-
-    /// Softmax cross-entropy (seed 001's Theorem 3.3, formulas re-derived in Predictions.Softmax): m_λ, s_λ and the mean
-    /// of the top C − 1 eigenvalues against the predictions built from each network's own Q̄, at T = 50, C = 3, 12 networks
-    /// per M. Rule (as for Theorem 3.1): the limit of the mean ratio through r∞ + a/M is consistent with 1 at α = 1e-3, with power
-    /// against an error of 50%. Separation is a large-T statement (outliers and bulk are both O(M) at fixed T) that
-    /// also depends on each network's own softmax outputs (a peaked softmax has a small μ_{C−1} at any M), so the rule is
-    /// on the typical network: P(λ_{C−1}/λ_C ≤ 2) ≤ 1/2, a probability claim pooled over the widths (medians ≈ 5…10 here). Small
-    /// logit variance (q^L ≈ 0.9) keeps Q̄'s eigenvalues away from 0; at σ_w² = 3, T = 20 the smaller outliers sink into the bulk.
-    [<Fact>]
-    member _.``softmax statistics and the C-1 outliers tend to the predictions``() =
-        let failures = ResizeArray<string>()
-        for name, sw, sb in [ "tanh", 1.0, 0.5; "relu", 1.0, 0.2 ] do
-            let r = SoftmaxWidthSweep.Run(ActivationCatalog.Parse name, NetworkShape(3, sw, sb), widths, 50, 3, 12, SeedSequence.FromSeed(600L).Child(name), null, testAlpha, 0.5)
-            for v in r.Sweep.Limits do
-                output.WriteLine(sprintf "%s: %A %s" v.Claim.Name v.Verdict v.Reason)
-                if v.Verdict <> Verdict.Pass then failures.Add(sprintf "%s: %A: %s" v.Claim.Name v.Verdict v.Reason)
-            // Separation on the typical network: P(λ_{C−1}/λ_C ≤ 2) ≤ 1/2, pooled over the widths (a probability claim).
-            let separation = ClaimVerdict.Decide(Claim("outliers separated", "s", 0.5), r.NarrowGaps, r.Networks, testAlpha)
-            output.WriteLine(sprintf "%s: λ_{C−1}/λ_C per width: median %A, smallest %A; %d of %d at most 2: %A" name r.MedianGapRatios r.SmallestGapRatios r.NarrowGaps r.Networks separation.Verdict)
-            if separation.Verdict <> Verdict.Pass then failures.Add(sprintf "%s: outliers not separated %A (%A)" name r.MedianGapRatios separation.Verdict)
         Assert.True(failures.Count = 0, String.Join("; ", failures))
 
     /// Approximate natural gradient (seed 002), ReLU, L = 3, N = 10, C = 1, 24 networks per M = 50…800 (the quick report's). The

@@ -171,6 +171,17 @@ public static class ClaimResultOutput
             w.WritePropertyName("limit");
             DecisionJson.Write(w, ClaimDecision.Of(limit));
         }
+        if (r.Decay is { } decay)
+        {
+            w.WritePropertyName("decay");
+            DecisionJson.Write(w, ClaimDecision.Of(decay));
+        }
+        if (r.Pooled is { } pooled)
+        {
+            // The claim's one decision on the trials of every size together (the sizes' own decisions are at α/sizes, for reading only).
+            w.WritePropertyName("pooled");
+            DecisionJson.Write(w, ClaimDecision.Of(pooled));
+        }
         w.WriteEndObject();
     }
 
@@ -210,6 +221,7 @@ public static class ClaimResultOutput
                 o.WriteLine($"  {Describe(claim.Model)}, matrix {claim.Matrix}, {TrialsText(claim.Instance)}");
             else o.WriteLine($"  instance {claim.Instance.Name}" + (claim.Matrix is null ? "" : $", matrix {claim.Matrix}"));
             if (claim.IsPerTrial) WriteInequality(o, r);
+            else if (r.Decay is not null) WriteDecayText(o, r);
             else WriteLimitText(o, r);
             if (claim.Instance.Implicit) WriteNotes(o, result, claim.Instance);
         }
@@ -251,16 +263,41 @@ public static class ClaimResultOutput
                     : q.Min == q.Max ? q.Mean.ToString("G5", C) : $"{q.Mean.ToString("G5", C)} [{q.Min.ToString("G4", C)}, {q.Max.ToString("G4", C)}]";
                 cells.Add($"{p.Point.Statistic!.Value.Name} {measured} vs {predicted}");
             }
-            if (p.Point.BoundLog10 is double log10 && p.Point.Bound < 1e-300) cells.Add($"P = 10^{log10.ToString("F4", C)}");
+            if (p.Point.BoundLog10 is double log10 && double.IsFinite(log10) && p.Point.Bound < 1e-300) cells.Add($"P = 10^{log10.ToString("F4", C)}");
             cells.AddRange(p.Consistent.Select(c => $"{c.Symbol}_min {c.Smallest.ToString("G3", C)}" + (c.ForZeroFailures is double z ? $" ({z.ToString("G3", C)} for 0 failures)" : "")));
             return string.Join("; ", cells);
         }, "measured (mean [range]) vs predicted");
+        if (r.Pooled is { } pooled)
+            o.WriteLine($"  pooled over the sizes: {pooled.Failures}{(pooled.Undecided > 0 ? $" (+{pooled.Undecided} undecided)" : "")} of {pooled.Trials} failed, "
+                + $"bound {pooled.Claim.Bound.ToString("G4", C)} at α = {pooled.Alpha.ToString("G3", C)}: {ClaimReport.VerdictWord(pooled.Verdict)} ({ClaimReport.FailsAt(pooled)}); the sizes' rows are for reading");
+    }
+
+    private static void WriteDecayText(TextWriter o, ClaimResult r)
+    {
+        o.WriteLine($"  {r.Claim.Formula}");
+        WriteDecayText(o, r, r.Decay!.Verdict, r.Decay.Reason);
+    }
+
+    /// <summary>The statistic's mean at each size, then the sweep's decision.</summary>
+    private static void WriteDecayText(TextWriter o, ClaimResult r, Verdict verdict, string reason)
+    {
+        var table = new ResultTable(new ResultColumn(r.Claim.Model.SizeSymbol, -8), new ResultColumn("trials", 6, Numeric: true),
+            new ResultColumn("measured (mean ± s.e.)", 26, "  ", Numeric: true)) { Indent = "  ", PlainHeader = true };
+        foreach (var p in r.Points) table.Add($"{p.Point.Size}", $"{p.Trials}", PlusMinus(p.Statistic!.Mean, p.Statistic.StandardError));
+        table.WriteTo(o);
+        o.WriteLine($"  {ClaimReport.VerdictWord(verdict)}: {reason}");
     }
 
     private static void WriteLimitText(TextWriter o, ClaimResult r)
     {
         var claim = r.Claim;
         o.WriteLine($"  {claim.Formula}");
+        if (claim.Relation == Relation.LimitAtLeast)
+        {
+            // The limit of the statistic itself (no ratio): its values, then the decision.
+            WriteDecayText(o, r, r.Limit!.Verdict, r.Limit.Reason);
+            return;
+        }
         var table = new ResultTable(new ResultColumn(claim.Model.SizeSymbol, -8), new ResultColumn("trials", 6, Numeric: true),
             new ResultColumn("measured (mean ± s.e.)", 26, "  ", Numeric: true), new ResultColumn("predicted", 14, "  ", Numeric: true),
             new ResultColumn("ratio (mean ± s.e.)", 24, "  ", Numeric: true)) { Indent = "  ", PlainHeader = true };

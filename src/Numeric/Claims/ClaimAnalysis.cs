@@ -38,7 +38,21 @@ public static class ClaimAnalysis
         if (logs.Count != claim.Points.Count) throw new ArgumentException($"claim '{claim.Name}' has {claim.Points.Count} sizes but {logs.Count} logs");
         double pointAlpha = claim.IsPerTrial ? claim.Alpha / claim.Points.Count : claim.Alpha;
         var points = claim.Points.Select((point, i) => Point(claim, point, experiments[i], logs[i], pointAlpha)).ToList();
+        if (claim.Pooled)
+        {
+            // One decision on every size's trials together, at the claim's α (the stated probability is the same at each size).
+            var pooled = ClaimVerdict.Decide(points[0].Verdict!.Claim, points.Sum(p => p.Verdict!.Failures), points.Sum(p => p.Verdict!.Undecided),
+                points.Sum(p => p.Verdict!.Trials), claim.Alpha);
+            return new ClaimResult(claim, points, pooled.Verdict, pointAlpha, null) { Pooled = pooled };
+        }
         if (claim.IsPerTrial) return new ClaimResult(claim, points, Combine(points.Select(p => p.Verdict!.Verdict).ToList()), pointAlpha, null);
+        if (claim.Decay is { } decayClaim)
+        {
+            var values = logs.Select((log, i) => (X: (double)claim.Points[i].Size,
+                Values: (IReadOnlyList<double>)log.Measurement(ClaimExperiment.MeasurementOf(claim, ClaimExperiment.StatisticLower)))).ToList();
+            var decay = DecayVerdict.FromTrials(decayClaim, values, claim.Alpha);
+            return new ClaimResult(claim, points, decay.Verdict, pointAlpha, null) { Decay = decay };
+        }
         var limit = LimitVerdict.Decide(claim.Limit!, points.Select(p => p.Ratio!).ToList(), claim.Alpha);
         return new ClaimResult(claim, points, limit.Verdict, pointAlpha, limit);
     }
@@ -56,9 +70,14 @@ public static class ClaimAnalysis
             var pUpper = Measurement(ClaimExperiment.PredictionUpper);
             statistic = TrialSummary.Of(lower);
             if (lower.Zip(upper).Any(x => x.First != x.Second)) statisticUpper = TrialSummary.Of(upper);
-            predicted = TrialSummary.Of(pLower);
-            if (pLower.Zip(pUpper).Any(x => x.First != x.Second)) predictedUpper = TrialSummary.Of(pUpper);
-            if (claim.Limit is not null) ratio = SweepSample.FromValues(point.Size, lower.Zip(pLower, (s, y) => s / y).ToList());
+            if (claim.Predicted is not null)
+            {
+                predicted = TrialSummary.Of(pLower);
+                if (pLower.Zip(pUpper).Any(x => x.First != x.Second)) predictedUpper = TrialSummary.Of(pUpper);
+            }
+            // The sample a limit is estimated from: the ratio statistic/predicted (ratio-tends-to-1), the statistic itself (limit-at-least).
+            if (claim.Relation == Relation.RatioTendsToOne) ratio = SweepSample.FromValues(point.Size, lower.Zip(pLower, (s, y) => s / y).ToList());
+            else if (claim.Relation == Relation.LimitAtLeast) ratio = SweepSample.FromValues(point.Size, lower);
         }
         ClaimVerdict? verdict = null;
         var consistent = new List<ConsistentValue>();

@@ -28,15 +28,30 @@ public sealed record ClaimDefinition(string Name, string Statement, int Line, Cl
 {
     public ClaimModel Model => Instance.Model;
 
+    /// <summary>For decays: the decision layer's decay claim (the slowest decay accepted, size^(−rate)).</summary>
+    public DecayClaim? Decay { get; init; }
+
+    /// <summary>
+    /// A per-trial claim decided once on the trials of every size together (its stated probability the same at each size), at the
+    /// claim's α, instead of at each size at α/sizes: more power for a claim that does not depend on the size.
+    /// </summary>
+    public bool Pooled { get; init; }
+
+    /// <summary>Decided on the sweep as a whole from exact per-trial values (a limit or a decay), not trial by trial.</summary>
+    public bool IsAsymptotic => !IsPerTrial;
+
     public bool IsInequality => Relations.IsInequality(Relation);
 
     /// <summary>Decided trial by trial against a stated failure probability (an inequality, or several holding simultaneously).</summary>
     public bool IsPerTrial => Relations.IsPerTrial(Relation);
 
     /// <summary>The relation as a line of text: "mean-top:10 ratio-tends-to-1 alpha*(…)*M", "simultaneously: a, b, c".</summary>
-    public string Formula => Relation == Relation.Simultaneously
-        ? $"simultaneously: {string.Join(", ", Members)}"
-        : $"{Statistic!.Text} {Relations.Name(Relation)} {Predicted!.Text}";
+    public string Formula => Relation switch
+    {
+        Relation.Simultaneously => $"simultaneously: {string.Join(", ", Members)}",
+        Relation.Decays => $"{Statistic!.Text} decays at least like {Model.SizeSymbol}^(−{Decay!.MinimumExponent.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})",
+        _ => $"{Statistic!.Text} {Relations.Name(Relation)} {Predicted!.Text}",
+    };
 
     /// <summary>The decision layer's claim at one size (per-trial claims only).</summary>
     public Claim ClaimAt(ClaimPoint point) => new Claim(Name, Statement, point.Bound!.Value, ProbabilityKind).Validated();
@@ -97,7 +112,8 @@ public sealed record ClaimInstance(string Name, int Line, bool Implicit, ClaimMo
     /// <summary>What a claim reads from its instance at one size: its statistic and the quantities its prediction measures.</summary>
     public static IEnumerable<MatrixRead> Reads(ClaimDefinition claim, ClaimPoint point)
     {
-        if (claim.Matrix is not null) yield return new MatrixRead(claim.Matrix, point.Statistic!.Value, Exact: claim.Limit is not null);
+        if (claim.Matrix is not null && point.Statistic!.Value.Kind != StatisticKind.Expression)
+            yield return new MatrixRead(claim.Matrix, point.Statistic!.Value, Exact: claim.IsAsymptotic);
         foreach (var m in point.Measures.Values) yield return m;
     }
 }

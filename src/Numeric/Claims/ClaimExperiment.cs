@@ -41,7 +41,7 @@ public sealed class ClaimExperiment : ITrialExperiment
         }
         names.AddRange(Point.Diagnostics.Select(d => DiagnosticPrefix + d));
         foreach (var c in _measured)
-            foreach (var symbol in c.Points[sizeIndex].Measures.Keys)
+            foreach (var symbol in c.Points[sizeIndex].Measures.Keys.Where(s => c.Predicted?.Uses(s) == true))
                 _slopes[(c, symbol)] = c.Predicted!.AffineIn(symbol)!.Value.Slope;
         MeasurementNames = names;
     }
@@ -83,19 +83,20 @@ public sealed class ClaimExperiment : ITrialExperiment
             foreach (var c in _measured)
             {
                 var point = c.Points[SizeIndex];
-                statistic[c] = point.Statistic!.Value.Of(instance.Matrix(c.Matrix!));
-                predicted[c] = PredictionOf(c, point, instance);
+                statistic[c] = point.Statistic!.Value.Kind == StatisticKind.Expression ? ExpressionOf(c, point, instance) : point.Statistic!.Value.Of(instance.Matrix(c.Matrix!));
+                // A decay has no prediction (its outcome holds 0 there, never read).
+                predicted[c] = c.Predicted is null ? new CertifiedInterval(0, 0) : PredictionOf(c, point, instance);
                 if (c.IsInequality) certainty[c] = Relations.Decide(c.Relation, statistic[c], predicted[c]);
             }
             foreach (var c in _decided.Where(c => c.Relation == Relation.Simultaneously))
                 certainty[c] = CertifiedInterval.All(c.Members.Select(m => certainty[_decided.First(x => x.Name == m)]));
             bool open = certainty.Values.Any(x => x == Certainty.Undecided)
-                || _measured.Any(c => c.Limit is not null && statistic[c].Lower != statistic[c].Upper);
+                || _measured.Any(c => c.IsAsymptotic && statistic[c].Lower != statistic[c].Upper);
             if (!open || !instance.Refine()) break;
         }
-        foreach (var c in _measured.Where(c => c.Limit is not null))
+        foreach (var c in _measured.Where(c => c.IsAsymptotic))
             if (statistic[c].Lower != statistic[c].Upper)
-                throw new InvalidOperationException($"claim '{c.Name}': a limit needs the exact statistic, but only bounds were measured");
+                throw new InvalidOperationException($"claim '{c.Name}': a limit or a decay needs the exact statistic, but only bounds were measured");
 
         var failed = _decided.Select(c => certainty[c] == Certainty.Fails).ToArray();
         var values = new List<double>(MeasurementNames.Count);
@@ -116,12 +117,24 @@ public sealed class ClaimExperiment : ITrialExperiment
         return new TrialOutcome(failed, [.. values]);
     }
 
+    /// <summary>An expression statistic: its measured quantities read exactly from the instance, the expression evaluated (finite, or numerical trouble).</summary>
+    private static CertifiedInterval ExpressionOf(ClaimDefinition c, ClaimPoint point, ModelInstance instance)
+    {
+        var statistic = point.Statistic!.Value;
+        var measured = point.Measures.Where(kv => statistic.Formula!.Uses(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.Statistic.Of(instance.Matrix(kv.Value.Matrix)));
+        double x = statistic.Evaluate(point.Symbols, measured);
+        if (!double.IsFinite(x))
+            throw new NumericalException($"the statistic of claim '{c.Name}' ({statistic.Name}) at {c.Model.SizeSymbol} = {point.Size} is not finite in a trial ({x})");
+        return new CertifiedInterval(x, x);
+    }
+
     private CertifiedInterval PredictionOf(ClaimDefinition c, ClaimPoint point, ModelInstance instance)
     {
         if (point.FixedPrediction is double v) return new CertifiedInterval(v, v);
         var symbols = new Dictionary<string, double>(point.Symbols);
         foreach (var (name, value) in instance.Symbols) symbols[name] = value;
-        var measured = point.Measures.ToDictionary(kv => kv.Key, kv => kv.Value.Statistic.Of(instance.Matrix(kv.Value.Matrix)));
+        var measured = point.Measures.Where(kv => c.Predicted!.Uses(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.Statistic.Of(instance.Matrix(kv.Value.Matrix)));
         CertifiedInterval result;
         if (measured.Values.All(m => m.Lower == m.Upper))
         {

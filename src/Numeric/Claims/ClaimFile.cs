@@ -20,7 +20,7 @@ public sealed partial class ClaimFile
     /// <summary>The keys every claim may have (a claim that states its own model adds the model's keys and its size symbol).</summary>
     public static readonly IReadOnlyList<string> CommonKeys =
         ["name", "statement", "label", "instance", "model", "matrix", "statistic", "relation", "predicted", "probability", "exact_probability", "center",
-         "measure", "claims", "consistent", "sweep", "trials", "alpha", "constants", "finite_size", "variance_exponent", "resolution"];
+         "measure", "claims", "consistent", "sweep", "trials", "alpha", "constants", "finite_size", "variance_exponent", "resolution", "rate", "pooled"];
 
     /// <summary>The keys of an [[instance]] (beyond the model's own keys and its size symbol).</summary>
     public static readonly IReadOnlyList<string> InstanceKeys = ["name", "model", "sweep", "trials"];
@@ -229,13 +229,20 @@ public sealed partial class ClaimFile
             trials = items.Select(Trials).ToArray();
         }
         else trials = Enumerable.Repeat(Trials(field.Value), sizes.Count).ToArray();
-        long Trials(object v) => v is long t && t >= 1 && t <= 100_000_000 ? t
-            : throw f.Error("trials", $"the trials at a size must be a whole number between 1 and 100000000, but one is {ClaimFieldReader.Show(v)}");
+        long Trials(object v)
+        {
+            // An expression of numbers ("2*16", as a parameter's substitution leaves "2*${trials}") stands for its value.
+            if (v is string s) { double x = Evaluate(f, "trials", s, new Dictionary<string, double>()); if (x == Math.Round(x) && Math.Abs(x) < 1e9) v = (long)x; }
+            return v is long t && t >= 1 && t <= 100_000_000 ? t
+                : throw f.Error("trials", $"the trials at a size must be a whole number between 1 and 100000000, but one is {ClaimFieldReader.Show(v)}");
+        }
         // Sizes increase (a sweep may be written in any order; each size keeps its trials).
         var order = Enumerable.Range(0, sizes.Count).OrderBy(i => sizes[i]).ToArray();
         var sorted = order.Select(i => sizes[i]).ToList();
         for (int i = 1; i < sorted.Count; i++)
             if (sorted[i] == sorted[i - 1]) throw f.Error(sizeKey, $"the size {model.SizeSymbol} = {sorted[i]} appears twice");
+        // The model's symbols at each size (T = M/ρ may leave its range at some size): refused here, with the instance's line.
+        foreach (long size in sorted) Try(f, sizeKey, () => model.SymbolsAt(size));
         return new ClaimInstance(name, line, isImplicit, model, sorted, order.Select(i => trials[i]).ToList(), sizeKey);
     }
 
@@ -295,19 +302,30 @@ public sealed partial class ClaimFile
             matrix = f.RequiredString("matrix");
             Try(f, "matrix", () => model.CheckMatrix(matrix));
             string m = matrix;
-            statistic = Try(f, "statistic", () => StatisticDefinition.Parse(f.RequiredString("statistic"), fixedSymbols, model.RayleighGroups(m), model.EntryGroups(m)));
+            if (f.OptionalTable("measure") is { } measureTable)
+                measures = Measures(new ClaimFieldReader(document, measureTable, $"the measures of {named}"), model, matrix, fixedSymbols, modelSymbols);
+            var measureSymbols = measures.Select(x => x.Symbol).ToList();
+            statistic = Try(f, "statistic", () => StatisticDefinition.Parse(f.RequiredString("statistic"), fixedSymbols, model.RayleighGroups(m), model.EntryGroups(m), measureSymbols));
             if (f.Has("center"))
             {
                 if (!statistic.IsEntryDeviation) throw f.Error("center", "is the centre of an entry deviation (diagonal-deviation, off-diagonal-deviation) and applies to them only");
                 center = Try(f, "center", () => ClaimExpression.Parse(ExpressionText(f, "center"), fixedSymbols));
             }
-            if (f.OptionalTable("measure") is { } measureTable)
-                measures = Measures(new ClaimFieldReader(document, measureTable, $"the measures of {named}"), model, matrix, fixedSymbols, modelSymbols);
-            var measureSymbols = measures.Select(x => x.Symbol).ToList();
-            predicted = Try(f, "predicted", () => ClaimExpression.Parse(ExpressionText(f, "predicted"), [.. fixedSymbols, .. model.TrialSymbols, .. measureSymbols]));
-            foreach (var symbol in measureSymbols.Where(predicted.Uses))
-                if (predicted.AffineIn(symbol) is not { } affine || measureSymbols.Any(affine.Slope.Uses))
-                    throw f.Error("predicted", $"a prediction uses the measured quantities linearly (so that their certified intervals carry over exactly), but \"{predicted.Text}\" is not linear in {symbol}");
+            if (relation == Relation.Decays)
+            {
+                if (f.Has("predicted")) throw f.Error("predicted", "a decay states no prediction: the statistic itself vanishes, at least like size^(−rate)");
+                if (statistic.Formula is null && measures.Count > 0) throw f.Error("measure", "a decay's prediction-free statistic uses measured quantities only as an expression (statistic = \"expr:…\")");
+            }
+            else
+            {
+                predicted = Try(f, "predicted", () => ClaimExpression.Parse(ExpressionText(f, "predicted"), [.. fixedSymbols, .. model.TrialSymbols, .. measureSymbols]));
+                foreach (var symbol in measureSymbols.Where(predicted.Uses))
+                    if (predicted.AffineIn(symbol) is not { } affine || measureSymbols.Any(affine.Slope.Uses))
+                        throw f.Error("predicted", $"a prediction uses the measured quantities linearly (so that their certified intervals carry over exactly), but \"{predicted.Text}\" is not linear in {symbol}");
+                if (relation == Relation.LimitAtLeast && predicted.UsesAny([.. model.TrialSymbols, .. measureSymbols]))
+                    throw f.Error("predicted", "the bound of limit-at-least is a number fixed over the sweep, not a quantity measured in each trial");
+            }
+            if (statistic.Formula is not null && statistic.IsEntryDeviation) throw f.Error("statistic", "an expression is not an entry deviation");
         }
 
         ProbabilityExpression? probability = null;
@@ -322,24 +340,47 @@ public sealed partial class ClaimFile
             probability = Try(f, key, () => ProbabilityExpression.Parse(ExpressionText(f, key), fixedSymbols));
         }
         else foreach (var key in new[] { "probability", "exact_probability" })
-            if (f.Has(key)) throw f.Error(key, "a limit (ratio-tends-to-1) states no failure probability: it is decided by a confidence interval of the limit");
+            if (f.Has(key)) throw f.Error(key, $"{Relations.Name(relation)} states no failure probability: it is decided on the sweep, by a confidence interval");
+        bool pooled = f.Field("pooled")?.Value switch
+        {
+            null => false,
+            bool b => b,
+            var v => throw f.Error("pooled", $"is true or false, but is {ClaimFieldReader.Show(v)}"),
+        };
+        if (pooled && !Relations.IsPerTrial(relation)) throw f.Error("pooled", "applies to claims decided trial by trial (inequalities, simultaneously)");
+        if (pooled && f.Has("consistent")) throw f.Error("consistent", "is reported size by size, so a pooled claim does not take it");
 
         double alpha = Alpha(f) ?? fileAlpha ?? (Relations.IsPerTrial(relation) ? InequalityAlpha : LimitAlpha);
-        string statement = f.OptionalString("statement") ?? (relation == Relation.Simultaneously
-            ? $"{string.Join(", ", members)} hold simultaneously" : $"{statistic!.Text} of {matrix} {Relations.Name(relation)} {predicted!.Text}");
+        string statement = f.OptionalString("statement") ?? relation switch
+        {
+            Relation.Simultaneously => $"{string.Join(", ", members)} hold simultaneously",
+            Relation.Decays => $"{statistic!.Text} of {matrix} decays as {model.SizeSymbol} grows",
+            _ => $"{statistic!.Text} of {matrix} {Relations.Name(relation)} {predicted!.Text}",
+        };
         string label = f.OptionalString("label") ?? name;
 
         LimitClaim? limit = null;
-        if (relation == Relation.RatioTendsToOne)
+        DecayClaim? decay = null;
+        bool exact = !Relations.IsPerTrial(relation);
+        if (Relations.IsLimit(relation))
         {
-            limit = LimitOf(f, name, statement, model.SizeSymbol);
+            limit = LimitOf(f, name, statement, model.SizeSymbol, relation);
             if (instance.Sizes.Count < limit.Model.Parameters)
                 throw f.Error(f.Has("sweep") || !instance.Implicit ? "sweep" : model.SizeSymbol, $"the limit is estimated through {limit.Model.Formula}, which needs a sweep of at least {limit.Model.Parameters} sizes, such as sweep = {{ {model.SizeSymbol} = [250, 500, 1000, 2000] }}");
-            if (instance.Trials.Any(t => t < 2)) throw f.Error(instance.Implicit ? "trials" : "instance", "a limit needs at least 2 trials per size (the spread over trials is its standard error)");
         }
         else
             foreach (var key in new[] { "finite_size", "variance_exponent", "resolution" })
-                if (f.Has(key)) throw f.Error(key, "applies to limits (ratio-tends-to-1) only");
+                if (f.Has(key)) throw f.Error(key, "applies to limits (ratio-tends-to-1, limit-at-least) only");
+        if (relation == Relation.Decays)
+        {
+            double rate = Try(f, "rate", () => NumberOrExpression(f, "rate") ?? throw f.Error("the key 'rate' is required for the relation decays: the slowest decay accepted, size^(−rate)"));
+            if (!(rate > 0) || rate > 10) throw f.Error("rate", "the decay rate must lie in (0, 10]");
+            decay = new DecayClaim(name, statement, rate, $"stated in the claim file: at least like {model.SizeSymbol}^(−{rate.ToString("G4", CultureInfo.InvariantCulture)})").Validated();
+            if (instance.Sizes.Count < 2) throw f.Error(f.Has("sweep") || !instance.Implicit ? "sweep" : model.SizeSymbol, "a decay needs a sweep of at least 2 sizes");
+        }
+        else if (f.Has("rate")) throw f.Error("rate", "applies to the relation decays only");
+        if (exact && instance.Trials.Any(t => t < 2))
+            throw f.Error(instance.Implicit ? "trials" : "instance", $"{Relations.Name(relation)} needs at least 2 trials per size (the spread over trials is its standard error)");
 
         var consistent = Consistent(f, relation, predicted, probability);
         string sizeKey = instance.Implicit ? instance.SizeKey : "instance";
@@ -362,18 +403,20 @@ public sealed partial class ClaimFile
                 if (!double.IsFinite(centre)) throw f.Error("center", $"at {model.SizeSymbol} = {size} the centre is not a finite number");
                 var r = Try(f, "statistic", () => statistic.Resolve(symbols, dimension, centre));
                 resolved = r;
-                Try(f, sizeKey, () => model.Check(new MatrixRead(matrix!, r, limit is not null), size));
-                if (limit is not null && !model.CanBeExact(matrix!, r, size))
+                if (r.Kind != StatisticKind.Expression) Try(f, sizeKey, () => model.Check(new MatrixRead(matrix!, r, exact), size));
+                if (exact && r.Kind != StatisticKind.Expression && !model.CanBeExact(matrix!, r, size))
                     throw f.Error(sizeKey, $"at {model.SizeSymbol} = {size} {r.Name} of {matrix} is known only within certified bounds, but a limit needs its exact value; choose smaller sizes.");
             }
             var measured = new Dictionary<string, MatrixRead>();
             foreach (var x in measures)
             {
                 var r = Try(f, "measure", () => x.Statistic.Resolve(symbols, model.DimensionOf(x.Matrix, size)));
-                var read = new MatrixRead(x.Matrix, r, limit is not null);
+                // An expression statistic reads its quantities exactly (it is no interval); so does a limit or a decay.
+                bool needExact = exact || statistic?.Formula?.Uses(x.Symbol) == true;
+                var read = new MatrixRead(x.Matrix, r, needExact);
                 Try(f, "measure", () => model.Check(read, size));
-                if (limit is not null && !model.CanBeExact(x.Matrix, r, size))
-                    throw f.Error("measure", $"at {model.SizeSymbol} = {size} {r.Name} of {x.Matrix} is known only within certified bounds, but a limit needs exact values");
+                if (needExact && !model.CanBeExact(x.Matrix, r, size))
+                    throw f.Error("measure", $"at {model.SizeSymbol} = {size} {r.Name} of {x.Matrix} is known only within certified bounds, but {(exact ? "a limit or a decay" : "an expression statistic")} needs exact values");
                 measured[x.Symbol] = read;
             }
             double? bound = null, log10 = null;
@@ -402,8 +445,16 @@ public sealed partial class ClaimFile
             };
         }).ToList();
         f.EnsureAllUsed(keys);
+        if (pooled && points.Select(p => p.Bound).Distinct().Count() > 1)
+            throw f.Error("probability", "a pooled claim states one failure probability for every size, but this one evaluates differently at different sizes");
+        if (relation == Relation.LimitAtLeast)
+        {
+            var bounds = points.Select(p => p.FixedPrediction!.Value).Distinct().ToList();
+            if (bounds.Count > 1) throw f.Error("predicted", "the bound of limit-at-least must be the same number at every size of the sweep");
+            limit = (limit! with { Target = bounds[0] }).Validated();
+        }
         return new ClaimDefinition(name, statement, table.Line, instance, matrix, statistic, relation, predicted, probability, kind, alpha, points, limit,
-            members, measures, consistent.Select(c => c.Symbol).ToList(), label);
+            members, measures, consistent.Select(c => c.Symbol).ToList(), label) { Decay = decay, Pooled = pooled };
     }
 
     /// <summary>`measure = { R = { matrix = "remainder", statistic = "lambda-max" }, next = "eigenvalue:C + 1" }` (a string: the claim's matrix).</summary>
@@ -500,11 +551,23 @@ public sealed partial class ClaimFile
     /// "none" for no finite-size term), the per-trial variance ∝ x^(−v) of its weights (variance_exponent, default 1) and the
     /// largest relative error of the limit the sweep must be able to detect (resolution, default 0.1).
     /// </summary>
-    private static LimitClaim LimitOf(ClaimFieldReader f, string name, string statement, string sizeSymbol)
+    private static LimitClaim LimitOf(ClaimFieldReader f, string name, string statement, string sizeSymbol, Relation relation)
     {
         double v = f.OptionalDouble("variance_exponent", -10, 10) ?? 1;
         FiniteSizeModel model;
         var field = f.Field("finite_size");
+        double Exponent(object value)
+        {
+            double e = value switch
+            {
+                long or double => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                string s => Evaluate(f, "finite_size", s, new Dictionary<string, double>()),
+                _ => throw f.Error("finite_size", $"an exponent is a number (or an expression of numbers such as \"2/3\"), but one is {ClaimFieldReader.Show(value)}"),
+            };
+            if (!(e > 0) || e > 10) throw f.Error("finite_size", "a finite-size exponent e (corrections of order size^(−e)) must lie in (0, 10]");
+            return e;
+        }
+        string Show(double e) => e.ToString("G4", CultureInfo.InvariantCulture);
         switch (field?.Value)
         {
             case null:
@@ -513,17 +576,37 @@ public sealed partial class ClaimFile
             case "none":
                 model = FiniteSizeModel.Constant("stated in the claim file: no finite-size term", v);
                 break;
-            case long or double:
-                double e = Convert.ToDouble(field.Value, CultureInfo.InvariantCulture);
-                if (!(e > 0) || e > 10) throw f.Error("finite_size", "the finite-size exponent e (corrections of order size^(−e)) must lie in (0, 10]");
-                model = FiniteSizeModel.PowerLaw(e, $"stated in the claim file: corrections of order {sizeSymbol}^(−{e.ToString("G4", CultureInfo.InvariantCulture)})", v);
+            case long or double or string:
+                double e = Exponent(field.Value);
+                model = FiniteSizeModel.PowerLaw(e, $"stated in the claim file: corrections of order {sizeSymbol}^(−{Show(e)})", v);
+                break;
+            case IEnumerable<object> list:
+                var exponents = list.Select(Exponent).ToList();
+                if (exponents.Count == 0) throw f.Error("finite_size", "lists no exponent; write \"none\" for no finite-size term");
+                if (exponents.Distinct().Count() != exponents.Count) throw f.Error("finite_size", "the exponents must be distinct (a repeated term is not identifiable)");
+                model = FiniteSizeModel.Corrections(exponents, $"stated in the claim file: corrections of orders {string.Join(", ", exponents.Order().Select(x => $"{sizeSymbol}^(−{Show(x)})"))}", v);
                 break;
             default:
-                throw f.Error("finite_size", $"is the exponent e of the finite-size term a·size^(−e) (a number) or \"none\", but is {ClaimFieldReader.Show(field.Value)}");
+                throw f.Error("finite_size", $"is the exponent e of the finite-size term a·size^(−e) (a number), a list of exponents or \"none\", but is {ClaimFieldReader.Show(field.Value)}");
         }
-        double resolution = f.OptionalDouble("resolution", 0, 10) ?? DefaultResolution;
-        return new LimitClaim(name, statement, 1.0, model, LimitRelation.TendsTo, resolution).Validated();
+        // A limit at least a target states the resolution or none (the decision layer then takes |target|, ∞ for 0: the one-sided claim
+        // is refuted by an upper bound below the target, and PASS needs no detectable error).
+        double? resolution = Try(f, "resolution", () => NumberOrExpression(f, "resolution"));
+        if (resolution is double r && (!(r > 0) || r > 10)) throw f.Error("resolution", "the resolution (a relative error of the limit) must lie in (0, 10]");
+        return relation == Relation.LimitAtLeast
+            ? new LimitClaim(name, statement, 0.0, model, LimitRelation.AtLeast, resolution)
+            : new LimitClaim(name, statement, 1.0, model, LimitRelation.TendsTo, resolution ?? DefaultResolution).Validated();
     }
+
+    /// <summary>A number, or an expression of numbers in a string ("0.05*3", as a parameter's substitution leaves it); null when absent.</summary>
+    private static double? NumberOrExpression(ClaimFieldReader f, string key) => f.Field(key)?.Value switch
+    {
+        null => null,
+        long l => l,
+        double d => d,
+        string s => Evaluate(f, key, s, new Dictionary<string, double>()),
+        var v => throw f.Error(key, $"is a number or an expression of numbers, but is {ClaimFieldReader.Show(v)}"),
+    };
 
     /// <summary>An expression key given as a string or, for convenience, as a plain number.</summary>
     private static string ExpressionText(ClaimFieldReader f, string key) => f.Field(key)!.Value switch

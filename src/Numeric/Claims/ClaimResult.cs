@@ -43,14 +43,25 @@ public sealed record ClaimPointResult(ClaimPoint Point, long Trials, TrialSummar
 /// </summary>
 public sealed record ClaimResult(ClaimDefinition Claim, IReadOnlyList<ClaimPointResult> Points, Verdict Verdict, double PointAlpha, LimitVerdict? Limit)
 {
+    /// <summary>A decay's decision (the exponent of the trial means on a log scale).</summary>
+    public DecayVerdict? Decay { get; init; }
+    /// <summary>A pooled per-trial claim's one decision on the trials of every size.</summary>
+    public ClaimVerdict? Pooled { get; init; }
+
     /// <summary>
     /// The claim's decisions as the decision layer's records (one per size of a per-trial claim, named "claim at p = 1000", with the
     /// statistic measured against the prediction and the smallest consistent constants; one for a limit), for reports and JUnit.
     /// </summary>
     public IReadOnlyList<ClaimDecision> Decisions => Limit is { } limit ? [ClaimDecision.Of(limit) with { Name = Claim.Name }]
+        : Decay is { } decay ? [ClaimDecision.Of(decay, DecayDetail()) with { Name = Claim.Name }]
+        : Pooled is { } pooled ? [ClaimDecision.Of(pooled, "pooled over the sizes: " + string.Join(", ", Points.Select(p => $"{p.Verdict!.Failures}/{p.Trials} at {Claim.Model.SizeSymbol} = {p.Point.Size}"))
+            + $"; at {Claim.Model.SizeSymbol} = {Points[^1].Point.Size}: {Measured(Points[^1])}") with { Name = Claim.Name }]
         : Points.Select(p => ClaimDecision.Of(p.Verdict!, Measured(p)) with { Name = $"{Claim.Name} at {Claim.Model.SizeSymbol} = {p.Point.Size}" }).ToList();
 
     private static string G(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>A decay's statistic at each size: "mean 0.5 (M = 100), 0.3 (M = 200)".</summary>
+    private string DecayDetail() => $"{Claim.Statistic!.Text} mean " + string.Join(", ", Points.Select(p => $"{G(p.Statistic!.Mean)} ({Claim.Model.SizeSymbol} = {p.Point.Size})"));
 
     private static string Measured(ClaimPointResult p)
     {
@@ -63,7 +74,7 @@ public sealed record ClaimResult(ClaimDefinition Claim, IReadOnlyList<ClaimPoint
                 : q.Min == q.Max ? G(q.Mean) : $"{G(q.Mean)} [{G(q.Min)}, {G(q.Max)}]";
             parts.Add($"{p.Point.Statistic!.Value.Name} {measured} vs predicted {predicted}");
         }
-        if (p.Point.BoundLog10 is double log10 && p.Point.Bound < 1e-300) parts.Add($"stated probability 10^{log10.ToString("F4", CultureInfo.InvariantCulture)}");
+        if (p.Point.BoundLog10 is double log10 && double.IsFinite(log10) && p.Point.Bound < 1e-300) parts.Add($"stated probability 10^{log10.ToString("F4", CultureInfo.InvariantCulture)}");
         parts.AddRange(p.Consistent.Select(ConsistentText));
         return string.Join("; ", parts);
     }

@@ -22,11 +22,37 @@ public sealed class MlpClaimModel : ClaimModel
     private readonly IActivation _activation;
     private readonly NetworkShape _shape;
     private readonly OrderParameters _order;
-    private readonly int _samples, _outputs;
+    private readonly int _outputs;
+    /// <summary>T as the file states it: a whole number, or an expression of M (T = M/ρ), rounded to the nearest whole number at each size.</summary>
+    private readonly ClaimExpression _samples;
 
-    private MlpClaimModel(bool softmax, IActivation activation, NetworkShape shape, OrderParameters order, int samples, int outputs)
+    private MlpClaimModel(bool softmax, IActivation activation, NetworkShape shape, OrderParameters order, ClaimExpression samples, int outputs)
     {
         _softmax = softmax; _activation = activation; _shape = shape; _order = order; _samples = samples; _outputs = outputs;
+    }
+
+    /// <summary>The separator of a matrix on the first k of a trial's inputs: "ntk-mean-subtracted@T=10".</summary>
+    public const string SubsampleMarker = "@T=";
+
+    /// <summary>T at base width M: the stated number, or the stated expression of M rounded to the nearest whole number (halves up).</summary>
+    public int Samples(long size)
+    {
+        double t = Math.Round(_samples.Evaluate(new Dictionary<string, double> { ["M"] = size }), MidpointRounding.AwayFromZero);
+        if (!double.IsFinite(t) || t < 2 || t > 4000)
+            throw new ArgumentException($"at M = {size} the samples T = {_samples.Text} evaluate to {t.ToString("G6", CultureInfo.InvariantCulture)}; T must be a whole number in 2 … 4000");
+        if ((long)t * _outputs > 4000)
+            throw new ArgumentException($"at M = {size} the dual has C·T = {(long)t * _outputs} rows; keep C·T at most 4000");
+        return (int)t;
+    }
+
+    /// <summary>A matrix name split into the matrix and the number of inputs it is formed on (null: all T of the trial).</summary>
+    private static (string Matrix, int? Samples) Subsample(string matrix)
+    {
+        int at = matrix.IndexOf(SubsampleMarker, StringComparison.Ordinal);
+        if (at < 0) return (matrix, null);
+        string k = matrix[(at + SubsampleMarker.Length)..];
+        return int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out int t) && t >= 2 ? (matrix[..at], t)
+            : throw new ArgumentException($"the matrix '{matrix}' names its inputs as {SubsampleMarker}k with a whole number k ≥ 2 (the first k of the trial's inputs)");
     }
 
     public override string Family => _softmax ? "softmax-mlp" : "mlp";
@@ -34,6 +60,14 @@ public sealed class MlpClaimModel : ClaimModel
     public override long MinimumSize => 2;
     public override IReadOnlyList<string> Keys => ["activation", "depth", "samples", "outputs", "sigma_w2", "sigma_b2", "widths"];
     public override IReadOnlyList<string> Matrices => _softmax ? ["fim"] : RegressionMatrices;
+
+    /// <summary>Every matrix may be formed on the first k of the trial's inputs (matrix@T=k, the same network): a paired comparison across T.</summary>
+    public override void CheckMatrix(string matrix)
+    {
+        var (name, _) = Subsample(matrix);
+        if (_softmax || !name.StartsWith("fim-block:", StringComparison.Ordinal)) base.CheckMatrix(name);
+        else Block(name);
+    }
     public override IReadOnlyList<string> SizeSymbols =>
         ["M", "T", "C", "L", "P", "alpha", "kappa1", "kappa2", "kappa1p", "kappa2p", "sigma_w2", "sigma_b2", .. OrderParameterSymbols().Keys];
 
@@ -59,7 +93,7 @@ public sealed class MlpClaimModel : ClaimModel
 
     public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
     [
-        new("activation", _activation.Name), new("L", Show(_shape.Depth)), new("T", Show(_samples)), new("C", Show(_outputs)),
+        new("activation", _activation.Name), new("L", Show(_shape.Depth)), new("T", _samples.Text), new("C", Show(_outputs)),
         new("σ_w²", Show(_shape.SigmaW2)), new("σ_b²", Show(_shape.SigmaB2)), new("width ratios", string.Join(",", _shape.WidthRatios.Select(Show))),
     ];
 
@@ -75,11 +109,22 @@ public sealed class MlpClaimModel : ClaimModel
         IActivation activation;
         try { activation = ActivationCatalog.Parse(name); }
         catch (ArgumentException e) { throw f.Error("activation", e.Message); }
-        int depth = (int)f.RequiredLong("depth", 2, 100);
-        int samples = (int)f.RequiredLong("samples", 2, 4000);
+        int depth = (int)f.RequiredLong("depth", 1, 100);
         int outputs = (int)f.RequiredLong("outputs", softmax ? 2 : 1, 4000);
-        if ((long)samples * outputs > 4000)
-            throw f.Error("samples", $"the dual has C·T = {(long)samples * outputs} rows; keep C·T at most 4000");
+        // T: a whole number, or an expression of the width M ("M/4": T = M/ρ moves with M), rounded at each size.
+        ClaimExpression samples;
+        switch (f.Field("samples")?.Value)
+        {
+            case string text:
+                try { samples = ClaimExpression.Parse(text, ["M"]); }
+                catch (ArgumentException e) { throw f.Error("samples", e.Message); }
+                break;
+            default:
+                long t = f.RequiredLong("samples", 2, 4000);
+                if (t * outputs > 4000) throw f.Error("samples", $"the dual has C·T = {t * outputs} rows; keep C·T at most 4000");
+                samples = ClaimExpression.Parse(t.ToString(CultureInfo.InvariantCulture), []);
+                break;
+        }
         double sw = f.RequiredDouble("sigma_w2", 0, 1e6);
         double sb = f.RequiredDouble("sigma_b2", 0, 1e6, inclusiveMin: true);
         double[]? ratios = f.OptionalNumbers("widths");
@@ -92,12 +137,6 @@ public sealed class MlpClaimModel : ClaimModel
         return new MlpClaimModel(softmax, activation, shape, order, samples, outputs);
     }
 
-    public override void CheckMatrix(string matrix)
-    {
-        if (_softmax || !matrix.StartsWith("fim-block:", StringComparison.Ordinal)) { base.CheckMatrix(matrix); return; }
-        Block(matrix);
-    }
-
     private int Block(string matrix)
     {
         string l = matrix["fim-block:".Length..];
@@ -105,7 +144,7 @@ public sealed class MlpClaimModel : ClaimModel
             : throw new ArgumentException($"the matrix '{matrix}' names no block: the blocks are fim-block:1 … fim-block:{_shape.Depth}");
     }
 
-    private (FimVariant Variant, int Block) Variant(string matrix) => _softmax ? (FimVariant.Softmax, 0) : matrix switch
+    private (FimVariant Variant, int Block) Variant(string matrix) => _softmax ? (FimVariant.Softmax, 0) : Subsample(matrix).Matrix switch
     {
         "fim" => (FimVariant.Regression, 0),
         "ntk" => (FimVariant.Ntk, 0),
@@ -121,7 +160,7 @@ public sealed class MlpClaimModel : ClaimModel
 
     public override IReadOnlyDictionary<string, double> SymbolsAt(long size) => new Dictionary<string, double>(OrderParameterSymbols())
     {
-        ["M"] = size, ["T"] = _samples, ["C"] = _outputs, ["L"] = _shape.Depth, ["P"] = ParameterCount(Widths(size)),
+        ["M"] = size, ["T"] = Samples(size), ["C"] = _outputs, ["L"] = _shape.Depth, ["P"] = ParameterCount(Widths(size)),
         ["alpha"] = _order.Alpha, ["kappa1"] = _order.Kappa1, ["kappa2"] = _order.Kappa2,
         ["kappa1p"] = _order.NtkKappa1, ["kappa2p"] = _order.NtkKappa2, ["sigma_w2"] = _shape.SigmaW2, ["sigma_b2"] = _shape.SigmaB2,
     };
@@ -132,7 +171,7 @@ public sealed class MlpClaimModel : ClaimModel
         var (variant, block) = Variant(matrix);
         return variant switch
         {
-            FimVariant.Ntk or FimVariant.NtkMeanSubtracted => (long)_outputs * _samples,
+            FimVariant.Ntk or FimVariant.NtkMeanSubtracted => (long)_outputs * (Subsample(matrix).Samples ?? Samples(size)),
             FimVariant.Input => w[0],
             FimVariant.Blocks => (long)w[block] * w[block - 1] + w[block],
             _ => ParameterCount(w),
@@ -142,6 +181,9 @@ public sealed class MlpClaimModel : ClaimModel
     public override void Check(MatrixRead read, long size)
     {
         if (size > 1_000_000) throw new ArgumentException($"the width M = {size} exceeds 10⁶");
+        int samples = Samples(size);
+        if (Subsample(read.Matrix).Samples is int k && k > samples)
+            throw new ArgumentException($"the matrix '{read.Matrix}' is formed on the first {k} inputs, but at M = {size} a trial has only T = {samples}");
         var w = Widths(size);
         double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
         if (weights > 2e8) throw new ArgumentException($"a network of width M = {size} has {weights:G3} weights, more than the 2·10⁸ one trial may hold");
@@ -153,22 +195,37 @@ public sealed class MlpClaimModel : ClaimModel
         foreach (var r in reads) Check(r, size);
         var w = Widths(size);
         double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
-        double n = (double)_outputs * _samples, units = w.Skip(1).Sum(x => (double)x), T = _samples;
-        double bytes = 8 * (weights + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
-        double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
-        var network = Estimate(bytes, flops, Math.Max(weights, n * n));
+        ResourceEstimate Network(int samples)
+        {
+            double n = (double)_outputs * samples, units = w.Skip(1).Sum(x => (double)x), T = samples;
+            double bytes = 8 * (weights + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
+            double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
+            return Estimate(bytes, flops, Math.Max(weights, n * n));
+        }
+        // One network on all T inputs, and one more for each matrix@T=k the reads name (the same network on its first k inputs).
+        var all = Samples(size);
+        var network = Network(all);
+        foreach (int k in reads.Select(r => Subsample(r.Matrix).Samples).OfType<int>().Distinct())
+            network = network.With(Network(k));
         foreach (var matrix in reads.Select(r => r.Matrix).Distinct())
+        {
+            double n = (double)_outputs * (Subsample(matrix).Samples ?? all);
             network = network.With(Dense(n, 4 * n * n, 0, MatrixRead.EigenvaluesNeeded(reads, matrix) > 0));
+        }
         return network;
     }
 
     public override ModelInstance Sample(long size, IReadOnlyList<MatrixRead> reads, SeedSequence seed) =>
-        new Instance(this, FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), _samples, _outputs, seed), reads);
+        new Instance(this, FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), Samples(size), _outputs, seed), reads, seed, checked((int)size));
 
-    /// <summary>One network, forward and backward; each dual built on first use from the shared regression dual.</summary>
-    private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads) : ModelInstance
+    /// <summary>
+    /// One network, forward and backward; each dual built on first use from the shared regression dual. A matrix@T=k is the same
+    /// network (drawn again from the trial's stream) on the first k of the trial's inputs (one input stream: a prefix of the T drawn).
+    /// </summary>
+    private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads, SeedSequence seed, int width) : ModelInstance
     {
         private readonly Dictionary<string, IMatrixMeasurement> _matrices = [];
+        private readonly Dictionary<int, (MlpDualGram Dual, SymmetricMatrix? Fisher)> _subsamples = [];
         private SymmetricMatrix? _fisher;
         private Dictionary<string, double>? _symbols;
 
@@ -180,7 +237,7 @@ public sealed class MlpClaimModel : ClaimModel
         {
             if (_symbols is not null) return (_matrices["fim"], _symbols);
             var fwd = dual.Backward.Forward;
-            var (softmaxDual, probabilities) = MlpDualGram.Softmax(Fisher, fwd.Outputs, model._outputs, model._samples);
+            var (softmaxDual, probabilities) = MlpDualGram.Softmax(Fisher, fwd.Outputs, model._outputs, fwd.Samples);
             var q = SoftmaxQStatistics.Of(probabilities, model._outputs);
             _symbols = new Dictionary<string, double>
             {
@@ -192,15 +249,31 @@ public sealed class MlpClaimModel : ClaimModel
         }
 
         /// <summary>The network's weights go back for the next trial's network (the duals formed hold their own matrices).</summary>
-        public override void Release() => dual.Backward.Forward.Network.Recycle();
+        public override void Release()
+        {
+            dual.Backward.Forward.Network.Recycle();
+            foreach (var (sub, _) in _subsamples.Values) sub.Backward.Forward.Network.Recycle();
+        }
 
         public override IMatrixMeasurement Matrix(string matrix)
         {
             if (model._softmax) return Softmax().Matrix;
             if (_matrices.TryGetValue(matrix, out var m)) return m;
             var (variant, block) = model.Variant(matrix);
-            var (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block, _fisher);
-            if (variant == FimVariant.Regression) _fisher = metric;
+            SymmetricMatrix metric;
+            long dimension;
+            if (Subsample(matrix).Samples is int k)
+            {
+                if (!_subsamples.TryGetValue(k, out var sub))
+                    sub = (FimSpectrumExperiment.Dual(model._activation, model._shape, width, k, model._outputs, seed), null);
+                (metric, dimension) = FimSpectrumExperiment.Metric(sub.Dual, variant, block, sub.Fisher);
+                _subsamples[k] = variant == FimVariant.Regression ? (sub.Dual, metric) : sub;
+            }
+            else
+            {
+                (metric, dimension) = FimSpectrumExperiment.Metric(dual, variant, block, _fisher);
+                if (variant == FimVariant.Regression) _fisher = metric;
+            }
             return _matrices[matrix] = new DenseMatrixMeasurement(metric, dimension, eigenvaluesNeeded: MatrixRead.EigenvaluesNeeded(reads, matrix));
         }
     }

@@ -17,11 +17,15 @@ public enum Relation
     RatioTendsToOne,
     /// <summary>Several inequalities of one instance hold at once in each trial (a theorem's "simultaneously").</summary>
     Simultaneously,
+    /// <summary>The statistic's limit as the swept size grows is at least the prediction (a number fixed over the sweep): one-sided.</summary>
+    LimitAtLeast,
+    /// <summary>The statistic vanishes at least like size^(−rate) as the swept size grows (the claim's `rate`).</summary>
+    Decays,
 }
 
 public static class Relations
 {
-    public static readonly IReadOnlyList<string> Names = ["<=", ">=", "<", ">", "ratio-tends-to-1", "simultaneously"];
+    public static readonly IReadOnlyList<string> Names = ["<=", ">=", "<", ">", "ratio-tends-to-1", "simultaneously", "limit-at-least", "decays"];
 
     public static Relation Parse(string text) => text switch
     {
@@ -31,6 +35,8 @@ public static class Relations
         ">" => Relation.Above,
         "ratio-tends-to-1" => Relation.RatioTendsToOne,
         "simultaneously" => Relation.Simultaneously,
+        "limit-at-least" => Relation.LimitAtLeast,
+        "decays" => Relation.Decays,
         _ => throw new ArgumentException($"unknown relation '{text}'"),
     };
 
@@ -40,7 +46,10 @@ public static class Relations
     public static bool IsInequality(Relation r) => r is Relation.AtMost or Relation.AtLeast or Relation.Below or Relation.Above;
 
     /// <summary>Decided trial by trial with a stated failure probability: an inequality, or several holding simultaneously.</summary>
-    public static bool IsPerTrial(Relation r) => r != Relation.RatioTendsToOne;
+    public static bool IsPerTrial(Relation r) => r is not (Relation.RatioTendsToOne or Relation.LimitAtLeast or Relation.Decays);
+
+    /// <summary>A limit estimated through a finite-size model (ratio-tends-to-1, limit-at-least).</summary>
+    public static bool IsLimit(Relation r) => r is Relation.RatioTendsToOne or Relation.LimitAtLeast;
 
     /// <summary>The relation gets weaker as the prediction grows (≤, &lt;), or as it falls (≥, &gt;).</summary>
     public static bool BoundsFromAbove(Relation r) => r is Relation.AtMost or Relation.Below;

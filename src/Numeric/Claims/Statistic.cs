@@ -24,13 +24,21 @@ public enum StatisticKind
     DiagonalDeviation,
     /// <summary>max |M_ab − center| over a in some groups and b in others, a ≠ b (Lemma 2's inner products).</summary>
     OffDiagonalDeviation,
+    /// <summary>Σλ² (the squared Frobenius norm).</summary>
+    SumOfSquares,
+    /// <summary>
+    /// expr:…, an expression of the fixed symbols and of quantities measured on the same instance (the claim's `measure`): a ratio
+    /// of two eigenvalues, of statistics of two matrices, or a measured constant such as (Σλ² − (Σλ)²/R)/M. Its value needs every
+    /// quantity exact.
+    /// </summary>
+    Expression,
 }
 
 /// <summary>
 /// One statistic with its index resolved (k of eigenvalue:k and mean-top:k, the group of rayleigh:G, the groups of an entry
 /// deviation, "+"-separated, with <see cref="Columns"/> for the off-diagonal one, and its <see cref="Center"/>).
 /// </summary>
-public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? Group = null, string? Columns = null, double Center = 0)
+public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? Group = null, string? Columns = null, double Center = 0, ClaimExpression? Formula = null)
 {
     public string Name => Kind switch
     {
@@ -39,6 +47,7 @@ public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? G
         StatisticKind.Rayleigh => $"rayleigh:{Group}",
         StatisticKind.DiagonalDeviation => $"diagonal-deviation:{Group}",
         StatisticKind.OffDiagonalDeviation => $"off-diagonal-deviation:{Group}/{Columns}",
+        StatisticKind.Expression => $"{StatisticDefinition.ExpressionPrefix}{Formula!.Text}",
         _ => StatisticDefinition.NameOf(Kind),
     };
 
@@ -54,11 +63,28 @@ public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? G
         StatisticKind.Mean => Scale(m.Trace(), 1.0 / m.Dimension),
         StatisticKind.SecondMoment => Scale(m.SumOfSquares(), 1.0 / m.Dimension),
         StatisticKind.Trace => m.Trace(),
+        StatisticKind.SumOfSquares => m.SumOfSquares(),
         StatisticKind.Rayleigh => m.Rayleigh(Group!),
         StatisticKind.DiagonalDeviation => m.EntryDeviation(Group!.Split('+'), null, Center),
         StatisticKind.OffDiagonalDeviation => m.EntryDeviation(Group!.Split('+'), Columns!.Split('+'), Center),
+        StatisticKind.Expression => throw new InvalidOperationException("an expression statistic is evaluated from the claim's measured quantities, not read from one matrix"),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     }).Validated();
+
+    /// <summary>
+    /// An expression statistic's value: the expression at the fixed symbols and the measured quantities (each exact: an expression of
+    /// certified intervals is not an interval this engine computes).
+    /// </summary>
+    public double Evaluate(IReadOnlyDictionary<string, double> symbols, IReadOnlyDictionary<string, CertifiedInterval> measured)
+    {
+        var values = new Dictionary<string, double>(symbols);
+        foreach (var (name, m) in measured)
+        {
+            if (m.Lower != m.Upper) throw new InvalidOperationException($"the quantity {name} of '{Name}' is known only within bounds; an expression statistic needs it exact");
+            values[name] = m.Lower;
+        }
+        return Formula!.Evaluate(values);
+    }
 
     private static CertifiedInterval Mean(IReadOnlyList<CertifiedInterval> xs) => new(xs.Average(x => x.Lower), xs.Average(x => x.Upper));
 
@@ -73,8 +99,14 @@ public readonly record struct Statistic(StatisticKind Kind, int K = 0, string? G
 /// </summary>
 public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimExpression? Index, string? Group, string? Columns = null)
 {
-    public static readonly IReadOnlyList<string> Forms = ["lambda-max", "eigenvalue:k", "mean-top:k", "mean", "second-moment", "trace", "rayleigh:G",
-        "diagonal-deviation:G", "off-diagonal-deviation:A/B"];
+    /// <summary>The expression of an expr:… statistic.</summary>
+    public ClaimExpression? Formula { get; init; }
+
+    public static readonly IReadOnlyList<string> Forms = ["lambda-max", "eigenvalue:k", "mean-top:k", "mean", "second-moment", "sum-of-squares", "trace", "rayleigh:G",
+        "diagonal-deviation:G", "off-diagonal-deviation:A/B", "expr:<expression of measured quantities>"];
+
+    /// <summary>The prefix of an expression statistic (as `activation = "expr:…"`).</summary>
+    public const string ExpressionPrefix = "expr:";
 
     /// <summary>An entry deviation, which reads the claim's `center`.</summary>
     public bool IsEntryDeviation => Kind is StatisticKind.DiagonalDeviation or StatisticKind.OffDiagonalDeviation;
@@ -89,6 +121,8 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
         StatisticKind.Trace => "trace",
         StatisticKind.DiagonalDeviation => "diagonal-deviation",
         StatisticKind.OffDiagonalDeviation => "off-diagonal-deviation",
+        StatisticKind.SumOfSquares => "sum-of-squares",
+        StatisticKind.Expression => "expr",
         _ => "rayleigh",
     };
 
@@ -96,9 +130,20 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
     /// Parses a statistic; <paramref name="symbols"/> are those an index may use, <paramref name="groups"/> the Rayleigh groups the
     /// model has, <paramref name="entryGroups"/> the named index groups of the matrix (for entry deviations).
     /// </summary>
-    public static StatisticDefinition Parse(string text, IReadOnlyCollection<string> symbols, IReadOnlyList<string> groups, IReadOnlyList<string>? entryGroups = null)
+    /// <param name="measured">The claim's measured quantities, which an expression statistic (expr:…) may use besides <paramref name="symbols"/>.</param>
+    public static StatisticDefinition Parse(string text, IReadOnlyCollection<string> symbols, IReadOnlyList<string> groups, IReadOnlyList<string>? entryGroups = null,
+        IReadOnlyCollection<string>? measured = null)
     {
         string t = text.Trim();
+        if (t.StartsWith(ExpressionPrefix, StringComparison.Ordinal))
+        {
+            string body = t[ExpressionPrefix.Length..].Trim();
+            if (measured is null || measured.Count == 0)
+                throw new ArgumentException($"the statistic '{t}' is an expression of measured quantities, but the claim measures none: add measure = {{ name = \"statistic\" }}");
+            var formula = ClaimExpression.Parse(body, [.. symbols, .. measured]);
+            if (!measured.Any(formula.Uses)) throw new ArgumentException($"the statistic '{t}' uses no measured quantity ({string.Join(", ", measured)}); it would be a constant");
+            return new(StatisticKind.Expression, t, null, null) { Formula = formula };
+        }
         int colon = t.IndexOf(':');
         string head = colon < 0 ? t : t[..colon].Trim(), arg = colon < 0 ? "" : t[(colon + 1)..].Trim();
         StatisticKind kind = head switch
@@ -109,6 +154,7 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
             "mean" => StatisticKind.Mean,
             "second-moment" => StatisticKind.SecondMoment,
             "trace" => StatisticKind.Trace,
+            "sum-of-squares" => StatisticKind.SumOfSquares,
             "rayleigh" => StatisticKind.Rayleigh,
             "diagonal-deviation" => StatisticKind.DiagonalDeviation,
             "off-diagonal-deviation" => StatisticKind.OffDiagonalDeviation,
@@ -153,6 +199,7 @@ public sealed record StatisticDefinition(StatisticKind Kind, string Text, ClaimE
     /// </summary>
     public Statistic Resolve(IReadOnlyDictionary<string, double> symbols, long dimension, double center = 0)
     {
+        if (Kind == StatisticKind.Expression) return new Statistic(Kind, Formula: Formula);
         if (Index is null) return new Statistic(Kind, 0, Group, Columns, center);
         double k = Index.Evaluate(symbols);
         if (!double.IsFinite(k) || k != Math.Round(k) || k < 1)

@@ -69,6 +69,29 @@ public sealed class ReportShardTests : IDisposable
     }
 
     [Fact]
+    public void MergedShardsOfTheVariantsSectionWriteTheUnshardedSection()
+    {
+        // The shipped claims/mean-field-variants.toml at small sizes (its suite fields), sharded like theorem3 and mean-field.
+        string suite = Path.Combine(_dir, "variants.toml"), whole = Path.Combine(_dir, "v-whole"), merged = Path.Combine(_dir, "v-merged");
+        File.WriteAllText(suite, "seed = 4\nquick = true\n\n[mean-field-variants]\ntrials = 2\nmax_width = 400\n");
+        var unsharded = Run("report", "--suite", suite, "--out", whole);
+        Assert.True(unsharded.Code is 0 or 1, unsharded.Err);
+        var parts = new[] { 0, 1 }.Select(i =>
+        {
+            string file = Path.Combine(_dir, $"v{i}.json");
+            var r = Run("report", "--suite", suite, "--shard", $"{i}/2", "--partial", file);
+            Assert.True(r.Code == 0, r.Err);
+            return file;
+        }).ToArray();
+        var result = Run(["merge", .. parts, "--out", merged]);
+        Assert.Equal(unsharded.Code, result.Code);
+        Assert.Equal(Results(whole), Results(merged));
+        var section = JsonNode.Parse(File.ReadAllText(Path.Combine(merged, "results.json")))!["sections"]!.AsArray().Single()!;
+        Assert.Equal("mean-field-variants", (string)section["id"]!);
+        Assert.Equal(25, section["results"]!["claims"]!.AsArray().Count);   // one result per claim of the file
+    }
+
+    [Fact]
     public void AShardRunsOnlyItsTrialsAndWritesNoReport()
     {
         string file = Path.Combine(_dir, "one.json");

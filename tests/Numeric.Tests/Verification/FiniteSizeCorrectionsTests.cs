@@ -16,8 +16,9 @@ namespace FimVerify.Numeric.Tests.Verification;
 /// </summary>
 public class FiniteSizeCorrectionsTests
 {
-    /// <summary>The report's NTK edge model (so dropping its T/M term turns these tests red).</summary>
-    private static readonly FiniteSizeModel Edge = NtkMeanSubtractionSweep.EdgeModel;
+    /// <summary>The report's NTK edge model, as the shipped claims/mean-field-variants.toml states it (so dropping its T/M term there turns these tests red).</summary>
+    private static readonly FiniteSizeModel Edge = FimVerify.Cli.Claims.TomlClaimReader.Load(Path.Combine(FimVerify.Numeric.Tests.Claims.ShippedClaimFilesTests.Root(), "claims", "mean-field-variants.toml"))
+        .Claims.Single(c => c.Name == "ntk-mean-subtraction.tanh.T40").Limit!.Model;
 
     [Fact]
     public void TheModelStatesItsCorrectionsInOrder()

@@ -28,6 +28,9 @@ public abstract class DifferentiableClassifier<TPass> : IDifferentiableClassifie
     /// <inheritdoc cref="IDifferentiableClassifier.KroneckerFactors"/>
     public abstract (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(TPass pass, ReadOnlySpan<double> factors, int rank);
 
+    /// <inheritdoc cref="IDifferentiableClassifier.PrepareForProducts"/>
+    public virtual void PrepareForProducts(TPass pass) => CheckPass(pass);
+
     /// <summary>Whether this model made the pass.</summary>
     protected abstract bool Made(TPass pass);
 
@@ -49,6 +52,8 @@ public abstract class DifferentiableClassifier<TPass> : IDifferentiableClassifie
 
     void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
         Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
+
+    void IDifferentiableClassifier.PrepareForProducts(IClassifierPass pass) => PrepareForProducts(Own(pass));
 
     (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
         KroneckerFactors(Own(pass), factors, rank);

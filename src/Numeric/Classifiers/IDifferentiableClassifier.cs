@@ -41,6 +41,13 @@ public interface IDifferentiableClassifier
     void Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0);
 
     /// <summary>
+    /// Readies a pass to serve many Jacobian products (an operator's): a network may form once what makes every product cheaper
+    /// (a CNN, the per-input logit Jacobian of its convolutional head's few parameters). Products give the same values either
+    /// way up to the order of floating-point sums; a pass that serves one product (an SGD step) is better left unprepared.
+    /// </summary>
+    void PrepareForProducts(IClassifierPass pass);
+
+    /// <summary>
     /// K-FAC's factors per layer: A_l over the layer's inputs augmented by 1 (the bias row) and G_l over its pre-activation
     /// output cotangents for the (count·rank) logit cotangent rows <paramref name="factors"/> (rank rows per input), so that
     /// A_l ⊗ G_l approximates the layer's Fisher block Σ-averaged over the inputs.

@@ -38,6 +38,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     {
         var frozen = model.Clone();
         var pass = frozen.Forward(inputs, labels.Length);
+        frozen.PrepareForProducts(pass);
         return new ClassifierFisher(frozen, pass, OutputCurvature.For(kind, pass.Probabilities, frozen.Classes, labels, monteCarloSamples, seed), kind, blocks);
     }
 

@@ -130,6 +130,59 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         if (v.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} direction(s) of length {ParameterCount}");
         if (logitTangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit tangent has the wrong length");
         var range = new LayerRange(firstLayer, Math.Min(lastLayer, LayerCount - 1));
+        int heads = Shape.HeadLayers;
+        if (pass.HeadJacobian is not { } jacobian || range.First >= heads)
+        {
+            MatrixFreeJvp(pass, v, directions, logitTangent, range);
+            return;
+        }
+        // The tail's own directions (its input tangent is the head's, added below), then the head's through its Jacobian.
+        if (range.Last >= heads) MatrixFreeJvp(pass, v, directions, logitTangent, range with { First = heads });
+        else logitTangent.Clear();
+        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, rows = pass.Count * Classes, from = LayerBlock(range.First).Offset;
+        var (lastOffset, lastLength) = LayerBlock(Math.Min(range.Last, heads - 1));
+        // (D × N·C) = V[:, from..to) · J[:, from..to)ᵀ, each entry's sum in θ order whatever D is; then added in (input, direction, class) order.
+        var product = pass.Buffer("head-jacobian-tangent", (long)d * rows);
+        Gemm.Multiply(Op.None, Op.Transpose, d, rows, lastOffset + lastLength - from, 1, v[from..], p, jacobian.AsSpan(from), ph, 0, product, rows);
+        int c = Classes;
+        for (int n = 0; n < pass.Count; n++)
+            for (int r = 0; r < d; r++)
+            {
+                var row = logitTangent.Slice((n * d + r) * c, c);
+                var head = product.AsSpan(r * rows + n * c, c);
+                for (int j = 0; j < c; j++) row[j] += head[j];
+            }
+    }
+
+    /// <summary>
+    /// Readies a pass for many products (an operator's): when the shape says it pays (<see cref="ConvolutionalNetworkShape.UsesHeadJacobian"/>),
+    /// forms the per-input logit Jacobian of the head's parameters by matrix-free JVPs of their unit directions, after which
+    /// a product's head part is two GEMMs with it. Products agree with the matrix-free ones up to the order of their sums.
+    /// </summary>
+    public override void PrepareForProducts(ConvolutionalPass pass)
+    {
+        CheckPass(pass);
+        if (pass.HeadJacobian is not null || !Shape.UsesHeadJacobian(pass.Count)) return;
+        int ph = Shape.HeadParameters, p = ParameterCount, c = Classes, n = pass.Count, block = ConvolutionalNetworkShape.HeadJacobianBlock;
+        var jacobian = new double[(long)n * c * ph];
+        var units = new double[(long)block * p];
+        var tangent = new double[(long)n * block * c];
+        for (int first = 0; first < ph; first += block)
+        {
+            int d = Math.Min(block, ph - first);
+            Array.Clear(units);
+            for (int r = 0; r < d; r++) units[r * p + first + r] = 1;
+            MatrixFreeJvp(pass, units.AsSpan(0, d * p), d, tangent.AsSpan(0, n * d * c), new LayerRange(0, Shape.HeadLayers - 1));
+            for (int x = 0; x < n; x++)
+                for (int r = 0; r < d; r++)
+                    for (int j = 0; j < c; j++) jacobian[((long)x * c + j) * ph + first + r] = tangent[(x * d + r) * c + j];
+        }
+        pass.HeadJacobian = jacobian;
+    }
+
+    /// <summary>The JVP through every stage: layers outside <paramref name="range"/> contribute no direction of their own.</summary>
+    private void MatrixFreeJvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, LayerRange range)
+    {
         int d = directions, p = ParameterCount;
         // Each layer's weights of every direction side by side (patch × d·channels), once for all chunks; pooled convolutions
         // take them per channel, with the biases.
@@ -161,7 +214,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         {
             var logits = logitTangent.Slice(outer * d * Classes, outerImages * d * Classes);
             bool have = false; // whether the tangent is non-zero yet (it is zero below firstLayer)
-            foreach (var (start, images) in Shape.TailStart > 0 ? Chunks(outer, outerImages, Shape.ChunkImages) : [])
+            foreach (var (start, images) in range.First < Shape.HeadLayers ? Chunks(outer, outerImages, Shape.ChunkImages) : [])
             {
                 var (current, next) = (head.A, head.B);
                 have = false;
@@ -247,6 +300,28 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
         if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
+        if (logitCotangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        int heads = Shape.HeadLayers;
+        lowestLayer = Math.Max(lowestLayer, 0);
+        if (pass.HeadJacobian is not { } jacobian || lowestLayer >= heads)
+        {
+            MatrixFreeVjp(pass, logitCotangent, directions, gradient, lowestLayer);
+            return;
+        }
+        MatrixFreeVjp(pass, logitCotangent, directions, gradient, heads);
+        // The head's gradients: G (D × N·C, the cotangents transposed to (input, class) × direction) times J[:, from..P_head),
+        // written into each direction's θ; every entry sums over the N·C rows in one order whatever D is.
+        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, c = Classes, rows = pass.Count * c, from = LayerBlock(lowestLayer).Offset;
+        var transposed = pass.Buffer("head-jacobian-cotangent", (long)rows * d);
+        for (int n = 0; n < pass.Count; n++)
+            for (int r = 0; r < d; r++)
+                for (int j = 0; j < c; j++) transposed[(n * c + j) * d + r] = logitCotangent[(n * d + r) * c + j];
+        Gemm.Multiply(Op.Transpose, Op.None, d, ph - from, rows, 1, transposed, d, jacobian.AsSpan(from), ph, 0, gradient[from..], p);
+    }
+
+    /// <summary>The VJP through every stage down to <paramref name="lowestLayer"/> (<see cref="Vjp"/>).</summary>
+    private void MatrixFreeVjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer)
+    {
         int d = directions, dp = PooledConvolution.Padded(d);
         // Per layer: K × d·C side-by-side weight sums and d·C bias sums, or for a pooled convolution per channel j a
         // (K + 1) × D̃ block (PooledConvolution.Gradients) whose row i < K holds dW_r[i, j] and row K db_r[j].

@@ -156,27 +156,42 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
 
     /// <summary>
     /// Readies a pass for many products (an operator's): when the shape says it pays (<see cref="ConvolutionalNetworkShape.UsesHeadJacobian"/>),
-    /// forms the per-input logit Jacobian of the head's parameters by matrix-free JVPs of their unit directions, after which
-    /// a product's head part is two GEMMs with it. Products agree with the matrix-free ones up to the order of their sums.
+    /// forms the per-input logit Jacobian of the head's parameters, after which a product's head part is two GEMMs with it.
+    /// Row (n, c) is ∇_θ z_c(x_n): one backward pass of the C unit cotangents of every input (full resolution, as for K-FAC),
+    /// whose weight gradients each head layer keeps per input, U_nᵀ·G_{n,c} and the column sums of G_{n,c}, instead of summing
+    /// them over the inputs. Products agree with the matrix-free ones up to the order of their sums.
     /// </summary>
     public override void PrepareForProducts(ConvolutionalPass pass)
     {
         CheckPass(pass);
         if (pass.HeadJacobian is not null || !Shape.UsesHeadJacobian(pass.Count)) return;
-        int ph = Shape.HeadParameters, p = ParameterCount, c = Classes, n = pass.Count, block = ConvolutionalNetworkShape.HeadJacobianBlock;
+        int ph = Shape.HeadParameters, c = Classes, n = pass.Count, heads = Shape.HeadLayers;
         var jacobian = new double[(long)n * c * ph];
-        var units = new double[(long)block * p];
-        var tangent = new double[(long)n * block * c];
-        for (int first = 0; first < ph; first += block)
+        var units = new double[(long)n * c * c];
+        for (int x = 0; x < n; x++)
+            for (int r = 0; r < c; r++) units[((long)x * c + r) * c + r] = 1;
+        Backpropagate(pass, units, c, 0, pooled: null, visit: (ls, _, start, rows, u, g) =>
         {
-            int d = Math.Min(block, ph - first);
-            Array.Clear(units);
-            for (int r = 0; r < d; r++) units[r * p + first + r] = 1;
-            MatrixFreeJvp(pass, units.AsSpan(0, d * p), d, tangent.AsSpan(0, n * d * c), new LayerRange(0, Shape.HeadLayers - 1));
-            for (int x = 0; x < n; x++)
-                for (int r = 0; r < d; r++)
-                    for (int j = 0; j < c; j++) jacobian[((long)x * c + j) * ph + first + r] = tangent[(x * d + r) * c + j];
-        }
+            if (ls.Layer >= heads) return;
+            int k = ls.PatchSize, channels = ls.Channels, locations = ls.Locations, images = rows / locations, width = c * channels;
+            for (int b = 0; b < images; b++)
+            {
+                var patches = u.Slice(b * locations * k, locations * k);
+                var image = g.Slice(b * locations * width, locations * width);
+                for (int r = 0; r < c; r++)
+                {
+                    var row = jacobian.AsSpan(((start + b) * c + r) * ph + ls.Offset, (k + 1) * channels);
+                    Gemm.Multiply(Op.Transpose, Op.None, k, channels, locations, 1, patches, k, image[(r * channels)..], width, 0, row, channels, maxDegreeOfParallelism: 1);
+                    var bias = row[(k * channels)..];
+                    bias.Clear();
+                    for (int t = 0; t < locations; t++)
+                    {
+                        var cell = image.Slice(t * width + r * channels, channels);
+                        for (int j = 0; j < channels; j++) bias[j] += cell[j];
+                    }
+                }
+            }
+        });
         pass.HeadJacobian = jacobian;
     }
 
@@ -338,7 +353,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
                 biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * c);
             }
         }
-        LinearVisitor generic = (ls, chunk, rows, u, g) =>
+        LinearVisitor generic = (ls, chunk, _, rows, u, g) =>
         {
             int k = ls.PatchSize, width = d * ls.Channels;
             Gemm.Multiply(Op.Transpose, Op.None, k, width, rows, 1, u, k, g, width, chunk == 0 ? 0 : 1, weightSums[ls.Layer].AsSpan(0, k * width), width);
@@ -393,7 +408,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         var a = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.PatchSize + 1)).ToArray();
         var g = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.Channels)).ToArray();
         int n = pass.Count;
-        Backpropagate(pass, factors, rank, 0, pooled: null, visit: (ls, chunk, rows, u, delta) =>
+        Backpropagate(pass, factors, rank, 0, pooled: null, visit: (ls, chunk, _, rows, u, delta) =>
         {
             int k = ls.PatchSize, c = ls.Channels;
             var augmented = pass.Buffer("augmented-patches", (long)rows * (k + 1));
@@ -410,7 +425,8 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
     }
 
     /// <param name="rows">Rows of the patch matrix in this chunk (images × locations); the cotangent has rows·directions rows.</param>
-    private delegate void LinearVisitor(LinearStage stage, int chunk, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
+    /// <param name="start">The chunk's first input.</param>
+    private delegate void LinearVisitor(LinearStage stage, int chunk, int start, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
 
     /// <param name="pooledCotangent">The cotangent after the group's pooling (image, window, direction, channel) for the chunk.</param>
     /// <param name="below">Where the cotangent of the convolution's input goes, or null when the backward pass stops at this layer.</param>
@@ -460,7 +476,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
                     {
                         int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
                         var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, scratch.Patches);
-                        visit(ls, chunk, rows, u, current.AsSpan(0, rows * d * c));
+                        visit(ls, chunk, start, rows, u, current.AsSpan(0, rows * d * c));
                         if (ls.Layer <= lowestLayer) return true;
                         if (Patches.IsIdentity(ls, d))
                             Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, next.AsSpan(0, rows * d * k), k);

@@ -85,9 +85,6 @@ public sealed class ConvolutionalNetworkShape
     /// <summary>The most doubles a head Jacobian may take (256 MiB: 9,986 inputs of the default CNN on 10 classes, P_head = 336).</summary>
     public const long HeadJacobianBudget = 1L << 25;
 
-    /// <summary>Unit directions per matrix-free JVP when the head Jacobian is formed.</summary>
-    public const int HeadJacobianBlock = 8;
-
     private ConvolutionalNetworkShape(ConvolutionalArchitecture architecture, ImageShape input, int classes, IReadOnlyList<ConvolutionalStage> stages, int parameters,
         (int Head, int Tail)? chunks = null, bool? headJacobian = null)
     {
@@ -221,15 +218,16 @@ public sealed class ConvolutionalNetworkShape
     }
 
     /// <summary>
-    /// FLOPs of forming the head Jacobian once (0 when a pass of this size does not): a matrix-free JVP of each of the P_head unit
-    /// directions, 2·N·(MA_0 + 2·Σ_{0&lt;l&lt;H} MA_l + Σ_{l≥H} MA_l) each (its own weights in the head, the tangent through W above).
+    /// FLOPs of forming the head Jacobian once (0 when a pass of this size does not): a backward pass of C cotangent sets,
+    /// 2·N·C·(Σ_{l≥0} MA_l + Σ_{l>0} MA_l) (every head layer's weight gradients, per input, and every layer's input cotangent
+    /// above the first).
     /// </summary>
     public double HeadJacobianFlops(int samples)
     {
         if (!UsesHeadJacobian(samples)) return 0;
         double sum = 0;
-        foreach (var s in LinearStages) sum += (s.Layer == 0 || s.Layer >= HeadLayers ? 1.0 : 2.0) * s.MultiplyAdds;
-        return 2.0 * samples * sum * HeadParameters;
+        foreach (var s in LinearStages) sum += ((s.Layer < HeadLayers ? 1.0 : 0.0) + (s.Layer > 0 ? 1.0 : 0.0)) * s.MultiplyAdds;
+        return 2.0 * samples * Classes * sum;
     }
 
     /// <summary>Bytes a forward pass on <paramref name="samples"/> inputs keeps: the inputs, every stage's output, activation slopes, max-pooling indices.</summary>
@@ -244,15 +242,15 @@ public sealed class ConvolutionalNetworkShape
     /// inputs uses on top of the pass: the head's and the tail's tensors and patch matrices, the pooled convolutions' selected
     /// patches and cotangents (at most a head patch matrix per channel and direction), the side-by-side weights and gradients;
     /// with the head Jacobian, the Jacobian itself, the logit tables its two GEMMs read and write, and what forming it takes
-    /// (<see cref="HeadJacobianBlock"/> unit directions at a time).
+    /// (a backward pass of C unit cotangent sets).
     /// </summary>
     public long ProductScratchBytes(int directions, int samples)
     {
         long jacobian = 0;
         if (UsesHeadJacobian(samples))
         {
-            jacobian = (long)samples * Classes * (HeadParameters + 2L * directions) + (long)HeadJacobianBlock * (ParameterCount + samples * Classes);
-            directions = Math.Max(directions, HeadJacobianBlock);
+            jacobian = (long)samples * Classes * (HeadParameters + 2L * directions + Classes);
+            directions = Math.Max(directions, Classes);
         }
         long head = (long)ChunkImages * (directions * (2L * HeadWidestTensor + HeadWidestPatches + PooledSelection) + HeadWidestPatches + PooledSelection);
         long tail = (long)Math.Min(TailChunkImages, samples) * directions * (2L * TailWidestTensor + TailWidestPatches);

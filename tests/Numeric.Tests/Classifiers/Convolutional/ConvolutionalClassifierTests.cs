@@ -220,6 +220,9 @@ public class ConvolutionalClassifierTests
         Assert.True(shape.HeadJacobian && shape.HeadJacobianPays);
         Assert.Equal(1_236_288_000, shape.MatrixFreeProductFlops(1000));
         Assert.Equal(464_000_000, shape.FisherProductFlops(1000));
+        // Forming it: a backward pass of 10 cotangent sets, the head's weight gradients (24,336 + 34,848) and the input cotangents
+        // above the first layer (34,848 + 102,400 + 5,120) per input and set.
+        Assert.Equal(2.0 * 1000 * 10 * (24_336 + 2 * 34_848 + 102_400 + 5_120), shape.HeadJacobianFlops(1000));
         // 2^25 doubles: 9,986 inputs × 3,360 fit, 9,987 do not (and then products run matrix-free and nothing is formed).
         Assert.True(shape.UsesHeadJacobian(9986));
         Assert.False(shape.UsesHeadJacobian(9987));

@@ -16,13 +16,15 @@ public class ConvolutionalFisherTests
     private const string Architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,maxpool2s1,avgpool2,dense4,relu";
     private static readonly ImageShape Image = new(10, 10, 2);
 
+    /// <summary>Each Fisher on each product path: matrix-free, and through the head Jacobian.</summary>
+    public static readonly TheoryData<FisherKind, bool> KindsBothPaths = new()
+    {
+        { FisherKind.Exact, false }, { FisherKind.MonteCarlo, false }, { FisherKind.Empirical, false },
+        { FisherKind.Exact, true }, { FisherKind.MonteCarlo, true }, { FisherKind.Empirical, true },
+    };
+
     [Theory]
-    [InlineData(FisherKind.Exact, false)]
-    [InlineData(FisherKind.MonteCarlo, false)]
-    [InlineData(FisherKind.Empirical, false)]
-    [InlineData(FisherKind.Exact, true)]
-    [InlineData(FisherKind.MonteCarlo, true)]
-    [InlineData(FisherKind.Empirical, true)]
+    [MemberData(nameof(KindsBothPaths))]
     public void FisherIsTheAverageOfScoreOuterProductsFromTheReference(FisherKind kind, bool headJacobian)
     {
         // F = (1/N) Σ_n Σ_(y, w) w·s sᵀ, s = ∇_θ log p(y | x_n) = Jᵀ(e_y − p) by the naive reverse mode (itself checked against
@@ -60,11 +62,7 @@ public class ConvolutionalFisherTests
     }
 
     [Theory]
-    [InlineData(FisherKind.Exact, false)]
-    [InlineData(FisherKind.MonteCarlo, false)]
-    [InlineData(FisherKind.Empirical, false)]
-    [InlineData(FisherKind.Exact, true)]
-    [InlineData(FisherKind.Empirical, true)]
+    [MemberData(nameof(KindsBothPaths))]
     public void LayerWiseIsTheBlockDiagonalAndBlockProductsEqualSingleOnes(FisherKind kind, bool headJacobian)
     {
         var (model, data) = SmallCnn.Make(Architecture, Image, count: 9, chunk: 4, headJacobian: headJacobian);

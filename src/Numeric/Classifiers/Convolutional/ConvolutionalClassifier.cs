@@ -17,7 +17,8 @@ namespace FimVerify.Numeric.Classifiers.Convolutional;
 /// <see cref="ConvolutionalNetworkShape.TailChunkImages"/> images for the dense tail, each split into inner chunks of
 /// <see cref="ConvolutionalNetworkShape.ChunkImages"/> for the convolutional head (memory stays bounded, GEMMs stay large
 /// where the FLOPs are), and sum every entry in an order that does not depend on D or the thread count, so a block of
-/// products equals one product per vector.
+/// products equals one product per vector. A pass prepared for many products (<see cref="PrepareForProducts"/>) holds the
+/// per-input logit Jacobian of the head's few parameters, and the products' head part is then two GEMMs with it.
 /// </summary>
 public sealed class ConvolutionalClassifier : DifferentiableClassifier<ConvolutionalPass>
 {

@@ -36,9 +36,10 @@ public interface IDifferentiableClassifier
 
     /// <summary>
     /// Vector-Jacobian products: gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each set k of logit
-    /// cotangents (row n·directions + k). Layers below lowestLayer are not computed and their entries are left untouched.
+    /// cotangents (row n·directions + k). Only layers lowestLayer..highestLayer are computed: the entries of the others are
+    /// left untouched (the cotangents still pass through the layers above, but their gradients are not formed).
     /// </summary>
-    void Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0);
+    void Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0, int highestLayer = int.MaxValue);
 
     /// <summary>
     /// Readies a pass to serve many Jacobian products (an operator's): a network may form once what makes every product cheaper

@@ -309,34 +309,38 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
 
     /// <summary>
     /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets (row n·directions + k of logitCotangent):
-    /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k}. Layers below lowestLayer are left untouched.
+    /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for layers lowestLayer..highestLayer; the others are left untouched.
     /// </summary>
-    public override void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0,
+        int highestLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
         if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
         if (logitCotangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
         int heads = Shape.HeadLayers;
-        lowestLayer = Math.Max(lowestLayer, 0);
-        if (pass.HeadJacobian is not { } jacobian || lowestLayer >= heads)
+        var range = new LayerRange(Math.Max(lowestLayer, 0), Math.Min(highestLayer, LayerCount - 1));
+        if (range.First > range.Last) return;
+        if (pass.HeadJacobian is not { } jacobian || range.First >= heads)
         {
-            MatrixFreeVjp(pass, logitCotangent, directions, gradient, lowestLayer);
+            MatrixFreeVjp(pass, logitCotangent, directions, gradient, range);
             return;
         }
-        MatrixFreeVjp(pass, logitCotangent, directions, gradient, heads);
-        // The head's gradients: G (D × N·C, the cotangents transposed to (input, class) × direction) times J[:, from..P_head),
-        // written into each direction's θ; every entry sums over the N·C rows in one order whatever D is.
-        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, c = Classes, rows = pass.Count * c, from = LayerBlock(lowestLayer).Offset;
+        // The tail's gradients (none when only head layers are asked for: the head Jacobian needs no backward pass), then the head's:
+        // G (D × N·C, the cotangents transposed to (input, class) × direction) times J[:, from..to), written into each direction's
+        // θ; every entry sums over the N·C rows in one order whatever D is.
+        if (range.Last >= heads) MatrixFreeVjp(pass, logitCotangent, directions, gradient, range with { First = heads });
+        var (lastOffset, lastLength) = LayerBlock(Math.Min(range.Last, heads - 1));
+        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, c = Classes, rows = pass.Count * c, from = LayerBlock(range.First).Offset;
         var transposed = pass.Buffer("head-jacobian-cotangent", (long)rows * d);
         for (int n = 0; n < pass.Count; n++)
             for (int r = 0; r < d; r++)
                 for (int j = 0; j < c; j++) transposed[(n * c + j) * d + r] = logitCotangent[(n * d + r) * c + j];
-        Gemm.Multiply(Op.Transpose, Op.None, d, ph - from, rows, 1, transposed, d, jacobian.AsSpan(from), ph, 0, gradient[from..], p);
+        Gemm.Multiply(Op.Transpose, Op.None, d, lastOffset + lastLength - from, rows, 1, transposed, d, jacobian.AsSpan(from), ph, 0, gradient[from..], p);
     }
 
-    /// <summary>The VJP through every stage down to <paramref name="lowestLayer"/> (<see cref="Vjp"/>).</summary>
-    private void MatrixFreeVjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer)
+    /// <summary>The VJP through every stage down to the range's first layer, forming the gradients of the layers in the range (<see cref="Vjp"/>).</summary>
+    private void MatrixFreeVjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, LayerRange range)
     {
         int d = directions, dp = PooledConvolution.Padded(d);
         // Per layer: K × d·C side-by-side weight sums and d·C bias sums, or for a pooled convolution per channel j a
@@ -345,7 +349,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         var biasSums = new double[LayerCount][];
         for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            if (Shape.Stages[s] is not LinearStage ls || !range.Contains(ls.Layer)) continue;
             int k = ls.PatchSize, c = ls.Channels;
             if (_pooledByLinear[s] is not null) weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)c * (k + 1) * dp);
             else
@@ -354,8 +358,10 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
                 biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * c);
             }
         }
+        // Layers above the range only pass the cotangent on.
         LinearVisitor generic = (ls, chunk, _, rows, u, g) =>
         {
+            if (!range.Contains(ls.Layer)) return;
             int k = ls.PatchSize, width = d * ls.Channels;
             Gemm.Multiply(Op.Transpose, Op.None, k, width, rows, 1, u, k, g, width, chunk == 0 ? 0 : 1, weightSums[ls.Layer].AsSpan(0, k * width), width);
             var bias = biasSums[ls.Layer].AsSpan(0, width);
@@ -373,13 +379,13 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
             var patches = pass.Buffer("pooled-patches", (long)c * rows * k);
             var cotangents = pass.Buffer("pooled-cotangents", (long)c * rows * dp);
             PooledConvolution.Select(group, pass, start, images, d, pooledCotangent, patches, cotangents);
-            PooledConvolution.Gradients(group, images, d, patches, cotangents, weightSums[ls.Layer], chunk == 0);
+            if (range.Contains(ls.Layer)) PooledConvolution.Gradients(group, images, d, patches, cotangents, weightSums[ls.Layer], chunk == 0);
             if (below is not null) PooledConvolution.Below(group, pass, Parameters, start, images, d, cotangents, below);
         };
-        Backpropagate(pass, logitCotangent, d, lowestLayer, generic, pooled);
+        Backpropagate(pass, logitCotangent, d, range.First, generic, pooled);
         for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            if (Shape.Stages[s] is not LinearStage ls || !range.Contains(ls.Layer)) continue;
             int k = ls.PatchSize, c = ls.Channels, p = ParameterCount;
             var sums = weightSums[ls.Layer];
             if (_pooledByLinear[s] is not null)

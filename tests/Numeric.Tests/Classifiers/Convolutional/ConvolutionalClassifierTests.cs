@@ -205,6 +205,13 @@ public class ConvolutionalClassifierTests
                 for (int i = 0; i < p; i++)
                     if (i < offset) Assert.True(double.IsNaN(partial[d * p + i]), $"lowest layer {l}: entry {i} below it was written");
                     else Assert.Equal(full[d * p + i], partial[d * p + i]);
+            // The VJP of layer l alone (the layer-wise Fisher's) writes its block only, with the full VJP's bits.
+            var only = Enumerable.Repeat(double.NaN, directions * p).ToArray();
+            model.Vjp(pass, g, directions, only, lowestLayer: l, highestLayer: l);
+            for (int d = 0; d < directions; d++)
+                for (int i = 0; i < p; i++)
+                    if (i >= offset && i < offset + length) Assert.Equal(full[d * p + i], only[d * p + i]);
+                    else Assert.True(double.IsNaN(only[d * p + i]), $"layer {l} alone: entry {i} outside it was written");
         }
     }
 

@@ -23,10 +23,13 @@ public abstract class DifferentiableClassifier<TPass> : IDifferentiableClassifie
     public abstract void Jvp(TPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer = 0, int lastLayer = int.MaxValue);
 
     /// <inheritdoc cref="IDifferentiableClassifier.Vjp"/>
-    public abstract void Vjp(TPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0);
+    public abstract void Vjp(TPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0, int highestLayer = int.MaxValue);
 
     /// <inheritdoc cref="IDifferentiableClassifier.KroneckerFactors"/>
     public abstract (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) KroneckerFactors(TPass pass, ReadOnlySpan<double> factors, int rank);
+
+    /// <inheritdoc cref="IDifferentiableClassifier.PrepareForProducts"/>
+    public virtual void PrepareForProducts(TPass pass) => CheckPass(pass);
 
     /// <summary>Whether this model made the pass.</summary>
     protected abstract bool Made(TPass pass);
@@ -47,8 +50,10 @@ public abstract class DifferentiableClassifier<TPass> : IDifferentiableClassifie
     void IDifferentiableClassifier.Jvp(IClassifierPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, int firstLayer, int lastLayer) =>
         Jvp(Own(pass), v, directions, logitTangent, firstLayer, lastLayer);
 
-    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer) =>
-        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer);
+    void IDifferentiableClassifier.Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer, int highestLayer) =>
+        Vjp(Own(pass), logitCotangent, directions, gradient, lowestLayer, highestLayer);
+
+    void IDifferentiableClassifier.PrepareForProducts(IClassifierPass pass) => PrepareForProducts(Own(pass));
 
     (SymmetricMatrix[] InputFactors, SymmetricMatrix[] OutputFactors) IDifferentiableClassifier.KroneckerFactors(IClassifierPass pass, ReadOnlySpan<double> factors, int rank) =>
         KroneckerFactors(Own(pass), factors, rank);

@@ -36,9 +36,17 @@ public interface IDifferentiableClassifier
 
     /// <summary>
     /// Vector-Jacobian products: gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each set k of logit
-    /// cotangents (row n·directions + k). Layers below lowestLayer are not computed and their entries are left untouched.
+    /// cotangents (row n·directions + k). Only layers lowestLayer..highestLayer are computed: the entries of the others are
+    /// left untouched (the cotangents still pass through the layers above, but their gradients are not formed).
     /// </summary>
-    void Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0);
+    void Vjp(IClassifierPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0, int highestLayer = int.MaxValue);
+
+    /// <summary>
+    /// Readies a pass to serve many Jacobian products (an operator's): a network may form once what makes every product cheaper
+    /// (a CNN, the per-input logit Jacobian of its convolutional head's few parameters). Products give the same values either
+    /// way up to the order of floating-point sums; a pass that serves one product (an SGD step) is better left unprepared.
+    /// </summary>
+    void PrepareForProducts(IClassifierPass pass);
 
     /// <summary>
     /// K-FAC's factors per layer: A_l over the layer's inputs augmented by 1 (the bias row) and G_l over its pre-activation

@@ -159,9 +159,11 @@ public sealed class SoftmaxClassifier : DifferentiableClassifier<ClassifierForwa
     /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets at once: row n·directions + k of
     /// logitCotangent ((count·directions) × C) is input n's cotangent for set k, and gradient (directions × P) receives
     /// Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for each k. Each layer's weight gradients for all sets are one GEMM
-    /// (layer inputsᵀ × the cotangents side by side), and the backward step is one GEMM over all (input, set) rows.
+    /// (layer inputsᵀ × the cotangents side by side), and the backward step is one GEMM over all (input, set) rows. Only
+    /// layers lowestLayer..highestLayer get gradients; the others' entries are left untouched.
     /// </summary>
-    public override void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ClassifierForwardPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0,
+        int highestLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
@@ -173,30 +175,37 @@ public sealed class SoftmaxClassifier : DifferentiableClassifier<ClassifierForwa
         Span<double> buffer = pass.Buffer(ScratchSlot.TangentA, hidden), spare = pass.Buffer(ScratchSlot.TangentB, hidden);
         for (int l = LayerCount - 1; l >= lowestLayer; l--)
         {
-            int fanIn = Widths[l], fanOut = Widths[l + 1];
-            var (offset, _) = LayerBlock(l);
-            if (directions == 1)
-                Gemm.Multiply(Op.Transpose, Op.None, fanIn, fanOut, pass.Count, 1, pass.LayerInput(l), fanIn, g, fanOut, 0, gradient.Slice(offset, fanIn * fanOut), fanOut);
-            else
-            {
-                // All sets' weight gradients side by side (fan-in × directions·fan-out), then each set's columns to its gradient.
-                int width = directions * fanOut;
-                var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * width);
-                Gemm.Multiply(Op.Transpose, Op.None, fanIn, width, pass.Count, 1, pass.LayerInput(l), fanIn, g, width, 0, side, width);
-                SideBySide.Scatter(side, directions, offset, fanIn, fanOut, gradient);
-            }
-            for (int k = 0; k < directions; k++) gradient.Slice(k * ParameterCount + offset + fanIn * fanOut, fanOut).Clear();
-            for (int r = 0; r < rows; r++)
-            {
-                var db = gradient.Slice((r % directions) * ParameterCount + offset + fanIn * fanOut, fanOut);
-                var row = g.Slice(r * fanOut, fanOut);
-                for (int j = 0; j < fanOut; j++) db[j] += row[j];
-            }
+            int fanIn = Widths[l];
+            if (l <= highestLayer) LayerGradient(pass, l, g, directions, gradient); // above it the cotangent only passes through
             if (l == lowestLayer) break;
             var below = buffer[..(rows * fanIn)];
             BackwardStep(pass, l, g, directions, below);
             g = below;
             var swap = buffer; buffer = spare; spare = swap;
+        }
+    }
+
+    /// <summary>Layer l's weight and bias gradients of every cotangent set from its output cotangents g ((count·directions) × fan-out).</summary>
+    private void LayerGradient(ClassifierForwardPass pass, int l, ReadOnlySpan<double> g, int directions, Span<double> gradient)
+    {
+        int fanIn = Widths[l], fanOut = Widths[l + 1], rows = pass.Count * directions;
+        var (offset, _) = LayerBlock(l);
+        if (directions == 1)
+            Gemm.Multiply(Op.Transpose, Op.None, fanIn, fanOut, pass.Count, 1, pass.LayerInput(l), fanIn, g, fanOut, 0, gradient.Slice(offset, fanIn * fanOut), fanOut);
+        else
+        {
+            // All sets' weight gradients side by side (fan-in × directions·fan-out), then each set's columns to its gradient.
+            int width = directions * fanOut;
+            var side = pass.Buffer(ScratchSlot.SideBySide, fanIn * width);
+            Gemm.Multiply(Op.Transpose, Op.None, fanIn, width, pass.Count, 1, pass.LayerInput(l), fanIn, g, width, 0, side, width);
+            SideBySide.Scatter(side, directions, offset, fanIn, fanOut, gradient);
+        }
+        for (int k = 0; k < directions; k++) gradient.Slice(k * ParameterCount + offset + fanIn * fanOut, fanOut).Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            var db = gradient.Slice((r % directions) * ParameterCount + offset + fanIn * fanOut, fanOut);
+            var row = g.Slice(r * fanOut, fanOut);
+            for (int j = 0; j < fanOut; j++) db[j] += row[j];
         }
     }
 

@@ -8,7 +8,8 @@ namespace FimVerify.Numeric.Operators;
 /// input n, H_n its <see cref="OutputCurvature"/>), as a matrix-free operator: F v is one batched
 /// Jacobian-vector product, a C×C product per input and one batched vector-Jacobian product, so no P×P
 /// matrix is ever formed. The layer-wise variant keeps only the diagonal blocks F_ll (layer l's weights
-/// and biases); block l costs a product that starts at layer l and a backward pass that stops there.
+/// and biases); block l costs a product that starts at layer l and a backward pass that stops there, forming layer l's
+/// gradients only.
 /// <see cref="ApplyBlock"/> multiplies many vectors with the same passes (each layer one GEMM for all of them),
 /// with results identical to one <see cref="Apply"/> per vector.
 /// The model's parameters are copied at construction: the operator is a fixed matrix. One product at a time.
@@ -38,6 +39,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
     {
         var frozen = model.Clone();
         var pass = frozen.Forward(inputs, labels.Length);
+        frozen.PrepareForProducts(pass);
         return new ClassifierFisher(frozen, pass, OutputCurvature.For(kind, pass.Probabilities, frozen.Classes, labels, monteCarloSamples, seed), kind, blocks);
     }
 
@@ -77,7 +79,7 @@ public sealed class ClassifierFisher : ISymmetricOperator
         {
             _model.Jvp(_pass, source, count, tangent, firstLayer: l, lastLayer: l);
             _curvature.Apply(tangent, cotangent, count);
-            _model.Vjp(_pass, cotangent, count, gradient, lowestLayer: l);
+            _model.Vjp(_pass, cotangent, count, gradient, lowestLayer: l, highestLayer: l);
             var (offset, length) = _model.LayerBlock(l);
             for (int c = 0; c < count; c++)
             {

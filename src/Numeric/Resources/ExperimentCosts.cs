@@ -269,7 +269,8 @@ public static class ExperimentCosts
     /// probes, or the 64 unit vectors a dense reference is materialised with —, the Lanczos bases of one group, and with a dense
     /// reference four P×P matrices: the operator's, the eigen-solver's copy and the two powers the moment check multiplies); work
     /// from the GEMM FLOPs of one Fisher-vector product (<see cref="ConvolutionalNetworkShape.FisherProductFlops"/>) times the
-    /// products each panel makes (SLQ steps per probe, P for a dense reference, the top-k Lanczos iterations), plus training.
+    /// products each panel makes (SLQ steps per probe, P for a dense reference, the top-k Lanczos iterations), plus forming each
+    /// panel's head Jacobian, plus training (matrix-free: its passes serve one product each).
     /// </summary>
     public static ResourceEstimate ConvolutionalDensity(ConvolutionalNetworkShape shape, int samples, DensityOptions options, SgdSettings training)
     {
@@ -286,7 +287,8 @@ public static class ExperimentCosts
         double perPanel = (options.Method == DensityMethod.Slq ? (double)options.Slq.Probes * steps : 0) + (dense ? p : 0)
             + (options.TopEigenvalues > 0 ? Math.Min(p, Math.Max(4 * options.TopEigenvalues + 40, 120)) : 0);
         long panels = Math.Max(1, options.Kinds.Count * options.Blocks.Count);
-        double work = panels * perPanel * product + (dense ? panels * 10.0 * p * p * p : 0) + 3.0 * training.Epochs * product / 4;
+        double work = panels * (perPanel * product + shape.HeadJacobianFlops(samples)) + (dense ? panels * 10.0 * p * p * p : 0)
+            + 3.0 * training.Epochs * shape.MatrixFreeProductFlops(samples) / 4;
         return new ResourceEstimate(bytes, work, Math.Max(dense ? Mul(p, p) : 0, Mul(group, steps + 1, p)));
     }
 

@@ -77,6 +77,30 @@ public class SoftmaxClassifierTests
         Assert.True(Math.Abs(left - right) <= 1e-12 * Math.Max(1, Math.Abs(left)), $"⟨g, Jv⟩ = {left}, ⟨Jᵀg, v⟩ = {right}");
     }
 
+    [Fact]
+    public void VjpOfALayerRangeWritesOnlyThoseLayers()
+    {
+        // Layers lowest..highest of a 3-set VJP equal the full VJP's bit for bit; every other entry is left as it was.
+        var (model, data) = SmallClassifier.Make([7, 5], HiddenActivation.Tanh, count: 9);
+        const int directions = 3;
+        int p = model.ParameterCount;
+        var g = new double[data.Count * directions * model.Classes];
+        SeedSequence.FromSeed(6).CreateSampler().FillGaussian(g);
+        var pass = model.Forward(data.Features, data.Count);
+        var full = new double[directions * p];
+        model.Vjp(pass, g, directions, full);
+        foreach (var (lowest, highest) in new[] { (0, 0), (1, 1), (2, 2), (0, 1), (1, 2) })
+        {
+            var partial = Enumerable.Repeat(double.NaN, directions * p).ToArray();
+            model.Vjp(pass, g, directions, partial, lowest, highest);
+            int from = model.LayerBlock(lowest).Offset, to = model.LayerBlock(highest).Offset + model.LayerBlock(highest).Length;
+            for (int d = 0; d < directions; d++)
+                for (int i = 0; i < p; i++)
+                    if (i >= from && i < to) Assert.Equal(full[d * p + i], partial[d * p + i]);
+                    else Assert.True(double.IsNaN(partial[d * p + i]), $"layers {lowest}..{highest}: entry {i} outside them was written");
+        }
+    }
+
     [Theory]
     [InlineData(FisherKind.Exact)]
     [InlineData(FisherKind.MonteCarlo)]

@@ -16,15 +16,21 @@ public class ConvolutionalFisherTests
     private const string Architecture = "conv2k3s2p1,relu,maxpool2s1,conv3k2,tanh,maxpool2s1,avgpool2,dense4,relu";
     private static readonly ImageShape Image = new(10, 10, 2);
 
+    /// <summary>Each Fisher on each product path: matrix-free, and through the head Jacobian.</summary>
+    public static readonly TheoryData<FisherKind, bool> KindsBothPaths = new()
+    {
+        { FisherKind.Exact, false }, { FisherKind.MonteCarlo, false }, { FisherKind.Empirical, false },
+        { FisherKind.Exact, true }, { FisherKind.MonteCarlo, true }, { FisherKind.Empirical, true },
+    };
+
     [Theory]
-    [InlineData(FisherKind.Exact)]
-    [InlineData(FisherKind.MonteCarlo)]
-    [InlineData(FisherKind.Empirical)]
-    public void FisherIsTheAverageOfScoreOuterProductsFromTheReference(FisherKind kind)
+    [MemberData(nameof(KindsBothPaths))]
+    public void FisherIsTheAverageOfScoreOuterProductsFromTheReference(FisherKind kind, bool headJacobian)
     {
         // F = (1/N) Σ_n Σ_(y, w) w·s sᵀ, s = ∇_θ log p(y | x_n) = Jᵀ(e_y − p) by the naive reverse mode (itself checked against
         // finite differences), with the label weights of each Fisher: p_y for every class, 1/m per sampled label, the data label.
-        var (model, data) = SmallCnn.Make(Architecture, Image, count: 5, chunk: 2);
+        var (model, data) = SmallCnn.Make(Architecture, Image, count: 5, chunk: 2, headJacobian: headJacobian);
+        Assert.Equal(headJacobian, model.Shape.UsesHeadJacobian(data.Count));
         var seed = SeedSequence.FromSeed(9);
         const int m = 3;
         var fast = ClassifierFisher.Create(model, data.Features, data.Labels, kind, FisherBlocks.Full, m, seed).Materialize();
@@ -56,12 +62,10 @@ public class ConvolutionalFisherTests
     }
 
     [Theory]
-    [InlineData(FisherKind.Exact)]
-    [InlineData(FisherKind.MonteCarlo)]
-    [InlineData(FisherKind.Empirical)]
-    public void LayerWiseIsTheBlockDiagonalAndBlockProductsEqualSingleOnes(FisherKind kind)
+    [MemberData(nameof(KindsBothPaths))]
+    public void LayerWiseIsTheBlockDiagonalAndBlockProductsEqualSingleOnes(FisherKind kind, bool headJacobian)
     {
-        var (model, data) = SmallCnn.Make(Architecture, Image, count: 9, chunk: 4);
+        var (model, data) = SmallCnn.Make(Architecture, Image, count: 9, chunk: 4, headJacobian: headJacobian);
         var seed = SeedSequence.FromSeed(1);
         var full = ClassifierFisher.Create(model, data.Features, data.Labels, kind, FisherBlocks.Full, 2, seed);
         var wise = ClassifierFisher.Create(model, data.Features, data.Labels, kind, FisherBlocks.LayerWise, 2, seed);
@@ -75,6 +79,41 @@ public class ConvolutionalFisherTests
         SmallCnn.AssertClose(expected, blocks.Data, 1e-13, $"layer-wise {kind} Fisher vs the blocks of the full one");
         BlockProducts.AssertBlockEqualsSingles(full, 7, 4);
         BlockProducts.AssertBlockEqualsSingles(wise, 7, 5);
+    }
+
+    [Fact]
+    public void TheHeadJacobianIsEachInputsLogitGradientFromTheReference()
+    {
+        // Row (n, c) of the head Jacobian is ∇_θ z_c(x_n) over the head's parameters: the naive reverse mode of the unit cotangent e_c.
+        var (model, data) = SmallCnn.Make(Architecture, Image, count: 5, chunk: 2, headJacobian: true);
+        var pass = SmallCnn.Pass(model, data, prepared: true);
+        int ph = model.Shape.HeadParameters, c = model.Classes;
+        Assert.Equal(model.LayerBlock(2).Offset, ph); // the two convolutions are the head, the dense layers the tail
+        var reference = SmallCnn.Reference(model);
+        var expected = new double[data.Count * c * ph];
+        for (int n = 0; n < data.Count; n++)
+        {
+            var values = reference.Forward(data.Input(n));
+            for (int j = 0; j < c; j++)
+            {
+                var unit = new double[c];
+                unit[j] = 1;
+                reference.Backward(values, unit).Gradient.AsSpan(0, ph).CopyTo(expected.AsSpan((n * c + j) * ph, ph));
+            }
+        }
+        SmallCnn.AssertClose(expected, pass.HeadJacobian, 1e-12, "head Jacobian vs reference gradients");
+    }
+
+    [Theory]
+    [InlineData(FisherBlocks.Full)]
+    [InlineData(FisherBlocks.LayerWise)]
+    public void TheHeadJacobianDoesNotChangeTheOperator(FisherBlocks blocks)
+    {
+        var (viaJacobian, data) = SmallCnn.Make(Architecture, Image, count: 9, chunk: 4, headJacobian: true);
+        var (matrixFree, _) = SmallCnn.Make(Architecture, Image, count: 9, chunk: 4, headJacobian: false);
+        var a = ClassifierFisher.Create(viaJacobian, data.Features, data.Labels, FisherKind.Exact, blocks, 1, SeedSequence.FromSeed(1)).Materialize();
+        var b = ClassifierFisher.Create(matrixFree, data.Features, data.Labels, FisherKind.Exact, blocks, 1, SeedSequence.FromSeed(1)).Materialize();
+        SmallCnn.AssertClose(b.Data, a.Data, 1e-13, $"{blocks}: head Jacobian vs matrix-free");
     }
 
     [Fact]

@@ -17,7 +17,8 @@ namespace FimVerify.Numeric.Classifiers.Convolutional;
 /// <see cref="ConvolutionalNetworkShape.TailChunkImages"/> images for the dense tail, each split into inner chunks of
 /// <see cref="ConvolutionalNetworkShape.ChunkImages"/> for the convolutional head (memory stays bounded, GEMMs stay large
 /// where the FLOPs are), and sum every entry in an order that does not depend on D or the thread count, so a block of
-/// products equals one product per vector.
+/// products equals one product per vector. A pass prepared for many products (<see cref="PrepareForProducts"/>) holds the
+/// per-input logit Jacobian of the head's few parameters, and the products' head part is then two GEMMs with it.
 /// </summary>
 public sealed class ConvolutionalClassifier : DifferentiableClassifier<ConvolutionalPass>
 {
@@ -130,6 +131,74 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         if (v.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} direction(s) of length {ParameterCount}");
         if (logitTangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit tangent has the wrong length");
         var range = new LayerRange(firstLayer, Math.Min(lastLayer, LayerCount - 1));
+        int heads = Shape.HeadLayers;
+        if (pass.HeadJacobian is not { } jacobian || range.First >= heads)
+        {
+            MatrixFreeJvp(pass, v, directions, logitTangent, range);
+            return;
+        }
+        // The tail's own directions (its input tangent is the head's, added below), then the head's through its Jacobian.
+        if (range.Last >= heads) MatrixFreeJvp(pass, v, directions, logitTangent, range with { First = heads });
+        else logitTangent.Clear();
+        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, rows = pass.Count * Classes, from = LayerBlock(range.First).Offset;
+        var (lastOffset, lastLength) = LayerBlock(Math.Min(range.Last, heads - 1));
+        // (D × N·C) = V[:, from..to) · J[:, from..to)ᵀ, each entry's sum in θ order whatever D is; then added in (input, direction, class) order.
+        var product = pass.Buffer("head-jacobian-tangent", (long)d * rows);
+        Gemm.Multiply(Op.None, Op.Transpose, d, rows, lastOffset + lastLength - from, 1, v[from..], p, jacobian.AsSpan(from), ph, 0, product, rows);
+        int c = Classes;
+        for (int n = 0; n < pass.Count; n++)
+            for (int r = 0; r < d; r++)
+            {
+                var row = logitTangent.Slice((n * d + r) * c, c);
+                var head = product.AsSpan(r * rows + n * c, c);
+                for (int j = 0; j < c; j++) row[j] += head[j];
+            }
+    }
+
+    /// <summary>
+    /// Readies a pass for many products (an operator's): when the shape says it pays (<see cref="ConvolutionalNetworkShape.UsesHeadJacobian"/>),
+    /// forms the per-input logit Jacobian of the head's parameters, after which a product's head part is two GEMMs with it.
+    /// Row (n, c) is ∇_θ z_c(x_n): one backward pass of the C unit cotangents of every input (full resolution, as for K-FAC),
+    /// whose weight gradients each head layer keeps per input, U_nᵀ·G_{n,c} and the column sums of G_{n,c}, instead of summing
+    /// them over the inputs. Products agree with the matrix-free ones up to the order of their sums.
+    /// </summary>
+    public override void PrepareForProducts(ConvolutionalPass pass)
+    {
+        CheckPass(pass);
+        if (pass.HeadJacobian is not null || !Shape.UsesHeadJacobian(pass.Count)) return;
+        int ph = Shape.HeadParameters, c = Classes, n = pass.Count, heads = Shape.HeadLayers;
+        var jacobian = new double[(long)n * c * ph];
+        var units = new double[(long)n * c * c];
+        for (int x = 0; x < n; x++)
+            for (int r = 0; r < c; r++) units[((long)x * c + r) * c + r] = 1;
+        Backpropagate(pass, units, c, 0, pooled: null, visit: (ls, _, start, rows, u, g) =>
+        {
+            if (ls.Layer >= heads) return;
+            int k = ls.PatchSize, channels = ls.Channels, locations = ls.Locations, images = rows / locations, width = c * channels;
+            for (int b = 0; b < images; b++)
+            {
+                var patches = u.Slice(b * locations * k, locations * k);
+                var image = g.Slice(b * locations * width, locations * width);
+                for (int r = 0; r < c; r++)
+                {
+                    var row = jacobian.AsSpan(((start + b) * c + r) * ph + ls.Offset, (k + 1) * channels);
+                    Gemm.Multiply(Op.Transpose, Op.None, k, channels, locations, 1, patches, k, image[(r * channels)..], width, 0, row, channels, maxDegreeOfParallelism: 1);
+                    var bias = row[(k * channels)..];
+                    bias.Clear();
+                    for (int t = 0; t < locations; t++)
+                    {
+                        var cell = image.Slice(t * width + r * channels, channels);
+                        for (int j = 0; j < channels; j++) bias[j] += cell[j];
+                    }
+                }
+            }
+        });
+        pass.HeadJacobian = jacobian;
+    }
+
+    /// <summary>The JVP through every stage: layers outside <paramref name="range"/> contribute no direction of their own.</summary>
+    private void MatrixFreeJvp(ConvolutionalPass pass, ReadOnlySpan<double> v, int directions, Span<double> logitTangent, LayerRange range)
+    {
         int d = directions, p = ParameterCount;
         // Each layer's weights of every direction side by side (patch × d·channels), once for all chunks; pooled convolutions
         // take them per channel, with the biases.
@@ -161,7 +230,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         {
             var logits = logitTangent.Slice(outer * d * Classes, outerImages * d * Classes);
             bool have = false; // whether the tangent is non-zero yet (it is zero below firstLayer)
-            foreach (var (start, images) in Shape.TailStart > 0 ? Chunks(outer, outerImages, Shape.ChunkImages) : [])
+            foreach (var (start, images) in range.First < Shape.HeadLayers ? Chunks(outer, outerImages, Shape.ChunkImages) : [])
             {
                 var (current, next) = (head.A, head.B);
                 have = false;
@@ -240,13 +309,39 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
 
     /// <summary>
     /// Vector-Jacobian products of <paramref name="directions"/> cotangent sets (row n·directions + k of logitCotangent):
-    /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k}. Layers below lowestLayer are left untouched.
+    /// gradient (directions × P) receives Σ_n (∂z_L(x_n)/∂θ)ᵀ g_{n,k} for layers lowestLayer..highestLayer; the others are left untouched.
     /// </summary>
-    public override void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0)
+    public override void Vjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, int lowestLayer = 0,
+        int highestLayer = int.MaxValue)
     {
         CheckPass(pass);
         if (directions < 1) throw new ArgumentException("at least one direction is needed");
         if (gradient.Length != (long)directions * ParameterCount) throw new ArgumentException($"expected {directions} gradient(s) of length {ParameterCount}");
+        if (logitCotangent.Length != (long)pass.Count * directions * Classes) throw new ArgumentException("the logit cotangent has the wrong length");
+        int heads = Shape.HeadLayers;
+        var range = new LayerRange(Math.Max(lowestLayer, 0), Math.Min(highestLayer, LayerCount - 1));
+        if (range.First > range.Last) return;
+        if (pass.HeadJacobian is not { } jacobian || range.First >= heads)
+        {
+            MatrixFreeVjp(pass, logitCotangent, directions, gradient, range);
+            return;
+        }
+        // The tail's gradients (none when only head layers are asked for: the head Jacobian needs no backward pass), then the head's:
+        // G (D × N·C, the cotangents transposed to (input, class) × direction) times J[:, from..to), written into each direction's
+        // θ; every entry sums over the N·C rows in one order whatever D is.
+        if (range.Last >= heads) MatrixFreeVjp(pass, logitCotangent, directions, gradient, range with { First = heads });
+        var (lastOffset, lastLength) = LayerBlock(Math.Min(range.Last, heads - 1));
+        int d = directions, p = ParameterCount, ph = Shape.HeadParameters, c = Classes, rows = pass.Count * c, from = LayerBlock(range.First).Offset;
+        var transposed = pass.Buffer("head-jacobian-cotangent", (long)rows * d);
+        for (int n = 0; n < pass.Count; n++)
+            for (int r = 0; r < d; r++)
+                for (int j = 0; j < c; j++) transposed[(n * c + j) * d + r] = logitCotangent[(n * d + r) * c + j];
+        Gemm.Multiply(Op.Transpose, Op.None, d, lastOffset + lastLength - from, rows, 1, transposed, d, jacobian.AsSpan(from), ph, 0, gradient[from..], p);
+    }
+
+    /// <summary>The VJP through every stage down to the range's first layer, forming the gradients of the layers in the range (<see cref="Vjp"/>).</summary>
+    private void MatrixFreeVjp(ConvolutionalPass pass, ReadOnlySpan<double> logitCotangent, int directions, Span<double> gradient, LayerRange range)
+    {
         int d = directions, dp = PooledConvolution.Padded(d);
         // Per layer: K × d·C side-by-side weight sums and d·C bias sums, or for a pooled convolution per channel j a
         // (K + 1) × D̃ block (PooledConvolution.Gradients) whose row i < K holds dW_r[i, j] and row K db_r[j].
@@ -254,7 +349,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         var biasSums = new double[LayerCount][];
         for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            if (Shape.Stages[s] is not LinearStage ls || !range.Contains(ls.Layer)) continue;
             int k = ls.PatchSize, c = ls.Channels;
             if (_pooledByLinear[s] is not null) weightSums[ls.Layer] = pass.Buffer($"gradient-{ls.Layer}", (long)c * (k + 1) * dp);
             else
@@ -263,8 +358,10 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
                 biasSums[ls.Layer] = pass.Buffer($"bias-gradient-{ls.Layer}", (long)d * c);
             }
         }
-        LinearVisitor generic = (ls, chunk, rows, u, g) =>
+        // Layers above the range only pass the cotangent on.
+        LinearVisitor generic = (ls, chunk, _, rows, u, g) =>
         {
+            if (!range.Contains(ls.Layer)) return;
             int k = ls.PatchSize, width = d * ls.Channels;
             Gemm.Multiply(Op.Transpose, Op.None, k, width, rows, 1, u, k, g, width, chunk == 0 ? 0 : 1, weightSums[ls.Layer].AsSpan(0, k * width), width);
             var bias = biasSums[ls.Layer].AsSpan(0, width);
@@ -282,13 +379,13 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
             var patches = pass.Buffer("pooled-patches", (long)c * rows * k);
             var cotangents = pass.Buffer("pooled-cotangents", (long)c * rows * dp);
             PooledConvolution.Select(group, pass, start, images, d, pooledCotangent, patches, cotangents);
-            PooledConvolution.Gradients(group, images, d, patches, cotangents, weightSums[ls.Layer], chunk == 0);
+            if (range.Contains(ls.Layer)) PooledConvolution.Gradients(group, images, d, patches, cotangents, weightSums[ls.Layer], chunk == 0);
             if (below is not null) PooledConvolution.Below(group, pass, Parameters, start, images, d, cotangents, below);
         };
-        Backpropagate(pass, logitCotangent, d, lowestLayer, generic, pooled);
+        Backpropagate(pass, logitCotangent, d, range.First, generic, pooled);
         for (int s = 0; s < Shape.Stages.Count; s++)
         {
-            if (Shape.Stages[s] is not LinearStage ls || ls.Layer < lowestLayer) continue;
+            if (Shape.Stages[s] is not LinearStage ls || !range.Contains(ls.Layer)) continue;
             int k = ls.PatchSize, c = ls.Channels, p = ParameterCount;
             var sums = weightSums[ls.Layer];
             if (_pooledByLinear[s] is not null)
@@ -318,7 +415,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
         var a = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.PatchSize + 1)).ToArray();
         var g = Shape.LinearStages.Select(ls => new SymmetricMatrix(ls.Channels)).ToArray();
         int n = pass.Count;
-        Backpropagate(pass, factors, rank, 0, pooled: null, visit: (ls, chunk, rows, u, delta) =>
+        Backpropagate(pass, factors, rank, 0, pooled: null, visit: (ls, chunk, _, rows, u, delta) =>
         {
             int k = ls.PatchSize, c = ls.Channels;
             var augmented = pass.Buffer("augmented-patches", (long)rows * (k + 1));
@@ -335,7 +432,8 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
     }
 
     /// <param name="rows">Rows of the patch matrix in this chunk (images × locations); the cotangent has rows·directions rows.</param>
-    private delegate void LinearVisitor(LinearStage stage, int chunk, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
+    /// <param name="start">The chunk's first input.</param>
+    private delegate void LinearVisitor(LinearStage stage, int chunk, int start, int rows, ReadOnlySpan<double> patches, ReadOnlySpan<double> cotangent);
 
     /// <param name="pooledCotangent">The cotangent after the group's pooling (image, window, direction, channel) for the chunk.</param>
     /// <param name="below">Where the cotangent of the convolution's input goes, or null when the backward pass stops at this layer.</param>
@@ -385,7 +483,7 @@ public sealed class ConvolutionalClassifier : DifferentiableClassifier<Convoluti
                     {
                         int rows = images * ls.Locations, k = ls.PatchSize, c = ls.Channels;
                         var u = InputPatches(ls, pass.StageInput(s), (int)(start * ls.Input.Size), images, scratch.Patches);
-                        visit(ls, chunk, rows, u, current.AsSpan(0, rows * d * c));
+                        visit(ls, chunk, start, rows, u, current.AsSpan(0, rows * d * c));
                         if (ls.Layer <= lowestLayer) return true;
                         if (Patches.IsIdentity(ls, d))
                             Gemm.Multiply(Op.None, Op.Transpose, rows * d, k, c, 1, current, c, Weights(ls.Layer), c, 0, next.AsSpan(0, rows * d * k), k);

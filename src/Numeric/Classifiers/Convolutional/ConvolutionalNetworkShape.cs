@@ -69,8 +69,24 @@ public sealed class ConvolutionalNetworkShape
     public int ChunkImages { get; }
     public int TailChunkImages { get; }
 
+    /// <summary>The layers of the head (their stages come before <see cref="TailStart"/>): layers 0 … HeadLayers − 1, a prefix of θ of HeadParameters entries.</summary>
+    public int HeadLayers { get; }
+    public int HeadParameters { get; }
+
+    /// <summary>
+    /// Whether a pass that serves many products forms the per-input logit Jacobian of the head's parameters (N·C × HeadParameters):
+    /// then a product's head part is two GEMMs with it, 2·C·HeadParameters multiply-adds per input and direction, instead of the
+    /// head's matrix-free JVP and VJP and the first tail layer's products with the head's tangent and cotangent. Chosen when
+    /// that is fewer multiply-adds (<see cref="HeadJacobianPays"/>; the matrix-free head is also memory- and overhead-bound);
+    /// <see cref="WithHeadJacobian"/> overrides it. A pass uses it only within <see cref="HeadJacobianBudget"/> (<see cref="UsesHeadJacobian"/>).
+    /// </summary>
+    public bool HeadJacobian { get; }
+
+    /// <summary>The most doubles a head Jacobian may take (256 MiB: 9,986 inputs of the default CNN on 10 classes, P_head = 336).</summary>
+    public const long HeadJacobianBudget = 1L << 25;
+
     private ConvolutionalNetworkShape(ConvolutionalArchitecture architecture, ImageShape input, int classes, IReadOnlyList<ConvolutionalStage> stages, int parameters,
-        (int Head, int Tail)? chunks = null)
+        (int Head, int Tail)? chunks = null, bool? headJacobian = null)
     {
         Architecture = architecture; Input = input; Classes = classes; Stages = stages; ParameterCount = parameters;
         LinearStages = stages.OfType<LinearStage>().ToArray();
@@ -86,12 +102,39 @@ public sealed class ConvolutionalNetworkShape
         TailWidestTensor = Tensor(stages.Skip(tail)); TailWidestPatches = Patches(stages.Skip(tail));
         ChunkImages = chunks?.Head ?? (int)Math.Clamp(HeadBudget / Math.Max(1, Math.Max(HeadWidestTensor, HeadWidestPatches)), 1, 4096);
         TailChunkImages = chunks?.Tail ?? (int)Math.Clamp(TailBudget / Math.Max(TailWidestTensor, TailWidestPatches), 1, 4096);
+        _chunks = chunks;
+        HeadLayers = stages.Take(tail).OfType<LinearStage>().Count();
+        HeadParameters = LinearStages[HeadLayers].Offset; // the tail holds the output layer at least
+        HeadJacobian = HeadParameters > 0 && (headJacobian ?? HeadJacobianPays);
     }
+
+    private readonly (int Head, int Tail)? _chunks;
 
     /// <summary>The same network with other chunk sizes (results agree to rounding; tests use it to cross chunk boundaries).</summary>
     public ConvolutionalNetworkShape WithChunkImages(int head, int tail) => head >= 1 && tail >= 1
-        ? new ConvolutionalNetworkShape(Architecture, Input, Classes, Stages, ParameterCount, (head, tail))
+        ? new ConvolutionalNetworkShape(Architecture, Input, Classes, Stages, ParameterCount, (head, tail), HeadJacobian)
         : throw new ArgumentOutOfRangeException(nameof(head), "a chunk holds at least one image");
+
+    /// <summary>The same network with the head Jacobian on or off (results agree to rounding; tests use it to check both paths).</summary>
+    public ConvolutionalNetworkShape WithHeadJacobian(bool on) => new(Architecture, Input, Classes, Stages, ParameterCount, _chunks, on);
+
+    /// <summary>
+    /// Whether the head Jacobian's 2·C·HeadParameters multiply-adds per input and direction are fewer than what it replaces: the
+    /// head's share of <see cref="FisherProductFlops"/> and the first tail layer's product with the head's tangent and with its
+    /// cotangent.
+    /// </summary>
+    public bool HeadJacobianPays
+    {
+        get
+        {
+            long matrixFree = 2 * LinearStages[HeadLayers].MultiplyAdds;
+            for (int l = 0; l < HeadLayers; l++) matrixFree += (l == 0 ? 2 : 4) * LinearStages[l].MultiplyAdds;
+            return HeadParameters > 0 && 2L * Classes * HeadParameters < matrixFree;
+        }
+    }
+
+    /// <summary>Whether a pass of <paramref name="samples"/> inputs that serves many products forms the head Jacobian.</summary>
+    public bool UsesHeadJacobian(int samples) => HeadJacobian && (long)samples * Classes * HeadParameters <= HeadJacobianBudget;
 
     internal static ConvolutionalNetworkShape Build(ConvolutionalArchitecture architecture, ImageShape input, int classes)
     {
@@ -150,16 +193,41 @@ public sealed class ConvolutionalNetworkShape
 
     /// <summary>
     /// Floating-point operations of the GEMMs in one Fisher-vector product of the full Fisher on <paramref name="samples"/>
-    /// inputs (2 per multiply-add): the JVP multiplies every layer's input patches by the direction's weights and, above the
-    /// first layer, the incoming tangent by W; the VJP forms every weight gradient and, above the first layer, the cotangent
-    /// of the layer's input. So 2·N·(2·MA_0 + 4·Σ_{l>0} MA_l), MA_l the layer's multiply-adds per image. Patch copies,
-    /// pooling, activation slopes and the C×C output curvature are not counted (they are memory-bound and small).
+    /// inputs (2 per multiply-add). Matrix-free, the JVP multiplies every layer's input patches by the direction's weights and,
+    /// above the first layer, the incoming tangent by W; the VJP forms every weight gradient and, above the first layer, the
+    /// cotangent of the layer's input: 2·N·(2·MA_0 + 4·Σ_{l>0} MA_l), MA_l the layer's multiply-adds per image. With the head
+    /// Jacobian (<see cref="UsesHeadJacobian"/>) the head is two GEMMs with it and the tail starts afresh:
+    /// 2·N·(2·C·P_head + 2·MA_H + 4·Σ_{l>H} MA_l), H the first tail layer. Patch copies, pooling, activation slopes and the
+    /// C×C output curvature are not counted (they are memory-bound and small).
     /// </summary>
-    public double FisherProductFlops(int samples)
+    public double FisherProductFlops(int samples) => UsesHeadJacobian(samples) ? HeadJacobianProductFlops(samples) : MatrixFreeProductFlops(samples);
+
+    /// <summary>The matrix-free product's FLOPs (<see cref="FisherProductFlops"/>), whichever path a pass of this size takes.</summary>
+    public double MatrixFreeProductFlops(int samples)
     {
         double sum = 0;
         foreach (var s in LinearStages) sum += (s.Layer == 0 ? 2.0 : 4.0) * s.MultiplyAdds;
         return 2.0 * samples * sum;
+    }
+
+    private double HeadJacobianProductFlops(int samples)
+    {
+        double sum = 2.0 * Classes * HeadParameters;
+        foreach (var s in LinearStages.Skip(HeadLayers)) sum += (s.Layer == HeadLayers ? 2.0 : 4.0) * s.MultiplyAdds;
+        return 2.0 * samples * sum;
+    }
+
+    /// <summary>
+    /// FLOPs of forming the head Jacobian once (0 when a pass of this size does not): a backward pass of C cotangent sets,
+    /// 2·N·C·(Σ_{l≥0} MA_l + Σ_{l>0} MA_l) (every head layer's weight gradients, per input, and every layer's input cotangent
+    /// above the first).
+    /// </summary>
+    public double HeadJacobianFlops(int samples)
+    {
+        if (!UsesHeadJacobian(samples)) return 0;
+        double sum = 0;
+        foreach (var s in LinearStages) sum += ((s.Layer < HeadLayers ? 1.0 : 0.0) + (s.Layer > 0 ? 1.0 : 0.0)) * s.MultiplyAdds;
+        return 2.0 * samples * Classes * sum;
     }
 
     /// <summary>Bytes a forward pass on <paramref name="samples"/> inputs keeps: the inputs, every stage's output, activation slopes, max-pooling indices.</summary>
@@ -172,12 +240,20 @@ public sealed class ConvolutionalNetworkShape
     /// <summary>
     /// Bytes of the scratch a batch of Jacobian products with <paramref name="directions"/> directions on <paramref name="samples"/>
     /// inputs uses on top of the pass: the head's and the tail's tensors and patch matrices, the pooled convolutions' selected
-    /// patches and cotangents (at most a head patch matrix per channel and direction), the side-by-side weights and gradients.
+    /// patches and cotangents (at most a head patch matrix per channel and direction), the side-by-side weights and gradients;
+    /// with the head Jacobian, the Jacobian itself, the logit tables its two GEMMs read and write, and what forming it takes
+    /// (a backward pass of C unit cotangent sets).
     /// </summary>
     public long ProductScratchBytes(int directions, int samples)
     {
+        long jacobian = 0;
+        if (UsesHeadJacobian(samples))
+        {
+            jacobian = (long)samples * Classes * (HeadParameters + 2L * directions + Classes);
+            directions = Math.Max(directions, Classes);
+        }
         long head = (long)ChunkImages * (directions * (2L * HeadWidestTensor + HeadWidestPatches + PooledSelection) + HeadWidestPatches + PooledSelection);
         long tail = (long)Math.Min(TailChunkImages, samples) * directions * (2L * TailWidestTensor + TailWidestPatches);
-        return 8 * (head + tail + 4L * directions * ParameterCount);
+        return 8 * (head + tail + 4L * directions * ParameterCount + jacobian);
     }
 }

@@ -44,6 +44,13 @@ public sealed class ConvolutionalPass : IClassifierPass
     /// <summary>The input of stage s for every input: the data for s = 0, else stage s − 1's output.</summary>
     public double[] StageInput(int s) => s == 0 ? Inputs : Outputs[s - 1];
 
+    /// <summary>
+    /// The per-input logit Jacobian of the head's parameters, rows (input, class) × the first
+    /// <see cref="ConvolutionalNetworkShape.HeadParameters"/> entries of θ, once <see cref="ConvolutionalClassifier.PrepareForProducts"/>
+    /// formed it; null while products run matrix-free.
+    /// </summary>
+    public double[]? HeadJacobian { get; internal set; }
+
     private readonly Dictionary<string, double[]> _scratch = [];
 
     /// <summary>A named scratch array of at least the given length, grown on demand and kept for the next product.</summary>

@@ -159,8 +159,9 @@ internal static unsafe class PooledConvolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumTerms(double* sums, int dp, double* alpha, int* aRow, int aCount, double* a, double* beta, int* bRow, int bCount, double* b)
     {
-        if (Lanes512.IsSupported && dp >= Lanes512.Count) SumTerms<Lanes512>(sums, dp, alpha, aRow, aCount, a, beta, bRow, bCount, b);
-        else if (Lanes256.IsSupported && dp >= Lanes256.Count) SumTerms<Lanes256>(sums, dp, alpha, aRow, aCount, a, beta, bRow, bCount, b);
+        // Whole registers only: below one 512-bit register's width D̃ = D is not padded, and a D of 5 to 7 must not run on 256-bit ones.
+        if (Lanes512.IsSupported && dp % Lanes512.Count == 0) SumTerms<Lanes512>(sums, dp, alpha, aRow, aCount, a, beta, bRow, bCount, b);
+        else if (Lanes256.IsSupported && dp % Lanes256.Count == 0) SumTerms<Lanes256>(sums, dp, alpha, aRow, aCount, a, beta, bRow, bCount, b);
         else
             for (int r = 0; r < dp; r++)
             {

@@ -25,13 +25,30 @@ internal static class SmallCnn
         { "conv3k2s2,maxpool2,conv2k2,relu,maxpool2", 13, 13, 1 },
     };
 
+    /// <summary><see cref="Architectures"/> with each product path: matrix-free, and through the head Jacobian of a prepared pass.</summary>
+    public static readonly TheoryData<string, int, int, int, bool> ArchitecturesBothPaths = Both(Architectures);
+
+    private static TheoryData<string, int, int, int, bool> Both(TheoryData<string, int, int, int> architectures)
+    {
+        var data = new TheoryData<string, int, int, int, bool>();
+        foreach (var row in architectures)
+        {
+            var (a, h, w, c) = ((string)row[0]!, (int)row[1]!, (int)row[2]!, (int)row[3]!);
+            data.Add(a, h, w, c, false);
+            data.Add(a, h, w, c, true);
+        }
+        return data;
+    }
+
+    /// <param name="headJacobian">Overrides the shape's choice of the head Jacobian for prepared passes (null: the shape's own).</param>
     public static (ConvolutionalClassifier Model, ClassificationSet Data) Make(string architecture, ImageShape image, int classes = 3, int count = 6,
-        long seed = 11, int? chunk = null)
+        long seed = 11, int? chunk = null, bool? headJacobian = null)
     {
         var s = SeedSequence.FromSeed(seed);
         var data = GaussianMixture.GenerateImages(count, image, classes, 2.0, s.Child("data"));
         var shape = ConvolutionalArchitecture.Parse(architecture).Resolve(image, classes);
         if (chunk is int c) shape = shape.WithChunkImages(c, 2 * c + 1); // ragged inner chunks inside outer ones
+        if (headJacobian is bool on) shape = shape.WithHeadJacobian(on);
         var model = ConvolutionalClassifier.Initialize(shape, s.Child("model"));
         // Non-zero biases so that the bias paths are exercised.
         var sampler = s.Child("biases").CreateSampler();
@@ -50,6 +67,19 @@ internal static class SmallCnn
         var data = GaussianMixture.Generate(count, 4, 3, 2.0, seed.Child("data")) with { Image = new ImageShape(1, 1, 4) };
         var cnn = ConvolutionalClassifier.Initialize(ConvolutionalArchitecture.Parse($"dense6,{name},dense5,{name}").Resolve(data.Image!.Value, 3), seed.Child("init"));
         return (cnn, SoftmaxClassifier.Initialize([4, 6, 5, 3], activation, seed.Child("init")), data);
+    }
+
+    /// <summary>
+    /// A forward pass for products: prepared (and then, when the network has a head, holding its head Jacobian) or left
+    /// matrix-free; the model must come from <see cref="Make"/> with headJacobian = prepared.
+    /// </summary>
+    public static ConvolutionalPass Pass(ConvolutionalClassifier model, ClassificationSet data, bool prepared)
+    {
+        var pass = model.Forward(data.Features, data.Count);
+        if (!prepared) return pass;
+        model.PrepareForProducts(pass);
+        Assert.Equal(model.Shape.HeadParameters > 0, pass.HeadJacobian is not null);
+        return pass;
     }
 
     public static ReferenceConvolutionalNetwork Reference(ConvolutionalClassifier model) =>
@@ -82,14 +112,14 @@ public class ConvolutionalClassifierTests
     }
 
     [Theory]
-    [MemberData(nameof(SmallCnn.Architectures), MemberType = typeof(SmallCnn))]
-    public void JvpMatchesFiniteDifferencesOfTheReference(string architecture, int h, int w, int c)
+    [MemberData(nameof(SmallCnn.ArchitecturesBothPaths), MemberType = typeof(SmallCnn))]
+    public void JvpMatchesFiniteDifferencesOfTheReference(string architecture, int h, int w, int c, bool headJacobian)
     {
-        var (model, data) = SmallCnn.Make(architecture, new ImageShape(h, w, c), count: 5, chunk: 2);
+        var (model, data) = SmallCnn.Make(architecture, new ImageShape(h, w, c), count: 5, chunk: 2, headJacobian: headJacobian);
         var v = new double[model.ParameterCount];
         SeedSequence.FromSeed(3).CreateSampler().FillGaussian(v);
         var jv = new double[data.Count * model.Classes];
-        model.Jvp(model.Forward(data.Features, data.Count), v, 1, jv);
+        model.Jvp(SmallCnn.Pass(model, data, headJacobian), v, 1, jv);
         const double step = 1e-6;
         var plus = SmallCnn.Reference(model); var minus = SmallCnn.Reference(model);
         for (int i = 0; i < v.Length; i++) { plus.Theta[i] += step * v[i]; minus.Theta[i] -= step * v[i]; }
@@ -99,16 +129,16 @@ public class ConvolutionalClassifierTests
     }
 
     [Theory]
-    [MemberData(nameof(SmallCnn.Architectures), MemberType = typeof(SmallCnn))]
-    public void VjpOfThreeCotangentSetsMatchesTheReferenceBackward(string architecture, int h, int w, int c)
+    [MemberData(nameof(SmallCnn.ArchitecturesBothPaths), MemberType = typeof(SmallCnn))]
+    public void VjpOfThreeCotangentSetsMatchesTheReferenceBackward(string architecture, int h, int w, int c, bool headJacobian)
     {
-        var (model, data) = SmallCnn.Make(architecture, new ImageShape(h, w, c), count: 7, chunk: 3);
+        var (model, data) = SmallCnn.Make(architecture, new ImageShape(h, w, c), count: 7, chunk: 3, headJacobian: headJacobian);
         const int directions = 3;
         int p = model.ParameterCount, k = model.Classes;
         var g = new double[data.Count * directions * k];
         SeedSequence.FromSeed(8).CreateSampler().FillGaussian(g);
         var gradient = new double[directions * p];
-        model.Vjp(model.Forward(data.Features, data.Count), g, directions, gradient);
+        model.Vjp(SmallCnn.Pass(model, data, headJacobian), g, directions, gradient);
         var reference = SmallCnn.Reference(model);
         var expected = new double[directions * p];
         for (int n = 0; n < data.Count; n++)
@@ -145,11 +175,14 @@ public class ConvolutionalClassifierTests
         SmallCnn.AssertClose(expected, gradient, 1e-7, "reference gradient vs central differences");
     }
 
-    [Fact]
-    public void LayerRangesReadAndWriteOnlyTheirLayers()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LayerRangesReadAndWriteOnlyTheirLayers(bool headJacobian)
     {
-        var (model, data) = SmallCnn.Make("conv2k3,relu,maxpool2,conv3k2,relu,avgpool2,dense4,relu", new ImageShape(10, 10, 1), count: 5, chunk: 2);
-        var pass = model.Forward(data.Features, data.Count);
+        var (model, data) = SmallCnn.Make("conv2k3,relu,maxpool2,conv3k2,relu,avgpool2,dense4,relu", new ImageShape(10, 10, 1), count: 5, chunk: 2,
+            headJacobian: headJacobian);
+        var pass = SmallCnn.Pass(model, data, headJacobian);
         int p = model.ParameterCount, k = model.Classes, directions = 2;
         var sampler = SeedSequence.FromSeed(4).CreateSampler();
         var v = new double[directions * p]; sampler.FillGaussian(v);
@@ -172,7 +205,40 @@ public class ConvolutionalClassifierTests
                 for (int i = 0; i < p; i++)
                     if (i < offset) Assert.True(double.IsNaN(partial[d * p + i]), $"lowest layer {l}: entry {i} below it was written");
                     else Assert.Equal(full[d * p + i], partial[d * p + i]);
+            // The VJP of layer l alone (the layer-wise Fisher's) writes its block only, with the full VJP's bits.
+            var only = Enumerable.Repeat(double.NaN, directions * p).ToArray();
+            model.Vjp(pass, g, directions, only, lowestLayer: l, highestLayer: l);
+            for (int d = 0; d < directions; d++)
+                for (int i = 0; i < p; i++)
+                    if (i >= offset && i < offset + length) Assert.Equal(full[d * p + i], only[d * p + i]);
+                    else Assert.True(double.IsNaN(only[d * p + i]), $"layer {l} alone: entry {i} outside it was written");
         }
+    }
+
+    [Fact]
+    public void TheDefaultCnnFormsItsHeadJacobianWithinTheBudget()
+    {
+        // Seed 003's CNN on 28×28 images: the head is conv4k3 (40 parameters) and conv8k3 (296); per input and direction its Jacobian
+        // costs 2·10·336 = 6,720 multiply-adds against 2·24,336 + 4·34,848 (the convolutions) + 2·102,400 (dense512's products with
+        // the head's tangent and cotangent) matrix-free. FLOPs per product on 1000 inputs: 2·1000·(2·24,336 + 4·(34,848 + 102,400
+        // + 5,120)) matrix-free, 2·1000·(6,720 + 2·102,400 + 4·5,120) with the Jacobian.
+        var shape = ConvolutionalArchitecture.Default.Resolve(new ImageShape(28, 28, 1), 10);
+        Assert.Equal((2, 336), (shape.HeadLayers, shape.HeadParameters));
+        Assert.True(shape.HeadJacobian && shape.HeadJacobianPays);
+        Assert.Equal(1_236_288_000, shape.MatrixFreeProductFlops(1000));
+        Assert.Equal(464_000_000, shape.FisherProductFlops(1000));
+        // Forming it: a backward pass of 10 cotangent sets, the head's weight gradients (24,336 + 34,848) and the input cotangents
+        // above the first layer (34,848 + 102,400 + 5,120) per input and set.
+        Assert.Equal(2.0 * 1000 * 10 * (24_336 + 2 * 34_848 + 102_400 + 5_120), shape.HeadJacobianFlops(1000));
+        // 2^25 doubles: 9,986 inputs × 3,360 fit, 9,987 do not (and then products run matrix-free and nothing is formed).
+        Assert.True(shape.UsesHeadJacobian(9986));
+        Assert.False(shape.UsesHeadJacobian(9987));
+        Assert.Equal(shape.MatrixFreeProductFlops(9987), shape.FisherProductFlops(9987));
+        Assert.Equal(0, shape.HeadJacobianFlops(9987));
+        Assert.False(shape.WithHeadJacobian(false).UsesHeadJacobian(1000));
+        // A network without a convolutional head has nothing to form.
+        var dense = ConvolutionalArchitecture.Parse("dense6,relu").Resolve(new ImageShape(1, 1, 4), 3);
+        Assert.False(dense.WithHeadJacobian(true).HeadJacobian);
     }
 
     [Fact]

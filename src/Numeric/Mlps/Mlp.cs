@@ -42,13 +42,16 @@ public sealed class Mlp
         var weights = new double[L][];
         var biases = new double[L][];
         for (int l = 1; l <= L; l++)
-        {
             // Uninitialised (every entry is drawn below) and, for a network whose owner hands it back (Recycle), reused.
             weights[l - 1] = Resources.RecycledArrays.Rent(Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})"));
+        // Each layer draws from its own stream, so the layers can be drawn at once on every core with the same numbers (the widest first).
+        var order = Enumerable.Range(1, L).OrderByDescending(l => weights[l - 1].Length).ToArray();
+        Parallel.ForEach(order, Resources.KernelThreads.Options(), l =>
+        {
             seed.Child("weights").Child(l).CreateSampler().FillGaussian(weights[l - 1], Math.Sqrt(sigmaW2 / widths[l - 1]));
             biases[l - 1] = new double[widths[l]];
             seed.Child("biases").Child(l).CreateSampler().FillGaussian(biases[l - 1], Math.Sqrt(sigmaB2));
-        }
+        });
         return new Mlp(activation, widths, sigmaW2, sigmaB2, weights, biases);
     }
 

@@ -95,14 +95,18 @@ public sealed class Mlp
             u[l] = GC.AllocateUninitializedArray<double>(samples * m); // every row gets the bias, then the product added
             for (int t = 0; t < samples; t++) Biases[l - 1].CopyTo(u[l].AsSpan(t * m, m));
             Gemm.Multiply(Op.None, Op.Transpose, samples, m, mPrev, 1.0, h[l - 1], mPrev, Weights[l - 1], mPrev, 1.0, u[l], m);
-            if (l < Depth)
+            h[l] = l < Depth ? GC.AllocateUninitializedArray<double>(samples * m) : u[l]; // linear output
+            // φ and the finiteness check, row by row on every core (a wide layer's tanh is tens of ms on one).
+            var (ul, hl, hidden) = (u[l], h[l], l < Depth);
+            int nonFinite = 0;
+            Parallel.For(0, samples, Resources.KernelThreads.Options(), t =>
             {
-                h[l] = GC.AllocateUninitializedArray<double>(samples * m);
-                Activation.Apply(u[l], h[l]);
-            }
-            else h[l] = u[l]; // linear output
-            foreach (var v in h[l])
-                if (!double.IsFinite(v)) throw new NumericalException($"the forward pass produced a non-finite value in layer {l}");
+                var row = hl.AsSpan(t * m, m);
+                if (hidden) Activation.Apply(ul.AsSpan(t * m, m), row);
+                foreach (var v in row)
+                    if (!double.IsFinite(v)) { Volatile.Write(ref nonFinite, 1); break; }
+            });
+            if (nonFinite != 0) throw new NumericalException($"the forward pass produced a non-finite value in layer {l}");
         }
         return new ForwardPass(this, samples, u, h);
     }

@@ -29,9 +29,9 @@ public sealed class MlpBackward
             var d = GC.AllocateUninitializedArray<double>(rows * m); // β = 0 below overwrites every entry
             Gemm.Multiply(Op.None, Op.None, rows, m, mNext, 1.0, Delta[l + 1], mNext, net.Weights[l], m, 0.0, d, m);
             if (phiPrime.Length != T * m) phiPrime = new double[T * m];
-            net.Activation.ApplyDerivative(forward.U[l], phiPrime);
+            var (u, dps) = (forward.U[l], phiPrime);
+            Parallel.For(0, T, Resources.KernelThreads.Options(), t => net.Activation.ApplyDerivative(u.AsSpan(t * m, m), dps.AsSpan(t * m, m)));
             // Row r = (k, t) times φ′(u_t), and the finiteness check in the same pass; rows are independent, so on every core.
-            var dps = phiPrime;
             int nonFinite = 0;
             Parallel.For(0, rows, Resources.KernelThreads.Options(), r =>
             {

@@ -59,6 +59,12 @@ public class FimStatisticsTests
         var zero = prm with { Activation = ActivationCatalog.Parse("expr:0") };
         Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(zero, Task.FromResult(FimStatistics.Predict(zero)), Shard.All, progress));
         Assert.Empty(progress.Steps);
+        // A trial that fails while the prediction is still being made: the prediction's failure is reported, not the trial's.
+        var undefined = prm with { Activation = ActivationCatalog.Parse("expr:sqrt(x)") }; // NaN in the forward pass
+        var failsLate = Task.Run<Predictions>(async () => { await Task.Delay(200); throw new NumericalException("the prediction failed late"); });
+        Assert.Equal("the prediction failed late", Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(undefined, failsLate, Shard.All, progress)).Message);
+        Assert.Contains("forward pass", Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(undefined, Task.Run(async () => { await Task.Delay(200); return prediction; }), Shard.All, progress)).Message);
+        Assert.Empty(progress.Steps);
         FimStatistics.RunTrials(prm, late, new Shard(0, 3), progress);
         Assert.Equal([0L, 1L], progress.Steps.Select(s => s.Done));
     }

@@ -64,8 +64,10 @@ public sealed class FimStatsCommand : ILongRunningCommand
         var prm = new FimStatsParameters(activation, shape, m, T, C, variant, seed, trials);
         ResourceLimits.Check(ExperimentCosts.FimStats(shape, m, T, C, sharding.Shard.CountOf(trials)),
             $"fim-stats at M = {m}, T = {T}, C = {C}, depth {shape.Depth} with {sharding.Shard.CountOf(trials)} trial(s)", "reduce --width, --widths, --samples, --outputs or --trials");
-        var prediction = FimStatistics.Predict(prm.Validated()); // once, for the trials and their analysis
-        var measured = progress.Run(sink => FimStatistics.RunTrials(prm, prediction, sharding.Shard, sink));
+        // Once, for the trials and their analysis, on another core while the first network is drawn.
+        var predicting = Task.Run(() => FimStatistics.Predict(prm.Validated()));
+        var measured = progress.Run(sink => FimStatistics.RunTrials(prm, predicting, sharding.Shard, sink));
+        var prediction = predicting.GetAwaiter().GetResult();
         var result = FimStatistics.Analyse(prm, prediction, measured, sharding.Shard);
         // The verdicts first: a file that cannot be written afterwards loses no result.
         FimStatsOutput.Write(result, DenseSymmetricEigen.Backend, format, stdout);

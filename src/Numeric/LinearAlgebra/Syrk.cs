@@ -63,7 +63,7 @@ public static class Syrk
     /// <summary>α·AᵀA for a row-major rows×cols matrix A (e.g. J⁽ⁿ⁾ = XᵀX/n with α = 1/n).</summary>
     public static SymmetricMatrix ColumnGram(ReadOnlySpan<double> a, int rows, int cols, double alpha = 1.0, int maxDegreeOfParallelism = -1)
     {
-        var g = new SymmetricMatrix(cols);
+        var g = new SymmetricMatrix(cols, GC.AllocateUninitializedArray<double>(checked(cols * cols))); // β = 0: every entry written
         Multiply(Op.Transpose, cols, rows, alpha, a, cols, 0.0, g.Data, cols, maxDegreeOfParallelism);
         return g;
     }
@@ -71,7 +71,7 @@ public static class Syrk
     /// <summary>α·AAᵀ for a row-major rows×cols matrix A.</summary>
     public static SymmetricMatrix RowGram(ReadOnlySpan<double> a, int rows, int cols, double alpha = 1.0, int maxDegreeOfParallelism = -1)
     {
-        var g = new SymmetricMatrix(rows);
+        var g = new SymmetricMatrix(rows, GC.AllocateUninitializedArray<double>(checked(rows * rows))); // β = 0: every entry written
         Multiply(Op.None, rows, cols, alpha, a, cols, 0.0, g.Data, rows, maxDegreeOfParallelism);
         return g;
     }

@@ -120,15 +120,50 @@ public static class FimStatistics
         IProgress<ProgressStep>? progress = null)
     {
         parameters.Validated();
-        shard = shard.Count == 0 ? Shard.All : shard;
         RequireMeaningful(parameters, prediction);
-        var counter = new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
-        return shard.Trials(parameters.Trials).Select(k =>
+        return RunTrials(parameters, Task.FromResult(prediction), shard, progress);
+    }
+
+    /// <summary>
+    /// As above with the prediction still being made (a task the caller started), for the time when a core would otherwise idle (the
+    /// first network's JIT-compiled kernels, the serial steps, the dual's eigenvalues on one core): each trial checks the prediction
+    /// before its forward pass when it is made by then, otherwise waits for it (and checks it) once its spectra are measured. The
+    /// order parameters of a smooth activation take tens of ms of quadrature on one core.
+    /// </summary>
+    public static IReadOnlyList<FimStatsTrial> RunTrials(FimStatsParameters parameters, Task<Predictions> prediction, Shard shard,
+        IProgress<ProgressStep>? progress = null)
+    {
+        parameters.Validated();
+        shard = shard.Count == 0 ? Shard.All : shard;
+        // The progress starts once the prediction is known to be meaningful: a failure is then the only thing the user sees.
+        ProgressCounter? counter = null;
+        Predictions Checked()
         {
-            var trial = RunTrial(parameters, prediction, k);
-            counter.Advance();
+            var ready = prediction.GetAwaiter().GetResult();
+            RequireMeaningful(parameters, ready);
+            return ready;
+        }
+        Predictions Ready()
+        {
+            var ready = Checked();
+            counter ??= new ProgressCounter(progress, $"fim-stats networks at M = {parameters.Width}", shard.CountOf(parameters.Trials));
+            return ready;
+        }
+        Predictions? ReadyIfMade() => prediction.IsCompleted ? Ready() : null;
+        var trials = shard.Trials(parameters.Trials).Select(k =>
+        {
+            FimStatsTrial trial;
+            try { trial = RunTrial(parameters, ReadyIfMade, Ready, k); }
+            catch
+            {
+                Checked(); // a failed or meaningless prediction is what the user hears about, whichever failed first
+                throw;
+            }
+            counter!.Advance();
             return trial;
         }).ToList();
+        if (counter is null) Ready();
+        return trials;
     }
 
     /// <summary>Statistics, ratios and claims over the given trials (sorted by trial; any subset, e.g. one shard's).</summary>
@@ -179,17 +214,22 @@ public static class FimStatistics
     private static MeanSubtractionBounds Bounds(FimStatsParameters p, Predictions prediction) =>
         new(prediction.OrderParameters, p.Width, p.Samples, p.Outputs);
 
-    private static FimStatsTrial RunTrial(FimStatsParameters prm, Predictions prediction, long k)
+    /// <param name="readyIfMade">The checked prediction if it is made already, else null.</param>
+    /// <param name="ready">The checked prediction, waited for.</param>
+    private static FimStatsTrial RunTrial(FimStatsParameters prm, Func<Predictions?> readyIfMade, Func<Predictions> ready, long k)
     {
         var seed = TrialRunner.TrialSeed(prm.Seed, FimStatsParameters.Experiment, k);
         int C = prm.Outputs, T = prm.Samples, top = prm.TopCount;
         var net = Mlp.Sample(prm.Activation, prm.Shape, prm.Width, C, seed);
-        var fwd = net.Forward(net.SampleInputs(T, seed), T);
+        var inputs = net.SampleInputs(T, seed);
+        var made = readyIfMade();
+        var fwd = net.Forward(inputs, T);
         var dual = new MlpDualGram(new MlpBackward(fwd), cacheDeltaGrams: false);
         // The regression dual once, for the variants built from it (mean subtraction, softmax) and their claims.
         var fisher = prm.Variant is FimVariant.Regression or FimVariant.MeanSubtracted or FimVariant.Softmax ? dual.Fisher() : null;
         var spectra = FimSpectrumExperiment.Spectra(dual, prm.Variant, fisher);
         var metrics = spectra.Select(s => new MetricMeasurement(s.Statistics(top), s.LambdaMax, s.Top(top))).ToList();
+        var prediction = made ?? ready();
         double? quantity = null, c2 = null;
         EigenvalueStatistics? softmax = null;
         switch (prm.Variant)

@@ -42,13 +42,16 @@ public sealed class Mlp
         var weights = new double[L][];
         var biases = new double[L][];
         for (int l = 1; l <= L; l++)
-        {
             // Uninitialised (every entry is drawn below) and, for a network whose owner hands it back (Recycle), reused.
             weights[l - 1] = Resources.RecycledArrays.Rent(Resources.CheckedSize.ArrayLength(Resources.CheckedSize.Multiply(widths[l], widths[l - 1]), $"the weights of layer {l} ({widths[l]}×{widths[l - 1]})"));
+        // Each layer draws from its own stream, so the layers can be drawn at once on every core with the same numbers (the widest first).
+        var order = Enumerable.Range(1, L).OrderByDescending(l => weights[l - 1].Length).ToArray();
+        Parallel.ForEach(order, Resources.KernelThreads.Options(), l =>
+        {
             seed.Child("weights").Child(l).CreateSampler().FillGaussian(weights[l - 1], Math.Sqrt(sigmaW2 / widths[l - 1]));
             biases[l - 1] = new double[widths[l]];
             seed.Child("biases").Child(l).CreateSampler().FillGaussian(biases[l - 1], Math.Sqrt(sigmaB2));
-        }
+        });
         return new Mlp(activation, widths, sigmaW2, sigmaB2, weights, biases);
     }
 
@@ -92,14 +95,18 @@ public sealed class Mlp
             u[l] = GC.AllocateUninitializedArray<double>(samples * m); // every row gets the bias, then the product added
             for (int t = 0; t < samples; t++) Biases[l - 1].CopyTo(u[l].AsSpan(t * m, m));
             Gemm.Multiply(Op.None, Op.Transpose, samples, m, mPrev, 1.0, h[l - 1], mPrev, Weights[l - 1], mPrev, 1.0, u[l], m);
-            if (l < Depth)
+            h[l] = l < Depth ? GC.AllocateUninitializedArray<double>(samples * m) : u[l]; // linear output
+            // φ and the finiteness check, row by row on every core (a wide layer's tanh is tens of ms on one).
+            var (ul, hl, hidden) = (u[l], h[l], l < Depth);
+            int nonFinite = 0;
+            Parallel.For(0, samples, Resources.KernelThreads.Options(), t =>
             {
-                h[l] = GC.AllocateUninitializedArray<double>(samples * m);
-                Activation.Apply(u[l], h[l]);
-            }
-            else h[l] = u[l]; // linear output
-            foreach (var v in h[l])
-                if (!double.IsFinite(v)) throw new NumericalException($"the forward pass produced a non-finite value in layer {l}");
+                var row = hl.AsSpan(t * m, m);
+                if (hidden) Activation.Apply(ul.AsSpan(t * m, m), row);
+                foreach (var v in row)
+                    if (!double.IsFinite(v)) { Volatile.Write(ref nonFinite, 1); break; }
+            });
+            if (nonFinite != 0) throw new NumericalException($"the forward pass produced a non-finite value in layer {l}");
         }
         return new ForwardPass(this, samples, u, h);
     }

@@ -26,18 +26,22 @@ public sealed class MlpBackward
         for (int l = L - 1; l >= 1; l--)
         {
             int m = net.Widths[l], mNext = net.Widths[l + 1];
-            var d = new double[rows * m];
+            var d = GC.AllocateUninitializedArray<double>(rows * m); // β = 0 below overwrites every entry
             Gemm.Multiply(Op.None, Op.None, rows, m, mNext, 1.0, Delta[l + 1], mNext, net.Weights[l], m, 0.0, d, m);
             if (phiPrime.Length != T * m) phiPrime = new double[T * m];
-            net.Activation.ApplyDerivative(forward.U[l], phiPrime);
-            for (int k = 0; k < C; k++)
-                for (int t = 0; t < T; t++)
-                {
-                    var row = d.AsSpan((k * T + t) * m, m);
-                    var dp = phiPrime.AsSpan(t * m, m);
-                    for (int i = 0; i < m; i++) row[i] *= dp[i];
-                }
-            foreach (var v in d) if (!double.IsFinite(v)) throw new NumericalException($"the backward pass produced a non-finite value in layer {l}");
+            var (u, dps) = (forward.U[l], phiPrime);
+            Parallel.For(0, T, Resources.KernelThreads.Options(), t => net.Activation.ApplyDerivative(u.AsSpan(t * m, m), dps.AsSpan(t * m, m)));
+            // Row r = (k, t) times φ′(u_t), and the finiteness check in the same pass; rows are independent, so on every core.
+            int nonFinite = 0;
+            Parallel.For(0, rows, Resources.KernelThreads.Options(), r =>
+            {
+                var row = d.AsSpan(r * m, m);
+                var dp = dps.AsSpan(r % T * m, m);
+                bool finite = true;
+                for (int i = 0; i < m; i++) finite &= double.IsFinite(row[i] *= dp[i]);
+                if (!finite) Volatile.Write(ref nonFinite, 1);
+            });
+            if (nonFinite != 0) throw new NumericalException($"the backward pass produced a non-finite value in layer {l}");
             Delta[l] = d;
         }
     }

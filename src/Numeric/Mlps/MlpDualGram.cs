@@ -14,6 +14,7 @@ public sealed class MlpDualGram
     private readonly double[]?[] _hGram;     // H_{l−1} H_{l−1}ᵀ
 
     private readonly bool _cacheDeltaGrams;
+    private double[]? _scratch; // without the cache: one CT × CT array for every layer's Δ_l Δ_lᵀ in turn (taken while in use)
 
     /// <param name="cacheDeltaGrams">Keep each Δ_l Δ_lᵀ (CT × CT) for reuse (natural-gradient metrics read them many times); false
     /// forms each when a layer term needs it and lets it go (a trial that builds its dual once needs L fewer CT × CT matrices).</param>
@@ -44,7 +45,8 @@ public sealed class MlpDualGram
     /// </summary>
     public void AddLayerTerm(int l, double scale, bool ntk, double[] target)
     {
-        var dg = _deltaGram[l] ?? (_cacheDeltaGrams ? DeltaGram(l) : Gram(_back.Delta[l], Size, Net.Widths[l]));
+        double[]? borrowed = null;
+        var dg = _deltaGram[l] ?? (_cacheDeltaGrams ? DeltaGram(l) : borrowed = GramInto(Interlocked.Exchange(ref _scratch, null), l));
         var hg = ActivationGram(l);
         double a = ntk ? Net.SigmaW2 / Net.Widths[l - 1] : 1, b = ntk ? Net.SigmaB2 : 1;
         int n = Size, tt = T;
@@ -58,6 +60,16 @@ public sealed class MlpDualGram
                 Kernels.Dot.AccumulateProduct(dg.AsSpan(r * n + block, tt), factor, target.AsSpan(r * n + block, tt));
             return factor;
         }, _ => { });
+        if (borrowed is not null) _scratch = borrowed;
+    }
+
+    /// <summary>Δ_l Δ_lᵀ into <paramref name="space"/> (a fresh array when null): a trial that forms each layer's Gram once, adds it
+    /// and lets it go reuses one array instead of touching fresh memory for every layer.</summary>
+    private double[] GramInto(double[]? space, int l)
+    {
+        space ??= GC.AllocateUninitializedArray<double>(checked(Size * Size)); // β = 0: every entry written
+        Syrk.Multiply(Op.None, Size, Net.Widths[l], 1.0, _back.Delta[l], Net.Widths[l], 0.0, space, Size);
+        return space;
     }
 
     /// <summary>(1/T) J Jᵀ for the standard parameterisation (the dual of the regression FIM).</summary>

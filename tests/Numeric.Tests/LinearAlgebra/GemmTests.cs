@@ -139,4 +139,61 @@ public class GemmTests
         Assert.Throws<ArgumentException>(() => Gemm.Multiply(Op.None, Op.None, 3, 3, 3, 1, new double[8], 3, new double[9], 3, 0, new double[9], 3));
         Assert.Throws<ArgumentException>(() => Syrk.Multiply(Op.Transpose, 3, 3, 1, new double[8], 3, 0, new double[9], 3));
     }
+
+    /// <summary>
+    /// Row counts that do not fill whole MC = 192 blocks are split into blocks of one height, as many as a multiple of the threads
+    /// (1000 rows: 6 blocks of 168 and 160): every row still computed once, with the sums of one thread.
+    /// </summary>
+    [Theory]
+    [InlineData(1000, 20, 300)]
+    [InlineData(385, 33, 260)]
+    public void EvenRowBlocksCoverEveryRowOnce(int m, int n, int k)
+    {
+        var a = Gaussian(m * k, m, "a");
+        var b = Gaussian(k * n, n, "b");
+        var one = new double[m * n];
+        var two = new double[m * n];
+        var slow = new double[m * n];
+        Gemm.Multiply(Op.None, Op.None, m, n, k, 1, a, k, b, n, 0, one, n, maxDegreeOfParallelism: 1);
+        Gemm.Multiply(Op.None, Op.None, m, n, k, 1, a, k, b, n, 0, two, n, maxDegreeOfParallelism: 2);
+        Gemm.MultiplyReference(Op.None, Op.None, m, n, k, 1, a, k, b, n, 0, slow, n);
+        Assert.Equal(one, two);
+        var magnitude = new double[m * n];
+        Gemm.MultiplyReference(Op.None, Op.None, m, n, k, 1, Abs(a), k, Abs(b), n, 0, magnitude, n);
+        AssertWithinBound(two, slow, magnitude, k, n, m, n);
+    }
+
+    /// <summary>Products running at once on several threads (each keeps its own packing space) give what each gives alone.</summary>
+    [Fact]
+    public void ConcurrentProductsDoNotShareTheirPackingSpace()
+    {
+        var shapes = Enumerable.Range(0, 8).Select(i => (M: 150 + 37 * i, N: 300 - 23 * i, K: 200 + 41 * i)).ToArray();
+        var a = shapes.Select((s, i) => Gaussian(s.M * s.K, i, "a")).ToArray();
+        var b = shapes.Select((s, i) => Gaussian(s.K * s.N, i, "b")).ToArray();
+        var alone = shapes.Select((s, i) =>
+        {
+            var c = new double[s.M * s.N];
+            Gemm.Multiply(Op.None, Op.Transpose, s.M, s.N, s.K, 1, a[i], s.K, Transposed(b[i], s.K, s.N), s.K, 0, c, s.N, maxDegreeOfParallelism: 1);
+            return c;
+        }).ToArray();
+        for (int round = 0; round < 3; round++)
+        {
+            var together = new double[shapes.Length][];
+            Parallel.For(0, shapes.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            {
+                var s = shapes[i];
+                together[i] = new double[s.M * s.N];
+                Gemm.Multiply(Op.None, Op.Transpose, s.M, s.N, s.K, 1, a[i], s.K, Transposed(b[i], s.K, s.N), s.K, 0, together[i], s.N);
+            });
+            for (int i = 0; i < shapes.Length; i++) Assert.Equal(alone[i], together[i]);
+        }
+    }
+
+    private static double[] Transposed(double[] x, int rows, int cols)
+    {
+        var t = new double[x.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j];
+        return t;
+    }
 }

@@ -1,6 +1,7 @@
 using FimVerify.Numeric.Activations;
 using FimVerify.Numeric.MeanField;
 using FimVerify.Numeric.Mlps;
+using FimVerify.Numeric.Progress;
 using FimVerify.Numeric.Verification;
 using Xunit;
 
@@ -40,6 +41,38 @@ public class FimStatisticsTests
         Assert.Equal(whole.Claims.Select(c => (c.Trial, c.Holds)), merged.Claims.Select(c => (c.Trial, c.Holds)));
         // A shard alone really is partial.
         Assert.Equal([1L, 4L], FimStatistics.RunTrials(prm, new Shard(1, 3)).Select(t => t.Trial));
+    }
+
+    [Fact]
+    public void APredictionStillBeingMadeGivesTheSameTrialsAndItsFailureComesFirst()
+    {
+        var prm = Parameters(FimVariant.MeanSubtracted, trials: 3);
+        var prediction = FimStatistics.Predict(prm);
+        var ready = FimStatistics.Analyse(prm, prediction, FimStatistics.RunTrials(prm, prediction, Shard.All), Shard.All);
+        var late = Task.Run(async () => { await Task.Delay(50); return FimStatistics.Predict(prm); });
+        var overlapped = FimStatistics.Analyse(prm, prediction, FimStatistics.RunTrials(prm, late, Shard.All), Shard.All);
+        Assert.Equal(Numbers(ready).Select(BitConverter.DoubleToInt64Bits), Numbers(overlapped).Select(BitConverter.DoubleToInt64Bits));
+        // A prediction that fails, or means nothing, stops the trials before any progress is reported.
+        var progress = new Recorder();
+        var failed = Task.FromException<Predictions>(new NumericalException("the recurrence explodes"));
+        Assert.Equal("the recurrence explodes", Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(prm, failed, Shard.All, progress)).Message);
+        var zero = prm with { Activation = ActivationCatalog.Parse("expr:0") };
+        Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(zero, Task.FromResult(FimStatistics.Predict(zero)), Shard.All, progress));
+        Assert.Empty(progress.Steps);
+        // A trial that fails while the prediction is still being made: the prediction's failure is reported, not the trial's.
+        var undefined = prm with { Activation = ActivationCatalog.Parse("expr:sqrt(x)") }; // NaN in the forward pass
+        var failsLate = Task.Run<Predictions>(async () => { await Task.Delay(200); throw new NumericalException("the prediction failed late"); });
+        Assert.Equal("the prediction failed late", Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(undefined, failsLate, Shard.All, progress)).Message);
+        Assert.Contains("forward pass", Assert.Throws<NumericalException>(() => FimStatistics.RunTrials(undefined, Task.Run(async () => { await Task.Delay(200); return prediction; }), Shard.All, progress)).Message);
+        Assert.Empty(progress.Steps);
+        FimStatistics.RunTrials(prm, late, new Shard(0, 3), progress);
+        Assert.Equal([0L, 1L], progress.Steps.Select(s => s.Done));
+    }
+
+    private sealed class Recorder : IProgress<ProgressStep>
+    {
+        public List<ProgressStep> Steps { get; } = [];
+        public void Report(ProgressStep step) => Steps.Add(step);
     }
 
     [Fact]

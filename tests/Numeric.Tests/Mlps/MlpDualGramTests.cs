@@ -176,4 +176,19 @@ public class MlpDualGramTests
         var x = new double[] { 1, double.NaN, 0 };
         Assert.Throws<NumericalException>(() => net.Forward(x, 1));
     }
+
+    /// <summary>Without the cache each layer's Δ_lΔ_lᵀ is formed into one reused array: every dual, built once or again, has the bits
+    /// of the cached build.</summary>
+    [Fact]
+    public void TheUncachedDualsHaveTheBitsOfTheCachedOnes()
+    {
+        var net = Mlp.Sample(ActivationCatalog.Parse("tanh"), [30, 60, 50, 40, 3], 2.0, 0.2, SeedSequence.FromSeed(15));
+        var back = new MlpBackward(net.Forward(net.SampleInputs(20, SeedSequence.FromSeed(15)), 20));
+        var cached = new MlpDualGram(back);
+        var uncached = new MlpDualGram(back, cacheDeltaGrams: false);
+        Assert.Equal(cached.Fisher().Data, uncached.Fisher().Data);
+        Assert.Equal(cached.Ntk().Data, uncached.Ntk().Data);
+        Assert.Equal(cached.Block(2).Data, uncached.Block(2).Data);
+        Assert.Equal(cached.Fisher().Data, uncached.Fisher().Data);
+    }
 }

@@ -6,7 +6,8 @@ namespace FimVerify.Numeric.MeanField;
 /// One activation's Gaussian integrals as derived by the symbolic layer (<see cref="MeanFieldKernels"/>), compiled
 /// once to delegates. One-point integrals take (q, θ), two-point ones (a, c, θ) with c = b/a, so the caller can
 /// clamp c to [−1, 1] before √(1 − c²) sees rounding; θ is the activation's parameter (leaky ReLU's slope), 0 if none.
-/// The derivation's step checks are not re-run here (start-up time): the tests and `derive order-params` run them.
+/// The forms come through the derivation cache (<c>MeanFieldKernels.cachedRelu</c> …): a fresh derivation's steps are checked once
+/// before it is stored; a cached one's were checked when it was stored.
 /// </summary>
 public sealed class CompiledKernelForms
 {
@@ -31,10 +32,10 @@ public sealed class CompiledKernelForms
     public Func<double, double, double, double> Correlation { get; }
     public Func<double, double, double, double> DerivativeCorrelation { get; }
 
-    private static readonly Lazy<CompiledKernelForms> LazyRelu = new(() => new(MeanFieldKernels.relu.Value));
-    private static readonly Lazy<CompiledKernelForms> LazyLeakyRelu = new(() => new(MeanFieldKernels.leakyRelu.Value));
-    private static readonly Lazy<CompiledKernelForms> LazyLinear = new(() => new(MeanFieldKernels.linear.Value));
-    private static readonly Lazy<CompiledKernelForms> LazyErf = new(() => new(MeanFieldKernels.erf.Value));
+    private static readonly Lazy<CompiledKernelForms> LazyRelu = new(() => new(MeanFieldKernels.cachedRelu.Value));
+    private static readonly Lazy<CompiledKernelForms> LazyLeakyRelu = new(() => new(MeanFieldKernels.cachedLeakyRelu.Value));
+    private static readonly Lazy<CompiledKernelForms> LazyLinear = new(() => new(MeanFieldKernels.cachedLinear.Value));
+    private static readonly Lazy<CompiledKernelForms> LazyErf = new(() => new(MeanFieldKernels.cachedErf.Value));
 
     public static CompiledKernelForms Relu => LazyRelu.Value;
     public static CompiledKernelForms LeakyRelu => LazyLeakyRelu.Value;

@@ -211,5 +211,44 @@ module MeanFieldKernels =
         | "erf" -> Some(erf.Force())
         | _ -> None
 
+    /// The forms as the derivation cache keeps them: the five integrals, the parameters (as symbols, in order) and the checked steps.
+    let toCached (f: GaussianKernelForms) : CachedDerivation =
+        { Expressions =
+            [ "mean", f.Mean; "secondMoment", f.SecondMoment; "correlation", f.Correlation
+              "derivativeSecondMoment", f.DerivativeSecondMoment; "derivativeCorrelation", f.DerivativeCorrelation ]
+            @ [ for p in f.Parameters -> "parameter", X.symbol p ]
+          Steps = f.Steps.Force() }
+
+    /// The forms of an activation rebuilt from what the cache kept (its steps already checked).
+    let ofCached (activation: string) (c: CachedDerivation) : GaussianKernelForms =
+        let e = c.Expression
+        { Activation = activation
+          Mean = e "mean"
+          SecondMoment = e "secondMoment"
+          Correlation = e "correlation"
+          DerivativeSecondMoment = e "derivativeSecondMoment"
+          DerivativeCorrelation = e "derivativeCorrelation"
+          Parameters =
+            [ for n, x in c.Expressions do
+                  if n = "parameter" then
+                      match x with
+                      | Symbol p -> yield p
+                      | _ -> raise (System.FormatException "a parameter entry is not a symbol") ]
+          Steps = Lazy<ProofStep list>.CreateFromValue c.Steps }
+
+    /// The key of an activation's forms in the derivation cache.
+    let cacheKey (activation: string) = "gaussian-kernel-forms-" + activation
+
+    let private cachedForms (activation: string) (forms: Lazy<GaussianKernelForms>) =
+        lazy (DerivationCache.getOrDerive (cacheKey activation) (System.Func<_>(fun () -> toCached (forms.Force()))) |> ofCached activation)
+
+    /// The forms from the per-user derivation cache when it holds this engine version's checked derivation, else derived with
+    /// every step checked (and stored when all hold): deriving ReLU's forms is the first symbolic algebra of a `fim-stats` process
+    /// (≈ 45 ms of a cold process, most of it JIT), reading them back a few milliseconds; the forms are structurally identical.
+    let cachedRelu = cachedForms "relu" relu
+    let cachedLeakyRelu = cachedForms "leaky-relu" leakyRelu
+    let cachedLinear = cachedForms "linear" linear
+    let cachedErf = cachedForms "erf" erf
+
     /// x(a, b) in the variables (a, c) with b = a·c, the form compiled code takes (so it can clamp c to [−1, 1]).
     let inCosine (x: Expression) : Expression = Substitute.one "b" (a * X.symbol "c") x

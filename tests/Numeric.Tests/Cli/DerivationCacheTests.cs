@@ -75,6 +75,45 @@ public class DerivationCacheTests
         Assert.True(MeanFieldStatistics.cachedSpectrumForms.Value.Equals(MeanFieldStatistics.spectrumForms.Value));
     }
 
+    private static GaussianKernelForms FreshKernelForms(string activation) => activation switch
+    {
+        "relu" => MeanFieldKernels.deriveRelu(),
+        "leaky-relu" => MeanFieldKernels.deriveLeakyRelu(),
+        "linear" => MeanFieldKernels.linear.Value,
+        _ => MeanFieldKernels.erf.Value,
+    };
+
+    private static GaussianKernelForms CachedKernelForms(string activation) => activation switch
+    {
+        "relu" => MeanFieldKernels.cachedRelu.Value,
+        "leaky-relu" => MeanFieldKernels.cachedLeakyRelu.Value,
+        "linear" => MeanFieldKernels.cachedLinear.Value,
+        _ => MeanFieldKernels.cachedErf.Value,
+    };
+
+    private static void AssertSameForms(GaussianKernelForms expected, GaussianKernelForms actual)
+    {
+        Assert.Equal(expected.Activation, actual.Activation);
+        Assert.Equal(expected.Parameters, actual.Parameters);
+        AssertSame(MeanFieldKernels.toCached(expected), MeanFieldKernels.toCached(actual)); // the five forms, in order, and the steps
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData("leaky-relu")]
+    [InlineData("linear")]
+    [InlineData("erf")]
+    public void KernelFormsFromTheCacheEqualAFreshDerivation(string activation)
+    {
+        var fresh = FreshKernelForms(activation);
+        var stored = MeanFieldKernels.toCached(fresh);
+        Assert.True(stored.Steps.All(s => s.Holds));
+        string key = MeanFieldKernels.cacheKey(activation);
+        AssertSameForms(fresh, MeanFieldKernels.ofCached(activation, DerivationCache.decode(key, DerivationCache.encode(key, stored))!.Value));
+        // What fim-stats and the closed-form kernels use: read from (or stored into) this user's cache, equal to a fresh derivation.
+        AssertSameForms(fresh, CachedKernelForms(activation));
+    }
+
     [Fact]
     public void DamagedEntriesAreDerivedAgainAndFailingDerivationsAreNotStored()
     {

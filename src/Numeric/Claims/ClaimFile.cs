@@ -451,6 +451,9 @@ public sealed partial class ClaimFile
         {
             var bounds = points.Select(p => p.FixedPrediction!.Value).Distinct().ToList();
             if (bounds.Count > 1) throw f.Error("predicted", "the bound of limit-at-least must be the same number at every size of the sweep");
+            // Power before PASS: a bound of 0 gives no scale for the shortfall the sweep must detect, so the file states it.
+            if (bounds[0] == 0 && limit!.Resolution is null)
+                throw f.Error("resolution", "is required for limit-at-least with the bound 0: the shortfall below 0 (an absolute number) the sweep must be able to detect, or the claim could pass without power");
             limit = (limit! with { Target = bounds[0] }).Validated();
         }
         return new ClaimDefinition(name, statement, table.Line, instance, matrix, statistic, relation, predicted, probability, kind, alpha, points, limit,
@@ -589,8 +592,8 @@ public sealed partial class ClaimFile
             default:
                 throw f.Error("finite_size", $"is the exponent e of the finite-size term a·size^(−e) (a number), a list of exponents or \"none\", but is {ClaimFieldReader.Show(field.Value)}");
         }
-        // A limit at least a target states the resolution or none (the decision layer then takes |target|, ∞ for 0: the one-sided claim
-        // is refuted by an upper bound below the target, and PASS needs no detectable error).
+        // A limit at least a bound states the resolution relative to |bound| or none (the decision layer then requires |bound|: power
+        // to refute a limit of 0); with the bound 0 it must state one, absolute (checked once the bound is known).
         double? resolution = Try(f, "resolution", () => NumberOrExpression(f, "resolution"));
         if (resolution is double r && (!(r > 0) || r > 10)) throw f.Error("resolution", "the resolution (a relative error of the limit) must lie in (0, 10]");
         return relation == Relation.LimitAtLeast

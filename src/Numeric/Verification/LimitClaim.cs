@@ -110,8 +110,14 @@ public sealed record FiniteSizeModel
 public sealed record LimitClaim(string Name, string Statement, double Target, FiniteSizeModel Model,
     LimitRelation Relation = LimitRelation.TendsTo, double? Resolution = null)
 {
-    /// <summary>The resolution in force: <see cref="Resolution"/>, else |Target| (∞ for a target of 0).</summary>
-    public double RequiredResolution => Resolution ?? (Target != 0 ? Math.Abs(Target) : double.PositiveInfinity);
+    /// <summary>
+    /// The detectable error in force, on the scale of the limit: <see cref="Resolution"/> is relative to |Target| (absolute for a
+    /// target of 0); without one, |Target| — a one-sided claim must at least refute a limit of 0 —, and ∞ for a target of 0 (which
+    /// the claim files refuse for limit-at-least: such a claim would pass without power).
+    /// </summary>
+    public double RequiredResolution => Resolution is double r
+        ? (Target != 0 ? r * Math.Abs(Target) : r)
+        : Target != 0 ? Math.Abs(Target) : double.PositiveInfinity;
 
     /// <summary>"tends to 1", "≥ 0", …</summary>
     public string RelationText => Relation switch

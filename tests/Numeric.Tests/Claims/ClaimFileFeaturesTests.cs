@@ -179,6 +179,7 @@ public class ClaimFileFeaturesTests
     [InlineData("relation = \"decays\"\nrate = 0.25\npredicted = \"1\"", "predicted", "states no prediction")]
     [InlineData("relation = \"decays\"", "the [[claim]]", "'rate' is required")]
     [InlineData("relation = \"limit-at-least\"\npredicted = \"M\"", "predicted", "the same number at every size")]
+    [InlineData("relation = \"limit-at-least\"\npredicted = \"0\"", "resolution", "is required for limit-at-least with the bound 0")]
     [InlineData("relation = \"ratio-tends-to-1\"\npredicted = \"1\"\nfinite_size = [0.5, 0.5]", "finite_size", "distinct")]
     [InlineData("relation = \"ratio-tends-to-1\"\npredicted = \"1\"\npooled = true", "pooled", "trial by trial")]
     public void BadNewKeysAreRefusedWithTheirLineAndKey(string lines, string key, string expected)

@@ -118,4 +118,21 @@ public class LimitVerdictTests
         double detectable = LimitVerdict.Decide(claim, OnTheModel(1.0), alpha).DetectableError;
         SimulatedSweeps.AssertCalibratedWithPower(claim, alpha, widths, 16, m => 1 + 3 / m, m => 0.1 * Math.Sqrt(250 / m), detectable, sweeps, seed: 11);
     }
+    [Fact]
+    public void TheRequiredResolutionIsRelativeToTheBoundAndAbsoluteAtZero()
+    {
+        // A one-sided limit ≥ 10 with resolution 0.1 must detect a shortfall of 1 (10%), not of 0.1; without one, of 10 (a limit of 0).
+        Assert.Equal(1.0, new LimitClaim("x", "s", 10, InverseWidth, LimitRelation.AtLeast, 0.1).RequiredResolution, 14);
+        Assert.Equal(10.0, new LimitClaim("x", "s", -10, InverseWidth, LimitRelation.AtLeast).RequiredResolution, 14);
+        Assert.Equal(0.3, new LimitClaim("x", "s", 0, InverseWidth, LimitRelation.AtLeast, 0.3).RequiredResolution, 14);
+        Assert.Equal(double.PositiveInfinity, new LimitClaim("x", "s", 0, InverseWidth, LimitRelation.AtLeast).RequiredResolution);
+        Assert.Equal(0.05, new LimitClaim("x", "s", 1, InverseWidth, Resolution: 0.05).RequiredResolution, 14);
+        // And the verdict follows it: means on the model with limit 10.5 and a detectable error between 0.1 and 1.
+        var samples = new[] { 250.0, 500, 1000, 2000 }.Select(m => SweepSample.FromValues(m, new[] { -0.2, 0.2, -0.1, 0.1, -0.2, 0.2, -0.1, 0.1 }.Select(e => 10.5 + 3 / m + e).ToList())).ToList();
+        var coarse = LimitVerdict.Decide(new LimitClaim("x", "s", 10, InverseWidth, LimitRelation.AtLeast, 0.1), samples, 1e-3);
+        var fine = LimitVerdict.Decide(new LimitClaim("x", "s", 10, InverseWidth, LimitRelation.AtLeast, 0.01), samples, 1e-3);
+        Assert.InRange(coarse.DetectableError, 0.1, 1.0);
+        Assert.Equal(Verdict.Pass, coarse.Verdict);
+        Assert.Equal(Verdict.Underpowered, fine.Verdict);
+    }
 }

@@ -21,7 +21,9 @@ module Compiler =
         | Arcsin -> unary typeof<Math> "Asin"
         | Arccos -> unary typeof<Math> "Acos"
         | Arctan -> unary typeof<Math> "Atan"
-        | Erf -> unary (typeof<Function>.Assembly.GetType("FimVerify.Symbolic.SpecialFunctions", true)) "erf"
+        // By its assembly-qualified name as a literal: Native AOT's trimmer keeps a type named so (and warns on, and drops, one
+        // looked up through Assembly.GetType).
+        | Erf -> unary (Type.GetType("FimVerify.Symbolic.SpecialFunctions, FimVerify.Symbolic", true)) "erf"
 
     let private powMethod = typeof<Math>.GetMethod("Pow", [| typeof<float>; typeof<float> |])
     let private sqrtMethod = unary typeof<Math> "Sqrt"
@@ -128,14 +130,24 @@ module Compiler =
         let tree = plan (indexOf symbols) x
         Func<float[], float>(fun values -> run values tree)
 
+    /// False in a Native AOT build: there LINQ's Compile() falls back to its interpreter (boxing every double, far slower than
+    /// `run`), so the compile functions below return walkers of the same steps instead (bit-identical, see `evaluator`).
+    /// Inline, so that the AOT compiler sees the feature check at each use and drops the code-generating branch.
+    let inline private generatesCode () = Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+
     /// Compiles x to a delegate; `symbols` fixes the argument order (every free symbol must be listed).
     let compile (symbols: string list) (x: Expression) : Func<float[], float> =
+        if not (generatesCode ()) then evaluator symbols x else
         let input = Linq.Parameter(typeof<float[]>, "values")
         Linq.Lambda<Func<float[], float>>(build symbols (fun i -> Linq.ArrayIndex(input, Linq.Constant i) :> Linq) x, input).Compile()
 
     /// Compiles several expressions over the same symbols into one delegate returning their values in order: one
     /// compilation instead of one per expression (each costs a dynamic method's JIT on first use).
     let compileMany (symbols: string list) (xs: Expression list) : Func<float[], float[]> =
+        if not (generatesCode ()) then
+            let each = xs |> List.map (evaluator symbols) |> Array.ofList
+            Func<float[], float[]>(fun values -> each |> Array.map (fun f -> f.Invoke values))
+        else
         let input = Linq.Parameter(typeof<float[]>, "values")
         let argument i = Linq.ArrayIndex(input, Linq.Constant i) :> Linq
         Linq.Lambda<Func<float[], float[]>>(Linq.NewArrayInit(typeof<float>, xs |> List.map (build symbols argument)), input).Compile()
@@ -148,15 +160,18 @@ module Compiler =
 
     /// x as a function of one symbol.
     let compile1 (s1: string) (x: Expression) : Func<float, float> =
+        if not (generatesCode ()) then let f = evaluator [ s1 ] x in Func<float, float>(fun a -> f.Invoke [| a |]) else
         let b, ps = body [ s1 ] x
         Linq.Lambda<Func<float, float>>(b, ps).Compile()
 
     /// x as a function of two symbols, in this order.
     let compile2 (s1: string) (s2: string) (x: Expression) : Func<float, float, float> =
+        if not (generatesCode ()) then let f = evaluator [ s1; s2 ] x in Func<float, float, float>(fun a b -> f.Invoke [| a; b |]) else
         let b, ps = body [ s1; s2 ] x
         Linq.Lambda<Func<float, float, float>>(b, ps).Compile()
 
     /// x as a function of three symbols, in this order.
     let compile3 (s1: string) (s2: string) (s3: string) (x: Expression) : Func<float, float, float, float> =
+        if not (generatesCode ()) then let f = evaluator [ s1; s2; s3 ] x in Func<float, float, float, float>(fun a b c -> f.Invoke [| a; b; c |]) else
         let b, ps = body [ s1; s2; s3 ] x
         Linq.Lambda<Func<float, float, float, float>>(b, ps).Compile()

@@ -59,7 +59,7 @@ public sealed class DerivationsPart : IReportPart
             holds &= ok;
             rows.Add([name, outcomes.Length.ToString(c), proved.ToString(c), plausible.ToString(c), wrong.ToString(c), undecided.ToString(c),
                 expectWrong ? "FALSE step expected" : "no FALSE step", ok ? "PASS" : "FAIL"]);
-            json.Add(new JsonObject { ["file"] = name, ["steps"] = outcomes.Length, ["proved"] = proved, ["plausible"] = plausible, ["false"] = wrong, ["undecided"] = undecided, ["expectedWrong"] = expectWrong, ["pass"] = ok });
+            json.Add((JsonNode)new JsonObject { ["file"] = name, ["steps"] = outcomes.Length, ["proved"] = proved, ["plausible"] = plausible, ["false"] = wrong, ["undecided"] = undecided, ["expectedWrong"] = expectWrong, ["pass"] = ok });
         }
         return new ReportSection(Id, Title,
             "Each step is PROVED by canonical symbolic equality (closed forms, assumptions) with its side conditions proved, else PLAUSIBLE "

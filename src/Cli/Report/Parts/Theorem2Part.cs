@@ -39,7 +39,7 @@ public sealed class Theorem2Part : IReportPart
             all.AddRange(verdicts);
             rows.AddRange(verdicts.Select(v => ClaimSections.Row(v, $"d = {d}: ")));
             claims.AddRange(ClaimSections.Decisions(verdicts, $"d = {d}: "));
-            json.Add(new JsonObject
+            json.Add((JsonNode)new JsonObject
             {
                 ["d"] = d, ["p"] = p, ["traceJ"] = m.TraceJ, ["traceRatio"] = m.TraceRatio, ["theoreticalTraceRatio"] = m.TheoreticalTraceRatio,
                 ["seriesTailDiscrepancy"] = m.SeriesTailDiscrepancy, ["remainderSmallestEigenvalue"] = m.RemainderSmallestEigenvalue,

@@ -195,18 +195,19 @@ public sealed class MlpClaimModel : ClaimModel
         foreach (var r in reads) Check(r, size);
         var w = Widths(size);
         double weights = Enumerable.Range(1, w.Length - 1).Sum(l => (double)w[l] * w[l - 1]);
-        ResourceEstimate Network(int samples)
+        // The passes of the network on T inputs (its weights counted by the first only: every pass shares them).
+        ResourceEstimate Network(int samples, bool holdsWeights)
         {
             double n = (double)_outputs * samples, units = w.Skip(1).Sum(x => (double)x), T = samples;
-            double bytes = 8 * (weights + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
+            double bytes = 8 * ((holdsWeights ? weights : 0) + T * (w[0] + 2 * units) + n * units + (_shape.Depth + 1) * n * n + T * T * _shape.Depth);
             double flops = 2 * T * weights + 2 * n * weights + n * n * units + 2 * n * n * _shape.Depth + (_softmax ? 4 * n * n * _outputs : 0);
             return Estimate(bytes, flops, Math.Max(weights, n * n));
         }
-        // One network on all T inputs, and one more for each matrix@T=k the reads name (the same network on its first k inputs).
+        // One network on all T inputs, and its passes on the first k inputs for each matrix@T=k the reads name.
         var all = Samples(size);
-        var network = Network(all);
+        var network = Network(all, holdsWeights: true);
         foreach (int k in reads.Select(r => Subsample(r.Matrix).Samples).OfType<int>().Distinct())
-            network = network.With(Network(k));
+            network = network.With(Network(k, holdsWeights: false));
         foreach (var matrix in reads.Select(r => r.Matrix).Distinct())
         {
             double n = (double)_outputs * (Subsample(matrix).Samples ?? all);
@@ -216,13 +217,13 @@ public sealed class MlpClaimModel : ClaimModel
     }
 
     public override ModelInstance Sample(long size, IReadOnlyList<MatrixRead> reads, SeedSequence seed) =>
-        new Instance(this, FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), Samples(size), _outputs, seed), reads, seed, checked((int)size));
+        new Instance(this, FimSpectrumExperiment.Dual(_activation, _shape, checked((int)size), Samples(size), _outputs, seed), reads, seed);
 
     /// <summary>
     /// One network, forward and backward; each dual built on first use from the shared regression dual. A matrix@T=k is the same
-    /// network (drawn again from the trial's stream) on the first k of the trial's inputs (one input stream: a prefix of the T drawn).
+    /// network on the first k of the trial's inputs (one input stream: a prefix of the T drawn).
     /// </summary>
-    private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads, SeedSequence seed, int width) : ModelInstance
+    private sealed class Instance(MlpClaimModel model, MlpDualGram dual, IReadOnlyList<MatrixRead> reads, SeedSequence seed) : ModelInstance
     {
         private readonly Dictionary<string, IMatrixMeasurement> _matrices = [];
         private readonly Dictionary<int, (MlpDualGram Dual, SymmetricMatrix? Fisher)> _subsamples = [];
@@ -252,7 +253,6 @@ public sealed class MlpClaimModel : ClaimModel
         public override void Release()
         {
             dual.Backward.Forward.Network.Recycle();
-            foreach (var (sub, _) in _subsamples.Values) sub.Backward.Forward.Network.Recycle();
         }
 
         public override IMatrixMeasurement Matrix(string matrix)
@@ -265,7 +265,7 @@ public sealed class MlpClaimModel : ClaimModel
             if (Subsample(matrix).Samples is int k)
             {
                 if (!_subsamples.TryGetValue(k, out var sub))
-                    sub = (FimSpectrumExperiment.Dual(model._activation, model._shape, width, k, model._outputs, seed), null);
+                    sub = (FimSpectrumExperiment.Dual(dual.Backward.Forward.Network, k, seed), null);
                 (metric, dimension) = FimSpectrumExperiment.Metric(sub.Dual, variant, block, sub.Fisher);
                 _subsamples[k] = variant == FimVariant.Regression ? (sub.Dual, metric) : sub;
             }

@@ -24,10 +24,13 @@ public static class FimSpectrumExperiment
     /// <summary>The trial's network and inputs, forward and backward: the dual every variant is built from.</summary>
     public static MlpDualGram Dual(IActivation activation, NetworkShape shape, int width, int samples, int outputs, SeedSequence trialSeed)
     {
-        var net = Mlp.Sample(activation, shape, width, outputs, trialSeed);
-        var fwd = net.Forward(net.SampleInputs(samples, trialSeed), samples);
-        return new MlpDualGram(new MlpBackward(fwd));
+        return Dual(Mlp.Sample(activation, shape, width, outputs, trialSeed), samples, trialSeed);
     }
+
+    /// <summary>The dual of <paramref name="net"/> on the first <paramref name="samples"/> inputs of the trial's input stream (a prefix of any
+    /// longer draw from it), so one network serves duals on several T.</summary>
+    public static MlpDualGram Dual(Mlp net, int samples, SeedSequence trialSeed) =>
+        new(new MlpBackward(net.Forward(net.SampleInputs(samples, trialSeed), samples)));
 
     /// <param name="fisher">The regression dual <see cref="MlpDualGram.Fisher"/> when the caller has it already (read, not changed).</param>
     public static MeasuredSpectrum[] Spectra(MlpDualGram dual, FimVariant variant, SymmetricMatrix? fisher = null)
